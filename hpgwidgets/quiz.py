@@ -1,0 +1,375 @@
+"""Checks of understanding for the workbook: multiple choice, predict-then-run, worked solutions.
+
+Each class is an ipywidgets ``VBox`` so a notebook cell only has to build it and leave it
+as the cell's last expression. The state a learner produces (what was chosen, whether it
+was right, the feedback text) is readable from Python, which is how the tests drive them.
+
+Feedback is always written out in words ("Correct." / "Not quite."), never colour alone,
+and announced to screen readers through an ``aria-live`` region.
+
+Example::
+
+    from hpgwidgets import quiz
+    quiz.MultipleChoice(
+        "Which cells make testosterone?",
+        {"Leydig cells": "Right: LH acts on them.",
+         "Sertoli cells": "They nurse sperm under FSH; they do not make testosterone."},
+        answer="Leydig cells",
+    )
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Callable, Mapping
+
+import ipywidgets as widgets
+
+__all__ = ["MultipleChoice", "Predict", "Solution"]
+
+_CORRECT = "Correct."
+_WRONG = "Not quite."
+
+
+def _require_text(value, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _markdown_output(markdown: str) -> widgets.Output:
+    """An Output widget holding one Markdown display item, so headings, lists and maths render.
+
+    Setting ``outputs`` directly (instead of ``with output: display(...)``) keeps the content in
+    the widget's synced state: it works outside a kernel and can be inspected in tests.
+    """
+    output = widgets.Output()
+    output.outputs = (
+        {
+            "output_type": "display_data",
+            "data": {"text/markdown": markdown, "text/plain": markdown},
+            "metadata": {},
+        },
+    )
+    return output
+
+
+def _status_html(text: str) -> str:
+    """Feedback paragraph announced by screen readers when it changes."""
+    if not text:
+        return ""
+    verdict, _, rest = text.partition(" ")
+    if verdict in (_CORRECT, _WRONG):
+        body = f"<strong>{html.escape(verdict)}</strong> {html.escape(rest)}"
+    else:
+        body = html.escape(text)
+    return f'<p role="status" aria-live="polite" style="white-space: pre-line">{body}</p>'
+
+
+def _check_options(options, answer) -> dict[str, str]:
+    if not isinstance(options, Mapping) or len(options) < 2:
+        raise ValueError(
+            "options must be a dict of at least two {option text: explanation} entries, "
+            f"got {options!r}"
+        )
+    checked = {}
+    for option, explanation in options.items():
+        _require_text(option, "each option")
+        checked[option] = _require_text(explanation, f"the explanation for option {option!r}")
+    if answer not in checked:
+        raise ValueError(f"answer {answer!r} is not one of the options {list(checked)}")
+    return checked
+
+
+def _as_widget(shown) -> widgets.Widget:
+    """Turn what a reveal function returned into a widget that can sit inside the quiz."""
+    if isinstance(shown, widgets.Widget):
+        return shown
+    if isinstance(shown, str):
+        return _markdown_output(shown)
+    import altair as alt
+
+    if isinstance(shown, alt.TopLevelMixin):
+        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike; offline mode
+        # bundles its JavaScript so nothing is fetched from a CDN.
+        alt.JupyterChart.enable_offline()
+        return alt.JupyterChart(shown)
+    raise ValueError(
+        "reveal must return an ipywidgets widget, an Altair chart or a Markdown string, "
+        f"got {type(shown).__name__}"
+    )
+
+
+class MultipleChoice(widgets.VBox):
+    """A question with radio-button options, a Check button and an explanation for every option.
+
+    ``options`` maps each option's text to its explanation, shown when that option is checked,
+    right or wrong. Once the learner finds the right answer, the explanations of all options are
+    listed so the distractors teach too.
+    """
+
+    def __init__(self, question: str, options: Mapping[str, str], answer: str):
+        self.question = _require_text(question, "question")
+        self.options = _check_options(options, answer)
+        self.answer = answer
+        self.is_correct: bool | None = None
+        self._feedback = ""
+
+        self.choice = widgets.RadioButtons(
+            options=list(self.options),
+            value=None,
+            description="Your answer:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.check_button = widgets.Button(
+            description="Check",
+            tooltip="Check your answer",
+            icon="check",
+        )
+        self.feedback_box = widgets.HTML()
+        self.check_button.on_click(lambda _button: self.check())
+        # A changed choice makes old feedback stale; clearing it avoids a "Correct." next to a
+        # different option.
+        self.choice.observe(self._on_choice_change, names="value")
+        super().__init__(
+            children=[_markdown_output(self.question), self.choice, self.check_button, self.feedback_box]
+        )
+        self.add_class("hpg-quiz")
+
+    @property
+    def selected(self) -> str | None:
+        """The option the learner has selected (None before a choice)."""
+        return self.choice.value
+
+    @property
+    def feedback(self) -> str:
+        """The feedback text currently shown (empty before Check)."""
+        return self._feedback
+
+    def _on_choice_change(self, _change) -> None:
+        self.is_correct = None
+        self._set_feedback("")
+
+    def _set_feedback(self, text: str) -> None:
+        self._feedback = text
+        self.feedback_box.value = _status_html(text)
+
+    def check(self) -> bool | None:
+        """Judge the current selection, show its explanation and return whether it is right."""
+        if self.selected is None:
+            self.is_correct = None
+            self._set_feedback("Choose one of the options first, then press Check.")
+            return None
+        self.is_correct = self.selected == self.answer
+        explanation = self.options[self.selected]
+        if not self.is_correct:
+            self._set_feedback(f"{_WRONG} {explanation} Try another option.")
+            return False
+        others = "\n".join(
+            f"- {option}: {text}" for option, text in self.options.items() if option != self.answer
+        )
+        self._set_feedback(f"{_CORRECT} {explanation}\nWhy the other options are wrong:\n{others}")
+        return True
+
+
+class Predict(widgets.VBox):
+    """Predict, then run: the learner commits to a prediction before the model's answer appears.
+
+    Two forms:
+
+    * choice: ``Predict(question, options={text: explanation}, answer=text, reveal=...)``;
+    * number: ``Predict(question, answer=41.0, tolerance=10, unit="% of baseline",
+      prompt="LH on day 21", reveal=...)``, where the learner types a number and is right
+      within ``tolerance`` of the model's value.
+
+    ``answer`` is data the notebook computed with the model (for a number) or read off it (for a
+    choice); ``reveal`` is a zero-argument callable, typically a lambda around a package call,
+    returning an Altair chart, a widget or Markdown text. It runs only after the learner commits,
+    and the prediction is then locked so the comparison stays honest.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        options: Mapping[str, str] | None = None,
+        *,
+        answer,
+        reveal: Callable[[], object],
+        tolerance: float | None = None,
+        unit: str = "",
+        prompt: str = "",
+        model_says: str = "",
+    ):
+        self.question = _require_text(question, "question")
+        if not callable(reveal):
+            raise ValueError(f"reveal must be a callable with no arguments, got {reveal!r}")
+        self.reveal_fn = reveal
+        self.unit = unit
+        self.model_says = model_says
+        self.is_correct: bool | None = None
+        self.revealed = None
+        self._feedback = ""
+
+        if options is not None:
+            if tolerance is not None:
+                raise ValueError("tolerance applies to a numeric prediction; leave it out when giving options")
+            self.options = _check_options(options, answer)
+            self.answer = answer
+            self.tolerance = None
+            self.prediction_input = widgets.RadioButtons(
+                options=list(self.options),
+                value=None,
+                description="My prediction:",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="auto"),
+            )
+        else:
+            self.options = None
+            if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
+                raise ValueError(
+                    "without options, answer must be a finite number (the model's value), "
+                    f"got {answer!r}"
+                )
+            if tolerance is None or isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) \
+                    or not math.isfinite(tolerance) or tolerance <= 0:
+                raise ValueError(
+                    "a numeric prediction needs tolerance, a positive number in the answer's unit, "
+                    f"got {tolerance!r}"
+                )
+            self.answer = float(answer)
+            self.tolerance = float(tolerance)
+            label = prompt or "My prediction"
+            label = f"{label} ({unit}):" if unit else f"{label}:"
+            # A text box rather than FloatText: FloatText starts at 0, which would count as a
+            # prediction nobody made.
+            self.prediction_input = widgets.Text(
+                value="",
+                placeholder="type a number",
+                description=label,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="auto"),
+            )
+
+        self.commit_button = widgets.Button(
+            description="Commit and run the model",
+            tooltip="Lock in your prediction, then see what the model does",
+            icon="play",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.feedback_box = widgets.HTML()
+        self.result_box = widgets.VBox()
+        self.commit_button.on_click(lambda _button: self.commit())
+        super().__init__(
+            children=[
+                _markdown_output(self.question),
+                self.prediction_input,
+                self.commit_button,
+                self.feedback_box,
+                self.result_box,
+            ]
+        )
+        self.add_class("hpg-quiz")
+
+    @property
+    def prediction(self):
+        """The learner's prediction: an option text, a number, or None before a valid one is made."""
+        value = self.prediction_input.value
+        if self.options is not None:
+            return value
+        try:
+            number = float(value.strip().rstrip("%").replace(",", "."))
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+
+    @property
+    def feedback(self) -> str:
+        return self._feedback
+
+    @property
+    def committed(self) -> bool:
+        return self.revealed is not None
+
+    def _set_feedback(self, text: str) -> None:
+        self._feedback = text
+        self.feedback_box.value = _status_html(text)
+
+    def commit(self) -> bool | None:
+        """Lock the prediction, run ``reveal`` and compare. Returns whether the prediction was right."""
+        if self.committed:
+            return self.is_correct
+        prediction = self.prediction
+        if prediction is None:
+            if self.options is None and self.prediction_input.value.strip():
+                self._set_feedback(
+                    f"'{self.prediction_input.value}' is not a number. Type a number such as 25, then commit."
+                )
+            else:
+                self._set_feedback("Make a prediction first: the point is to commit before you see the answer.")
+            return None
+        self.revealed = _as_widget(self.reveal_fn())
+        self.prediction_input.disabled = True
+        self.commit_button.disabled = True
+        self.result_box.children = [self.revealed]
+        model_note = f" {self.model_says}" if self.model_says else ""
+        if self.options is not None:
+            self.is_correct = prediction == self.answer
+            if self.is_correct:
+                text = f"{_CORRECT} You predicted '{prediction}', and so does the model.{model_note} {self.options[prediction]}"
+            else:
+                text = (
+                    f"{_WRONG} You predicted '{prediction}'; the model shows '{self.answer}'.{model_note} "
+                    f"{self.options[self.answer]} (About your prediction: {self.options[prediction]})"
+                )
+        else:
+            unit = f" {self.unit}" if self.unit else ""
+            difference = prediction - self.answer
+            self.is_correct = abs(difference) <= self.tolerance
+            verdict = _CORRECT if self.is_correct else _WRONG
+            direction = "above" if difference > 0 else "below"
+            text = (
+                f"{verdict} You predicted {prediction:g}{unit}; the model gives {self.answer:.3g}{unit}"
+                f" ({abs(difference):.3g}{unit} {direction}; within {self.tolerance:g}{unit} counts as right)."
+                f"{model_note}"
+            )
+        self._set_feedback(text)
+        return self.is_correct
+
+
+class Solution(widgets.VBox):
+    """A worked solution hidden behind a button, so a learner tries first and checks after."""
+
+    def __init__(self, title: str, markdown: str):
+        self.title = _require_text(title, "title")
+        self.markdown = _require_text(markdown, "markdown")
+        self.content = _markdown_output(self.markdown)
+        self.toggle_button = widgets.Button(
+            tooltip=f"Show or hide the worked solution: {self.title}",
+            icon="eye",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.toggle_button.on_click(lambda _button: self.toggle())
+        super().__init__(children=[self.toggle_button])
+        self.add_class("hpg-quiz")
+        self._show(False)
+
+    @property
+    def revealed(self) -> bool:
+        return self.content in self.children
+
+    def _show(self, shown: bool) -> None:
+        verb = "Hide" if shown else "Show"
+        self.toggle_button.description = f"{verb} worked solution: {self.title}"
+        self.children = [self.toggle_button, self.content] if shown else [self.toggle_button]
+
+    def toggle(self) -> bool:
+        """Show the solution if hidden, hide it if shown; return whether it is now shown."""
+        self._show(not self.revealed)
+        return self.revealed
+
+
+Reveal = Solution
+__all__.append("Reveal")
