@@ -1,0 +1,84 @@
+"""environment.yml (Binder, conda users) must install what pyproject.toml declares.
+
+A dependency added to pyproject.toml but forgotten in environment.yml breaks Binder for
+every self-learner without any local test noticing; these tests notice.
+"""
+import re
+import stat
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_SPEC = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<op>>=|==|=)?\s*(?P<version>[0-9][0-9A-Za-z.*]*)?$")
+
+
+def normalise(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject_minimums():
+    """name -> minimum version for the runtime dependencies and the JupyterLab of the `lab` extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [Requirement(text) for text in project["dependencies"]]
+    requirements += [Requirement(text) for text in project["optional-dependencies"]["lab"]]
+    minimums = {}
+    for requirement in requirements:
+        lower_bounds = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        minimums[normalise(requirement.name)] = lower_bounds[0] if lower_bounds else None
+    return minimums
+
+
+def conda_specs():
+    """name -> (operator, version) for every conda dependency in environment.yml."""
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    specs = {}
+    for entry in environment["dependencies"]:
+        assert isinstance(entry, str), f"unexpected non-conda entry in environment.yml: {entry!r}"
+        match = CONDA_SPEC.match(entry.strip())
+        assert match, f"cannot read conda spec {entry!r}"
+        specs[normalise(match["name"])] = (match["op"], match["version"])
+    return environment, specs
+
+
+def test_environment_uses_conda_forge_and_is_named_hpgwidgets():
+    environment, _ = conda_specs()
+    assert environment["name"] == "hpgwidgets"
+    assert environment["channels"] == ["conda-forge"]
+
+
+def test_python_is_pinned_to_312_which_current_altair_supports():
+    _, specs = conda_specs()
+    assert specs["python"] == ("=", "3.12")
+    requires_python = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert Requirement(f"python{requires_python}").specifier.contains("3.12")
+
+
+def test_every_pyproject_dependency_is_in_environment_with_the_same_minimum():
+    _, specs = conda_specs()
+    for name, minimum in pyproject_minimums().items():
+        assert name in specs, f"{name} is a dependency in pyproject.toml but missing from environment.yml"
+        operator, version = specs[name]
+        if minimum is None:
+            assert version is None, f"{name}: environment.yml pins {version} but pyproject.toml has no minimum"
+        else:
+            assert (operator, version) == (">=", minimum), (
+                f"{name}: pyproject.toml requires >={minimum}, environment.yml has {operator}{version}"
+            )
+
+
+def test_environment_has_nothing_pyproject_does_not_declare():
+    _, specs = conda_specs()
+    tooling = {"python", "pip"}
+    extra = set(specs) - set(pyproject_minimums()) - tooling
+    assert not extra, f"environment.yml installs {sorted(extra)} which pyproject.toml does not declare"
+
+
+def test_binder_postbuild_installs_the_package_itself():
+    # repo2docker builds environment.yml before copying the repository, so it never installs
+    # the package; postBuild must, or `import hpgwidgets` fails on Binder.
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & stat.S_IXUSR, "postBuild must be executable"
+    assert re.search(r"pip install --no-deps \.(\s|$)", post_build.read_text())
