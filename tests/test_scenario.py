@@ -1,0 +1,271 @@
+"""Scenario files: what a lecturer saves must come back identical, and a damaged file must
+say what is wrong without ever costing the lecturer a good file."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import hpgwidgets as hpg
+from hpgwidgets.scenario import FORMAT, MAX_VIEW_DAYS, VERSION, Scenario, list_scenarios, load_scenario
+
+PRESETS = list_scenarios()
+
+
+def lecture_scenario():
+    regimen = hpg.Regimen([
+        hpg.Dose("testosterone_cypionate", amount=100, every_days=7, start_day=0, stop_day=120),
+        hpg.Dose("hcg", amount=250, every_days=3.5, start_day=14, stop_day=120),
+        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=120, stop_day=210),
+    ])
+    patient = hpg.Patient(age=52, baseline_testosterone=420)
+    return Scenario(
+        regimen,
+        patient,
+        view={"days": 300, "variables": ["lh", "sperm"]},
+        title="Week 6: restarting the axis",
+        notes="Gonadorelin doses are in µg; ask the class to predict the LH curve first.",
+    )
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    original = lecture_scenario()
+    path = original.save(tmp_path / "week6.json")
+    loaded = Scenario.load(path)
+
+    assert loaded.regimen.to_dict() == original.regimen.to_dict()
+    assert loaded.patient == original.patient
+    assert loaded.view == original.view
+    assert (loaded.title, loaded.notes) == (original.title, original.notes)
+    assert loaded == original
+
+
+def test_saved_file_is_small_readable_versioned_json(tmp_path):
+    path = lecture_scenario().save(tmp_path / "week6.json")
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert (data["format"], data["version"]) == (FORMAT, VERSION) == ("hpgwidgets-scenario", 1)
+    assert data["regimen"]["doses"][1] == {
+        "drug": "hcg", "amount": 250, "every_days": 3.5, "start_day": 14, "stop_day": 120,
+    }
+    assert data["patient"]["age"] == 52
+    assert data["view"] == {"days": 300, "variables": ["lh", "sperm"]}
+    assert "µg" in text  # written as readable UTF-8, not \u escapes
+    assert text.count("\n") > 10 and len(text) < 4000  # indented, and small
+    assert [p.name for p in tmp_path.iterdir()] == ["week6.json"]  # no temporary file left behind
+
+
+def test_loaded_scenario_simulates_the_same_as_the_original(tmp_path):
+    original = lecture_scenario()
+    loaded = Scenario.load(original.save(tmp_path / "s.json"))
+    first, second = original.simulate(), loaded.simulate()
+    assert first.t[-1] == second.t[-1] == 300
+    for variable in ("testosterone", "lh", "sperm"):
+        np.testing.assert_array_equal(first[variable], second[variable])
+
+
+def test_view_defaults_are_filled_in():
+    scenario = Scenario(hpg.Regimen())
+    assert scenario.days == 365
+    assert scenario.variables == ("testosterone", "lh", "fsh", "sperm")
+    assert scenario.patient == hpg.Patient()
+
+
+def test_saving_over_an_existing_file_replaces_it(tmp_path):
+    path = tmp_path / "s.json"
+    lecture_scenario().save(path)
+    lecture_scenario().replace(title="Revised").save(path)
+    assert Scenario.load(path).title == "Revised"
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"regimen": {"doses": []}}, "regimen must be an hpgwidgets.Regimen"),
+        ({"regimen": hpg.Regimen(), "patient": {"age": 40}}, "patient must be an hpgwidgets.Patient"),
+        ({"regimen": hpg.Regimen(), "view": {"days": 0}}, r"view\.days.*1 to 3650"),
+        ({"regimen": hpg.Regimen(), "view": {"days": 365.5}}, r"view\.days.*whole number"),
+        ({"regimen": hpg.Regimen(), "view": {"zoom": 2}}, r"unknown keys \['zoom'\].*allowed keys"),
+        ({"regimen": hpg.Regimen(), "view": {"variables": ["lh", "libido"]}}, r"\['libido'\].*allowed.*'fsh'"),
+        ({"regimen": hpg.Regimen(), "title": 3}, "field 'title' must be text"),
+    ],
+)
+def test_bad_scenarios_are_refused_when_built_in_code(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        Scenario(**arguments)
+
+
+# ---- presets ---------------------------------------------------------------------------
+
+def test_the_teaching_presets_ship_with_the_package():
+    assert {
+        "trt_alone", "trt_plus_hcg", "recovery_with_clomiphene", "gonadorelin_pump",
+        "gonadorelin_continuous", "older_man_low_reserve", "untreated_baseline",
+    } <= set(PRESETS)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_loads_and_simulates_to_finite_clinical_values(name):
+    scenario = load_scenario(name)
+    assert scenario.title and len(scenario.notes) > 80
+    result = scenario.simulate()
+    assert result.t[0] == 0 and result.t[-1] == scenario.days
+    for variable in scenario.variables:
+        values = result[variable]
+        assert np.all(np.isfinite(values)) and np.all(values >= 0), f"{name}: {variable}"
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_file_is_exactly_what_saving_it_again_writes(name, tmp_path):
+    # Presets are ordinary scenario files: no hidden fields, nothing the loader drops.
+    shipped = hpg.scenario.scenarios_dir() / f"{name}.json"
+    resaved = load_scenario(name).save(tmp_path / f"{name}.json")
+    assert json.loads(resaved.read_text()) == json.loads(shipped.read_text())
+
+
+def test_unknown_preset_name_lists_the_presets():
+    with pytest.raises(ValueError, match=r"unknown scenario 'trt'.*'trt_alone'"):
+        load_scenario("trt")
+
+
+def test_trt_alone_preset_shows_suppression_then_recovery():
+    scenario = load_scenario("trt_alone")
+    result = scenario.simulate()
+    treatment_end = max(dose.stop_day for dose in scenario.regimen.doses)
+    assert result.at(treatment_end - 7)["lh"] < 0.2 * result.baseline["lh"]
+    assert result.at(treatment_end)["sperm"] < 0.5 * result.baseline["sperm"]
+    assert result.at(scenario.days)["lh"] > 0.5 * result.baseline["lh"]
+
+
+def test_hcg_preset_keeps_intratesticular_testosterone_above_trt_alone():
+    end = 364
+    alone = load_scenario("trt_alone").simulate().at(end)
+    with_hcg = load_scenario("trt_plus_hcg").simulate().at(end)
+    assert with_hcg["itt"] > 2 * alone["itt"]
+    assert with_hcg["sperm"] > alone["sperm"]
+
+
+def test_clomiphene_preset_brings_lh_back_sooner_than_stopping_alone():
+    day = 365 + 45
+    alone = load_scenario("trt_alone").simulate().at(day)
+    clomiphene = load_scenario("recovery_with_clomiphene").simulate().at(day)
+    assert clomiphene["lh"] > alone["lh"]
+
+
+def test_pump_restores_lh_where_near_continuous_gonadorelin_does_not():
+    day = 120
+    pump = load_scenario("gonadorelin_pump").simulate()
+    continuous = load_scenario("gonadorelin_continuous").simulate()
+    assert pump.at(day)["lh"] > pump.baseline["lh"]
+    assert continuous.at(day)["lh"] < pump.at(day)["lh"]
+    assert continuous.at(day)["gnrh_receptor"] < pump.at(day)["gnrh_receptor"]
+
+
+def test_older_man_recovers_less_completely_than_the_younger_man():
+    day = 2 * 365
+    young = load_scenario("trt_alone").simulate()
+    older = load_scenario("older_man_low_reserve").simulate()
+    assert older.relative("sperm")[day] < young.relative("sperm")[day]
+
+
+# ---- damaged files ---------------------------------------------------------------------
+
+def good_text():
+    return lecture_scenario().to_json()
+
+
+def edited(**changes):
+    data = json.loads(good_text())
+    for dotted, value in changes.items():
+        target = data
+        *parents, last = dotted.split("__")
+        for key in parents:
+            target = target[key]
+        if value is DELETE:
+            del target[last]
+        else:
+            target[last] = value
+    return json.dumps(data, indent=2)
+
+
+DELETE = object()
+
+DAMAGED_FILES = {
+    "empty": ("", "file is empty"),
+    "truncated": (lambda: good_text()[: len(good_text()) // 2], r"not valid JSON.*looks truncated"),
+    "not_json": ("regimen: testosterone weekly\n", r"not valid JSON at line 1, column 1"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
+    "json_list": ("[1, 2, 3]\n", "must be a JSON object"),
+    "other_format": (lambda: edited(format="jupyter-notebook"), r"field 'format' must be 'hpgwidgets-scenario'"),
+    "newer_version": (lambda: edited(version=2), r"version' is 2 \(written by a newer hpgwidgets"),
+    "version_as_text": (lambda: edited(version="1"), r"field 'version' must be the whole number 1"),
+    "missing_regimen": (lambda: edited(regimen=DELETE), r"missing fields \['regimen'\]"),
+    "unknown_field": (lambda: edited(dose="200 mg"), r"unknown fields \['dose'\]; allowed fields"),
+    "unknown_drug": (
+        lambda: edited(regimen={"doses": [{"drug": "nandrolone", "amount": 100, "every_days": 7}]}),
+        r"field 'regimen'.*nandrolone",
+    ),
+    "negative_amount": (
+        lambda: edited(regimen={"doses": [{"drug": "hcg", "amount": -500, "every_days": 2}]}),
+        r"field 'regimen'.*amount",
+    ),
+    "nan_amount": (
+        lambda: edited(regimen={"doses": [{"drug": "hcg", "amount": 1, "every_days": 2}]}).replace(
+            '"amount": 1', '"amount": NaN'
+        ),
+        r"NaN is not a number a scenario may hold",
+    ),
+    "patient_too_young": (lambda: edited(patient__age=9), r"field 'patient'.*age"),
+    "patient_unknown_field": (lambda: edited(patient__height=180), r"field 'patient'.*height"),
+    "days_as_text": (lambda: edited(view__days="365"), r"view\.days.*whole number"),
+    "too_many_days": (lambda: edited(view__days=MAX_VIEW_DAYS + 1), r"view\.days.*1 to 3650"),
+    "misspelt_variable": (lambda: edited(view__variables=["testosteron"]), r"\['testosteron'\].*allowed"),
+    "duplicate_key": (
+        lambda: good_text().replace('"title":', '"version": 1,\n  "title":', 1),
+        r"keys \['version'\] appear more than once",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED_FILES))
+def test_damaged_file_gives_a_clear_error_naming_the_file(kind, tmp_path):
+    content, message = DAMAGED_FILES[kind]
+    content = content() if callable(content) else content
+    path = tmp_path / f"{kind}.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    before = path.read_bytes()
+
+    with pytest.raises(ValueError, match=message) as error:
+        Scenario.load(path)
+    assert str(path) in str(error.value)
+    assert path.read_bytes() == before  # loading never rewrites the file
+
+
+def test_a_failed_save_leaves_the_good_file_intact_and_no_temporary_file(tmp_path, monkeypatch):
+    path = lecture_scenario().save(tmp_path / "lecture.json")
+    good = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        lecture_scenario().replace(title="half-written").save(path)
+
+    assert path.read_bytes() == good
+    assert Scenario.load(path) == lecture_scenario()
+    assert [p.name for p in tmp_path.iterdir()] == ["lecture.json"]
+
+
+def test_a_crash_at_rename_leaves_the_good_file_intact(tmp_path, monkeypatch):
+    path = lecture_scenario().save(tmp_path / "lecture.json")
+    good = path.read_bytes()
+
+    def crash(source, destination):
+        raise KeyboardInterrupt  # the lecturer pressed Ctrl-C at the worst moment
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        lecture_scenario().replace(title="never written").save(path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["lecture.json"]
