@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from .patient import Patient
 from .regimen import Regimen
-from .simulate import simulate
+from .simulation import simulate
 from .tables import data_dir
 
 FORMAT = "hpgwidgets-scenario"
