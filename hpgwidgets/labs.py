@@ -1,0 +1,390 @@
+"""Simulated laboratory sheets.
+
+``lab_report(result, day)`` shows what a clinician would read on the day of a blood
+draw and a semen sample: total testosterone (ng/dL and nmol/L), LH, FSH and estradiol
+beside their reference intervals with H/L flags, and a semen analysis against the WHO
+2021 lower reference limits.  ``follow_up(result, days=[...])`` gives one report per
+visit and a table over visits.
+
+Two rules shape the sheet:
+
+* Reference limits are inclusive.  A value exactly on a limit is inside the interval
+  (no flag); "L" means strictly below the lower limit, "H" strictly above the upper
+  limit.  Flags are decided on the value as printed (rounded to the laboratory's
+  usual precision), so the sheet never shows "16.0 L" beside a limit of 16.
+* The model carries sperm concentration only.  Semen volume is an assumption (the
+  patient's drawn volume in a cohort, otherwise the fertile-men median from
+  ``data/population.csv``); motility and morphology are printed as "not modelled",
+  never estimated.
+
+Every number (limits, precision, molar mass, the azoospermia reading) comes from
+``data/lab_report.csv``, ``data/population.csv`` and the lead's reference ranges.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import pandas as pd
+
+from .ranges import reference_range
+from .references import cite
+from .tables import read_table
+
+__all__ = ["LabLine", "LabReport", "FollowUp", "lab_report", "follow_up", "flag_value"]
+
+FLAG_LOW = "L"
+FLAG_HIGH = "H"
+NOT_MODELLED = "not modelled"
+NO_SPERM_SEEN = "none seen"
+
+SERUM_SECTION = "Serum hormones"
+SEMEN_SECTION = "Semen analysis (WHO 2021 lower reference limits)"
+
+# model variable behind each serum line of the sheet
+_SERUM_VARIABLE = {
+    "testosterone": "testosterone",
+    "testosterone_si": "testosterone",
+    "lh": "lh",
+    "fsh": "fsh",
+    "estradiol": "estradiol",
+}
+
+
+def _lab_table() -> pd.DataFrame:
+    return pd.DataFrame(read_table("lab_report")).set_index("item")
+
+
+def _constant(item: str) -> float:
+    return float(_lab_table().loc[item, "value"])
+
+
+def _model_parameter(name: str) -> float:
+    return float(next(row["value"] for row in read_table("parameters") if row["name"] == name))
+
+
+def _typical_semen_volume() -> float:
+    return float(next(row["median"] for row in read_table("population") if row["parameter"] == "semen_volume"))
+
+
+def flag_value(value: float, low: float | None = None, high: float | None = None) -> str:
+    """'L' if value < low, 'H' if value > high, '' otherwise (limits are inclusive)."""
+    if low is not None and value < low:
+        return FLAG_LOW
+    if high is not None and value > high:
+        return FLAG_HIGH
+    return ""
+
+
+def _format_number(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+@dataclass(frozen=True)
+class LabLine:
+    """One line of a lab sheet.  ``value`` is None for what the model does not carry."""
+
+    section: str
+    item: str
+    label: str
+    value: float | None
+    unit: str
+    low: float | None
+    high: float | None
+    flag: str
+    decimals: int
+    comment: str = ""
+    source: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return NOT_MODELLED
+        if self.comment.startswith(NO_SPERM_SEEN):
+            return NO_SPERM_SEEN
+        return _format_number(self.value, self.decimals)
+
+    @property
+    def reference(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"{_format_number(self.low, self.decimals)}–{_format_number(self.high, self.decimals)}"
+        if self.low is not None:
+            return f"≥ {_format_number(self.low, self.decimals)}"
+        if self.high is not None:
+            return f"≤ {_format_number(self.high, self.decimals)}"
+        return ""
+
+
+class LabReport:
+    """A simulated lab sheet for one day: serum hormones and a semen analysis."""
+
+    def __init__(self, day: float, lines: tuple[LabLine, ...], semen_volume: float, notes: tuple[str, ...]):
+        self.day = day
+        self.lines = lines
+        self.semen_volume = semen_volume
+        self.notes = notes
+
+    def __getitem__(self, item: str) -> LabLine:
+        for line in self.lines:
+            if line.item == item:
+                return line
+        raise KeyError(f"no line {item!r} on the lab sheet; lines are {[line.item for line in self.lines]}")
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(line.item for line in self.lines)
+
+    @property
+    def flags(self) -> dict[str, str]:
+        """item -> 'H', 'L' or '' for every line that carries a value."""
+        return {line.item: line.flag for line in self.lines if line.value is not None}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The sheet as a table: one row per line (value is NaN where not modelled)."""
+        return pd.DataFrame(
+            {
+                "day": self.day,
+                "section": [line.section for line in self.lines],
+                "test": [line.label for line in self.lines],
+                "result": [line.text for line in self.lines],
+                "value": [math.nan if line.value is None else line.value for line in self.lines],
+                "unit": [line.unit for line in self.lines],
+                "reference": [line.reference for line in self.lines],
+                "flag": [line.flag for line in self.lines],
+                "comment": [line.comment for line in self.lines],
+            }
+        )
+
+    def __repr__(self) -> str:
+        rows = [f"Simulated lab report, day {self.day:g}"]
+        section = None
+        for line in self.lines:
+            if line.section != section:
+                section = line.section
+                rows.append(f"  {section}")
+            rows.append(
+                f"    {line.label:<26} {line.text:>12} {line.flag:<1}  {line.unit:<22} {line.reference:<12} {line.comment}"
+            )
+        rows.extend(f"  * {note}" for note in self.notes)
+        return "\n".join(rows)
+
+    def _repr_html_(self) -> str:
+        body = []
+        section = None
+        for line in self.lines:
+            if line.section != section:
+                section = line.section
+                body.append(f'<tr><th colspan="5" style="text-align:left;background:#eef2f6">{html.escape(section)}</th></tr>')
+            body.append(_html_row(line))
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
+        return (
+            '<div class="hpg-lab-report" style="font-size:1.05em">'
+            f"<b>Simulated lab report — day {self.day:g}</b>"
+            '<table style="border-collapse:collapse">'
+            "<thead><tr><th style='text-align:left'>Test</th><th style='text-align:right'>Result</th>"
+            "<th>Flag</th><th style='text-align:left'>Unit</th><th style='text-align:left'>Reference</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+            f"<ul style='font-size:0.9em'>{notes}</ul></div>"
+        )
+
+
+def _html_row(line: LabLine) -> str:
+    flag_style = "color:#b00020;font-weight:bold" if line.flag else ""
+    value_style = "color:#777;font-style:italic" if line.value is None else flag_style
+    comment = f"<br><small>{html.escape(line.comment)}</small>" if line.comment else ""
+    return (
+        f"<tr><td>{html.escape(line.label)}{comment}</td>"
+        f"<td style='text-align:right;{value_style}'>{html.escape(line.text)}</td>"
+        f"<td style='text-align:center;{flag_style}'>{line.flag}</td>"
+        f"<td>{html.escape(line.unit)}</td><td>{html.escape(line.reference)}</td></tr>"
+    )
+
+
+def _check_day(result, day) -> float:
+    last_day = float(result.t[-1])
+    first_day = float(result.t[0])
+    if isinstance(day, bool) or not isinstance(day, Real) or not math.isfinite(day):
+        raise ValueError(f"day must be a finite number of days between {first_day:g} and {last_day:g}; got {day!r}")
+    if not first_day <= day <= last_day:
+        raise ValueError(
+            f"day {day:g} is outside the simulation: allowed days are {first_day:g} to {last_day:g} "
+            f"(simulate longer to report later days)"
+        )
+    return float(day)
+
+
+def _check_volume(semen_volume) -> float:
+    if isinstance(semen_volume, bool) or not isinstance(semen_volume, Real) or not math.isfinite(semen_volume) or semen_volume <= 0:
+        raise ValueError(f"semen_volume must be a positive number of mL; got {semen_volume!r}")
+    return float(semen_volume)
+
+
+def _serum_lines(values: dict[str, float], table: pd.DataFrame) -> list[LabLine]:
+    molar_mass = _model_parameter("testosterone_molar_mass")
+    lines = []
+    for item, variable in _SERUM_VARIABLE.items():
+        row = table.loc[item]
+        decimals = int(row["decimals"])
+        interval = reference_range(variable)
+        low, high, value = float(interval.low), float(interval.high), float(values[variable])
+        if item == "testosterone_si":
+            # ng/dL -> nmol/L: x 10 (dL -> L) / molar mass (ng -> nmol)
+            low, high, value = (x * 10.0 / molar_mass for x in (low, high, value))
+        reported = round(value, decimals)
+        if interval.source:
+            cite(interval.source)
+        lines.append(
+            LabLine(
+                section=SERUM_SECTION,
+                item=item,
+                label=row["label"],
+                value=reported,
+                unit=row["unit"],
+                low=round(low, decimals),
+                high=round(high, decimals),
+                flag=flag_value(reported, round(low, decimals), round(high, decimals)),
+                decimals=decimals,
+                source=interval.source,
+            )
+        )
+    return lines
+
+
+def _semen_lines(concentration: float, semen_volume: float, table: pd.DataFrame) -> list[LabLine]:
+    azoospermia_below = _constant("azoospermia_threshold")
+    no_sperm = concentration < azoospermia_below
+    model_values = {
+        "semen_volume": semen_volume,
+        "sperm_concentration": concentration,
+        "total_sperm_number": concentration * semen_volume,
+    }
+    lines = []
+    for item, row in table[table["kind"] == "semen"].iterrows():
+        decimals = int(row["decimals"])
+        limit = float(row["value"])
+        source = row["source"]
+        if source:
+            cite(source)
+        if row["modelled"] == "no":
+            lines.append(
+                LabLine(SEMEN_SECTION, item, row["label"], None, row["unit"], limit, None, "", decimals,
+                        comment="the model does not simulate this", source=source)
+            )
+            continue
+        reported = round(model_values[item], decimals)
+        comment = ""
+        if row["modelled"] == "assumed":
+            comment = "assumed, not simulated"
+        elif no_sperm:
+            comment = f"{NO_SPERM_SEEN}: azoospermia (model reading, below {azoospermia_below:g} million/mL)"
+        lines.append(
+            LabLine(SEMEN_SECTION, item, row["label"], reported, row["unit"], limit, None,
+                    flag_value(reported, low=limit), decimals, comment=comment, source=source)
+        )
+    return lines
+
+
+def _notes(semen_volume: float, volume_origin: str) -> tuple[str, ...]:
+    return (
+        "Reference limits are inclusive: a result equal to a limit is within range; "
+        "L = below the lower limit, H = above the upper limit.",
+        f"Semen volume is not simulated: {semen_volume:.1f} mL is {volume_origin}; "
+        "total sperm number = concentration × that volume.",
+        "Motility and morphology are not modelled; they are left blank rather than invented.",
+        "Simulated by a teaching model: not a patient's result and not dosing advice.",
+    )
+
+
+def lab_report(result, day: float, *, semen_volume: float | None = None) -> LabReport:
+    """The lab sheet a clinician would read on ``day`` of a simulation.
+
+    ``result`` is an ``hpg.simulate`` Result; ``day`` must lie inside the simulated
+    period.  ``semen_volume`` (mL) overrides the assumed volume used for the total
+    sperm number.
+    """
+    day = _check_day(result, day)
+    if semen_volume is not None:
+        volume, origin = _check_volume(semen_volume), "the volume you gave"
+    elif getattr(result, "semen_volume", None) is not None:       # set on a cohort patient's Result
+        volume, origin = _check_volume(result.semen_volume), "this virtual patient's drawn volume"
+    else:
+        volume, origin = _typical_semen_volume(), "the median of fertile men (WHO 2021), assumed"
+    values = result.at(day)
+    table = _lab_table()
+    lines = _serum_lines(values, table) + _semen_lines(float(values["sperm"]), volume, table)
+    return LabReport(day, tuple(lines), volume, _notes(volume, origin))
+
+
+class FollowUp:
+    """Lab reports at chosen visits, shown as one table over visits."""
+
+    def __init__(self, reports: tuple[LabReport, ...]):
+        self.reports = reports
+
+    @property
+    def days(self) -> tuple[float, ...]:
+        return tuple(report.day for report in self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    def __getitem__(self, index: int) -> LabReport:
+        return self.reports[index]
+
+    def __iter__(self):
+        return iter(self.reports)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per visit and test (day, section, test, result, value, unit, reference, flag, comment)."""
+        return pd.concat([report.to_frame() for report in self.reports], ignore_index=True)
+
+    def table(self) -> pd.DataFrame:
+        """Wide table for reading: one row per test, one column per visit ('12.3 L')."""
+        long = self.to_frame()
+        long["shown"] = (long["result"] + " " + long["flag"]).str.strip()
+        long["visit"] = [f"Day {day:g}" for day in long["day"]]
+        wide = long.pivot_table(index=["section", "test", "unit", "reference"], columns="visit", values="shown",
+                                aggfunc="first", sort=False)
+        wide = wide[[f"Day {day:g}" for day in dict.fromkeys(self.days)]]
+        return wide.reset_index().rename_axis(columns=None)
+
+    def __repr__(self) -> str:
+        return self.table().to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        table = self.table()
+        visits = [column for column in table.columns if column.startswith("Day ")]
+        header = "".join(f"<th>{html.escape(column)}</th>" for column in ["Test", "Unit", "Reference", *visits])
+        body = []
+        section = None
+        for _, row in table.iterrows():
+            if row["section"] != section:
+                section = row["section"]
+                body.append(f'<tr><th colspan="{3 + len(visits)}" style="text-align:left;background:#eef2f6">'
+                            f"{html.escape(section)}</th></tr>")
+            cells = []
+            for visit in visits:
+                shown = str(row[visit])
+                style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
+                cells.append(f"<td style='text-align:right;{style}'>{html.escape(shown)}</td>")
+            body.append(f"<tr><td>{html.escape(row['test'])}</td><td>{html.escape(row['unit'])}</td>"
+                        f"<td>{html.escape(row['reference'])}</td>{''.join(cells)}</tr>")
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.reports[0].notes)
+        return (
+            '<div class="hpg-follow-up" style="font-size:1.05em"><b>Simulated follow-up</b>'
+            f'<table style="border-collapse:collapse"><thead><tr>{header}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table><ul style='font-size:0.9em'>{notes}</ul></div>"
+        )
+
+
+def follow_up(result, days, *, semen_volume: float | None = None) -> FollowUp:
+    """Lab reports at each of ``days`` (visits in days since day 0, inside the simulation)."""
+    if isinstance(days, (str, bytes)) or not hasattr(days, "__iter__"):
+        raise ValueError(f"days must be a list of visit days, e.g. [0, 90, 180]; got {days!r}")
+    visits = list(days)
+    if not visits:
+        raise ValueError("days must name at least one visit, e.g. [0, 90, 180]")
+    return FollowUp(tuple(lab_report(result, day, semen_volume=semen_volume) for day in visits))

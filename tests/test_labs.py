@@ -1,0 +1,150 @@
+"""Simulated lab sheets: flags at the reference limits, semen analysis limits, visits."""
+import math
+
+import numpy as np
+import pytest
+
+import hpgwidgets as hpg
+from hpgwidgets.labs import follow_up, lab_report
+
+TRT = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
+
+
+def constant_result(days=10, **values):
+    """A Result whose variables hold chosen constant values (to probe the limits)."""
+    base = hpg.simulate(None, days=days)
+    t = base.t
+    series = {name: np.full(len(t), float(base.baseline[name])) for name in base.variables}
+    for name, value in values.items():
+        series[name] = np.full(len(t), float(value))
+    return hpg.Result(t, series, dict(base.baseline), base.regimen, base.patient, base.days)
+
+
+@pytest.fixture(scope="module")
+def trt_result():
+    return hpg.simulate(TRT, days=365)
+
+
+@pytest.mark.parametrize("variable,value,flag", [
+    ("testosterone", 264, ""), ("testosterone", 263, "L"), ("testosterone", 916, ""), ("testosterone", 917, "H"),
+    ("lh", 1.7, ""), ("lh", 1.6, "L"), ("lh", 8.6, ""), ("lh", 8.7, "H"),
+    ("fsh", 1.5, ""), ("fsh", 1.4, "L"), ("fsh", 12.4, ""), ("fsh", 12.5, "H"),
+    ("estradiol", 3, ""), ("estradiol", 2, "L"), ("estradiol", 37, ""), ("estradiol", 38, "H"),
+])
+def test_serum_flags_are_inclusive_at_the_reference_limits(variable, value, flag):
+    report = lab_report(constant_result(**{variable: value}), 5)
+    assert report[variable].value == value
+    assert report[variable].flag == flag
+    limits = hpg.reference_range(variable)
+    assert (report[variable].low, report[variable].high) == (limits.low, limits.high)
+
+
+@pytest.mark.parametrize("concentration,flag", [(16.0, ""), (15.9, "L"), (200.0, "")])
+def test_sperm_concentration_against_the_who_2021_lower_limit(concentration, flag):
+    report = lab_report(constant_result(sperm=concentration), 5)
+    line = report["sperm_concentration"]
+    assert line.low == 16 and line.high is None
+    assert line.flag == flag
+
+
+@pytest.mark.parametrize("concentration,volume,flag", [(13.0, 3.0, ""), (12.6, 3.0, "L"), (39.0, 1.0, "")])
+def test_total_sperm_number_is_concentration_times_volume_with_limit_39(concentration, volume, flag):
+    report = lab_report(constant_result(sperm=concentration), 5, semen_volume=volume)
+    line = report["total_sperm_number"]
+    assert line.value == round(concentration * volume)
+    assert line.low == 39
+    assert line.flag == flag
+
+
+def test_semen_volume_limit_is_inclusive():
+    assert lab_report(constant_result(), 1, semen_volume=1.4)["semen_volume"].flag == ""
+    assert lab_report(constant_result(), 1, semen_volume=1.3)["semen_volume"].flag == "L"
+
+
+def test_flags_follow_the_printed_value():
+    # 15.96 million/mL prints as 16.0: the sheet must not show "16.0 L"
+    line = lab_report(constant_result(sperm=15.96), 5)["sperm_concentration"]
+    assert line.text == "16.0" and line.flag == ""
+
+
+def test_motility_and_morphology_are_not_invented():
+    report = lab_report(constant_result(), 5)
+    for item in ("progressive_motility", "total_motility", "normal_forms"):
+        assert report[item].value is None
+        assert report[item].text == "not modelled"
+        assert report[item].flag == ""
+        assert item not in report.flags
+    assert (report["progressive_motility"].low, report["total_motility"].low, report["normal_forms"].low) == (30, 42, 4)
+    frame = report.to_frame()
+    assert frame.loc[frame["test"] == "Normal forms", "result"].item() == "not modelled"
+
+
+def test_testosterone_in_si_units():
+    report = lab_report(constant_result(testosterone=531), 5)
+    molar_mass = hpg.load_parameters()["testosterone_molar_mass"].value
+    assert report["testosterone_si"].value == pytest.approx(round(531 * 10 / molar_mass, 1))
+    assert report["testosterone_si"].unit == "nmol/L"
+    assert report["testosterone_si"].flag == ""
+
+
+def test_azoospermia_reads_none_seen():
+    report = lab_report(constant_result(sperm=0.01), 5)
+    line = report["sperm_concentration"]
+    assert line.text == "none seen" and line.flag == "L"
+    assert "azoospermia" in line.comment
+
+
+def test_untreated_default_patient_has_a_clean_sheet():
+    result = hpg.simulate(None, days=30)
+    assert all(flag == "" for flag in lab_report(result, 30).flags.values())
+
+
+def test_trt_sheet_shows_suppressed_gonadotropins_and_sperm(trt_result):
+    report = lab_report(trt_result, 150)
+    assert report["lh"].flag == "L" and report["fsh"].flag == "L"
+    assert report["sperm_concentration"].flag == "L"
+    assert report["testosterone"].flag in ("", "H")   # serum T is kept up by the injections
+
+
+@pytest.mark.parametrize("day", [-1, 366, math.nan, math.inf, "10", None, True])
+def test_day_outside_the_simulation_is_rejected(trt_result, day):
+    with pytest.raises(ValueError, match="day"):
+        lab_report(trt_result, day)
+
+
+def test_bad_semen_volume_is_rejected(trt_result):
+    for volume in (0, -2, math.nan):
+        with pytest.raises(ValueError, match="semen_volume"):
+            lab_report(trt_result, 10, semen_volume=volume)
+
+
+def test_follow_up_table_over_visits(trt_result):
+    visits = follow_up(trt_result, days=[0, 90, 180, 365])
+    assert visits.days == (0, 90, 180, 365)
+    table = visits.table()
+    assert [column for column in table.columns if column.startswith("Day ")] == ["Day 0", "Day 90", "Day 180", "Day 365"]
+    lh = table[table["test"] == "LH"].iloc[0]
+    assert not lh["Day 0"].endswith("L") and lh["Day 90"].endswith("L")
+    tidy = visits.to_frame()
+    assert set(tidy["day"]) == {0, 90, 180, 365}
+    assert len(tidy) == 4 * len(visits[0].lines)
+    html = visits._repr_html_()
+    assert "Day 180" in html and "not modelled" in html
+
+
+def test_follow_up_rejects_bad_visit_lists(trt_result):
+    for days in ([], "90", 90):
+        with pytest.raises(ValueError, match="days"):
+            follow_up(trt_result, days=days)
+    with pytest.raises(ValueError, match="outside the simulation"):
+        follow_up(trt_result, days=[0, 400])
+
+
+def test_report_renders_for_notebooks(trt_result):
+    report = lab_report(trt_result, 120)
+    html = report._repr_html_()
+    assert "Testosterone" in html and "≥ 16" in html and "not modelled" in html
+    assert "not dosing advice" in html
+    frame = report.to_frame()
+    assert list(frame.columns) == ["day", "section", "test", "result", "value", "unit", "reference", "flag", "comment"]
+    assert "LH" in repr(report)

@@ -1,0 +1,117 @@
+"""Times to thresholds, Kaplan-Meier curves and physiological directions in cohorts."""
+import numpy as np
+import pytest
+
+import hpgwidgets as hpg
+from hpgwidgets import recovery
+from hpgwidgets.cohort import simulate_cohort
+
+N, SEED = 80, 11
+
+
+def enanthate(stop_day, amount=200):
+    return hpg.Regimen([hpg.Dose("testosterone_enanthate", amount, every_days=7, stop_day=stop_day)])
+
+
+@pytest.fixture(scope="module")
+def six_months():
+    return simulate_cohort(enanthate(182), n=N, days=182 + 540, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def eighteen_months():
+    return simulate_cohort(enanthate(546), n=N, days=546 + 540, seed=SEED)
+
+
+def test_kaplan_meier_on_a_hand_worked_example():
+    # 4 men; the second is censored at day 2: S = 3/4 after day 1, x 1/2 after day 3, 0 after day 4
+    event = recovery.TimeToEvent("demo", np.array([1.0, 2.0, 3.0, 4.0]), np.array([True, False, True, True]),
+                                 0.0, "treatment_stop", "sperm_at_least", follow_up=5.0, threshold=20.0)
+    curve = event.curve()
+    assert list(curve["day"]) == [0, 1, 3, 4, 5]
+    np.testing.assert_allclose(curve["probability"], [0, 0.25, 0.625, 1.0, 1.0])
+    assert event.median() == 3.0
+    assert event.probability_by(2.5) == 0.25
+
+
+def test_curves_are_monotone_probabilities(six_months):
+    for event in (recovery.sperm_recovery(six_months, 20), recovery.suppression(six_months, 1.0),
+                  recovery.azoospermia(six_months), recovery.testosterone_recovery(six_months)):
+        probability = event.curve()["probability"].to_numpy()
+        assert probability[0] >= 0 and probability[-1] <= 1
+        assert np.all(np.diff(probability) >= 0), event.label
+
+
+def test_suppression_then_recovery(six_months):
+    below_one = recovery.suppression(six_months, 1.0)
+    assert below_one.probability_by(180) > 0.8              # most men fall below 1 million/mL on TE
+    back = recovery.sperm_recovery(six_months, 16)
+    assert back.probability_by(540) > 0.7                   # most are back above the WHO limit
+    assert np.all(back.times >= 0) and np.all(back.times <= 540)
+    assert back.median() > 42                               # sperm lag: not before a spermatogenic wave
+
+
+def test_untreated_men_are_never_suppressed():
+    untreated = simulate_cohort(None, n=20, days=200, seed=SEED)
+    event = recovery.time_to_threshold(untreated, "sperm", 1.0, below=True)
+    assert event.n_events == 0 and event.probability_by(200) == 0
+
+
+def test_longer_trt_slows_recovery(six_months, eighteen_months):
+    short = recovery.sperm_recovery(six_months, 20)
+    long = recovery.sperm_recovery(eighteen_months, 20)
+    assert long.probability_by(365) < short.probability_by(365)
+    assert np.median(long.times) > np.median(short.times)
+
+
+def test_older_men_recover_more_slowly():
+    young = simulate_cohort(enanthate(182), n=N, days=182 + 540, seed=SEED, fixed={"age": 25})
+    old = simulate_cohort(enanthate(182), n=N, days=182 + 540, seed=SEED, fixed={"age": 55})
+    assert np.median(recovery.sperm_recovery(old, 20).times) > np.median(recovery.sperm_recovery(young, 20).times)
+
+
+def test_lower_baseline_sperm_recovers_later_to_20(six_months):
+    event = recovery.sperm_recovery(six_months, 20)
+    baseline = six_months.patients["baseline_sperm"].to_numpy()
+    groups = recovery.split_by(event, baseline, bins=[16, 40, 300], labels=["16-40", "40-300"])
+    assert groups["16-40"].probability_by(200) < groups["40-300"].probability_by(200)
+    assert len(groups["16-40"]) + len(groups["40-300"]) == len(event)
+
+
+def test_faster_capacity_recovery_trait_recovers_sooner(six_months):
+    event = recovery.sperm_recovery(six_months, 20)
+    speed = six_months.patients["recovery_speed"].to_numpy()
+    slow, fast = speed < np.median(speed), speed >= np.median(speed)
+    assert np.median(event.times[fast]) < np.median(event.times[slow])
+
+
+def test_recovery_needs_a_stop(six_months):
+    never_stops = simulate_cohort(enanthate(None), n=5, days=60, seed=0)
+    with pytest.raises(ValueError, match="never stop"):
+        recovery.sperm_recovery(never_stops)
+    untreated = simulate_cohort(None, n=5, days=60, seed=0)
+    with pytest.raises(ValueError, match="no testosterone"):
+        recovery.suppression(untreated)
+    with pytest.raises(ValueError, match="unknown variable"):
+        recovery.time_to_threshold(six_months, "prolactin", 1.0, below=True)
+
+
+def test_chart_shows_groups_and_published_points(six_months, eighteen_months):
+    events = {"6 months of TE": recovery.sperm_recovery(six_months, 20),
+              "18 months of TE": recovery.sperm_recovery(eighteen_months, 20)}
+    spec = recovery.recovery_chart(events).to_dict()
+    layers = spec["layer"]
+    curve_groups = {row["group"] for row in spec["datasets"][layers[0]["data"]["name"]]}
+    assert curve_groups == set(events)
+    published = spec["datasets"][layers[1]["data"]["name"]]
+    assert {row["source"] for row in published} >= {"liu2006"}
+    assert all(row["threshold"] == 20 for row in published)
+
+
+def test_comparison_with_published_measures_the_same_quantities(six_months):
+    table = recovery.compare_with_published(six_months, sources=["liu2006"])
+    row = table.set_index("id").loc["liu2006_recovery_20_6mo"]
+    assert row["published"] == 0.67
+    assert row["model"] == pytest.approx(recovery.sperm_recovery(six_months, 20).probability_by(183))
+    with pytest.raises(ValueError, match="unknown sources"):
+        recovery.compare_with_published(six_months, sources=["nobody2020"])
