@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import sys
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
@@ -92,9 +93,11 @@ def _as_widget(shown) -> widgets.Widget:
     import altair as alt
 
     if isinstance(shown, alt.TopLevelMixin):
-        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike; offline mode
-        # bundles its JavaScript so nothing is fetched from a CDN.
-        alt.JupyterChart.enable_offline()
+        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike. Offline mode bundles
+        # its JavaScript (via vl-convert) so nothing is fetched from a CDN; Pyodide (JupyterLite) has
+        # no vl-convert, and a JupyterLite page is online anyway.
+        if sys.platform != "emscripten":
+            alt.JupyterChart.enable_offline()
         return alt.JupyterChart(shown)
     raise ValueError(
         "reveal must return an ipywidgets widget, an Altair chart or a Markdown string, "
