@@ -215,16 +215,9 @@ class Cohort:
     """
 
     def __init__(self, t, series, baseline, patients, regimen, days, seed, elapsed):
-        self.t = t
-        self._series = series
-        self.baseline = baseline
-        self.patients = patients
-        self.regimen = regimen
-        self.days = days
-        self.seed = seed
-        self.elapsed = elapsed
-        self.units = dict(_simulate.UNITS)
-        self.labels = dict(_simulate.LABELS)
+        self.t, self._series, self.baseline, self.patients = t, series, baseline, patients
+        self.regimen, self.days, self.seed, self.elapsed = regimen, days, seed, elapsed
+        self.units, self.labels = dict(_simulate.UNITS), dict(_simulate.LABELS)
         self.variables = tuple(series)
 
     def __len__(self) -> int:
@@ -234,13 +227,9 @@ class Cohort:
     def n(self) -> int:
         return len(self.patients)
 
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._series:
-            raise _simulate.UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
-        return self._series[name]
-
-    def __contains__(self, name) -> bool:
-        return name in self._series
+    # same lookup (and the same error for an unknown name) as a single Result
+    __getitem__ = _simulate.Result.__getitem__
+    __contains__ = _simulate.Result.__contains__
 
     def relative(self, name: str) -> np.ndarray:
         """cohort[name] divided by each patient's untreated value (patients x time)."""
@@ -310,7 +299,8 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     """
     regimen = _simulate._as_regimen(regimen)
     days = _simulate._check_days(days)
-    if patients is None:
+    drawn_here = patients is None
+    if drawn_here:
         patients = draw_patients(n, seed, fixed)
     else:
         if not isinstance(patients, pd.DataFrame) or len(patients) == 0:
@@ -351,5 +341,4 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
         bar.close()
     elapsed = time.perf_counter() - started
     _simulate.cite_model(regimen)
-    seed_used = None if patients is not None and n is None else seed
-    return Cohort(t_out, series, baseline, patients, regimen, days, seed_used, elapsed)
+    return Cohort(t_out, series, baseline, patients, regimen, days, seed if drawn_here else None, elapsed)
