@@ -311,7 +311,7 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
     y = alt.Y("probability:Q", title=f"share of men: {first.label}", scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(format="%"))
     lines = alt.Chart(curves).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-        x=x, y=y, color=alt.Color("group:N", title=None),
+        x=x, y=y, color=alt.Color("group:N", title=None, sort=list(events)),
         tooltip=["group:N", alt.Tooltip("months:Q", format=".1f"), alt.Tooltip("probability:Q", format=".0%"),
                  "at_risk:Q"],
     )
