@@ -1,0 +1,472 @@
+"""Charts: pure functions from a simulation ``Result`` to an Altair chart.
+
+Nothing here runs a simulation (the widgets do); every function takes results that
+already exist and returns an Altair chart that renders the same in JupyterLab, in
+JupyterLite and in an exported PNG/SVG.
+
+Choices a reader of the charts should know about:
+
+- Time runs in weeks since the first dose; tooltips also give the day.
+- Serum testosterone, LH, FSH and estradiol use linear axes starting at zero.
+  Intratesticular testosterone and sperm concentration span orders of magnitude, so
+  they use log axes. A log axis cannot show zero, and the model can reach (nearly)
+  zero sperm, so values below one thousandth of the patient's untreated value are
+  drawn on that floor; the panel subtitle says so and the tooltip shows the true value.
+- Colours come from the Okabe-Ito palette, which stays distinguishable for the common
+  colour-vision deficiencies; the pinned scenario is also dashed, so a comparison
+  never relies on colour alone.
+- Fonts are sized for a projector at the back of a lecture hall.
+
+How the data travels: the series, the treatment phases and the dose times are chart
+*params* (named values inside the spec), and the marks read them through a row
+generator. A widget can then redraw a chart in place by updating those params
+(``jupyter_chart.params.series = ...``, see ``timeseries_params``) without sending a new
+spec; a plain ``chart.save(...)`` or ``chart.to_dict()`` still holds everything.
+"""
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .pharmacology import DRUGS
+from .ranges import reference_range
+from .simulation import LABELS
+
+CLINICAL_VARIABLES = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
+LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
+# Decades shown below the untreated value on log axes (see the module docstring).
+LOG_FLOOR_FRACTION_OF_BASELINE = 1e-3
+
+# Okabe & Ito (2008), "Color Universal Design": eight colours safe for colour-blind readers.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+CURRENT_COLOUR = OKABE_ITO["blue"]
+PINNED_COLOUR = OKABE_ITO["orange"]
+REFERENCE_BAND_COLOUR = "#BBBBBB"
+TESTOSTERONE_COLOUR = "#666666"
+DRUG_COLOURS = {
+    "testosterone_cypionate": TESTOSTERONE_COLOUR,
+    "testosterone_enanthate": TESTOSTERONE_COLOUR,
+    "testosterone_undecanoate": TESTOSTERONE_COLOUR,
+    "testosterone_gel": TESTOSTERONE_COLOUR,
+    "hcg": OKABE_ITO["bluish_green"],
+    "clomiphene": OKABE_ITO["sky_blue"],
+    "tamoxifen": OKABE_ITO["reddish_purple"],
+    "anastrozole": OKABE_ITO["yellow"],
+    "gonadorelin": OKABE_ITO["vermillion"],
+}
+
+CURRENT_LABEL = "This scenario"
+PINNED_LABEL = "Pinned"
+
+# Names of the chart params a widget updates to redraw in place.
+SERIES_PARAM = "series"
+TREATMENTS_PARAM = "treatments"
+DOSES_PARAM = "doses"
+WINDOW_PARAM = "window_weeks"
+HOVER_PARAM = "hover_every_days"
+CURSOR_PARAM = "cursor_day"
+
+PANEL_WIDTH = 380
+PANEL_HEIGHT = 170
+TIMELINE_ROW_HEIGHT = 26
+# Rows the treatment timeline can hold (dose lines) and dose ticks it can draw; a
+# chart built for a regimen keeps room for at least these many when updated in place.
+TREATMENT_CAPACITY = 16
+DOSE_TICK_CAPACITY = 1500
+# A pump pulsing every 90 minutes gives thousands of doses a year: such a dose line
+# shows as a bar without one tick per dose.
+MAX_DOSE_TICKS_PER_LINE = 400
+# Hover targets per curve: a tooltip every day over a year, and few enough that a
+# longer window stays quick to redraw in the browser.
+MAX_HOVER_POINTS_PER_CURVE = 400
+SIGNIFICANT_DIGITS = 4
+
+PROJECTOR_CONFIG = {
+    "font": "sans-serif",
+    "axis": {"labelFontSize": 15, "titleFontSize": 16, "titleFontWeight": "normal",
+             "gridColor": "#E5E5E5"},
+    "legend": {"labelFontSize": 16, "titleFontSize": 16, "symbolStrokeWidth": 4, "symbolSize": 300},
+    "title": {"fontSize": 19, "subtitleFontSize": 14, "anchor": "start", "subtitleColor": "#444444"},
+    "view": {"stroke": None},
+}
+
+
+def variable_title(variable: str) -> str:
+    return LABELS.get(variable, variable.replace("_", " ").capitalize())
+
+
+def drug_label(drug_id: str) -> str:
+    return DRUGS[drug_id].name if drug_id in DRUGS else drug_id
+
+
+def _round_significant(values, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Round to a few significant digits: the chart cannot show more, and the spec shrinks."""
+    values = np.asarray(values, dtype=float)
+    nonzero = values != 0
+    magnitude = np.zeros_like(values)
+    magnitude[nonzero] = np.floor(np.log10(np.abs(values[nonzero])))
+    scale = 10.0 ** (digits - 1 - magnitude)
+    return np.round(values * scale) / scale
+
+
+def log_floor(variable: str, results) -> float:
+    """Lowest value a log axis draws for ``variable``: a fixed fraction of the lowest baseline."""
+    return LOG_FLOOR_FRACTION_OF_BASELINE * min(result.baseline[variable] for result in results)
+
+
+def shown_field(variable: str) -> str:
+    """Field a panel's y axis draws: the value itself, or its floored copy on log axes."""
+    return f"{variable}_shown" if variable in LOG_SCALE_VARIABLES else variable
+
+
+def _scenarios(result, compare):
+    scenarios = [(CURRENT_LABEL, result)]
+    if compare is not None:
+        scenarios.append((PINNED_LABEL, compare))
+    return scenarios
+
+
+def _check_window(result, window_days):
+    if window_days is None:
+        return (0.0, float(result.days))
+    first, last = (float(day) for day in window_days)
+    if not (0 <= first < last):
+        raise ValueError(f"window_days must be (first, last) with 0 <= first < last, got {window_days}")
+    return first, last
+
+
+# ---------------------------------------------------------------------------
+# Data: plain tables of what the chart shows
+# ---------------------------------------------------------------------------
+
+def series_frame(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> pd.DataFrame:
+    """The curves: one row per scenario and day inside the window.
+
+    Columns: ``scenario``, ``day``, ``week``, one column per variable with the model's
+    value (rounded to 4 significant digits), and for log-axis variables a
+    ``<variable>_shown`` column with what the axis draws (never below ``log_floor``).
+    """
+    first, last = _check_window(result, window_days)
+    scenarios = _scenarios(result, compare)
+    frames = []
+    for label, scenario in scenarios:
+        visible = (scenario.t >= first) & (scenario.t <= last)
+        days = scenario.t[visible]
+        columns = {"scenario": label, "day": days, "week": np.round(days / 7.0, 3)}
+        for variable in variables:
+            values = _round_significant(scenario[variable][visible])
+            columns[variable] = values
+            if variable in LOG_SCALE_VARIABLES:
+                floor = log_floor(variable, [s for _, s in scenarios])
+                columns[shown_field(variable)] = _round_significant(np.maximum(values, floor))
+        frames.append(pd.DataFrame(columns))
+    return pd.concat(frames, ignore_index=True)
+
+
+def reference_band_frame(variable: str) -> pd.DataFrame:
+    """Reference interval for ``variable`` from data/reference_ranges.csv.
+
+    One row with ``low``, ``high`` (NaN for a one-sided limit such as the WHO lower
+    limit for sperm concentration), a readable ``label`` and the ``source`` key.
+    Variables without a laboratory reference interval (intratesticular testosterone)
+    give an empty table.
+    """
+    if variable not in CLINICAL_VARIABLES or variable == "itt":
+        return pd.DataFrame(columns=["low", "high", "label", "source"])
+    band = reference_range(variable)
+    if math.isfinite(band.high):
+        high, label = band.high, f"reference range {band.low:g}-{band.high:g} {band.unit}"
+    else:
+        high, label = float("nan"), f"lower reference limit {band.low:g} {band.unit}"
+    return pd.DataFrame([{"low": band.low, "high": high, "label": label, "source": band.source}])
+
+
+def _format_interval(every_days: float) -> str:
+    if every_days >= 1:
+        return "day" if every_days == 1 else f"{every_days:g} days"
+    return f"{every_days * 24 * 60:.0f} minutes"
+
+
+def treatment_frame(regimen, days: float) -> pd.DataFrame:
+    """One row per dose line of the regimen: drug, schedule, first and last day (and week)."""
+    rows = []
+    for dose in regimen:
+        stop_day = dose.end(days)
+        rows.append({
+            "drug": dose.drug,
+            "drug_name": drug_label(dose.drug),
+            "schedule": f"{dose.amount:g} {DRUGS[dose.drug].amount_unit} every {_format_interval(dose.every_days)}",
+            "start_day": float(dose.start_day),
+            "stop_day": float(stop_day),
+            "start_week": round(dose.start_day / 7.0, 3),
+            "stop_week": round(stop_day / 7.0, 3),
+        })
+    return pd.DataFrame(rows, columns=["drug", "drug_name", "schedule", "start_day", "stop_day",
+                                       "start_week", "stop_week"])
+
+
+def dose_frame(regimen, days: float) -> pd.DataFrame:
+    """One row per dose given, for the timeline's ticks.
+
+    Dose lines with more than MAX_DOSE_TICKS_PER_LINE doses (a pump) are left out: their
+    bar already shows them. Ticks beyond DOSE_TICK_CAPACITY in total are left out too.
+    """
+    frames, total = [], 0
+    for dose in regimen:
+        times = np.asarray(dose.times(days), dtype=float)
+        if len(times) > MAX_DOSE_TICKS_PER_LINE or total + len(times) > DOSE_TICK_CAPACITY:
+            continue
+        total += len(times)
+        frames.append(pd.DataFrame({"drug_name": drug_label(dose.drug), "day": np.round(times, 3),
+                                    "week": np.round(times / 7.0, 3)}))
+    if not frames:
+        return pd.DataFrame(columns=["drug_name", "day", "week"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list]:
+    """A table as {column: list}: compact in JSON, and indexable row by row in Vega."""
+    return {column: frame[column].tolist() for column in frame.columns}
+
+
+def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> dict:
+    """Values of the data params of ``timeseries_chart(result, ...)``.
+
+    A widget that already shows a chart built with the same ``variables`` and the same
+    compare-or-not setting redraws it in place with
+    ``for name, value in timeseries_params(...).items(): setattr(jchart.params, name, value)``.
+    """
+    first, last = _check_window(result, window_days)
+    series = series_frame(result, variables, compare=compare, window_days=(first, last))
+    days_per_scenario = series.groupby("scenario")["day"].size().max()
+    treatments = treatment_frame(result.regimen, result.days)
+    if len(treatments) > TREATMENT_CAPACITY:
+        raise ValueError(f"the chart shows at most {TREATMENT_CAPACITY} dose lines, "
+                         f"this regimen has {len(treatments)}")
+    return {
+        SERIES_PARAM: _columns(series),
+        TREATMENTS_PARAM: _columns(treatments.drop(columns=["drug"])),
+        DOSES_PARAM: _columns(dose_frame(result.regimen, result.days)),
+        WINDOW_PARAM: [round(first / 7.0, 3), round(last / 7.0, 3)],
+        HOVER_PARAM: max(1, math.ceil(days_per_scenario / MAX_HOVER_POINTS_PER_CURVE)),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Marks
+# ---------------------------------------------------------------------------
+
+def _rows_from_param(param: str, fields, capacity: int) -> tuple[alt.SequenceGenerator, list]:
+    """Data source + transforms that turn the column table in ``param`` into rows."""
+    generator = alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=capacity, **{"as": "row"}))
+    first_field = fields[0]
+    transforms = [alt.FilterTransform(filter=f"datum.row < length({param}.{first_field})")]
+    transforms += [alt.CalculateTransform(calculate=f"{param}.{field}[datum.row]", **{"as": field})
+                   for field in fields]
+    return generator, transforms
+
+
+def _from_param(param: str, fields, capacity: int) -> alt.Chart:
+    generator, transforms = _rows_from_param(param, fields, capacity)
+    return alt.Chart(generator, transform=transforms)
+
+
+def _x_scale() -> alt.Scale:
+    return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
+
+
+def _week_axis() -> alt.X:
+    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1))
+
+
+def _drug_fill_scale() -> alt.Scale:
+    """Same colour for a drug in every chart, whichever drugs this regimen uses."""
+    names = [drug_label(drug_id) for drug_id in DRUGS]
+    return alt.Scale(domain=names, range=[DRUG_COLOURS.get(drug_id, OKABE_ITO["black"]) for drug_id in DRUGS])
+
+
+TREATMENT_FIELDS = ("drug_name", "schedule", "start_day", "stop_day", "start_week", "stop_week")
+DOSE_FIELDS = ("drug_name", "day", "week")
+TREATMENT_TOOLTIP = [
+    alt.Tooltip("drug_name:N", title="Treatment"),
+    alt.Tooltip("schedule:N", title="Schedule"),
+    alt.Tooltip("start_week:Q", title="From week", format=".1f"),
+    alt.Tooltip("stop_week:Q", title="To week", format=".1f"),
+]
+
+
+def _scenario_encodings(has_compare: bool):
+    domain = [CURRENT_LABEL, PINNED_LABEL] if has_compare else [CURRENT_LABEL]
+    colour = alt.Color("scenario:N", title=None,
+                       scale=alt.Scale(domain=domain, range=[CURRENT_COLOUR, PINNED_COLOUR][: len(domain)]),
+                       legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+    dash = alt.StrokeDash("scenario:N", scale=alt.Scale(domain=domain, range=[[1, 0], [8, 5]][: len(domain)]),
+                          legend=None)
+    return colour, dash
+
+
+def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerChart:
+    """One variable over time: treatment shading, reference band, curves, tooltips, cursor.
+
+    The curves read the enclosing chart's series rows (one field per variable), so a
+    six-panel chart carries the series once.
+    """
+    is_log = variable in LOG_SCALE_VARIABLES
+    y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
+    y_title = f"{unit} (log scale)" if is_log else unit
+    y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale)
+    colour, dash = _scenario_encodings(has_compare)
+    layers = [
+        _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_rect(opacity=0.12).encode(
+            x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q",
+            fill=alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None),
+            tooltip=TREATMENT_TOOLTIP,
+        )
+    ]
+    band = reference_band_frame(variable)
+    if len(band) and band["high"].notna().all():
+        layers.append(alt.Chart(band).mark_rect(color=REFERENCE_BAND_COLOUR, opacity=0.35).encode(
+            y=alt.Y("low:Q", scale=y_scale, title=y_title), y2="high:Q",
+            tooltip=[alt.Tooltip("label:N", title="Grey band"), alt.Tooltip("source:N", title="Source")],
+        ))
+    elif len(band):
+        layers.append(alt.Chart(band.drop(columns=["high"])).mark_rule(
+            color="#333333", strokeDash=[2, 3], strokeWidth=2).encode(
+            y=alt.Y("low:Q", scale=y_scale, title=y_title),
+            tooltip=[alt.Tooltip("label:N", title="Dotted line"), alt.Tooltip("source:N", title="Source")],
+        ))
+    layers.append(alt.Chart().mark_line(strokeWidth=3, clip=True).encode(
+        x=_week_axis(), y=y, color=colour, strokeDash=dash,
+    ))
+    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True, clip=True).encode(
+        x=_week_axis(), y=y,
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
+                 alt.Tooltip("week:Q", title="Week", format=".1f"),
+                 alt.Tooltip("day:Q", title="Day", format=".0f"),
+                 alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
+    ).transform_filter(f"datum.day % {HOVER_PARAM} == 0"))
+    layers.append(_cursor_rule())
+    subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
+    return alt.layer(*layers).properties(
+        width=PANEL_WIDTH, height=PANEL_HEIGHT, title=alt.Title(variable_title(variable), subtitle=subtitle),
+    )
+
+
+def _cursor_rule() -> alt.Chart:
+    """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
+    return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
+        color="#222222", strokeDash=[4, 4], strokeWidth=2, clip=True,
+    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).encode(
+        x=alt.X("week:Q", title="Week", scale=_x_scale()),
+        tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
+    )
+
+
+def treatment_timeline() -> alt.LayerChart:
+    """Which drug was given when: one row per drug, a bar for its phase, a tick per dose."""
+    y = alt.Y("drug_name:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=15))
+    fill = alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None)
+    bars = _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_bar(
+        opacity=0.45, height=TIMELINE_ROW_HEIGHT - 6).encode(
+        x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q", y=y, fill=fill,
+        tooltip=TREATMENT_TOOLTIP,
+    )
+    ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).mark_tick(
+        thickness=2, size=TIMELINE_ROW_HEIGHT - 6, color="#222222", clip=True).encode(
+        x=_week_axis(), y=y,
+        tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
+    )
+    return alt.layer(bars, ticks, _cursor_rule()).properties(
+        width=2 * PANEL_WIDTH + 110, height=alt.Step(TIMELINE_ROW_HEIGHT),
+        title=alt.Title("Treatment", subtitle=["bars: treatment phases; ticks: single doses"]),
+    )
+
+
+def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
+                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None):
+    """The clinical picture over time: one panel per variable and a treatment timeline.
+
+    ``compare`` overlays a second (pinned) Result, dashed and in a second colour.
+    ``window_days`` = (first, last) day shown; default the whole simulation.
+    ``cursor_day`` places a dashed vertical rule (the diagram's day).
+    ``series_capacity``: rows of series the chart can hold when a widget later updates
+    its params in place (default: exactly the rows of this result).
+    """
+    unknown = [variable for variable in variables if variable not in result.variables]
+    if unknown:
+        raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")
+    params = timeseries_params(result, variables, compare=compare, window_days=window_days)
+    rows_needed = len(params[SERIES_PARAM]["day"])
+    capacity = rows_needed if series_capacity is None else int(series_capacity)
+    if capacity < rows_needed:
+        raise ValueError(f"series_capacity {capacity} is smaller than the {rows_needed} rows to show")
+    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None)
+              for variable in variables]
+    rows = [alt.hconcat(*panels[start:start + columns], spacing=50) for start in range(0, len(panels), columns)]
+    series_fields = list(params[SERIES_PARAM])
+    generator, transforms = _rows_from_param(SERIES_PARAM, series_fields, capacity)
+    chart = alt.VConcatChart(
+        vconcat=[*rows, treatment_timeline()],
+        data=generator,
+        transform=transforms,
+        params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()]
+        + [alt.VariableParameter(name=CURSOR_PARAM, value=float(cursor_day))],
+        spacing=30,
+        config=alt.Config(**PROJECTOR_CONFIG),
+    )
+    return chart
+
+
+def chart_series(spec: dict) -> pd.DataFrame:
+    """The series table inside a ``timeseries_chart`` spec (``chart.to_dict()``)."""
+    return pd.DataFrame(chart_param(spec, SERIES_PARAM))
+
+
+def chart_param(spec: dict, name: str):
+    """Value of the top-level param ``name`` in a chart spec (KeyError if absent)."""
+    for param in spec.get("params", []):
+        if param["name"] == name:
+            return param["value"]
+    raise KeyError(f"chart has no param {name!r}")
+
+
+def export_chart(chart, folder, name: str = "hpg-chart", formats=("png", "svg"),
+                 scale_factor: float = 2.0) -> dict[str, Path]:
+    """Save ``chart`` for slides as ``<folder>/<name>.<format>`` (offline, via vl-convert).
+
+    PNGs are rendered at ``scale_factor`` times the on-screen size so they stay sharp on a
+    projector. Returns the paths written, by format.
+    """
+    allowed = ("png", "svg")
+    bad = [fmt for fmt in formats if fmt not in allowed]
+    if bad or not formats:
+        raise ValueError(f"export formats must be among {allowed}, got {list(formats)}")
+    if not name or any(separator in name for separator in ("/", "\\")) or name.startswith("."):
+        raise ValueError(f"export name must be a plain file name without folders, got {name!r}")
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"export folder {folder} exists but is a file; choose a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for fmt in formats:
+        path = folder / f"{name}.{fmt}"
+        if fmt == "png":
+            chart.save(path, format="png", scale_factor=scale_factor)
+        else:
+            chart.save(path, format="svg")
+        written[fmt] = path
+    return written

@@ -1,0 +1,273 @@
+"""The HPG axis as a live diagram: who signals whom, and how strongly, on one day.
+
+Hypothalamus -> pituitary -> testes, with the feedback loops back up. Each link is
+drawn with a width proportional to its signal on the chosen day, relative to this
+patient's untreated value (the label gives the percentage), so a student sees which
+link testosterone therapy switches off and which one each drug switches back on.
+Drug entry points light up while a drug is being given and stay faint otherwise.
+
+``axis_diagram`` is an ordinary Altair chart (it exports like the other charts); its
+day-dependent values are chart params, so a widget moves the day without a redraw
+(``diagram_params``). ``diagram_text`` says the same in words for screen readers.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
+from .pharmacology import DRUGS
+
+STIMULATES = "stimulates"
+INHIBITS = "inhibits"
+LINK_COLOURS = {STIMULATES: OKABE_ITO["blue"], INHIBITS: OKABE_ITO["vermillion"]}
+LINK_DASH = {STIMULATES: [1, 0], INHIBITS: [6, 4]}
+
+# Drawing frame: x and y run 0..100 (y upwards); boxes are centre, width, height.
+FRAME = (0, 100)
+NODES = {
+    "hypothalamus": ("Hypothalamus", 50, 90, 30, 8),
+    "pituitary": ("Pituitary", 50, 66, 24, 8),
+    "leydig": ("Leydig cells", 32, 34, 18, 8),
+    "sertoli": ("Sertoli cells", 64, 34, 18, 8),
+    "serum_t": ("Testosterone (blood)", 13, 52, 22, 8),
+    "estradiol": ("Estradiol", 88, 52, 18, 8),
+    "sperm": ("Sperm", 87, 20, 12, 7),
+}
+TESTES_BOX = (48, 34, 60, 20)
+
+
+
+def _ratio_of(variable: str):
+    def ratio(values: dict, baseline: dict) -> float:
+        return values[variable] / baseline[variable]
+    return ratio
+
+
+def _own_testosterone_ratio(values: dict, baseline: dict) -> float:
+    """Testosterone the testes themselves release (serum T minus the medicine's share)."""
+    return (values["testosterone"] - values["exogenous_testosterone"]) / baseline["testosterone"]
+
+
+# link id -> (signal name, signal as ratio to untreated, kind, polyline points, label point)
+LINKS = {
+    "gnrh": ("GnRH", _ratio_of("gnrh"), STIMULATES, [(50, 86), (50, 70)], (57, 78)),
+    "lh": ("LH", _ratio_of("lh"), STIMULATES, [(46, 62), (35, 38)], (34, 50)),
+    "fsh": ("FSH", _ratio_of("fsh"), STIMULATES, [(53, 62), (59, 38)], (53, 47)),
+    "inhibin": ("Inhibin B", _ratio_of("inhibin_b"), INHIBITS, [(67, 38), (59, 62)], (72, 49)),
+    "itt": ("Testicular T", _ratio_of("itt"), STIMULATES, [(41, 34), (55, 34)], (48, 39.5)),
+    "secretion": ("own T", _own_testosterone_ratio, STIMULATES, [(24, 36), (16, 48)], (13, 42)),
+    "t_to_hypothalamus": ("T brake", _ratio_of("testosterone"), INHIBITS, [(6, 56), (6, 90), (35, 90)], (15, 93)),
+    "t_to_pituitary": ("T brake", _ratio_of("testosterone"), INHIBITS, [(22, 56), (38, 65)], (33, 57)),
+    "aromatase": ("aromatase to E2", _ratio_of("estradiol"), STIMULATES,
+                  [(4, 48), (4, 6), (96, 6), (96, 48)], (40, 9.5)),
+    "e2_to_hypothalamus": ("E2 brake", _ratio_of("estradiol"), INHIBITS, [(88, 56), (88, 90), (65, 90)], (82, 93)),
+    "e2_to_pituitary": ("E2 brake", _ratio_of("estradiol"), INHIBITS, [(80, 56), (62, 65)], (76, 65)),
+    "spermatogenesis": ("sperm output", _ratio_of("sperm"), STIMULATES, [(73, 31), (83, 23.5)], (90, 29)),
+}
+
+# Drug entry points: marker id -> (drug ids, where it acts in words, symbol point, label, label point, shape)
+DRUG_MARKERS = {
+    "gonadorelin": (("gonadorelin",), "replaces GnRH at the pituitary", (31, 72), "Gonadorelin", (31, 76.5),
+                    "triangle-down"),
+    "hcg": (("hcg",), "acts like LH on the Leydig cells", (24, 29), "hCG", (24, 24.5), "triangle-up"),
+    "serm": (("clomiphene", "tamoxifen"), "blocks estradiol's brake on the pituitary", (71, 60.5), "SERM",
+             (69, 55.5), "cross"),
+    "serm_hypothalamus": (("clomiphene", "tamoxifen"), "blocks estradiol's brake on the hypothalamus",
+                          (88, 76), "SERM", (82, 76), "cross"),
+    "anastrozole": (("anastrozole",), "blocks aromatase (less T becomes E2)", (70, 6), "Anastrozole",
+                    (70, 1.5), "cross"),
+    "exogenous_t": (("testosterone_cypionate", "testosterone_enanthate", "testosterone_undecanoate",
+                     "testosterone_gel"), "adds testosterone to the blood", (14, 61.5), "T medicine", (14, 66),
+                    "triangle-down"),
+}
+
+# Display width of a link carrying its untreated signal, and the ratio beyond which
+# wider lines would only hide the labels (the label still gives the true percentage).
+WIDTH_AT_BASELINE = 5.0
+MIN_WIDTH = 0.6
+MAX_DISPLAY_RATIO = 3.0
+DIAGRAM_WIDTH = 620
+DIAGRAM_HEIGHT = 440
+
+STRENGTH_PARAM = "link_strength"
+LABEL_PARAM = "link_label"
+ACTIVE_PARAM = "drug_active"
+DAY_PARAM = "diagram_day"
+
+
+def _percent(ratio: float) -> str:
+    if ratio < 0.005:
+        return "<1%"
+    return f"{100 * ratio:.0f}%"
+
+
+def signal_ratios(result, day: float) -> dict[str, float]:
+    """Each link's signal on ``day`` as a ratio to the patient's untreated value."""
+    values = result.at(day)
+    return {link: signal(values, result.baseline) for link, (_, signal, _, _, _) in LINKS.items()}
+
+
+def drugs_given(regimen, day: float, days: float) -> dict[str, tuple[str, ...]]:
+    """Per drug entry point, the drugs being given on ``day`` (a dose line covers the day)."""
+    on_day = {dose.drug for dose in regimen if dose.start_day <= day < dose.end(days)}
+    return {marker: tuple(drug for drug in drugs if drug in on_day)
+            for marker, (drugs, *_rest) in DRUG_MARKERS.items()}
+
+
+def diagram_params(result, day: float) -> dict:
+    """Values of the day-dependent params of ``axis_diagram`` (for an in-place update)."""
+    ratios = signal_ratios(result, day)
+    given = drugs_given(result.regimen, day, result.days)
+    return {
+        DAY_PARAM: float(day),
+        STRENGTH_PARAM: {link: round(min(ratio, MAX_DISPLAY_RATIO), 4) for link, ratio in ratios.items()},
+        LABEL_PARAM: {link: f"{LINKS[link][0]} {_percent(ratio)}" for link, ratio in ratios.items()},
+        ACTIVE_PARAM: {marker: int(bool(drugs)) for marker, drugs in given.items()},
+    }
+
+
+def _frame_scale() -> alt.Scale:
+    return alt.Scale(domain=list(FRAME), nice=False, zero=False)
+
+
+def _xy(x_field="x", y_field="y"):
+    axis = None
+    return {
+        "x": alt.X(f"{x_field}:Q", scale=_frame_scale(), axis=axis),
+        "y": alt.Y(f"{y_field}:Q", scale=_frame_scale(), axis=axis),
+    }
+
+
+def _node_frame() -> pd.DataFrame:
+    rows = [{"node": node, "label": label, "x": x - w / 2, "x2": x + w / 2, "y": y - h / 2, "y2": y + h / 2,
+             "cx": x, "cy": y}
+            for node, (label, x, y, w, h) in NODES.items()]
+    return pd.DataFrame(rows)
+
+
+def _link_frame() -> pd.DataFrame:
+    rows = []
+    for link, (_, _, kind, points, _) in LINKS.items():
+        for order, (x, y) in enumerate(points):
+            rows.append({"link": link, "kind": kind, "order": order, "x": x, "y": y})
+    return pd.DataFrame(rows)
+
+
+def _arrowhead_frame() -> pd.DataFrame:
+    """Arrowheads (stimulation) or bars (inhibition) at each link's last point, turned along it."""
+    import math
+
+    rows = []
+    for link, (_, _, kind, points, _) in LINKS.items():
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        # Vega angles run clockwise from "up"; the frame's y axis points up.
+        angle = math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360
+        rows.append({"link": link, "kind": kind, "x": x1, "y": y1, "angle": round(angle, 1)})
+    return pd.DataFrame(rows)
+
+
+def _label_frame() -> pd.DataFrame:
+    return pd.DataFrame([{"link": link, "x": point[0], "y": point[1]}
+                         for link, (*_, point) in LINKS.items()])
+
+
+def _marker_frame() -> pd.DataFrame:
+    rows = []
+    for marker, (drugs, action, (x, y), short, (lx, ly), shape) in DRUG_MARKERS.items():
+        rows.append({"marker": marker, "drugs": " / ".join(drug_label(drug) for drug in drugs), "action": action,
+                     "short": short, "shape": shape, "x": x, "y": y, "lx": lx, "ly": ly})
+    return pd.DataFrame(rows)
+
+
+def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
+    """The HPG axis on ``day``: nodes, signal links (width = strength), drug entry points."""
+    if not result.t[0] <= day <= result.t[-1]:
+        raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
+    params = diagram_params(result, day)
+    kind_scale = alt.Scale(domain=list(LINK_COLOURS), range=list(LINK_COLOURS.values()))
+    kind_colour = alt.Color("kind:N", scale=kind_scale,
+                            legend=alt.Legend(title=None, orient="bottom", symbolType="stroke",
+                                              labelExpr="datum.label == 'stimulates' ? 'drives (arrow)' "
+                                                        ": 'brakes (bar)'"))
+    kind_dash = alt.StrokeDash("kind:N", scale=alt.Scale(domain=list(LINK_DASH), range=list(LINK_DASH.values())),
+                               legend=None)
+    strength = f"{STRENGTH_PARAM}[datum.link]"
+    testes = alt.Chart(pd.DataFrame([{"x": TESTES_BOX[0] - TESTES_BOX[2] / 2, "x2": TESTES_BOX[0] + TESTES_BOX[2] / 2,
+                                      "y": TESTES_BOX[1] - TESTES_BOX[3] / 2, "y2": TESTES_BOX[1] + TESTES_BOX[3] / 2,
+                                      "label": "Testes"}])).mark_rect(
+        fill="#F4F4F4", stroke="#999999", strokeDash=[3, 3], cornerRadius=10).encode(
+        **_xy(), x2="x2:Q", y2="y2:Q")
+    testes_label = alt.Chart(pd.DataFrame([{"x": TESTES_BOX[0] + TESTES_BOX[2] / 2 - 1,
+                                            "y": TESTES_BOX[1] + TESTES_BOX[3] / 2 - 1, "label": "Testes"}])
+                             ).mark_text(align="right", baseline="top", fontSize=14, color="#666666",
+                                         fontStyle="italic").encode(**_xy(), text="label:N")
+    links = alt.Chart(_link_frame()).mark_line(strokeCap="round", strokeJoin="round").encode(
+        **_xy(), detail="link:N", order="order:Q", color=kind_colour, strokeDash=kind_dash,
+        strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+        tooltip=[alt.Tooltip("label:N", title="Signal")],
+    ).transform_calculate(
+        width=f"max({MIN_WIDTH}, {WIDTH_AT_BASELINE} * {strength})",
+        label=f"{LABEL_PARAM}[datum.link] + ' of untreated'",
+    )
+    arrow_ends = alt.Chart(_arrowhead_frame()).mark_point(filled=True, opacity=1).encode(
+        **_xy(), color=alt.Color("kind:N", scale=kind_scale, legend=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=[STIMULATES, INHIBITS],
+                                                  range=["triangle-up", "M-1,-0.25H1V0.25H-1Z"]), legend=None),
+        angle=alt.Angle("angle:Q", scale=None),
+        size=alt.Size("size:Q", scale=None),
+    ).transform_calculate(size=f"60 + 40 * max({MIN_WIDTH}, {WIDTH_AT_BASELINE} * {strength})")
+    nodes = alt.Chart(_node_frame()).mark_rect(fill="white", stroke="#333333", strokeWidth=1.5,
+                                               cornerRadius=6).encode(**_xy(), x2="x2:Q", y2="y2:Q")
+    node_labels = alt.Chart(_node_frame()).mark_text(fontSize=15, fontWeight="bold").encode(
+        **_xy("cx", "cy"), text="label:N")
+    link_labels = alt.Chart(_label_frame()).mark_text(fontSize=13, color="#222222").encode(
+        **_xy(), text="text:N",
+    ).transform_calculate(text=f"{LABEL_PARAM}[datum.link]")
+    marker_opacity = alt.Opacity("on:Q", scale=alt.Scale(domain=[0, 1], range=[0.18, 1]), legend=None)
+    markers = alt.Chart(_marker_frame()).mark_point(filled=True, size=320, color=PINNED_COLOUR,
+                                                    stroke="#000000", strokeWidth=1).encode(
+        **_xy(), shape=alt.Shape("shape:N", scale=None), opacity=marker_opacity,
+        tooltip=[alt.Tooltip("drugs:N", title="Drug"), alt.Tooltip("action:N", title="Acts here"),
+                 alt.Tooltip("state:N", title="On this day")],
+    ).transform_calculate(on=f"{ACTIVE_PARAM}[datum.marker]",
+                          state=f"{ACTIVE_PARAM}[datum.marker] ? 'being given' : 'not given'")
+    marker_labels = alt.Chart(_marker_frame()).mark_text(fontSize=13, fontWeight="bold", color="#7A4A00").encode(
+        **_xy("lx", "ly"), text="short:N", opacity=marker_opacity,
+    ).transform_calculate(on=f"{ACTIVE_PARAM}[datum.marker]")
+    layers = [testes, testes_label, links, arrow_ends, nodes, node_labels, link_labels, markers, marker_labels]
+    return alt.LayerChart(
+        layer=layers,
+        params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
+        width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT,
+        title=alt.Title(text=alt.ExprRef(expr=f"'The axis on day ' + format({DAY_PARAM}, '.0f') + "
+                                              f"' (week ' + format({DAY_PARAM} / 7, '.1f') + ')'"),
+                        subtitle=["line width and labels: signal as % of this patient's untreated level"],
+                        fontSize=18, subtitleFontSize=14, anchor="start"),
+        config=alt.Config(view=alt.ViewConfig(stroke=None), font="sans-serif",
+                          legend=alt.LegendConfig(labelFontSize=14)),
+    )
+
+
+def diagram_text(result, day: float) -> str:
+    """The diagram in words (its text alternative), for screen readers and note-takers."""
+    ratios = signal_ratios(result, day)
+    sentences = [
+        f"HPG axis on day {day:.0f} (week {day / 7:.1f}), each signal as a share of this patient's untreated level.",
+        f"Hypothalamus to pituitary: GnRH drive {_percent(ratios['gnrh'])}.",
+        f"Pituitary to testes: LH {_percent(ratios['lh'])} (to the Leydig cells), "
+        f"FSH {_percent(ratios['fsh'])} (to the Sertoli cells).",
+        f"Inside the testes: own testosterone output {_percent(ratios['secretion'])}, intratesticular "
+        f"testosterone {_percent(ratios['itt'])}, sperm output {_percent(ratios['spermatogenesis'])}.",
+        f"Feedback brakes: blood testosterone {_percent(ratios['t_to_hypothalamus'])} and estradiol "
+        f"{_percent(ratios['e2_to_hypothalamus'])} act on hypothalamus and pituitary; inhibin B "
+        f"{_percent(ratios['inhibin'])} acts on the pituitary.",
+    ]
+    given = drugs_given(result.regimen, day, result.days)
+    actions = [f"{DRUG_MARKERS[marker][1]} ({', '.join(drug_label(drug) for drug in drugs)})"
+               for marker, drugs in given.items() if drugs]
+    if actions:
+        sentences.append("Drugs being given on this day: " + "; ".join(actions) + ".")
+    else:
+        sentences.append("No drug is being given on this day.")
+    return " ".join(sentences)
