@@ -82,3 +82,20 @@ def test_binder_postbuild_installs_the_package_itself():
     post_build = ROOT / "postBuild"
     assert post_build.stat().st_mode & stat.S_IXUSR, "postBuild must be executable"
     assert re.search(r"pip install --no-deps \.(\s|$)", post_build.read_text())
+
+
+# Packages with compiled code and no Pyodide (emscripten) build: JupyterLite's `%pip install
+# hpgwidgets` would fail on them, so they must be marked `sys_platform != 'emscripten'`.
+NO_PYODIDE_BUILD = {"vl-convert-python"}
+PYODIDE_ENVIRONMENT = {"sys_platform": "emscripten", "platform_system": "Emscripten", "extra": ""}
+
+
+def test_jupyterlite_install_skips_dependencies_pyodide_cannot_load():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted_in_pyodide = {
+        normalise(requirement.name)
+        for requirement in map(Requirement, project["dependencies"])
+        if requirement.marker is None or requirement.marker.evaluate(PYODIDE_ENVIRONMENT)
+    }
+    assert not wanted_in_pyodide & NO_PYODIDE_BUILD
+    assert {"numpy", "scipy", "altair", "ipywidgets", "anywidget"} <= wanted_in_pyodide

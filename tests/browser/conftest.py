@@ -184,6 +184,28 @@ def isolated_jupyter_env(base_dir: Path):
     return env
 
 
+# Installed for `make lite` (the test extra pulls it in), the JupyterLite kernel's labextension
+# only works inside JupyterLite: a real JupyterLab that loads it logs a console error, and
+# disabling it in page_config does not stop the load. So the test Lab gets its own
+# labextensions folder holding every installed extension but JupyterLite's.
+LITE_ONLY_EXTENSION_SCOPE = "@jupyterlite"
+
+
+def lab_extensions_without_lite(target: Path) -> Path:
+    from jupyter_core.paths import jupyter_path
+
+    target.mkdir(parents=True, exist_ok=True)
+    for folder in map(Path, jupyter_path("labextensions")):
+        for package_json in sorted(folder.glob("*/package.json")) + sorted(folder.glob("@*/*/package.json")):
+            name = package_json.parent.relative_to(folder)
+            link = target / name
+            if name.parts[0] == LITE_ONLY_EXTENSION_SCOPE or link.exists():
+                continue  # the first folder on the Jupyter path wins, as in JupyterLab
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(package_json.parent, target_is_directory=True)
+    return target
+
+
 def write_lab_user_settings(settings_dir: Path):
     for relative_path, settings in LAB_USER_SETTINGS.items():
         path = settings_dir / relative_path
@@ -213,6 +235,7 @@ def lab_server(start_server, tmp_path_factory):
     write_lab_user_settings(settings_dir)
     token = uuid.uuid4().hex
     env = isolated_jupyter_env(base)
+    labextensions = lab_extensions_without_lite(base / "labextensions")
     env["JUPYTERLAB_SETTINGS_DIR"] = str(settings_dir)
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(workspaces_dir)
     command = [
@@ -222,7 +245,7 @@ def lab_server(start_server, tmp_path_factory):
         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root_dir}",
         f"--LabApp.user_settings_dir={settings_dir}", f"--LabApp.workspaces_dir={workspaces_dir}",
         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
+        "--LabApp.extension_manager=readonly", f"--LabApp.labextensions_path={labextensions}",
     ]
     server = start_server(command, ready_path=f"/api/status?token={token}", cwd=root_dir, env=env)
     return LabServer(server.url, token, root_dir, server)

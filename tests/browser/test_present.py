@@ -1,0 +1,100 @@
+"""Presentation mode: `make present-serve` (what `make present` runs) serves the classroom
+dashboard in Voila; in Chromium it renders with no internet, shows no code, uses projector
+type, switches presets with one click and redraws the chart when the slider moves."""
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from hpgwidgets.classroom import preset_label
+
+ROOT = Path(__file__).resolve().parents[2]
+CLASSROOM = ROOT / "notebooks" / "classroom.ipynb"
+LOAD_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def present_server(start_server):
+    return start_server(
+        ["make", "--no-print-directory", "present-serve", "PRESENT_PORT={port}", "PRESENT_BROWSER=--no-browser"],
+        ready_path="/voila/static/voila-style.js", cwd=ROOT,
+    )
+
+
+@pytest.fixture
+def dashboard(page, present_server):
+    page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
+    page.locator(".hpg-classroom .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    chart_drawing(page).wait_for(timeout=LOAD_TIMEOUT_MS)
+    return page
+
+
+def chart_drawing(page):
+    # Vega draws into a canvas or an SVG, depending on the renderer.
+    return page.locator(".hpg-classroom canvas.marks, .hpg-classroom svg.marks").first
+
+
+def chart_pixels(page):
+    return chart_drawing(page).screenshot()
+
+
+def wait_for_new_drawing(page, before, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+        if chart_pixels(page) != before:
+            return
+    raise AssertionError("the chart was not redrawn")
+
+
+def code_sources():
+    notebook = json.loads(CLASSROOM.read_text())
+    return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def font_size_px(locator):
+    return float(locator.evaluate("element => getComputedStyle(element).fontSize").removesuffix("px"))
+
+
+def test_dashboard_renders_offline_with_large_type_and_no_code(dashboard, console_errors, external_requests):
+    page = dashboard
+    buttons = page.locator(".hpg-classroom .widget-toggle-button")
+    labels = buttons.all_inner_texts()
+    assert labels[:3] == [preset_label(name) for name in ("untreated_baseline", "trt_alone", "trt_plus_hcg")]
+    assert len(labels) == 7
+
+    text = page.locator("body").inner_text()
+    assert "Classroom: the HPG axis under treatment" in text
+    for source in code_sources():
+        first_line = source.splitlines()[0]
+        assert first_line not in text, f"code is visible on the dashboard: {first_line!r}"
+
+    # Readable from the back of a lecture hall: bigger than JupyterLab's 13-14 px.
+    assert font_size_px(buttons.first) >= 18
+    assert font_size_px(page.locator(".jp-RenderedMarkdown p").first) >= 20
+    assert font_size_px(page.locator(".hpg-classroom-notes p").first) >= 20
+
+    assert external_requests == [], "the dashboard asked the internet for something"
+    assert console_errors == []
+
+
+def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, console_errors, external_requests):
+    page = dashboard
+    readout = page.locator(".hpg-classroom .widget-readout")
+    assert readout.inner_text() == "365"
+    before = chart_pixels(page)
+
+    page.locator(".hpg-classroom .widget-toggle-button", has_text="TRT alone").click()
+    page.locator(".hpg-classroom-notes h2", has_text="TRT alone").wait_for(timeout=30_000)
+    page.wait_for_function("el => el.innerText === '730'", arg=readout.element_handle(), timeout=30_000)
+    wait_for_new_drawing(page, before)
+
+    before = chart_pixels(page)
+    page.locator(".hpg-classroom .noUi-handle").focus()
+    page.keyboard.press("End")  # the slider's longest view
+    page.wait_for_function("el => el.innerText !== '730'", arg=readout.element_handle(), timeout=30_000)
+    wait_for_new_drawing(page, before)
+
+    assert external_requests == []
+    assert console_errors == []
