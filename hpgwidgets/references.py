@@ -1,0 +1,75 @@
+"""Citations: the BibTeX file ``data/references.bib`` and the papers a session used.
+
+Like PyBaMM's citation tracking: every part of the package that rests on a paper
+marks its key with :func:`cite`; a notebook ends with :func:`print_citations`, which
+lists the papers behind what it actually ran.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .tables import data_dir
+
+_ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", re.S)
+_FIELD = re.compile(r"(\w+)\s*=\s*\{(.*?)\}\s*(?:,|$)", re.S)
+
+_used: list[str] = []
+
+
+@lru_cache(maxsize=None)
+def bibliography() -> dict[str, dict[str, str]]:
+    """All entries of data/references.bib: key -> {field: value, 'type': ...}."""
+    text = (data_dir() / "references.bib").read_text(encoding="utf-8")
+    entries = {}
+    for kind, key, body in _ENTRY.findall(text):
+        fields = {name.lower(): " ".join(value.replace("{", "").replace("}", "").split())
+                  for name, value in _FIELD.findall(body)}
+        fields["type"] = kind.lower()
+        entries[key] = fields
+    return entries
+
+
+def cite(*keys: str) -> None:
+    """Mark references as used in this session (unknown keys raise ValueError)."""
+    known = bibliography()
+    for key in keys:
+        if key not in known:
+            raise ValueError(f"unknown reference key {key!r}; known keys: {', '.join(sorted(known))}")
+        if key not in _used:
+            _used.append(key)
+
+
+def used_citations() -> tuple[str, ...]:
+    """Keys cited so far, in first-use order."""
+    return tuple(_used)
+
+
+def format_reference(key: str) -> str:
+    """One reference as a readable line (authors, year, title, journal)."""
+    entry = bibliography()[key]
+    parts = [entry.get("author", ""), f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
+    where = entry.get("journal") or entry.get("howpublished") or entry.get("publisher") or ""
+    if where:
+        volume = entry.get("volume")
+        pages = entry.get("pages")
+        where += f" {volume}" if volume else ""
+        where += f":{pages}" if pages else ""
+        parts.append(where + ".")
+    if entry.get("note"):
+        parts.append(f"[{entry['note']}]")
+    return " ".join(part for part in parts if part)
+
+
+def citations_text(keys=None) -> str:
+    """The used references (or the given keys) as numbered lines."""
+    keys = list(keys) if keys is not None else list(_used)
+    keys = [key for key in keys if key != "assumption"]
+    if not keys:
+        return "No references have been cited yet in this session."
+    return "\n".join(f"[{number}] {format_reference(key)}" for number, key in enumerate(keys, start=1))
+
+
+def print_citations(keys=None) -> None:
+    """Print the papers behind what this session used (or the given keys)."""
+    print(citations_text(keys))

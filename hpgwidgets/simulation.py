@@ -1,0 +1,293 @@
+"""Run the model on a regimen and return time series in clinical units."""
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+from scipy.signal import lfilter, sosfilt, sosfilt_zi
+
+from . import model
+from .parameters import load_parameters, parameter_values
+from .patient import Patient
+from .pharmacology import DRUGS, depot_amount, exposure, gonadorelin_signals
+from .references import cite
+from .regimen import MAX_DAYS, Dose, Regimen
+
+CLINICAL = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
+UNITS = {
+    "testosterone": "ng/dL", "lh": "IU/L", "fsh": "IU/L", "estradiol": "pg/mL", "itt": "nmol/L",
+    "sperm": "million/mL", "inhibin_b": "pg/mL", "gnrh": "x untreated", "gnrh_receptor": "fraction",
+    "leydig_capacity": "fraction", "germinal_capacity": "fraction",
+    "exogenous_testosterone": "ng/dL", "hcg": "IU/L",
+}
+LABELS = {
+    "testosterone": "Serum total testosterone", "lh": "LH", "fsh": "FSH", "estradiol": "Estradiol",
+    "itt": "Intratesticular testosterone", "sperm": "Sperm concentration", "inhibin_b": "Inhibin B",
+    "gnrh": "Hypothalamic GnRH drive", "gnrh_receptor": "Pituitary GnRH-receptor responsiveness",
+    "leydig_capacity": "Leydig-cell capacity", "germinal_capacity": "Germinal (sperm-making) capacity",
+    "exogenous_testosterone": "Testosterone from the medicine", "hcg": "Serum hCG",
+}
+VARIABLES = tuple(UNITS)
+DEFAULT_STEP_DAYS = 0.5
+
+
+class UnknownVariable(KeyError, ValueError):
+    """Asked for a variable the result does not have."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
+def _check_days(days) -> float:
+    if isinstance(days, bool) or not isinstance(days, Real) or not math.isfinite(days):
+        raise ValueError(f"days must be a finite number of days, got {days!r}")
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 1 and {MAX_DAYS} (30 years), got {days!r}")
+    return float(days)
+
+
+def _as_regimen(regimen) -> Regimen:
+    if regimen is None:
+        return Regimen()
+    if isinstance(regimen, (Regimen, Dose)):
+        return regimen if isinstance(regimen, Regimen) else Regimen([regimen])
+    if isinstance(regimen, (list, tuple)):
+        return Regimen(regimen)
+    raise ValueError(f"regimen must be an hpg.Regimen (or a list of hpg.Dose), got {regimen!r}")
+
+
+def drug_inputs(regimen: Regimen, t: np.ndarray, c: dict, values: dict) -> tuple:
+    """The six model inputs on the grid, plus serum hCG (IU/L) for reporting.
+
+    Inputs are arrays of shape (steps,), or (steps, patients) where a patient trait
+    (SERM sensitivity) makes them differ between patients.
+    """
+    steps = len(t)
+    exogenous = np.zeros(steps)
+    hcg = np.zeros(steps)
+    estrogen_kept = np.ones(steps)       # product over SERMs of (1 - block)
+    aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
+    serm_sensitivity = c["serm_sensitivity"]
+    for drug_id in sorted(regimen.drugs):
+        drug = DRUGS[drug_id]
+        if drug.effect == "gnrh_receptor":
+            continue
+        doses = regimen.doses_of(drug_id)
+        times = np.concatenate([dose.times(t[-1]) for dose in doses])
+        amounts = np.concatenate([np.full(len(dose.times(t[-1])), dose.amount) for dose in doses])
+        if drug.effect == "estrogen_feedback_block":
+            in_body = depot_amount(drug, times, amounts, t)
+            if np.ndim(serm_sensitivity):
+                in_body = in_body[:, None]
+            estrogen_kept = estrogen_kept * (1 - drug.emax * in_body / (in_body + drug.ec50 / serm_sensitivity))
+            continue
+        series = exposure(drug, times, amounts, t, values)
+        if drug.effect == "serum_testosterone":
+            exogenous += series / values["testosterone_reference"]
+        elif drug.effect == "lh_receptor":
+            hcg += series
+        else:
+            aromatase_kept *= 1 - series
+    pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
+    hcg_lh = hcg * values["hcg_lh_equivalence"] / values["lh_reference"]
+    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept, pulsatile, desensitising), hcg
+
+
+def _lowpass_from_one(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
+    """First-order lag of ``series`` along time (axis 0), starting at steady state 1."""
+    decay = math.exp(-dt / time_constant)
+    initial = np.full((1,) + series.shape[1:], decay)
+    return lfilter([1 - decay], [1, -decay], series, axis=0, zi=initial)[0]
+
+
+def _delay_chain(production: np.ndarray, values: dict, dt: float) -> np.ndarray:
+    """Sperm appearing in the ejaculate: production passed through the stages of
+    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration)."""
+    stages = int(values["spermatogenesis_stages"])
+    decay = math.exp(-dt * stages / values["spermatogenesis_duration"])
+    first_order = np.array([[0.0, 1 - decay, 0.0, 1.0, -decay, 0.0]])
+    second_order = np.array([[0.0, 0.0, (1 - decay) ** 2, 1.0, -2 * decay, decay ** 2]])
+    sections = np.vstack([second_order] * (stages // 2) + [first_order] * (stages % 2))
+    initial = sosfilt_zi(sections)                      # steady state for a unit input
+    initial = initial.reshape(initial.shape[:1] + (2,) + (1,) * (production.ndim - 1))
+    return sosfilt(sections, production, axis=0, zi=initial * np.ones(production.shape[1:]))[0]
+
+
+def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict]:
+    """Simulate on the grid ``t`` (evenly spaced from 0) for one patient (scalar
+    traits) or many (array traits). Returns (series in clinical units, constants);
+    series have shape (steps,) or (steps, patients)."""
+    values = parameter_values()
+    c = model.patient_constants(traits, values)
+    dt = float(t[1] - t[0])
+    inputs, hcg = drug_inputs(regimen, t, c, values)
+    scalar = np.ndim(c["t_star"]) == 0 and all(np.ndim(series) == 1 for series in inputs)
+    if scalar:
+        hormone_rows, state_rows = model.integrate([series.tolist() for series in inputs], c, dt, model.FLOAT_OPS)
+    else:
+        hormone_rows, state_rows = model.integrate(inputs, c, dt, model.ARRAY_OPS)
+    h = [np.asarray(column, dtype=float) for column in zip(*hormone_rows)]
+    y = [np.asarray(column, dtype=float) for column in zip(*state_rows)]
+    testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
+    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
+    production = germinal * support
+    early_loss = values["spermiation_share"]
+    survival = (1 - early_loss) + early_loss * _lowpass_from_one(np.minimum(support, 1.0), values["spermiation_lag"], dt)
+    sperm = c["sperm_star"] * _delay_chain(production, values, dt) * survival
+    exogenous = inputs[0] * values["testosterone_reference"]
+    shape = testosterone.shape
+    series = {
+        "testosterone": testosterone * values["testosterone_reference"],
+        "lh": lh * values["lh_reference"],
+        "fsh": fsh * values["fsh_reference"],
+        "estradiol": estradiol * _estradiol_reference(values),
+        "itt": itt * values["itt_reference"],
+        "sperm": sperm,
+        "inhibin_b": inhibin * values["inhibin_b_reference"],
+        "gnrh": gnrh,
+        "gnrh_receptor": receptor,
+        "leydig_capacity": leydig,
+        "germinal_capacity": germinal,
+        "exogenous_testosterone": np.broadcast_to(exogenous.reshape(exogenous.shape + (1,) * (len(shape) - 1)), shape),
+        "hcg": np.broadcast_to(hcg.reshape(hcg.shape + (1,) * (len(shape) - 1)), shape),
+    }
+    # round-off can leave -1e-17 where a quantity is exactly zero; nothing here is negative
+    series = {name: np.maximum(np.ascontiguousarray(values_), 0.0) for name, values_ in series.items()}
+    return series, c
+
+
+def _estradiol_reference(values: dict) -> float:
+    """Estradiol (pg/mL) of the reference man: aromatised testosterone production
+    plus the testes' direct share, divided by estradiol clearance."""
+    testosterone_production = values["testosterone_reference"] * 10 * values["testosterone_clearance"]  # ng/day
+    estradiol_production = (values["aromatized_fraction"] * testosterone_production
+                            / (1 - values["testicular_estradiol_share"]))
+    return estradiol_production / values["estradiol_clearance"]
+
+
+def baseline_values(c: dict) -> dict:
+    """The patient's untreated steady state in clinical units (same names as series)."""
+    values = parameter_values()
+    return {
+        "testosterone": c["t_star"] * values["testosterone_reference"],
+        "lh": c["lh_star"] * values["lh_reference"],
+        "fsh": c["fsh_star"] * values["fsh_reference"],
+        "estradiol": c["e_star"] * _estradiol_reference(values),
+        "itt": c["t_star"] * values["itt_reference"],
+        "sperm": c["sperm_star"],
+        "inhibin_b": values["inhibin_b_reference"] + 0 * c["t_star"],
+        "gnrh": 1.0 + 0 * c["t_star"], "gnrh_receptor": 1.0 + 0 * c["t_star"],
+        "leydig_capacity": 1.0 + 0 * c["t_star"], "germinal_capacity": 1.0 + 0 * c["t_star"],
+        "exogenous_testosterone": 0 * c["t_star"], "hcg": 0 * c["t_star"],
+    }
+
+
+def time_grid(days: float, step_days: float) -> np.ndarray:
+    """Grid 0, step, 2*step, ... up to ``days``."""
+    if isinstance(step_days, bool) or not isinstance(step_days, Real) or not math.isfinite(step_days):
+        raise ValueError(f"step_days must be a finite number, got {step_days!r}")
+    if not 1 / 96 <= step_days <= 1:
+        raise ValueError(f"step_days must be between 1/96 (15 minutes) and 1 day, got {step_days!r}")
+    steps = int(math.floor(days / step_days + 1e-9))
+    return np.arange(steps + 1) * step_days
+
+
+def cite_model(regimen: Regimen) -> None:
+    """Mark the papers behind the model and the drugs of this regimen as used."""
+    cite(*sorted({parameter.source for parameter in load_parameters().values()} - {"assumption"}))
+    cite(*sorted(DRUGS[drug].source for drug in regimen.drugs))
+
+
+class Result:
+    """Time series of one simulation, in clinical units.
+
+    ``result.t`` (days) and ``result[name]`` for name in ``result.variables``:
+    testosterone (ng/dL), lh, fsh (IU/L), estradiol (pg/mL), itt (nmol/L),
+    sperm (million/mL), inhibin_b (pg/mL), gnrh (x untreated), gnrh_receptor,
+    leydig_capacity, germinal_capacity (fractions), exogenous_testosterone (ng/dL),
+    hcg (IU/L). ``result.baseline`` holds the patient's untreated values.
+    """
+
+    def __init__(self, t, series, baseline, regimen, patient, days):
+        self.t = t
+        self._series = series
+        self.baseline = baseline
+        self.regimen = regimen
+        self.patient = patient
+        self.days = days
+        self.units = dict(UNITS)
+        self.labels = dict(LABELS)
+        self.variables = VARIABLES
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._series:
+            raise UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
+        return self._series[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._series
+
+    def relative(self, name: str) -> np.ndarray:
+        """``result[name]`` divided by the patient's untreated value."""
+        base = self.baseline[name] if name in self._series else None
+        if base is None:
+            self[name]  # raises UnknownVariable
+        if base == 0:
+            raise ValueError(f"{name} is zero at baseline; a ratio to baseline is undefined")
+        return self[name] / base
+
+    def at(self, day: float) -> dict:
+        """Every variable at ``day`` (linear interpolation between grid points)."""
+        if isinstance(day, bool) or not isinstance(day, Real) or not self.t[0] <= day <= self.t[-1]:
+            raise ValueError(f"day must be a number between {self.t[0]:g} and {self.t[-1]:g}, got {day!r}")
+        return {name: float(np.interp(day, self.t, self._series[name])) for name in self.variables}
+
+    def to_frame(self):
+        """Tidy pandas DataFrame with columns day, variable, value, unit."""
+        import pandas as pd
+
+        return pd.DataFrame({
+            "day": np.tile(self.t, len(self.variables)),
+            "variable": np.repeat(self.variables, len(self.t)),
+            "value": np.concatenate([self._series[name] for name in self.variables]),
+            "unit": np.repeat([self.units[name] for name in self.variables], len(self.t)),
+        })
+
+    def __repr__(self):
+        return (f"<Result {self.days:g} days, {len(self.regimen)} dose series "
+                f"({', '.join(sorted(self.regimen.drugs)) or 'no treatment'})>")
+
+
+def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
+             step_days: float = DEFAULT_STEP_DAYS, every_days: float = 1.0) -> Result:
+    """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
+
+    The model steps every ``step_days`` (default half a day) and reports every
+    ``every_days`` (default daily; use e.g. ``every_days=step_days=1/24`` to see
+    the hours after an injection).
+
+    >>> import hpgwidgets as hpg
+    >>> trt = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
+    >>> result = hpg.simulate(trt, days=365)
+    >>> bool(result["lh"][21] < 0.2 * result.baseline["lh"])
+    True
+    """
+    regimen = _as_regimen(regimen)
+    days = _check_days(days)
+    if patient is None:
+        patient = Patient()
+    if not isinstance(patient, Patient):
+        raise ValueError(f"patient must be an hpg.Patient, got {patient!r}")
+    t = time_grid(days, step_days)
+    if isinstance(every_days, bool) or not isinstance(every_days, Real) or not math.isfinite(every_days):
+        raise ValueError(f"every_days must be a finite number, got {every_days!r}")
+    stride = every_days / step_days
+    if every_days < step_days or abs(stride - round(stride)) > 1e-9:
+        raise ValueError(f"every_days ({every_days}) must be a whole multiple of step_days ({step_days})")
+    stride = int(round(stride))
+    series, c = run_model(regimen, t, patient.traits())
+    cite_model(regimen)
+    kept = slice(None, None, stride)
+    return Result(t[kept], {name: values[kept] for name, values in series.items()}, baseline_values(c),
+                  regimen, patient, days)

@@ -1,0 +1,123 @@
+"""Physiological behaviour a student should see: directions and time scales."""
+import numpy as np
+import pytest
+
+import hpgwidgets as hpg
+
+WEEK = 7
+
+
+def trt(amount=200, drug="testosterone_enanthate", every=7, stop=182, start=0):
+    return hpg.Dose(drug, amount, every_days=every, start_day=start, stop_day=stop)
+
+
+@pytest.fixture(scope="module")
+def on_and_off_trt():
+    return hpg.simulate(hpg.Regimen([trt(stop=365)]), days=900)
+
+
+def test_trt_raises_serum_t_while_intratesticular_t_collapses(on_and_off_trt):
+    r = on_and_off_trt
+    assert r.relative("testosterone")[90] > 1.5
+    assert r.relative("itt")[90] < 0.15
+
+
+def test_sperm_lags_hormones_by_weeks(on_and_off_trt):
+    r = on_and_off_trt
+    assert r.relative("lh")[14] < 0.3            # hormones fall within two weeks
+    assert r.relative("sperm")[14] > 0.7         # sperm has barely moved
+    below_one_million = np.argmax(r["sperm"] < 1.0)
+    assert 45 < r.t[below_one_million] < 150     # months, not days
+
+
+def test_stopping_trt_recovers_hormones_before_sperm(on_and_off_trt):
+    r = on_and_off_trt
+    after = r.t >= 365
+    lh_back = r.t[after][np.argmax(r.relative("lh")[after] > 0.8)]
+    sperm_back = r.t[after][np.argmax(r["sperm"][after] > 16)]
+    assert lh_back < sperm_back
+    assert sperm_back - 365 > 60
+
+
+def test_estradiol_rises_with_testosterone_on_trt(on_and_off_trt):
+    assert on_and_off_trt.relative("estradiol")[90] > 1.3
+
+
+def test_longer_trt_recovers_more_slowly():
+    def days_to_16(years):
+        stop = 365 * years
+        r = hpg.simulate(hpg.Regimen([trt(stop=stop)]), days=stop + 1000)
+        after = r.t >= stop
+        return r.t[after][np.argmax(r["sperm"][after] >= 16)] - stop
+    assert days_to_16(1) < days_to_16(5)
+
+
+def test_older_man_recovers_more_slowly_and_less_completely():
+    def sperm_after(age):
+        r = hpg.simulate(hpg.Regimen([trt(stop=730)]), days=730 + 365, patient=hpg.Patient(age=age, baseline_sperm=60))
+        return r.relative("sperm")[730 + 180], r.relative("sperm")[-1]
+    young, old = sperm_after(30), sperm_after(65)
+    assert old[0] < young[0] and old[1] <= young[1]
+
+
+def test_hcg_on_trt_keeps_intratesticular_t_and_sperm():
+    alone = hpg.simulate(hpg.Regimen([trt(stop=365)]), days=365)
+    with_hcg = hpg.simulate(hpg.Regimen([trt(stop=365), hpg.Dose("hcg", 500, every_days=2, stop_day=365)]), days=365)
+    assert with_hcg.relative("itt")[180] > 5 * alone.relative("itt")[180]
+    assert with_hcg["sperm"][300] > 3 * alone["sperm"][300]
+
+
+def test_serm_raises_lh_and_testosterone_and_estradiol():
+    r = hpg.simulate(hpg.Regimen([hpg.Dose("clomiphene", 25, every_days=1)]), days=90)
+    assert r.relative("lh")[60] > 1.3
+    assert r.relative("testosterone")[60] > 1.2
+    assert r.relative("estradiol")[60] > 1.1   # more testosterone to aromatise
+
+
+def test_tamoxifen_acts_like_clomiphene():
+    r = hpg.simulate(hpg.Regimen([hpg.Dose("tamoxifen", 20, every_days=1)]), days=90)
+    assert r.relative("lh")[60] > 1.3
+
+
+def test_anastrozole_lowers_estradiol_and_raises_lh():
+    r = hpg.simulate(hpg.Regimen([hpg.Dose("anastrozole", 1, every_days=1)]), days=90)
+    assert r.relative("estradiol")[60] < 0.9
+    assert r.relative("lh")[60] > 1.2
+
+
+def test_pulsatile_gonadorelin_beats_twice_weekly_and_continuous_suppresses():
+    gnrh_deficient = hpg.Patient(baseline_testosterone=80, low_testosterone_origin="central")
+    testosterone, sperm = {}, {}
+    for label, amount, every in [("twice weekly", 100, 3.5), ("pump", 10, 1 / 16), ("continuous", 10 / 90, 1 / 1440)]:
+        r = hpg.simulate(hpg.Regimen([hpg.Dose("gonadorelin", amount, every_days=every)]), days=240, patient=gnrh_deficient)
+        testosterone[label] = r["testosterone"][21:35].mean()     # two whole weeks of injections
+        sperm[label] = r["sperm"][230]
+        if label == "continuous":
+            assert r["gnrh_receptor"][28] < 0.1
+    assert testosterone["pump"] > 264 > testosterone["twice weekly"]     # into the reference range, or not
+    assert testosterone["continuous"] < 0.5 * testosterone["pump"]
+    assert sperm["pump"] > 2 * sperm["twice weekly"]
+
+
+def test_higher_trt_dose_suppresses_more():
+    lh = [hpg.simulate(hpg.Regimen([trt(amount=a)]), days=60).relative("lh")[56] for a in (50, 100, 200, 400)]
+    assert all(later < earlier for earlier, later in zip(lh, lh[1:]))
+
+
+def test_gel_gives_steadier_levels_than_injections():
+    gel = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_gel", 50, every_days=1)]), days=90)
+    shot = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=14)]), days=90)
+    swing = lambda r: np.ptp(r["testosterone"][60:88]) / np.mean(r["testosterone"][60:88])
+    assert swing(gel) < 0.5 * swing(shot)
+
+
+def test_result_api_contract():
+    r = hpg.simulate(hpg.Regimen([trt(stop=14)]), days=30)
+    assert r.t[0] == 0 and r.t[-1] == 30 and len(r.t) == 31
+    frame = r.to_frame()
+    assert set(frame.columns) == {"day", "variable", "value", "unit"}
+    assert set(hpg.CLINICAL) <= set(frame.variable)
+    assert frame.loc[frame.variable == "sperm", "unit"].iloc[0] == "million/mL"
+    assert r.at(10.5)["lh"] == pytest.approx((r["lh"][10] + r["lh"][11]) / 2)
+    with pytest.raises(ValueError, match="unknown variable 'ldl'"):
+        r["ldl"]
