@@ -1,6 +1,7 @@
 """Presentation mode: `make present-serve` (what `make present` runs) serves the classroom
-dashboard in Voila; in Chromium it renders with no internet, shows no code, uses projector
-type, switches presets with one click and redraws the chart when the slider moves."""
+dashboard in Voila (preset scenarios, then the full Workbench); in Chromium it renders with no
+internet, shows no code, uses projector type, switches presets with one click and redraws the
+charts when a slider moves."""
 import json
 import time
 from pathlib import Path
@@ -27,6 +28,8 @@ def dashboard(page, present_server):
     page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
     page.locator(".hpg-classroom .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     chart_drawing(page).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(
+        state="attached", timeout=LOAD_TIMEOUT_MS)
     return page
 
 
@@ -46,6 +49,12 @@ def wait_for_new_drawing(page, before, timeout_s=60):
         if chart_pixels(page) != before:
             return
     raise AssertionError("the chart was not redrawn")
+
+
+# Every curve of the Workbench's time-series chart, joined: changes when any curve moves.
+WORKBENCH_CURVES_JS = """
+el => Array.from(el.querySelectorAll('svg .mark-line path')).map(path => path.getAttribute('d')).join('|')
+"""
 
 
 def code_sources():
@@ -95,6 +104,22 @@ def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, c
     page.keyboard.press("End")  # the slider's longest view
     page.wait_for_function("el => el.innerText !== '730'", arg=readout.element_handle(), timeout=30_000)
     wait_for_new_drawing(page, before)
+
+    # The Workbench below: a longer course of TRT redraws its curves in place.
+    workbench_chart = page.locator(".hpg-workbench .hpg-chart")
+    curves_before = workbench_chart.evaluate(WORKBENCH_CURVES_JS)
+    weeks = page.locator(".hpg-workbench .hpg-trt_weeks")
+    weeks_before = weeks.locator(".widget-readout").inner_text()
+    weeks.locator(".noUi-handle").focus()
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "([el, before]) => el.innerText !== before",
+        arg=[weeks.locator(".widget-readout").element_handle(), weeks_before], timeout=30_000,
+    )
+    page.wait_for_function(
+        f"([el, before]) => ({WORKBENCH_CURVES_JS.strip()})(el) !== before",
+        arg=[workbench_chart.element_handle(), curves_before], timeout=30_000,
+    )
 
     assert external_requests == []
     assert console_errors == []
