@@ -78,6 +78,7 @@ TREATMENTS_PARAM = "treatments"
 DOSES_PARAM = "doses"
 WINDOW_PARAM = "window_weeks"
 HOVER_PARAM = "hover_every_days"
+LOG_FLOOR_PARAM = "log_floors"
 CURSOR_PARAM = "cursor_day"
 
 PANEL_WIDTH = 380
@@ -90,10 +91,12 @@ DOSE_TICK_CAPACITY = 1500
 # A pump pulsing every 90 minutes gives thousands of doses a year: such a dose line
 # shows as a bar without one tick per dose.
 MAX_DOSE_TICKS_PER_LINE = 400
-# Hover targets per curve: a tooltip every day over a year, and few enough that a
-# longer window stays quick to redraw in the browser.
-MAX_HOVER_POINTS_PER_CURVE = 400
+# Hover targets per curve: each is an SVG element the browser must move on every redraw,
+# so a curve offers a tooltip every few days (about 60 targets), never every day. The
+# stride is never a whole number of weeks, so tooltips do not all fall on injection days.
+MAX_HOVER_POINTS_PER_CURVE = 60
 SIGNIFICANT_DIGITS = 4
+LOG_AXIS_DECADES = [10.0 ** exponent for exponent in range(-4, 7)]
 
 PROJECTOR_CONFIG = {
     "font": "sans-serif",
@@ -153,28 +156,44 @@ def _check_window(result, window_days):
 # Data: plain tables of what the chart shows
 # ---------------------------------------------------------------------------
 
-def series_frame(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> pd.DataFrame:
-    """The curves: one row per scenario and day inside the window.
+def series_columns(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> dict[str, list]:
+    """The curves as the chart carries them: {column: list}, one entry per scenario and day.
 
-    Columns: ``scenario``, ``day``, ``week``, one column per variable with the model's
-    value (rounded to 4 significant digits), and for log-axis variables a
-    ``<variable>_shown`` column with what the axis draws (never below ``log_floor``).
+    Columns: ``scenario``, ``day`` and one per variable (the model's value, rounded to 4
+    significant digits). Built with numpy alone: a widget calls this on every move.
     """
     first, last = _check_window(result, window_days)
-    scenarios = _scenarios(result, compare)
-    frames = []
-    for label, scenario in scenarios:
+    labels, days, values = [], [], {variable: [] for variable in variables}
+    for label, scenario in _scenarios(result, compare):
         visible = (scenario.t >= first) & (scenario.t <= last)
-        days = scenario.t[visible]
-        columns = {"scenario": label, "day": days, "week": np.round(days / 7.0, 3)}
+        labels += [label] * int(visible.sum())
+        days.append(scenario.t[visible])
         for variable in variables:
-            values = _round_significant(scenario[variable][visible])
-            columns[variable] = values
-            if variable in LOG_SCALE_VARIABLES:
-                floor = log_floor(variable, [s for _, s in scenarios])
-                columns[shown_field(variable)] = _round_significant(np.maximum(values, floor))
-        frames.append(pd.DataFrame(columns))
-    return pd.concat(frames, ignore_index=True)
+            values[variable].append(scenario[variable][visible])
+    columns = {"scenario": labels, "day": np.concatenate(days).tolist()}
+    for variable in variables:
+        columns[variable] = _round_significant(np.concatenate(values[variable])).tolist()
+    return columns
+
+
+def log_floors(result, variables=CLINICAL_VARIABLES, *, compare=None) -> dict[str, float]:
+    """Floor of each log-axis variable in this chart (see ``log_floor``)."""
+    results = [scenario for _, scenario in _scenarios(result, compare)]
+    return {variable: float(_round_significant([log_floor(variable, results)])[0])
+            for variable in variables if variable in LOG_SCALE_VARIABLES}
+
+
+def series_frame(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> pd.DataFrame:
+    """The curves as a table: ``series_columns`` plus what the chart derives from them.
+
+    Adds ``week`` and, for log-axis variables, ``<variable>_shown``: what the axis draws
+    (the value, but never below the floor of ``log_floors``).
+    """
+    frame = pd.DataFrame(series_columns(result, variables, compare=compare, window_days=window_days))
+    frame["week"] = frame["day"] / 7.0
+    for variable, floor in log_floors(result, variables, compare=compare).items():
+        frame[shown_field(variable)] = np.maximum(frame[variable], floor)
+    return frame
 
 
 def reference_band_frame(variable: str) -> pd.DataFrame:
@@ -238,6 +257,12 @@ def dose_frame(regimen, days: float) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def hover_stride(days: int) -> int:
+    """Days between tooltip targets: about MAX_HOVER_POINTS_PER_CURVE per curve, never a multiple of 7."""
+    stride = max(1, math.ceil(days / MAX_HOVER_POINTS_PER_CURVE))
+    return stride + 1 if stride % 7 == 0 else stride
+
+
 def _columns(frame: pd.DataFrame) -> dict[str, list]:
     """A table as {column: list}: compact in JSON, and indexable row by row in Vega."""
     return {column: frame[column].tolist() for column in frame.columns}
@@ -251,18 +276,19 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
     ``for name, value in timeseries_params(...).items(): setattr(jchart.params, name, value)``.
     """
     first, last = _check_window(result, window_days)
-    series = series_frame(result, variables, compare=compare, window_days=(first, last))
-    days_per_scenario = series.groupby("scenario")["day"].size().max()
+    series = series_columns(result, variables, compare=compare, window_days=(first, last))
+    days_per_scenario = series["scenario"].count(CURRENT_LABEL)
     treatments = treatment_frame(result.regimen, result.days)
     if len(treatments) > TREATMENT_CAPACITY:
         raise ValueError(f"the chart shows at most {TREATMENT_CAPACITY} dose lines, "
                          f"this regimen has {len(treatments)}")
     return {
-        SERIES_PARAM: _columns(series),
+        SERIES_PARAM: series,
+        LOG_FLOOR_PARAM: log_floors(result, variables, compare=compare),
         TREATMENTS_PARAM: _columns(treatments.drop(columns=["drug"])),
         DOSES_PARAM: _columns(dose_frame(result.regimen, result.days)),
         WINDOW_PARAM: [round(first / 7.0, 3), round(last / 7.0, 3)],
-        HOVER_PARAM: max(1, math.ceil(days_per_scenario / MAX_HOVER_POINTS_PER_CURVE)),
+        HOVER_PARAM: hover_stride(days_per_scenario),
     }
 
 
@@ -328,7 +354,9 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     is_log = variable in LOG_SCALE_VARIABLES
     y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
     y_title = f"{unit} (log scale)" if is_log else unit
-    y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale)
+    # Log axes label whole decades only (1, 10, 100...), which students read at a glance.
+    y_axis = alt.Axis(values=LOG_AXIS_DECADES, format="~g") if is_log else alt.Axis()
+    y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
     colour, dash = _scenario_encodings(has_compare)
     layers = [
         _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_rect(opacity=0.12).encode(
@@ -417,8 +445,11 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None)
               for variable in variables]
     rows = [alt.hconcat(*panels[start:start + columns], spacing=50) for start in range(0, len(panels), columns)]
-    series_fields = list(params[SERIES_PARAM])
-    generator, transforms = _rows_from_param(SERIES_PARAM, series_fields, capacity)
+    generator, transforms = _rows_from_param(SERIES_PARAM, list(params[SERIES_PARAM]), capacity)
+    transforms.append(alt.CalculateTransform(calculate="datum.day / 7", **{"as": "week"}))
+    transforms += [alt.CalculateTransform(calculate=f"max(datum.{variable}, {LOG_FLOOR_PARAM}.{variable})",
+                                          **{"as": shown_field(variable)})
+                   for variable in params[LOG_FLOOR_PARAM]]
     chart = alt.VConcatChart(
         vconcat=[*rows, treatment_timeline()],
         data=generator,

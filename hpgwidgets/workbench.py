@@ -74,6 +74,10 @@ DEFAULTS = {
 }
 
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+# JupyterChart reports every param the browser sets back to Python (for charts whose params
+# the *user* moves). Ours only flow Python -> browser, and echoing the series back in the
+# middle of a redraw costs the browser time, so the echo waits until the charts are idle.
+CHART_WIDGET_OPTIONS = {"embed_options": EMBED_OPTIONS, "debounce_wait": 1000, "max_wait": False}
 
 WORKBENCH_CSS = """
 <style>
@@ -154,12 +158,12 @@ class Workbench(widgets.VBox):
         self.errors.add_class("hpg-errors")
         self.summary = LiveText()
         self.summary.add_class("hpg-summary")
-        self.chart_widget = alt.JupyterChart(self._timeseries_chart(), embed_options=EMBED_OPTIONS)
+        self.chart_widget = alt.JupyterChart(self._timeseries_chart(), **CHART_WIDGET_OPTIONS)
         self.chart_widget.add_class("hpg-chart-view")
         self.chart_area = widgets.Box([self.chart_widget])
         self.chart_area.add_class("hpg-chart")
         self.diagram_widget = alt.JupyterChart(diagram.axis_diagram(self.result, self.cursor_day),
-                                               embed_options=EMBED_OPTIONS)
+                                               **CHART_WIDGET_OPTIONS)
         self.diagram_widget.add_class("hpg-diagram")
         self.diagram_text = widgets.HTML()
         self.diagram_text.add_class("hpg-diagram-text")
