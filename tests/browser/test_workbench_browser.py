@@ -26,6 +26,7 @@ def open_workbench(run_notebook):
     page = run.page
     page.locator(".hpg-chart svg .mark-line path").first.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
     page.locator(".hpg-diagram svg .mark-line path").first.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
+    page.locator(".hpg-summary [aria-live='polite']").wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
     return page
 
 
