@@ -29,6 +29,7 @@ import hpgwidgets as hpg
 from hpgwidgets import model
 from hpgwidgets import simulation
 from hpgwidgets.parameters import parameter_values
+from hpgwidgets.pharmacology import gonadorelin_signals
 from hpgwidgets.recovery import compare_with_published
 
 DAYS = 730
@@ -52,8 +53,10 @@ def reference_solve(patient: hpg.Patient) -> dict:
     values = parameter_values()
     c = model.patient_constants(patient.traits(), values)
     t_fine = np.arange(0, DAYS + FINE_STEP / 2, FINE_STEP)
-    inputs, _ = simulation.drug_inputs(REGIMEN, t_fine, c, values)
-    inputs = [np.asarray(series, dtype=float) for series in inputs]
+    exposures, _ = simulation.drug_inputs(REGIMEN, t_fine, c, values)
+    gonadorelin = gonadorelin_signals(REGIMEN.doses_of("gonadorelin"), t_fine, values)
+    inputs = [np.asarray(series, dtype=float) for series in exposures + gonadorelin]
+    hormones_of, _, _ = model.build_system(c)
 
     def u_at(day: float) -> tuple:
         return tuple(float(np.interp(day, t_fine, series)) for series in inputs)
@@ -65,12 +68,11 @@ def reference_solve(patient: hpg.Patient) -> dict:
                          rtol=1e-9, atol=1e-12, max_step=0.25)
     if not solution.success:
         raise RuntimeError(f"reference solver failed: {solution.message}")
-    hormones = [model.hormones(tuple(solution.y[:, k]), tuple(series[k] for series in inputs), c)
+    hormones = [hormones_of(tuple(solution.y[:, k]), tuple(series[k] for series in inputs))
                 for k in range(len(t_fine))]
     testosterone, lh, fsh, estradiol, itt, support, _, _ = (np.array(column) for column in zip(*hormones))
     germinal = solution.y[4]
-    survival = simulation._lowpass_from_one(np.minimum(support, 1.0), values["spermiation_lag"], FINE_STEP)
-    sperm = c["sperm_star"] * simulation._delay_chain(germinal * support, values, FINE_STEP) * survival
+    sperm = simulation.sperm_concentration(germinal, support, c["sperm_star"], values, FINE_STEP)
     daily = slice(None, None, 96)
     return {
         "testosterone": testosterone[daily] * values["testosterone_reference"],

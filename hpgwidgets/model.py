@@ -158,105 +158,162 @@ def initial_state(c: dict) -> tuple:
     return (c["t_star"], c["e_star"], ones, ones, ones, ones * 0, ones)
 
 
-def hormones(y, u, c):
-    """Fast hormones from slow state ``y`` and drug exposures ``u`` (relative units).
+def build_system(c: dict, ops: Ops = FLOAT_OPS):
+    """The model's equations for one set of patient constants ``c``.
 
-    Returns (testosterone, lh, fsh, estradiol, itt, support ratio, Leydig output, GnRH drive).
+    Returns ``(hormones, targets_and_rates, axis)``:
+
+    - ``hormones(y, u)``: the fast hormones from slow state ``y`` and drug exposures
+      ``u`` (relative units): (testosterone, lh, fsh, estradiol, itt, support ratio,
+      Leydig output, GnRH drive);
+    - ``targets_and_rates(y, u, h)``: for each slow state, the value it relaxes to and
+      the rate (1/day) at which it does so, given the hormones ``h``;
+    - ``axis(sensed_t, sensed_e, receptor, leydig, u)``: hypothalamus to serum
+      steroids only; its first two values (testosterone, estradiol) are what the
+      sensed-steroid loop feeds back on.
+
+    Constants are bound once as local variables: these two functions run millions of
+    times in a cohort, and a dictionary lookup per use would double their cost.
     """
-    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
-    exogenous_t, hcg_lh, block, aromatase_block, pulsatile, desensitising = u
     n = c["steepness"]
-    felt_e = sensed_e * (1.0 - block)            # SERMs hide estradiol from its receptors
-    felt_e_n = felt_e ** n
-    hypothalamus = c["drive"] * (1 + c["gain_t"] + c["gain_e"]) / (
-        1 + c["gain_t"] * sensed_t ** n + c["gain_e"] * felt_e_n)
-    pituitary_signal = receptor * (hypothalamus + pulsatile + c["gonadorelin_flare_gain"] * desensitising)
-    lh = pituitary_signal * (1 + c["gain_lh"]) / (1 + c["gain_lh"] * felt_e_n)
-    fsh = (pituitary_signal ** c["fsh_gnrh_exponent"] * (1 + c["gain_fsh"]) / (1 + c["gain_fsh"] * felt_e_n)
-           * (1 + c["inhibin_gain_fsh"]) / (1 + c["inhibin_gain_fsh"] * inhibin ** c["inhibin_hill"]))
-    lh_like = lh + hcg_lh * c["hcg_sensitivity"]
-    leydig_output = (c["leydig_reserve"] * leydig * _hill(lh_like, c["leydig_lh_half_saturation"], c["leydig_hill"])
-                     / c["response_at_reference"])
-    testosterone = leydig_output + exogenous_t
+    drive, gain_t, gain_e = c["drive"], c["gain_t"], c["gain_e"]
+    drive_norm = drive * (1 + gain_t + gain_e)
+    gain_lh, gain_fsh = c["gain_lh"], c["gain_fsh"]
+    lh_norm, fsh_norm = 1 + gain_lh, 1 + gain_fsh
+    flare = c["gonadorelin_flare_gain"]
+    fsh_exponent = c["fsh_gnrh_exponent"]
+    inhibin_gain, inhibin_hill = c["inhibin_gain_fsh"], c["inhibin_hill"]
+    hcg_sensitivity = c["hcg_sensitivity"]
+    leydig_half, leydig_steepness = c["leydig_lh_half_saturation"], c["leydig_hill"]
+    leydig_scale = c["leydig_reserve"] / c["response_at_reference"]
     share = c["testicular_estradiol_share"]
-    estradiol = c["aromatase"] * (1.0 - aromatase_block) * ((1 - share) * testosterone + share * leydig_output)
-    itt = c["itt_local_share"] * leydig_output + c["itt_serum_share"] * testosterone
-    support = spermatogenic_support(itt, fsh, c) / c["support_star"]
-    return testosterone, lh, fsh, estradiol, itt, support, leydig_output, (hypothalamus + pulsatile) / c["drive"]
-
-
-def targets_and_rates(y, u, h, c, ops: Ops):
-    """For each slow state, the value it relaxes to and the rate (1/day) it does so."""
-    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
-    desensitising = u[5]
-    testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
+    aromatase = c["aromatase"]
+    itt_local, itt_serum = c["itt_local_share"], c["itt_serum_share"]
+    leydig_half_n = leydig_half ** leydig_steepness
+    fsh_independent = c["sperm_fsh_independent_share"]
+    itt_hill, fsh_hill = c["sperm_itt_hill"], c["sperm_fsh_hill"]
+    itt_half_n, fsh_half_n = c["sperm_itt_half_saturation"] ** itt_hill, c["sperm_fsh_half_saturation"] ** fsh_hill
+    support_scale = 1.0 / c["support_star"]
     feedback = c["feedback_rate"]
-    # GnRH receptor: resensitises at a constant rate, desensitises under continuous exposure
-    receptor_rate = c["gnrh_receptor_resensitisation_rate"] + c["gnrh_receptor_desensitisation_rate"] * desensitising
-    receptor_target = c["gnrh_receptor_resensitisation_rate"] / receptor_rate
-    # Leydig capacity follows LH-like stimulation relative to the patient's own baseline
-    lh_like = lh + u[1] * c["hcg_sensitivity"]
-    leydig_target = ops.minimum(ops.maximum((lh_like / c["lh_star"]) ** c["leydig_trophic_exponent"],
-                                            c["leydig_capacity_floor"]), c["leydig_capacity_ceiling"])
-    shrinking = leydig_target < leydig
-    leydig_rate = shrinking * c["leydig_atrophy_rate"] + (1 - shrinking) * c["leydig_recovery_rate"]
-    # germinal epithelium follows hormonal support, capped by lasting damage
-    germinal_target = ops.minimum(ops.maximum(support ** c["germinal_trophic_exponent"], c["germinal_floor"]),
-                                  1.0 - damage)
-    regressing = germinal_target < germinal
-    germinal_rate = regressing * c["germinal_regression_rate"] + (1 - regressing) * c["germinal_recovery_rate"]
-    deficit = ops.minimum(ops.maximum(1.0 - support, 0.0), 1.0)
-    damage_rate = deficit * c["damage_rate"] + (1.0 - deficit) * c["damage_recovery_rate"]
-    damage_target = deficit * c["germinal_damage_max"] * c["damage_rate"] / damage_rate
-    germ_share = c["inhibin_germ_share"]
-    inhibin_target = ((fsh / c["fsh_star"]) ** c["inhibin_fsh_exponent"]
-                      * ((1 - germ_share) + germ_share * germinal * ops.minimum(support, 2.0)))
-    return (
-        (testosterone, feedback), (estradiol, feedback), (receptor_target, receptor_rate),
-        (leydig_target, leydig_rate), (germinal_target, germinal_rate), (damage_target, damage_rate),
-        (inhibin_target, c["inhibin_rate"]),
-    )
+    resensitise, desensitise = c["gnrh_receptor_resensitisation_rate"], c["gnrh_receptor_desensitisation_rate"]
+    lh_star, fsh_star = c["lh_star"], c["fsh_star"]
+    leydig_exponent, leydig_floor, leydig_ceiling = (c["leydig_trophic_exponent"], c["leydig_capacity_floor"],
+                                                     c["leydig_capacity_ceiling"])
+    leydig_down, leydig_up = c["leydig_atrophy_rate"], c["leydig_recovery_rate"]
+    germinal_exponent, germinal_floor = c["germinal_trophic_exponent"], c["germinal_floor"]
+    germinal_down, germinal_up = c["germinal_regression_rate"], c["germinal_recovery_rate"]
+    damage_rate_on, damage_rate_off, damage_max = c["damage_rate"], c["damage_recovery_rate"], c["germinal_damage_max"]
+    inhibin_exponent, germ_share, inhibin_rate = c["inhibin_fsh_exponent"], c["inhibin_germ_share"], c["inhibin_rate"]
+    minimum, maximum = ops.minimum, ops.maximum
+
+    def axis(sensed_t, sensed_e, receptor, leydig, u):
+        """Hypothalamus -> pituitary -> Leydig cells -> serum steroids."""
+        exogenous_t, hcg_lh, block, aromatase_block, pulsatile, desensitising = u
+        felt_e_n = (sensed_e * (1.0 - block)) ** n     # SERMs hide estradiol from its receptors
+        hypothalamus = drive_norm / (1 + gain_t * sensed_t ** n + gain_e * felt_e_n)
+        pituitary_signal = receptor * (hypothalamus + pulsatile + flare * desensitising)
+        lh = pituitary_signal * lh_norm / (1 + gain_lh * felt_e_n)
+        stimulus_n = (lh + hcg_lh * hcg_sensitivity) ** leydig_steepness
+        leydig_output = leydig_scale * leydig * stimulus_n / (stimulus_n + leydig_half_n)
+        testosterone = leydig_output + exogenous_t
+        estradiol = aromatase * (1.0 - aromatase_block) * ((1 - share) * testosterone + share * leydig_output)
+        return testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, hypothalamus + pulsatile
+
+    def hormones(y, u):
+        testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, gnrh = axis(y[0], y[1], y[2], y[3], u)
+        fsh = (pituitary_signal ** fsh_exponent * fsh_norm / (1 + gain_fsh * felt_e_n)
+               * (1 + inhibin_gain) / (1 + inhibin_gain * y[6] ** inhibin_hill))
+        itt = itt_local * leydig_output + itt_serum * testosterone
+        # as spermatogenic_support(), inlined: this line runs millions of times in a cohort
+        itt_n, fsh_n = itt ** itt_hill, fsh ** fsh_hill
+        support = (support_scale * itt_n / (itt_n + itt_half_n)
+                   * (fsh_independent + (1 - fsh_independent) * fsh_n / (fsh_n + fsh_half_n)))
+        return testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh / drive
+
+    def targets_and_rates(y, u, h):
+        sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
+        testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
+        # GnRH receptor: resensitises at a constant rate, desensitises under continuous exposure
+        receptor_rate = resensitise + desensitise * u[5]
+        # Leydig capacity follows LH-like stimulation relative to the patient's own baseline
+        leydig_target = minimum(maximum(((lh + u[1] * hcg_sensitivity) / lh_star) ** leydig_exponent,
+                                        leydig_floor), leydig_ceiling)
+        shrinking = leydig_target < leydig
+        # germinal epithelium follows hormonal support, capped by lasting damage
+        germinal_target = minimum(maximum(support ** germinal_exponent, germinal_floor), 1.0 - damage)
+        regressing = germinal_target < germinal
+        deficit = minimum(maximum(1.0 - support, 0.0), 1.0)
+        damage_rate = deficit * damage_rate_on + (1.0 - deficit) * damage_rate_off
+        inhibin_target = ((fsh / fsh_star) ** inhibin_exponent
+                          * ((1 - germ_share) + germ_share * germinal * minimum(support, 2.0)))
+        return (
+            (testosterone, feedback), (estradiol, feedback),
+            (resensitise / receptor_rate, receptor_rate),
+            (leydig_target, shrinking * leydig_down + (1 - shrinking) * leydig_up),
+            (germinal_target, regressing * germinal_down + (1 - regressing) * germinal_up),
+            (deficit * damage_max * damage_rate_on / damage_rate, damage_rate),
+            (inhibin_target, inhibin_rate),
+        )
+
+    return hormones, targets_and_rates, axis
 
 
-def integrate(inputs, c: dict, dt: float, ops: Ops = FLOAT_OPS):
+def _relax(anchor, h, u, targets_and_rates, exp, gains, start, dt):
+    """One exponential step of length ``dt`` from state ``start``, with targets and
+    rates taken at state ``anchor`` (hormones ``h``, exposures ``u``).
+
+    For the two sensed-steroid states the target and rate are corrected by the loop's
+    local slope s (exponential Rosenbrock; ``gains`` holds 1 - s for each), which keeps
+    the steep loop sensed T -> LH -> T stable at any step length. Written out state by
+    state because it is the innermost loop of every simulation.
+    """
+    (t0, k0), (t1, k1), (t2, k2), (t3, k3), (t4, k4), (t5, k5), (t6, k6) = targets_and_rates(anchor, u, h)
+    gain_t, gain_e = gains
+    t0 = anchor[0] + (t0 - anchor[0]) / gain_t
+    t1 = anchor[1] + (t1 - anchor[1]) / gain_e
+    x0, x1, x2, x3, x4, x5, x6 = start
+    return (t0 + (x0 - t0) * exp(-k0 * gain_t * dt), t1 + (x1 - t1) * exp(-k1 * gain_e * dt),
+            t2 + (x2 - t2) * exp(-k2 * dt), t3 + (x3 - t3) * exp(-k3 * dt), t4 + (x4 - t4) * exp(-k4 * dt),
+            t5 + (x5 - t5) * exp(-k5 * dt), t6 + (x6 - t6) * exp(-k6 * dt))
+
+
+def integrate(inputs, midpoint_inputs, c: dict, dt: float, ops: Ops = FLOAT_OPS):
     """Advance the slow state over ``len(inputs[0])`` grid points ``dt`` days apart.
 
-    ``inputs`` is a sequence of the six INPUTS series (lists of floats for one
-    patient, arrays of shape (steps, patients) for a cohort). Returns (hormone
-    series, state series), each a list over grid points of tuples.
+    ``inputs`` are the six INPUTS series at the grid points and ``midpoint_inputs``
+    the same halfway between them (lists of floats for one patient; arrays of shape
+    (steps, patients) for a cohort). Returns (hormone rows, state rows), lists over
+    grid points of tuples.
 
-    Every state relaxes exactly for piecewise-constant inputs (exponential Euler).
-    The two sensed-steroid states close a high-gain loop (sensed T -> LH -> T),
-    which an explicit step would turn into a spurious oscillation; for them the step
-    uses the loop's local slope, estimated by a 1% perturbation (an exponential
-    Rosenbrock step), which is stable at any step length.
+    Each step is an exponential midpoint step (second order): a half step to the
+    midpoint, then the full step with targets and rates taken there. The sensed
+    steroids close a steep loop (sensed T -> LH -> T); their local slope, estimated
+    by a 1% nudge, enters as an exponential Rosenbrock correction so that no step
+    length can make the loop oscillate.
     """
     y = initial_state(c)
-    exp, minimum = ops.exp, ops.minimum
-    steps = len(inputs[0])
-    hormone_rows, state_rows = [], []
+    hormones, targets_and_rates, axis = build_system(c, ops)
+    minimum, exp = ops.minimum, ops.exp
     nudge = 0.01
-    for step, u in enumerate(zip(*inputs)):
-        h = hormones(y, u, c)
+    nudged_scale, half_step = 1 + nudge, dt / 2
+    hormone_rows, state_rows = [], []
+    grid_points = zip(*inputs)
+    for u, u_mid in zip(grid_points, zip(*midpoint_inputs)):
+        h = hormones(y, u)
         hormone_rows.append(h)
         state_rows.append(y)
-        if step == steps - 1:
+        if len(state_rows) == len(inputs[0]):
             break
-        nudged = hormones((y[0] * (1 + nudge), y[1] * (1 + nudge)) + y[2:], u, c)
-        # d(target)/d(state) along the direction in which both sensed levels move together (<= 0)
-        slope_t = minimum((nudged[0] - h[0]) / (nudge * y[0]), 0.0)
-        slope_e = minimum((nudged[3] - h[3]) / (nudge * y[1]), 0.0)
-        updated = []
-        for index, (x, (target, rate)) in enumerate(zip(y, targets_and_rates(y, u, h, c, ops))):
-            if index < 2:
-                slope = slope_t if index == 0 else slope_e
-                rate, target = rate * (1 - slope), x + (target - x) / (1 - slope)
-            updated.append(target + (x - target) * exp(-rate * dt))
-        y = tuple(updated)
+        nudged = axis(y[0] * nudged_scale, y[1] * nudged_scale, y[2], y[3], u)
+        # 1 - d(target)/d(state) along the direction in which both sensed levels move together (>= 1)
+        gains = (1 - minimum((nudged[0] - h[0]) / (nudge * y[0]), 0.0),
+                 1 - minimum((nudged[1] - h[3]) / (nudge * y[1]), 0.0))
+        y_mid = _relax(y, h, u, targets_and_rates, exp, gains, y, half_step)
+        y = _relax(y_mid, hormones(y_mid, u_mid), u_mid, targets_and_rates, exp, gains, y, dt)
     return hormone_rows, state_rows
 
 
 def rhs(y, u, c: dict, ops: Ops = FLOAT_OPS):
     """dy/dt of the slow state (continuous time, for reference solvers such as solve_ivp)."""
-    h = hormones(y, u, c)
-    return [rate * (target - x) for x, (target, rate) in zip(y, targets_and_rates(y, u, h, c, ops))]
+    hormones, targets_and_rates, _ = build_system(c, ops)
+    return [rate * (target - x) for x, (target, rate) in zip(y, targets_and_rates(y, u, hormones(y, u)))]

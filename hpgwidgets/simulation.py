@@ -58,7 +58,7 @@ def _as_regimen(regimen) -> Regimen:
 
 
 def drug_inputs(regimen: Regimen, t: np.ndarray, c: dict, values: dict) -> tuple:
-    """The six model inputs on the grid, plus serum hCG (IU/L) for reporting.
+    """The four pharmacokinetic model inputs on the grid, plus serum hCG (IU/L).
 
     Inputs are arrays of shape (steps,), or (steps, patients) where a patient trait
     (SERM sensitivity) makes them differ between patients.
@@ -89,29 +89,46 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, c: dict, values: dict) -> tuple
             hcg += series
         else:
             aromatase_kept *= 1 - series
-    pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
     hcg_lh = hcg * values["hcg_lh_equivalence"] / values["lh_reference"]
-    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept, pulsatile, desensitising), hcg
+    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept), hcg
+
+
+def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
+    """Coefficients (b0, b1, decay) of x_n+1 = decay x_n + b0 u_n+1 + b1 u_n: the exact
+    step of dx/dt = rate (u - x) when u varies linearly between grid points, which
+    keeps sampled series second-order accurate (a zero-order hold lags by half a step)."""
+    decay = math.exp(-rate * dt)
+    mix = (1 - decay) / (rate * dt)
+    return 1 - mix, mix - decay, decay
 
 
 def _lowpass_from_one(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
     """First-order lag of ``series`` along time (axis 0), starting at steady state 1."""
-    decay = math.exp(-dt / time_constant)
-    initial = np.full((1,) + series.shape[1:], decay)
-    return lfilter([1 - decay], [1, -decay], series, axis=0, zi=initial)[0]
+    b0, b1, decay = _first_order_hold(1 / time_constant, dt)
+    initial = np.full((1,) + series.shape[1:], 1 - b0)    # lfilter's state for a steady input of 1
+    return lfilter([b0, b1], [1, -decay], series, axis=0, zi=initial)[0]
 
 
 def _delay_chain(production: np.ndarray, values: dict, dt: float) -> np.ndarray:
     """Sperm appearing in the ejaculate: production passed through the stages of
     spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration)."""
     stages = int(values["spermatogenesis_stages"])
-    decay = math.exp(-dt * stages / values["spermatogenesis_duration"])
-    first_order = np.array([[0.0, 1 - decay, 0.0, 1.0, -decay, 0.0]])
-    second_order = np.array([[0.0, 0.0, (1 - decay) ** 2, 1.0, -2 * decay, decay ** 2]])
+    b0, b1, decay = _first_order_hold(stages / values["spermatogenesis_duration"], dt)
+    first_order = np.array([[b0, b1, 0.0, 1.0, -decay, 0.0]])
+    second_order = np.array([[b0 * b0, 2 * b0 * b1, b1 * b1, 1.0, -2 * decay, decay ** 2]])
     sections = np.vstack([second_order] * (stages // 2) + [first_order] * (stages % 2))
     initial = sosfilt_zi(sections)                      # steady state for a unit input
     initial = initial.reshape(initial.shape[:1] + (2,) + (1,) * (production.ndim - 1))
     return sosfilt(sections, production, axis=0, zi=initial * np.ones(production.shape[1:]))[0]
+
+
+def sperm_concentration(germinal, support, baseline_sperm, values: dict, dt: float) -> np.ndarray:
+    """Sperm in the ejaculate (million/mL) from germinal capacity and hormonal support
+    along time (axis 0): production delayed by spermatogenesis, times the share lost
+    early to spermiation failure when support falls."""
+    early_loss = values["spermiation_share"]
+    survival = (1 - early_loss) + early_loss * _lowpass_from_one(np.minimum(support, 1.0), values["spermiation_lag"], dt)
+    return baseline_sperm * _delay_chain(germinal * support, values, dt) * survival
 
 
 def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict]:
@@ -121,20 +138,28 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict
     values = parameter_values()
     c = model.patient_constants(traits, values)
     dt = float(t[1] - t[0])
-    inputs, hcg = drug_inputs(regimen, t, c, values)
+    half_grid = np.arange(2 * len(t) - 1) * (dt / 2)
+    fine_inputs, fine_hcg = drug_inputs(regimen, half_grid, c, values)
+    pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
+    # drug exposures exactly at the grid points and halfway between them; gonadorelin's
+    # pulse pattern is a per-step average, the same for both
+    inputs = tuple(series[0::2] for series in fine_inputs[:4]) + (pulsatile, desensitising)
+    # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
+    midpoints = tuple(np.concatenate([series[1::2], series[-1:]]) for series in fine_inputs[:4]) + (
+        pulsatile, desensitising)
+    hcg = fine_hcg[0::2]
     scalar = np.ndim(c["t_star"]) == 0 and all(np.ndim(series) == 1 for series in inputs)
     if scalar:
-        hormone_rows, state_rows = model.integrate([series.tolist() for series in inputs], c, dt, model.FLOAT_OPS)
+        hormone_rows, state_rows = model.integrate([series.tolist() for series in inputs],
+                                                   [series.tolist() for series in midpoints], c, dt, model.FLOAT_OPS)
     else:
-        hormone_rows, state_rows = model.integrate(inputs, c, dt, model.ARRAY_OPS)
-    h = [np.asarray(column, dtype=float) for column in zip(*hormone_rows)]
-    y = [np.asarray(column, dtype=float) for column in zip(*state_rows)]
+        hormone_rows, state_rows = model.integrate(inputs, midpoints, c, dt, model.ARRAY_OPS)
+    # rows are tuples of floats (one patient) or of (patients,) arrays: stack, then split by quantity
+    h = np.moveaxis(np.asarray(hormone_rows, dtype=float), 1, 0)
+    y = np.moveaxis(np.asarray(state_rows, dtype=float), 1, 0)
     testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
     sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
-    production = germinal * support
-    early_loss = values["spermiation_share"]
-    survival = (1 - early_loss) + early_loss * _lowpass_from_one(np.minimum(support, 1.0), values["spermiation_lag"], dt)
-    sperm = c["sperm_star"] * _delay_chain(production, values, dt) * survival
+    sperm = sperm_concentration(germinal, support, c["sperm_star"], values, dt)
     exogenous = inputs[0] * values["testosterone_reference"]
     shape = testosterone.shape
     series = {
