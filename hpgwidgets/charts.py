@@ -11,7 +11,8 @@ Choices a reader of the charts should know about:
   Intratesticular testosterone and sperm concentration span orders of magnitude, so
   they use log axes. A log axis cannot show zero, and the model can reach (nearly)
   zero sperm, so values below one thousandth of the patient's untreated value are
-  drawn on that floor; the panel subtitle says so and the tooltip shows the true value.
+  drawn on that floor (one thousandth of the lower reference limit for a patient who
+  starts with none); the panel subtitle says so and the tooltip shows the true value.
 - Colours come from the Okabe-Ito palette, which stays distinguishable for the common
   colour-vision deficiencies; the pinned scenario is also dashed, so a comparison
   never relies on colour alone.
@@ -127,8 +128,14 @@ def _round_significant(values, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
 
 
 def log_floor(variable: str, results) -> float:
-    """Lowest value a log axis draws for ``variable``: a fixed fraction of the lowest baseline."""
-    return LOG_FLOOR_FRACTION_OF_BASELINE * min(result.baseline[variable] for result in results)
+    """Lowest value a log axis draws for ``variable``: a fixed fraction of the lowest baseline.
+
+    A patient can start with none at all (baseline sperm 0, azoospermia): then the
+    fraction is taken of the lower reference limit instead, so the floor stays positive.
+    """
+    untreated = [result.baseline[variable] for result in results if result.baseline[variable] > 0]
+    reference = min(untreated) if untreated else reference_range(variable).low
+    return LOG_FLOOR_FRACTION_OF_BASELINE * reference
 
 
 def shown_field(variable: str) -> str:

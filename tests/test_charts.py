@@ -1,0 +1,323 @@
+"""Charts, the axis diagram and the text summary: what the spec says, checked against the model and data/.
+
+Every chart here is built from real simulations of the model; the spec is read back
+with ``chart.to_dict()`` and, where the drawing itself matters, rendered offline with
+vl-convert.
+"""
+import csv
+import math
+import re
+
+import numpy as np
+import pytest
+import vl_convert
+
+import hpgwidgets as hpg
+from hpgwidgets import charts, diagram, summary
+from hpgwidgets.tables import data_dir
+
+TRT_WEEKS = 26
+TRT = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, start_day=0, stop_day=TRT_WEEKS * 7)
+HCG = hpg.Dose("hcg", amount=500, every_days=2, start_day=0, stop_day=TRT_WEEKS * 7)
+CLOMIPHENE = hpg.Dose("clomiphene", amount=25, every_days=1, start_day=TRT_WEEKS * 7, stop_day=TRT_WEEKS * 7 + 84)
+DAYS = 546
+
+
+@pytest.fixture(scope="module")
+def trt_alone():
+    return hpg.simulate(hpg.Regimen([TRT]), days=DAYS)
+
+
+@pytest.fixture(scope="module")
+def trt_hcg_clomiphene():
+    return hpg.simulate(hpg.Regimen([TRT, HCG, CLOMIPHENE]), days=DAYS)
+
+
+@pytest.fixture(scope="module")
+def spec(trt_hcg_clomiphene):
+    return charts.timeseries_chart(trt_hcg_clomiphene, cursor_day=84).to_dict()
+
+
+def panels(spec):
+    """The six variable panels (layer charts) in reading order, then the treatment timeline."""
+    rows = spec["vconcat"]
+    found = [panel for row in rows[:-1] for panel in row["hconcat"]]
+    return found, rows[-1]
+
+
+def panel_of(spec, variable):
+    found, _ = panels(spec)
+    for panel in found:
+        if panel["title"]["text"] == charts.variable_title(variable):
+            return panel
+    raise AssertionError(f"no panel titled {charts.variable_title(variable)!r}")
+
+
+def layers_with_mark(panel, mark):
+    return [layer for layer in panel["layer"] if (layer["mark"]["type"] if isinstance(layer["mark"], dict)
+                                                   else layer["mark"]) == mark]
+
+
+def curve_layer(panel):
+    (line,) = layers_with_mark(panel, "line")
+    return line
+
+
+def data_reference_ranges():
+    with open(data_dir() / "reference_ranges.csv", newline="", encoding="utf-8") as handle:
+        return {row["variable"]: row for row in csv.DictReader(handle)}
+
+
+# --------------------------------------------------------------------------- layout and encodings
+
+def test_six_clinical_panels_with_units_and_a_treatment_timeline(spec, trt_hcg_clomiphene):
+    found, timeline = panels(spec)
+    assert [panel["title"]["text"] for panel in found] == [charts.variable_title(v) for v in charts.CLINICAL_VARIABLES]
+    for variable in charts.CLINICAL_VARIABLES:
+        y = curve_layer(panel_of(spec, variable))["encoding"]["y"]
+        assert trt_hcg_clomiphene.units[variable] in y["title"]
+        assert y["field"] == charts.shown_field(variable)
+        x = curve_layer(panel_of(spec, variable))["encoding"]["x"]
+        assert x["field"] == "week" and x["title"] == "Week"
+    assert timeline["title"]["text"] == "Treatment"
+
+
+def test_log_scale_only_where_orders_of_magnitude_matter(spec):
+    for variable in charts.CLINICAL_VARIABLES:
+        scale = curve_layer(panel_of(spec, variable))["encoding"]["y"]["scale"]
+        if variable in ("itt", "sperm"):
+            assert scale["type"] == "log"
+            assert "log scale" in curve_layer(panel_of(spec, variable))["encoding"]["y"]["title"]
+        else:
+            assert scale.get("type", "linear") == "linear" and scale["zero"] is True
+
+
+def test_reference_bands_come_from_data_reference_ranges(spec):
+    ranges = data_reference_ranges()
+    for variable in ("testosterone", "lh", "fsh", "estradiol"):
+        (band,) = [layer for layer in layers_with_mark(panel_of(spec, variable), "rect")
+                   if layer["encoding"].get("y", {}).get("field") == "low"]
+        values = spec["datasets"][band["data"]["name"]]
+        assert values[0]["low"] == pytest.approx(float(ranges[variable]["low"]))
+        assert values[0]["high"] == pytest.approx(float(ranges[variable]["high"]))
+        assert values[0]["source"] == ranges[variable]["source"]
+    # Sperm has only a lower limit (WHO): a dotted line at it, not a band.
+    (rule,) = layers_with_mark(panel_of(spec, "sperm"), "rule")[:1]
+    assert spec["datasets"][rule["data"]["name"]][0]["low"] == pytest.approx(float(ranges["sperm"]["low"]))
+    assert ranges["sperm"]["high"] == ""
+    # Intratesticular testosterone has no laboratory reference interval to draw.
+    assert all(layer["encoding"].get("y", {}).get("field") != "low" for layer in panel_of(spec, "itt")["layer"])
+
+
+def test_palette_is_okabe_ito_and_pinned_is_dashed(trt_alone, trt_hcg_clomiphene):
+    spec = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone).to_dict()
+    encoding = curve_layer(panel_of(spec, "lh"))["encoding"]
+    assert encoding["color"]["scale"]["domain"] == [charts.CURRENT_LABEL, charts.PINNED_LABEL]
+    assert encoding["color"]["scale"]["range"] == ["#0072B2", "#E69F00"]
+    assert set(encoding["color"]["scale"]["range"]) <= set(charts.OKABE_ITO.values())
+    solid, dashed = encoding["strokeDash"]["scale"]["range"]
+    assert solid != dashed
+    drug_colours = set(charts.DRUG_COLOURS.values()) - {charts.TESTOSTERONE_COLOUR}
+    assert drug_colours <= set(charts.OKABE_ITO.values())
+    # Each recovery agent has its own colour.
+    agents = ["hcg", "clomiphene", "tamoxifen", "anastrozole", "gonadorelin"]
+    assert len({charts.DRUG_COLOURS[agent] for agent in agents}) == len(agents)
+
+
+def test_fonts_are_large_enough_for_a_projector(spec):
+    config = spec["config"]
+    assert config["axis"]["labelFontSize"] >= 14 and config["axis"]["titleFontSize"] >= 14
+    assert config["title"]["fontSize"] >= 18
+    assert config["legend"]["labelFontSize"] >= 14
+
+
+def test_tooltips_give_scenario_day_and_value_with_unit(spec):
+    points = layers_with_mark(panel_of(spec, "lh"), "point")
+    (hover,) = points
+    titles = [tooltip["title"] for tooltip in hover["encoding"]["tooltip"]]
+    assert titles == ["Scenario", "Week", "Day", "LH (IU/L)"]
+    assert hover["encoding"]["tooltip"][3]["field"] == "lh"  # the true value, not the floored one
+
+
+# --------------------------------------------------------------------------- data carried by the chart
+
+def test_series_param_carries_the_simulation_rounded_to_four_digits(spec, trt_hcg_clomiphene):
+    series = charts.chart_series(spec)
+    assert set(series["scenario"]) == {charts.CURRENT_LABEL}
+    np.testing.assert_array_equal(series["day"], trt_hcg_clomiphene.t)
+    for variable in charts.CLINICAL_VARIABLES:
+        np.testing.assert_allclose(series[variable], trt_hcg_clomiphene[variable], rtol=1e-3, atol=1e-12)
+
+
+def test_compare_overlays_the_pinned_result(trt_alone, trt_hcg_clomiphene):
+    spec = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone).to_dict()
+    series = charts.chart_series(spec)
+    pinned = series[series["scenario"] == charts.PINNED_LABEL]
+    current = series[series["scenario"] == charts.CURRENT_LABEL]
+    np.testing.assert_allclose(pinned["itt"], trt_alone["itt"], rtol=1e-3)
+    # The comparison shows what hCG is for: intratesticular T kept up during TRT.
+    on_trt = (current["day"] >= 21) & (current["day"] < TRT_WEEKS * 7)
+    assert current["itt"][on_trt.values].mean() > 5 * pinned["itt"][on_trt.values].mean()
+    assert curve_layer(panel_of(spec, "itt"))["encoding"]["color"]["legend"] is not None
+
+
+def test_window_limits_the_days_carried_and_the_axis(trt_alone):
+    spec = charts.timeseries_chart(trt_alone, window_days=(70, 210)).to_dict()
+    series = charts.chart_series(spec)
+    assert series["day"].min() == 70 and series["day"].max() == 210
+    assert charts.chart_param(spec, charts.WINDOW_PARAM) == [10.0, 30.0]
+
+
+def test_log_axes_floor_values_at_a_thousandth_of_baseline():
+    year_of_trt = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=364)]),
+                               days=450)
+    frame = charts.series_frame(year_of_trt)
+    floor = year_of_trt.baseline["sperm"] / 1000
+    assert charts.log_floors(year_of_trt)["sperm"] == pytest.approx(floor, rel=1e-3)
+    below = frame["sperm"] < floor
+    assert below.any(), "a year of TRT should drive sperm below the display floor"
+    assert frame.loc[below, "sperm_shown"].to_numpy() == pytest.approx(floor, rel=1e-3)
+    np.testing.assert_array_equal(frame.loc[~below, "sperm_shown"], frame.loc[~below, "sperm"])
+    assert (frame["itt_shown"] >= charts.log_floors(year_of_trt)["itt"]).all()
+
+
+def test_a_patient_without_sperm_still_gets_a_positive_log_floor():
+    azoospermic = hpg.simulate(hpg.Regimen(), days=30, patient=hpg.Patient(baseline_sperm=0))
+    floor = charts.log_floors(azoospermic)["sperm"]
+    who_limit = float(data_reference_ranges()["sperm"]["low"])
+    assert floor == pytest.approx(who_limit / 1000)
+    assert charts.series_frame(azoospermic)["sperm_shown"].to_numpy() == pytest.approx(floor)
+
+
+def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clomiphene):
+    treatments = charts.chart_param(spec, charts.TREATMENTS_PARAM)
+    assert treatments["drug_name"] == [hpg.DRUGS[d].name for d in ("testosterone_enanthate", "hcg", "clomiphene")]
+    assert treatments["start_week"] == [0.0, 0.0, TRT_WEEKS]
+    assert treatments["stop_week"] == [TRT_WEEKS, TRT_WEEKS, TRT_WEEKS + 12]
+    doses = charts.chart_param(spec, charts.DOSES_PARAM)
+    enanthate_days = [day for name, day in zip(doses["drug_name"], doses["day"])
+                      if name == hpg.DRUGS["testosterone_enanthate"].name]
+    np.testing.assert_allclose(enanthate_days, TRT.times(DAYS))
+    assert len(enanthate_days) == TRT_WEEKS
+    # Every panel shades the treatment phases.
+    for variable in charts.CLINICAL_VARIABLES:
+        shading = [layer for layer in layers_with_mark(panel_of(spec, variable), "rect")
+                   if layer["encoding"].get("x", {}).get("field") == "start_week"]
+        assert len(shading) == 1
+
+
+def test_a_pump_shows_as_a_bar_without_thousands_of_ticks():
+    pump = hpg.Dose("gonadorelin", amount=10, every_days=1 / 16, start_day=0, stop_day=120)
+    result = hpg.simulate(hpg.Regimen([pump]), days=180)
+    params = charts.timeseries_params(result)
+    assert params[charts.TREATMENTS_PARAM]["drug_name"] == [hpg.DRUGS["gonadorelin"].name]
+    assert "90 minutes" in params[charts.TREATMENTS_PARAM]["schedule"][0]
+    assert params[charts.DOSES_PARAM]["day"] == []
+
+
+def test_params_of_a_new_result_replace_the_data_of_a_chart_in_place(trt_alone, trt_hcg_clomiphene):
+    """What a widget does: the same spec with new params is the chart of the new result."""
+    old = charts.timeseries_chart(trt_alone, series_capacity=2 * (DAYS + 1)).to_dict()
+    new = charts.timeseries_chart(trt_hcg_clomiphene).to_dict()
+    updated_params = charts.timeseries_params(trt_hcg_clomiphene)
+    for param in old["params"]:
+        if param["name"] in updated_params:
+            param["value"] = updated_params[param["name"]]
+    assert [p for p in old["params"] if p["name"] != charts.CURSOR_PARAM] == \
+        [p for p in new["params"] if p["name"] != charts.CURSOR_PARAM]
+    assert old["vconcat"] == new["vconcat"]
+
+
+def test_bad_requests_raise_value_errors_that_say_what_is_allowed(trt_alone):
+    with pytest.raises(ValueError, match="unknown variable"):
+        charts.timeseries_chart(trt_alone, variables=("lh", "cortisol"))
+    with pytest.raises(ValueError, match="window_days"):
+        charts.timeseries_chart(trt_alone, window_days=(100, 50))
+    with pytest.raises(ValueError, match="series_capacity"):
+        charts.timeseries_chart(trt_alone, series_capacity=10)
+
+
+# --------------------------------------------------------------------------- drawn offline
+
+def test_chart_draws_both_scenarios_offline(trt_alone, trt_hcg_clomiphene):
+    chart = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    blue_lines = re.findall(r'<path[^>]*stroke="#0072B2"', svg)
+    orange_lines = re.findall(r'<path[^>]*stroke="#E69F00"', svg)
+    assert len(blue_lines) >= 6 and len(orange_lines) >= 6
+    for text in ("Sperm concentration", "Pinned", "Human chorionic gonadotropin (hCG)", "Week"):
+        assert text in svg
+
+
+def test_export_writes_png_and_svg_for_slides(tmp_path, trt_alone):
+    chart = charts.timeseries_chart(trt_alone)
+    written = charts.export_chart(chart, tmp_path / "slides", "trt")
+    assert written["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Serum total testosterone" in written["svg"].read_text()
+    with pytest.raises(ValueError, match="formats"):
+        charts.export_chart(chart, tmp_path, "trt", formats=("pdf",))
+    with pytest.raises(ValueError, match="is a file"):
+        charts.export_chart(chart, written["png"], "trt")
+
+
+# --------------------------------------------------------------------------- the axis diagram
+
+def test_diagram_shows_trt_switching_off_lh_and_hcg_switching_leydig_cells_back_on(trt_hcg_clomiphene):
+    day = 84
+    params = diagram.diagram_params(trt_hcg_clomiphene, day)
+    values, baseline = trt_hcg_clomiphene.at(day), trt_hcg_clomiphene.baseline
+    strength = params[diagram.STRENGTH_PARAM]
+    assert strength["lh"] == pytest.approx(values["lh"] / baseline["lh"], rel=1e-3, abs=1e-4)
+    assert strength["lh"] < 0.2  # TRT has cut the pituitary's LH signal
+    assert strength["t_to_pituitary"] > 1  # because blood testosterone brakes it harder
+    assert strength["itt"] > 0.5  # hCG keeps the Leydig cells making testosterone
+    active = params[diagram.ACTIVE_PARAM]
+    assert active["hcg"] == 1 and active["exogenous_t"] == 1 and active["serm"] == 0
+    later = diagram.diagram_params(trt_hcg_clomiphene, TRT_WEEKS * 7 + 30)[diagram.ACTIVE_PARAM]
+    assert later["serm"] == 1 and later["serm_hypothalamus"] == 1 and later["hcg"] == 0
+
+
+def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone):
+    chart = diagram.axis_diagram(trt_alone, day=21)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    for node in ("Hypothalamus", "Pituitary", "Leydig cells", "Sertoli cells", "Estradiol"):
+        assert node in svg
+    text = diagram.diagram_text(trt_alone, day=21)
+    lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
+    assert f"LH {lh_percent:.0f}%" in text or (lh_percent < 0.5 and "LH <1%" in text)
+    assert "Testosterone enanthate" in text
+    with pytest.raises(ValueError, match="day must be between"):
+        diagram.axis_diagram(trt_alone, day=DAYS + 10)
+
+
+# --------------------------------------------------------------------------- the summary in words
+
+def test_summary_gives_lh_as_percent_of_baseline_and_sperm_against_the_who_limit(trt_alone):
+    day = 84
+    text = summary.summary_text(trt_alone, day)
+    values = trt_alone.at(day)
+    assert text.startswith("Week 12 (day 84), on Testosterone enanthate:")
+    lh_ratio = values["lh"] / trt_alone.baseline["lh"]
+    assert f"LH at {summary.percent_of_baseline(lh_ratio)} of baseline" in text
+    who_limit = float(data_reference_ranges()["sperm"]["low"])
+    if values["sperm"] < summary.azoospermia_reading():
+        assert "no sperm seen" in text
+    else:
+        assert f"below the WHO lower limit of {who_limit:g}" in text
+    untreated = summary.summary_text(trt_alone, 0)
+    assert f"at or above the WHO lower limit of {who_limit:g}" in untreated
+    assert "LH at 100% of baseline" in untreated
+
+
+def test_summary_with_a_pinned_scenario_compares_both(trt_alone, trt_hcg_clomiphene):
+    text = summary.summary_text(trt_hcg_clomiphene, 84, compare=trt_alone)
+    assert text.count("intratesticular testosterone at") == 2
+    assert "Pinned scenario:" in text
+
+
+def test_percentages_in_words_are_rounded_sensibly():
+    assert summary.percent_of_baseline(0.04) == "4%"
+    assert summary.percent_of_baseline(0.045) == "4.5%"
+    assert summary.percent_of_baseline(0.004) == "under 1%"
+    assert summary.percent_of_baseline(1.5) == "150%"
+    assert math.isclose(summary.azoospermia_reading(), 0.1)
