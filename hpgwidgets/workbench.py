@@ -247,7 +247,7 @@ class Workbench(widgets.VBox):
                                   tooltip="Keep this scenario on the chart (dashed) to compare the next one"))
         add("unpin", widgets.Button(description="Clear pinned", icon="times", disabled=True))
         add("export_folder", widgets.Text(value="hpg-figures", description="Save into folder", style=style,
-                                          layout=wide))
+                                          continuous_update=False, layout=wide))
         add("export_png", widgets.Button(description="Save PNG", icon="download"))
         add("export_svg", widgets.Button(description="Save SVG", icon="download"))
 
