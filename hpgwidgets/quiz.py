@@ -58,15 +58,21 @@ def _markdown_output(markdown: str) -> widgets.Output:
 
 
 def _status_html(text: str) -> str:
-    """Feedback paragraph announced by screen readers when it changes."""
+    """Feedback announced by screen readers when it changes; '- ' lines become a list."""
     if not text:
         return ""
-    verdict, _, rest = text.partition(" ")
-    if verdict in (_CORRECT, _WRONG):
-        body = f"<strong>{html.escape(verdict)}</strong> {html.escape(rest)}"
-    else:
-        body = html.escape(text)
-    return f'<p role="status" aria-live="polite" style="white-space: pre-line">{body}</p>'
+    paragraphs, items = [], []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            items.append(f"<li>{html.escape(line[2:])}</li>")
+            continue
+        verdict, _, rest = line.partition(" ")
+        if verdict in (_CORRECT, _WRONG):
+            paragraphs.append(f"<p><strong>{html.escape(verdict)}</strong> {html.escape(rest)}</p>")
+        else:
+            paragraphs.append(f"<p>{html.escape(line)}</p>")
+    body = "".join(paragraphs) + (f"<ul>{''.join(items)}</ul>" if items else "")
+    return f'<div role="status" aria-live="polite" style="line-height: 1.45">{body}</div>'
 
 
 def _check_options(options, answer) -> dict[str, str]:
@@ -174,7 +180,7 @@ class MultipleChoice(widgets.VBox):
         others = "\n".join(
             f"- {option}: {text}" for option, text in self.options.items() if option != self.answer
         )
-        self._set_feedback(f"{_CORRECT} {explanation}\nWhy the other options are wrong:\n{others}")
+        self._set_feedback(f"{_CORRECT} {explanation}\nThe other options:\n{others}")
         return True
 
 
@@ -260,7 +266,7 @@ class Predict(widgets.VBox):
             description="Commit and run the model",
             tooltip="Lock in your prediction, then see what the model does",
             icon="play",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="fit-content"),
         )
         self.feedback_box = widgets.HTML()
         self.result_box = widgets.VBox()
@@ -352,7 +358,7 @@ class Solution(widgets.VBox):
         self.toggle_button = widgets.Button(
             tooltip=f"Show or hide the worked solution: {self.title}",
             icon="eye",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="fit-content"),
         )
         self.toggle_button.on_click(lambda _button: self.toggle())
         super().__init__(children=[self.toggle_button])

@@ -49,6 +49,8 @@ def test_right_choice_explains_every_option():
     assert question.feedback.startswith("Correct.")
     for explanation in OPTIONS.values():
         assert explanation in question.feedback
+    # The other options are listed as a list a screen reader announces item by item.
+    assert question.feedback_box.value.count("<li>") == len(OPTIONS) - 1
 
 
 def test_changing_the_choice_clears_stale_feedback():
