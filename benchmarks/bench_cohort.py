@@ -70,7 +70,7 @@ def reference_solve(patient: hpg.Patient) -> dict:
         raise RuntimeError(f"reference solver failed: {solution.message}")
     hormones = [hormones_of(tuple(solution.y[:, k]), tuple(series[k] for series in inputs))
                 for k in range(len(t_fine))]
-    testosterone, lh, fsh, estradiol, itt, support, _, _ = (np.array(column) for column in zip(*hormones))
+    testosterone, lh, fsh, estradiol, itt, support = (np.array(column) for column in list(zip(*hormones))[:6])
     germinal = solution.y[4]
     sperm = simulation.sperm_concentration(germinal, support, c["sperm_star"], values, FINE_STEP)
     daily = slice(None, None, 96)

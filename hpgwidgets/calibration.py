@@ -184,6 +184,12 @@ def measure(target: Target):
         estradiol_per_day = baseline["estradiol"] * values["estradiol_clearance"] * (1 - share)       # ng/day
         testosterone_per_day = baseline["testosterone"] * 10 * values["testosterone_clearance"]      # ng/day
         return estradiol_per_day / testosterone_per_day
+    if tid == "wiehle2014_serm_lh_fsh":
+        result = simulate(Regimen([Dose("clomiphene", 25, every_days=1, stop_day=84)]), days=85, patient=patient)
+        rises = all(result.relative(name)[84] > 1.2 for name in ("lh", "fsh", "testosterone"))
+        return bool(rises and result.relative("sperm")[84] >= 0.9)
+    if tid == "orchidectomy_lh":
+        return baseline["lh"]
     if tid == "e2_production":
         return baseline["estradiol"] * values["estradiol_clearance"] / 1000                        # µg/day
     if tid == "misell2006_spermatogenesis":

@@ -14,7 +14,9 @@ the drug exposures. The slow state carries what takes days to years:
 - leydig_capacity, germinal_capacity: testicular capacities relative to the
   patient's untreated state, shrinking under suppression, regrowing slowly;
 - germinal_damage: capacity that long suppression removes for years;
-- inhibin: Sertoli-cell inhibin B output relative to the untreated state.
+- inhibin: Sertoli-cell inhibin B output relative to the untreated state;
+- gonadotroph_capacity: the pituitary's capacity to make LH and FSH, which dwindles
+  under months of low GnRH stimulation and regrows over months after it returns.
 
 Each state obeys dx/dt = rate * (target - x) with target and rate depending on
 the present hormones; :func:`integrate` advances it exactly for piecewise-constant
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "leydig_capacity",
-          "germinal_capacity", "germinal_damage", "inhibin")
+          "germinal_capacity", "germinal_damage", "inhibin", "gonadotroph_capacity")
 ALGEBRAIC = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_output", "gnrh")
 INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "aromatase_inhibition",
           "gonadorelin_pulsatile", "gonadorelin_desensitising")
@@ -96,13 +98,23 @@ def patient_constants(traits: dict, values: dict) -> dict:
     # central origin: normal testes, GnRH drive absorbs the baseline
     output_fraction = np.minimum(t_star * response_at_reference, 1 - 1e-9)
     lh_central = half * (output_fraction / (1 - output_fraction)) ** (1 / leydig_steepness)
-    if np.any(central & (t_star * response_at_reference >= 1)):
+    given_lh = traits.get("baseline_lh")
+    given_lh = np.nan if given_lh is None else np.asarray(given_lh, dtype=float) / values["lh_reference"]
+    measured = ~np.isnan(given_lh)
+    if np.any(central & ~measured & (t_star * response_at_reference >= 1)):
         limit = values["testosterone_reference"] / response_at_reference
         raise ValueError(f"a baseline testosterone above {limit:.0f} ng/dL cannot have a central origin: "
                          "normal testes cannot make that much; use low_testosterone_origin='testicular'")
     lh_star = np.where(central, lh_central, lh_testicular)
     drive = np.where(central, lh_central / (drive_shape * pituitary_lh), 1.0)
     leydig_reserve = np.where(central, 1.0, reserve_testicular)
+    # measured LH as well: both the GnRH drive and the Leydig reserve follow from the pair
+    if np.any(measured):
+        lh_measured = np.where(measured, given_lh, 1.0)
+        lh_star = np.where(measured, lh_measured, lh_star)
+        drive = np.where(measured, lh_measured / (drive_shape * pituitary_lh), drive)
+        leydig_reserve = np.where(measured, t_star * response_at_reference / _hill(lh_measured, half, leydig_steepness),
+                                  leydig_reserve)
 
     pituitary_fsh = (1 + gain_fsh) / (1 + gain_fsh * e_star ** steepness)
     fsh_star = (drive * drive_shape) ** values["fsh_gnrh_exponent"] * pituitary_fsh
@@ -123,6 +135,7 @@ def patient_constants(traits: dict, values: dict) -> dict:
         "steepness": steepness, "aromatase": aromatase, "drive": drive,
         "leydig_reserve": leydig_reserve, "t_star": t_star, "e_star": e_star, "lh_star": lh_star,
         "fsh_star": fsh_star, "support_star": support_star, "sperm_star": sperm_star,
+        "signal_star": drive * drive_shape,
         "recovery": recovery, "itt_serum_share": itt_serum_share,
         "hcg_sensitivity": np.asarray(traits["hcg_sensitivity"], dtype=float),
         "serm_sensitivity": np.asarray(traits["serm_sensitivity"], dtype=float),
@@ -137,12 +150,15 @@ def patient_constants(traits: dict, values: dict) -> dict:
                  "gnrh_receptor_desensitisation_rate", "gnrh_receptor_resensitisation_rate",
                  "leydig_capacity_floor", "leydig_capacity_ceiling", "leydig_trophic_exponent",
                  "germinal_floor", "germinal_trophic_exponent", "germinal_damage_max",
-                 "inhibin_fsh_exponent", "inhibin_germ_share"):
+                 "inhibin_fsh_exponent", "inhibin_germ_share", "gonadotroph_trophic_exponent",
+                 "gonadotroph_capacity_floor"):
         constants[name] = values[name]
     constants["response_at_reference"] = response_at_reference
     constants["itt_local_share"] = 1.0 - itt_serum_share
     constants["feedback_rate"] = 1.0 / values["feedback_lag"]
     constants["inhibin_rate"] = 1.0 / values["inhibin_lag"]
+    constants["gonadotroph_atrophy_rate"] = 1.0 / values["gonadotroph_atrophy_time"]
+    constants["gonadotroph_recovery_rate"] = constants["recovery"] / values["gonadotroph_recovery_time"]
     constants["leydig_atrophy_rate"] = 1.0 / values["leydig_atrophy_time"]
     constants["leydig_recovery_rate"] = constants["recovery"] / values["leydig_recovery_time"]
     constants["germinal_regression_rate"] = 1.0 / values["germinal_regression_time"]
@@ -155,7 +171,7 @@ def patient_constants(traits: dict, values: dict) -> dict:
 def initial_state(c: dict) -> tuple:
     """The untreated steady state (all capacities at the patient's own level)."""
     ones = c["t_star"] * 0 + 1.0    # a float for one patient, an array for a cohort
-    return (c["t_star"], c["e_star"], ones, ones, ones, ones * 0, ones)
+    return (c["t_star"], c["e_star"], ones, ones, ones, ones * 0, ones, ones)
 
 
 def build_system(c: dict, ops: Ops = FLOAT_OPS):
@@ -168,7 +184,7 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
       Leydig output, GnRH drive);
     - ``targets_and_rates(y, u, h)``: for each slow state, the value it relaxes to and
       the rate (1/day) at which it does so, given the hormones ``h``;
-    - ``axis(sensed_t, sensed_e, receptor, leydig, u)``: hypothalamus to serum
+    - ``axis(sensed_t, sensed_e, receptor, leydig, gonadotrophs, u)``: hypothalamus to serum
       steroids only; its first two values (testosterone, estradiol) are what the
       sensed-steroid loop feeds back on.
 
@@ -204,23 +220,29 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
     germinal_down, germinal_up = c["germinal_regression_rate"], c["germinal_recovery_rate"]
     damage_rate_on, damage_rate_off, damage_max = c["damage_rate"], c["damage_recovery_rate"], c["germinal_damage_max"]
     inhibin_exponent, germ_share, inhibin_rate = c["inhibin_fsh_exponent"], c["inhibin_germ_share"], c["inhibin_rate"]
+    signal_star = c["signal_star"]
+    gonadotroph_exponent, gonadotroph_floor = c["gonadotroph_trophic_exponent"], c["gonadotroph_capacity_floor"]
+    gonadotroph_down, gonadotroph_up = c["gonadotroph_atrophy_rate"], c["gonadotroph_recovery_rate"]
     minimum, maximum = ops.minimum, ops.maximum
 
-    def axis(sensed_t, sensed_e, receptor, leydig, u):
+    def axis(sensed_t, sensed_e, receptor, leydig, gonadotrophs, u):
         """Hypothalamus -> pituitary -> Leydig cells -> serum steroids."""
         exogenous_t, hcg_lh, block, aromatase_block, pulsatile, desensitising = u
         felt_e_n = (sensed_e * (1.0 - block)) ** n     # SERMs hide estradiol from its receptors
         hypothalamus = drive_norm / (1 + gain_t * sensed_t ** n + gain_e * felt_e_n)
-        pituitary_signal = receptor * (hypothalamus + pulsatile + flare * desensitising)
+        gnrh_at_receptors = receptor * (hypothalamus + pulsatile + flare * desensitising)
+        pituitary_signal = gonadotrophs * gnrh_at_receptors
         lh = pituitary_signal * lh_norm / (1 + gain_lh * felt_e_n)
         stimulus_n = (lh + hcg_lh * hcg_sensitivity) ** leydig_steepness
         leydig_output = leydig_scale * leydig * stimulus_n / (stimulus_n + leydig_half_n)
         testosterone = leydig_output + exogenous_t
         estradiol = aromatase * (1.0 - aromatase_block) * ((1 - share) * testosterone + share * leydig_output)
-        return testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, hypothalamus + pulsatile
+        return (testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, hypothalamus + pulsatile,
+                gnrh_at_receptors)
 
     def hormones(y, u):
-        testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, gnrh = axis(y[0], y[1], y[2], y[3], u)
+        (testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, gnrh,
+         gnrh_at_receptors) = axis(y[0], y[1], y[2], y[3], y[7], u)
         fsh = (pituitary_signal ** fsh_exponent * fsh_norm / (1 + gain_fsh * felt_e_n)
                * (1 + inhibin_gain) / (1 + inhibin_gain * y[6] ** inhibin_hill))
         itt = itt_local * leydig_output + itt_serum * testosterone
@@ -228,11 +250,11 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
         itt_n, fsh_n = itt ** itt_hill, fsh ** fsh_hill
         support = (support_scale * itt_n / (itt_n + itt_half_n)
                    * (fsh_independent + (1 - fsh_independent) * fsh_n / (fsh_n + fsh_half_n)))
-        return testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh / drive
+        return testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh / drive, gnrh_at_receptors
 
     def targets_and_rates(y, u, h):
-        sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
-        testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
+        sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin, gonadotrophs = y
+        testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh, gnrh_at_receptors = h
         # GnRH receptor: resensitises at a constant rate, desensitises under continuous exposure
         receptor_rate = resensitise + desensitise * u[5]
         # Leydig capacity follows LH-like stimulation relative to the patient's own baseline
@@ -244,6 +266,10 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
         regressing = germinal_target < germinal
         deficit = minimum(maximum(1.0 - support, 0.0), 1.0)
         damage_rate = deficit * damage_rate_on + (1.0 - deficit) * damage_rate_off
+        # gonadotrophs follow the GnRH stimulation they receive, relative to the untreated state
+        gonadotroph_target = minimum(maximum((gnrh_at_receptors / signal_star) ** gonadotroph_exponent,
+                                             gonadotroph_floor), 1.0)
+        dwindling = gonadotroph_target < gonadotrophs
         inhibin_target = ((fsh / fsh_star) ** inhibin_exponent
                           * ((1 - germ_share) + germ_share * germinal * minimum(support, 2.0)))
         return (
@@ -253,6 +279,7 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
             (germinal_target, regressing * germinal_down + (1 - regressing) * germinal_up),
             (deficit * damage_max * damage_rate_on / damage_rate, damage_rate),
             (inhibin_target, inhibin_rate),
+            (gonadotroph_target, dwindling * gonadotroph_down + (1 - dwindling) * gonadotroph_up),
         )
 
     return hormones, targets_and_rates, axis
@@ -267,14 +294,14 @@ def _relax(anchor, h, u, targets_and_rates, exp, gains, start, dt):
     the steep loop sensed T -> LH -> T stable at any step length. Written out state by
     state because it is the innermost loop of every simulation.
     """
-    (t0, k0), (t1, k1), (t2, k2), (t3, k3), (t4, k4), (t5, k5), (t6, k6) = targets_and_rates(anchor, u, h)
+    (t0, k0), (t1, k1), (t2, k2), (t3, k3), (t4, k4), (t5, k5), (t6, k6), (t7, k7) = targets_and_rates(anchor, u, h)
     gain_t, gain_e = gains
     t0 = anchor[0] + (t0 - anchor[0]) / gain_t
     t1 = anchor[1] + (t1 - anchor[1]) / gain_e
-    x0, x1, x2, x3, x4, x5, x6 = start
+    x0, x1, x2, x3, x4, x5, x6, x7 = start
     return (t0 + (x0 - t0) * exp(-k0 * gain_t * dt), t1 + (x1 - t1) * exp(-k1 * gain_e * dt),
             t2 + (x2 - t2) * exp(-k2 * dt), t3 + (x3 - t3) * exp(-k3 * dt), t4 + (x4 - t4) * exp(-k4 * dt),
-            t5 + (x5 - t5) * exp(-k5 * dt), t6 + (x6 - t6) * exp(-k6 * dt))
+            t5 + (x5 - t5) * exp(-k5 * dt), t6 + (x6 - t6) * exp(-k6 * dt), t7 + (x7 - t7) * exp(-k7 * dt))
 
 
 def integrate(inputs, midpoint_inputs, c: dict, dt: float, ops: Ops = FLOAT_OPS):
@@ -304,7 +331,7 @@ def integrate(inputs, midpoint_inputs, c: dict, dt: float, ops: Ops = FLOAT_OPS)
         state_rows.append(y)
         if len(state_rows) == len(inputs[0]):
             break
-        nudged = axis(y[0] * nudged_scale, y[1] * nudged_scale, y[2], y[3], u)
+        nudged = axis(y[0] * nudged_scale, y[1] * nudged_scale, y[2], y[3], y[7], u)
         # 1 - d(target)/d(state) along the direction in which both sensed levels move together (>= 1)
         gains = (1 - minimum((nudged[0] - h[0]) / (nudge * y[0]), 0.0),
                  1 - minimum((nudged[1] - h[3]) / (nudge * y[1]), 0.0))

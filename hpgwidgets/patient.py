@@ -12,6 +12,7 @@ LIMITS = {
     "age": (18.0, 100.0),
     "baseline_testosterone": (30.0, 1500.0),
     "baseline_sperm": (0.0, 300.0),
+    "baseline_lh": (0.1, 100.0),
     "feedback_sensitivity": (0.2, 5.0),
     "recovery_speed": (0.1, 5.0),
     "aromatase_activity": (0.2, 5.0),
@@ -29,8 +30,11 @@ class Patient:
         None for the typical value at this age. The model solves its internal
         capacities so that the untreated steady state matches it.
     baseline_sperm: untreated sperm concentration, million/mL (0-300), or None.
-    low_testosterone_origin: where a low (or high) baseline comes from:
-        "testicular" (Leydig reserve, LH runs higher: primary) or "central"
+    baseline_lh: untreated LH, IU/L (0.1-100), or None. With it, the model sets both
+        the GnRH drive and the Leydig reserve from the two measured values, and
+        ``low_testosterone_origin`` is not needed.
+    low_testosterone_origin: where a low (or high) baseline comes from when LH is not
+        given: "testicular" (Leydig reserve, LH runs higher: primary) or "central"
         (weaker GnRH drive, LH runs lower: secondary hypogonadism).
     feedback_sensitivity, recovery_speed, aromatase_activity, serm_sensitivity,
     hcg_sensitivity: multipliers (1 = typical) for individual variation.
@@ -42,6 +46,7 @@ class Patient:
     age: float = 35.0
     baseline_testosterone: float | None = None
     baseline_sperm: float | None = None
+    baseline_lh: float | None = None
     low_testosterone_origin: str = "testicular"
     feedback_sensitivity: float = 1.0
     recovery_speed: float = 1.0
@@ -52,7 +57,7 @@ class Patient:
     def __post_init__(self):
         for name, (lowest, highest) in LIMITS.items():
             value = getattr(self, name)
-            if value is None and name in ("baseline_testosterone", "baseline_sperm"):
+            if value is None and name.startswith("baseline_"):
                 continue
             if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
                 raise ValueError(f"Patient {name} must be a finite number, got {value!r}")

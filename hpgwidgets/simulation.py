@@ -18,7 +18,7 @@ CLINICAL = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
 UNITS = {
     "testosterone": "ng/dL", "lh": "IU/L", "fsh": "IU/L", "estradiol": "pg/mL", "itt": "nmol/L",
     "sperm": "million/mL", "inhibin_b": "pg/mL", "gnrh": "x untreated", "gnrh_receptor": "fraction",
-    "leydig_capacity": "fraction", "germinal_capacity": "fraction",
+    "leydig_capacity": "fraction", "germinal_capacity": "fraction", "gonadotroph_capacity": "fraction",
     "exogenous_testosterone": "ng/dL", "hcg": "IU/L",
 }
 LABELS = {
@@ -26,6 +26,7 @@ LABELS = {
     "itt": "Intratesticular testosterone", "sperm": "Sperm concentration", "inhibin_b": "Inhibin B",
     "gnrh": "Hypothalamic GnRH drive", "gnrh_receptor": "Pituitary GnRH-receptor responsiveness",
     "leydig_capacity": "Leydig-cell capacity", "germinal_capacity": "Germinal (sperm-making) capacity",
+    "gonadotroph_capacity": "Pituitary LH/FSH-making capacity",
     "exogenous_testosterone": "Testosterone from the medicine", "hcg": "Serum hCG",
 }
 VARIABLES = tuple(UNITS)
@@ -157,8 +158,8 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict
     # rows are tuples of floats (one patient) or of (patients,) arrays: stack, then split by quantity
     h = np.moveaxis(np.asarray(hormone_rows, dtype=float), 1, 0)
     y = np.moveaxis(np.asarray(state_rows, dtype=float), 1, 0)
-    testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh = h
-    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin = y
+    testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh, _ = h
+    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin, gonadotrophs = y
     sperm = sperm_concentration(germinal, support, c["sperm_star"], values, dt)
     exogenous = inputs[0] * values["testosterone_reference"]
     shape = testosterone.shape
@@ -174,6 +175,7 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict
         "gnrh_receptor": receptor,
         "leydig_capacity": leydig,
         "germinal_capacity": germinal,
+        "gonadotroph_capacity": gonadotrophs,
         "exogenous_testosterone": np.broadcast_to(exogenous.reshape(exogenous.shape + (1,) * (len(shape) - 1)), shape),
         "hcg": np.broadcast_to(hcg.reshape(hcg.shape + (1,) * (len(shape) - 1)), shape),
     }
@@ -204,6 +206,7 @@ def baseline_values(c: dict) -> dict:
         "inhibin_b": values["inhibin_b_reference"] + 0 * c["t_star"],
         "gnrh": 1.0 + 0 * c["t_star"], "gnrh_receptor": 1.0 + 0 * c["t_star"],
         "leydig_capacity": 1.0 + 0 * c["t_star"], "germinal_capacity": 1.0 + 0 * c["t_star"],
+        "gonadotroph_capacity": 1.0 + 0 * c["t_star"],
         "exogenous_testosterone": 0 * c["t_star"], "hcg": 0 * c["t_star"],
     }
 

@@ -67,9 +67,10 @@ def test_hcg_on_trt_keeps_intratesticular_t_and_sperm():
     assert with_hcg["sperm"][300] > 3 * alone["sperm"][300]
 
 
-def test_serm_raises_lh_and_testosterone_and_estradiol():
+def test_serm_raises_lh_fsh_testosterone_and_estradiol():
     r = hpg.simulate(hpg.Regimen([hpg.Dose("clomiphene", 25, every_days=1)]), days=90)
     assert r.relative("lh")[60] > 1.3
+    assert r.relative("fsh")[60] > 1.3       # Wiehle 2014: FSH rises with LH
     assert r.relative("testosterone")[60] > 1.2
     assert r.relative("estradiol")[60] > 1.1   # more testosterone to aromatise
 
@@ -83,6 +84,7 @@ def test_anastrozole_lowers_estradiol_and_raises_lh():
     r = hpg.simulate(hpg.Regimen([hpg.Dose("anastrozole", 1, every_days=1)]), days=90)
     assert r.relative("estradiol")[60] < 0.9
     assert r.relative("lh")[60] > 1.2
+    assert r.relative("fsh")[60] > 1.2
 
 
 def test_pulsatile_gonadorelin_beats_twice_weekly_and_continuous_suppresses():
@@ -121,3 +123,34 @@ def test_result_api_contract():
     assert r.at(10.5)["lh"] == pytest.approx((r["lh"][10] + r["lh"][11]) / 2)
     with pytest.raises(ValueError, match="unknown variable 'ldl'"):
         r["ldl"]
+
+
+def test_low_testosterone_patients_have_the_gonadotropins_of_their_kind():
+    fsh_range, lh_range = hpg.reference_range("fsh"), hpg.reference_range("lh")
+    secondary = hpg.simulate(None, days=2, patient=hpg.Patient(baseline_testosterone=250, low_testosterone_origin="central"))
+    primary = hpg.simulate(None, days=2, patient=hpg.Patient(baseline_testosterone=250))
+    assert lh_range.low <= secondary.baseline["lh"] < 4.5 and fsh_range.low <= secondary.baseline["fsh"] < 4
+    assert primary.baseline["lh"] > lh_range.high and primary.baseline["fsh"] > fsh_range.high
+    described = hpg.Patient(age=68, baseline_testosterone=343, baseline_lh=5.1)
+    assert hpg.simulate(None, days=2, patient=described).baseline["lh"] == pytest.approx(5.1)
+
+
+def test_after_years_of_trt_the_axis_passes_through_a_low_phase():
+    stop = 3 * 365
+    r = hpg.simulate(hpg.Regimen([trt(amount=150, drug="testosterone_cypionate", stop=stop)]), days=stop + 540)
+    after = r.t >= stop
+    assert r["testosterone"][after].min() < 0.85 * r.baseline["testosterone"]
+    assert r["gonadotroph_capacity"][stop + 30] < 0.8
+    assert r["gonadotroph_capacity"][stop + 365] > 0.95
+
+
+def test_hcg_alongside_trt_preserves_a_fertile_count():
+    regimen = hpg.Regimen([trt(stop=365), hpg.Dose("hcg", 500, every_days=2, stop_day=365)])
+    r = hpg.simulate(regimen, days=365)
+    assert r["sperm"][360] > hpg.reference_range("sperm").low     # Hsieh 2013: no man became azoospermic
+
+
+@pytest.mark.parametrize("amount", [200, 500, 1000])
+def test_trt_at_and_above_200_mg_weekly_ends_in_azoospermia_or_severe_oligozoospermia(amount):
+    r = hpg.simulate(hpg.Regimen([trt(amount=amount, stop=365)]), days=365)
+    assert r["sperm"][364] < 5

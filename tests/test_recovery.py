@@ -60,7 +60,7 @@ def test_untreated_men_are_never_suppressed():
 def test_longer_trt_slows_recovery(six_months, eighteen_months):
     short = recovery.sperm_recovery(six_months, 20)
     long = recovery.sperm_recovery(eighteen_months, 20)
-    assert long.probability_by(365) < short.probability_by(365)
+    assert long.probability_by(240) < short.probability_by(240)   # earlier in recovery, where the curves part
     assert np.median(long.times) > np.median(short.times)
 
 
