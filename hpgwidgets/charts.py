@@ -82,7 +82,7 @@ HOVER_PARAM = "hover_every_days"
 LOG_FLOOR_PARAM = "log_floors"
 CURSOR_PARAM = "cursor_day"
 
-PANEL_WIDTH = 380
+PANEL_WIDTH = 340
 PANEL_HEIGHT = 170
 TIMELINE_ROW_HEIGHT = 26
 # Rows the treatment timeline can hold (dose lines) and dose ticks it can draw; a
@@ -347,8 +347,9 @@ def _scenario_encodings(has_compare: bool):
     colour = alt.Color("scenario:N", title=None,
                        scale=alt.Scale(domain=domain, range=[CURRENT_COLOUR, PINNED_COLOUR][: len(domain)]),
                        legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+    # Colour and dash share one legend (same field), which then shows the dashes too.
     dash = alt.StrokeDash("scenario:N", scale=alt.Scale(domain=domain, range=[[1, 0], [8, 5]][: len(domain)]),
-                          legend=None)
+                          legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
     return colour, dash
 
 

@@ -22,6 +22,8 @@ STIMULATES = "stimulates"
 INHIBITS = "inhibits"
 LINK_COLOURS = {STIMULATES: OKABE_ITO["blue"], INHIBITS: OKABE_ITO["vermillion"]}
 LINK_DASH = {STIMULATES: [1, 0], INHIBITS: [6, 4]}
+# Arrowhead for a drive, a flat bar (an SVG path) for a brake.
+ARROW_ENDS = {STIMULATES: "triangle-up", INHIBITS: "M-1,-0.25H1V0.25H-1Z"}
 
 # Drawing frame: x and y run 0..100 (y upwards); boxes are centre, width, height.
 FRAME = (0, 100)
@@ -163,7 +165,8 @@ def _arrowhead_frame() -> pd.DataFrame:
         (x0, y0), (x1, y1) = points[-2], points[-1]
         # Vega angles run clockwise from "up"; the frame's y axis points up.
         angle = math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360
-        rows.append({"link": link, "kind": kind, "x": x1, "y": y1, "angle": round(angle, 1)})
+        rows.append({"link": link, "colour": LINK_COLOURS[kind], "end": ARROW_ENDS[kind], "x": x1, "y": y1,
+                     "angle": round(angle, 1)})
     return pd.DataFrame(rows)
 
 
@@ -185,13 +188,13 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     if not result.t[0] <= day <= result.t[-1]:
         raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
     params = diagram_params(result, day)
-    kind_scale = alt.Scale(domain=list(LINK_COLOURS), range=list(LINK_COLOURS.values()))
-    kind_colour = alt.Color("kind:N", scale=kind_scale,
-                            legend=alt.Legend(title=None, orient="bottom", symbolType="stroke",
-                                              labelExpr="datum.label == 'stimulates' ? 'drives (arrow)' "
-                                                        ": 'brakes (bar)'"))
-    kind_dash = alt.StrokeDash("kind:N", scale=alt.Scale(domain=list(LINK_DASH), range=list(LINK_DASH.values())),
-                               legend=None)
+    # Colour and dash share one legend (same field), so the legend shows both.
+    kind_legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3,
+                             labelExpr="datum.label == 'stimulates' ? 'drives (arrow)' : 'brakes (bar)'")
+    kind_colour = alt.Color("kind:N", legend=kind_legend,
+                            scale=alt.Scale(domain=list(LINK_COLOURS), range=list(LINK_COLOURS.values())))
+    kind_dash = alt.StrokeDash("kind:N", legend=kind_legend,
+                               scale=alt.Scale(domain=list(LINK_DASH), range=list(LINK_DASH.values())))
     strength = f"{STRENGTH_PARAM}[datum.link]"
     testes = alt.Chart(pd.DataFrame([{"x": TESTES_BOX[0] - TESTES_BOX[2] / 2, "x2": TESTES_BOX[0] + TESTES_BOX[2] / 2,
                                       "y": TESTES_BOX[1] - TESTES_BOX[3] / 2, "y2": TESTES_BOX[1] + TESTES_BOX[3] / 2,
@@ -210,10 +213,9 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
         width=f"max({MIN_WIDTH}, {WIDTH_AT_BASELINE} * {strength})",
         label=f"{LABEL_PARAM}[datum.link] + ' of untreated'",
     )
+    # Literal colours and shapes (scale=None): the links' legend already explains them.
     arrow_ends = alt.Chart(_arrowhead_frame()).mark_point(filled=True, opacity=1).encode(
-        **_xy(), color=alt.Color("kind:N", scale=kind_scale, legend=None),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=[STIMULATES, INHIBITS],
-                                                  range=["triangle-up", "M-1,-0.25H1V0.25H-1Z"]), legend=None),
+        **_xy(), color=alt.Color("colour:N", scale=None), shape=alt.Shape("end:N", scale=None),
         angle=alt.Angle("angle:Q", scale=None),
         size=alt.Size("size:Q", scale=None),
     ).transform_calculate(size=f"60 + 40 * max({MIN_WIDTH}, {WIDTH_AT_BASELINE} * {strength})")

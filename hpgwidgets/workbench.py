@@ -73,6 +73,7 @@ DEFAULTS = {
     "window_weeks": 78,
 }
 
+CONTROLS_WIDTH = "430px"
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 # JupyterChart reports every param the browser sets back to Python (for charts whose params
 # the *user* moves). Ours only flow Python -> browser, and echoing the series back in the
@@ -84,7 +85,7 @@ WORKBENCH_CSS = """
 .hpg-workbench { font-size: 15px; }
 .hpg-workbench .widget-label, .hpg-workbench .widget-readout, .hpg-workbench .widget-checkbox label,
 .hpg-workbench .jupyter-widgets .widget-label-basic { font-size: 15px; }
-.hpg-workbench .hpg-controls { min-width: 330px; max-width: 360px; }
+.hpg-workbench .hpg-controls { flex: 0 0 auto; }
 .hpg-workbench .hpg-chart { overflow-x: auto; }
 .hpg-workbench .hpg-diagram-text { font-size: 14px; color: #333; max-width: 640px; }
 </style>
@@ -185,71 +186,58 @@ class Workbench(widgets.VBox):
         return control
 
     def _make_controls(self):
-        style = {"description_width": "150px"}
+        style = {"description_width": "140px"}
         wide = widgets.Layout(width="98%")
+        auto_width = widgets.Layout(width="auto")
+        # Every slider reports when released (or after a key press), not on every pixel of a drag.
+        shared = {"continuous_update": False, "style": style, "layout": wide}
+
+        def float_slider(value, low, high, step, description):
+            return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                                       readout_format=".4", **shared)
+
+        def int_slider(value, low, high, description):
+            return widgets.IntSlider(value=value, min=low, max=high, description=description, **shared)
+
+        def baseline_slider(choices, description):
+            options = [("typical for age", TYPICAL)] + [(f"{value:g}", value) for value in choices]
+            return widgets.SelectionSlider(options=options, value=TYPICAL, description=description, **shared)
+
         add = self._add
-        trt = DEFAULTS["trt_drug"]
-        add("trt_drug", widgets.Dropdown(
-            options=[(DRUGS[drug_id].name, drug_id) for drug_id in TRT_DRUGS], value=trt,
-            description="TRT medicine", style=style, layout=wide))
-        add("trt_dose", widgets.FloatSlider(
-            value=DRUGS[trt].typical_amount, description=f"Dose ({DRUGS[trt].amount_unit})",
-            continuous_update=False, style=style, layout=wide, **_dose_slider_settings(trt)))
-        add("trt_every_days", widgets.FloatSlider(
-            value=DRUGS[trt].typical_every_days, min=EVERY_DAYS_RANGE[0], max=EVERY_DAYS_RANGE[1],
-            step=EVERY_DAYS_RANGE[2], description="Every (days)", continuous_update=False, style=style,
-            layout=wide))
-        add("trt_weeks", widgets.IntSlider(
-            value=DEFAULTS["trt_weeks"], min=TRT_WEEKS_RANGE[0], max=TRT_WEEKS_RANGE[1],
-            description="For (weeks)", continuous_update=False, style=style, layout=wide))
-        add("recovery_start", widgets.IntSlider(
-            value=DEFAULTS["trt_weeks"], min=0, max=WINDOW_WEEKS_RANGE[1],
-            description="Recovery from week", continuous_update=False, style=style, layout=wide))
-        add("recovery_weeks", widgets.IntSlider(
-            value=DEFAULTS["recovery_weeks"], min=RECOVERY_WEEKS_RANGE[0], max=RECOVERY_WEEKS_RANGE[1],
-            description="Recovery (weeks)", continuous_update=False, style=style, layout=wide))
+        trt = DRUGS[DEFAULTS["trt_drug"]]
+        add("trt_drug", widgets.Dropdown(options=[(DRUGS[drug_id].name, drug_id) for drug_id in TRT_DRUGS],
+                                         value=trt.id, description="TRT medicine", style=style, layout=wide))
+        dose = _dose_slider_settings(trt.id)
+        add("trt_dose", float_slider(trt.typical_amount, dose["min"], dose["max"], dose["step"],
+                                     f"Dose ({trt.amount_unit})"))
+        add("trt_every_days", float_slider(trt.typical_every_days, *EVERY_DAYS_RANGE, "Every (days)"))
+        add("trt_weeks", int_slider(DEFAULTS["trt_weeks"], *TRT_WEEKS_RANGE, "For (weeks)"))
+        add("recovery_start", int_slider(DEFAULTS["trt_weeks"], 0, WINDOW_WEEKS_RANGE[1], "Recovery from week"))
+        add("recovery_weeks", int_slider(DEFAULTS["recovery_weeks"], *RECOVERY_WEEKS_RANGE, "Recovery (weeks)"))
         for agent in AGENTS:
             drug = DRUGS[agent]
+            dose = _dose_slider_settings(agent)
             add(agent, widgets.Checkbox(value=False, description=drug.name, indent=False, layout=wide))
-            add(f"{agent}_dose", widgets.FloatSlider(
-                value=drug.typical_amount, description=f"Dose ({drug.amount_unit})", continuous_update=False,
-                style=style, layout=wide, **{**_dose_slider_settings(agent), "min": drug.typical_amount
-                                             / DOSE_STEPS_PER_TYPICAL}))
-            every = drug.typical_every_days if agent != "gonadorelin" else GONADORELIN_INJECTION_EVERY_DAYS
-            add(f"{agent}_every_days", widgets.FloatSlider(
-                value=every, min=AGENT_EVERY_DAYS_RANGE[0], max=AGENT_EVERY_DAYS_RANGE[1],
-                step=AGENT_EVERY_DAYS_RANGE[2], description="Every (days)", continuous_update=False,
-                style=style, layout=wide))
-            add(f"{agent}_timing", widgets.Dropdown(
-                options=TIMING_OPTIONS, value=DEFAULT_TIMING.get(agent, RECOVERY), description="Given",
-                style=style, layout=wide))
+            add(f"{agent}_dose", float_slider(drug.typical_amount, dose["step"], dose["max"], dose["step"],
+                                              f"Dose ({drug.amount_unit})"))
+            every = GONADORELIN_INJECTION_EVERY_DAYS if agent == "gonadorelin" else drug.typical_every_days
+            add(f"{agent}_every_days", float_slider(every, *AGENT_EVERY_DAYS_RANGE, "Every (days)"))
+            add(f"{agent}_timing", widgets.Dropdown(options=TIMING_OPTIONS, value=DEFAULT_TIMING.get(agent, RECOVERY),
+                                                    description="Given", style=style, layout=wide))
         add("gonadorelin_mode", widgets.ToggleButtons(
             options=[("pump (every 90 min)", PUMP), ("injections", INJECTION)], value=PUMP,
-            description="Gonadorelin by", style={"description_width": "150px", "button_width": "140px"}))
-        default_patient = Patient()
-        add("age", widgets.IntSlider(
-            value=int(default_patient.age), min=AGE_RANGE[0], max=AGE_RANGE[1], description="Age (years)",
-            continuous_update=False, style=style, layout=wide))
-        add("baseline_testosterone", widgets.SelectionSlider(
-            options=[("typical for age", TYPICAL)] + [(f"{value}", value) for value in BASELINE_TESTOSTERONE_CHOICES],
-            value=TYPICAL, description="Untreated T (ng/dL)", continuous_update=False, style=style, layout=wide))
-        add("baseline_sperm", widgets.SelectionSlider(
-            options=[("typical for age", TYPICAL)] + [(f"{value:g}", value) for value in BASELINE_SPERM_CHOICES],
-            value=TYPICAL, description="Untreated sperm (million/mL)", continuous_update=False, style=style,
-            layout=wide))
-        add("window_weeks", widgets.IntSlider(
-            value=DEFAULTS["window_weeks"], min=WINDOW_WEEKS_RANGE[0], max=WINDOW_WEEKS_RANGE[1],
-            description="Show weeks 0 to", continuous_update=False, style=style, layout=wide))
-        add("cursor_day", widgets.IntSlider(
-            value=DEFAULTS["trt_weeks"] * 7 // 2, min=0, max=DEFAULTS["window_weeks"] * 7,
-            description="Diagram day", continuous_update=False, style=style, layout=wide))
-        add("pin", widgets.Button(description="Pin for comparison", icon="thumb-tack",
+            description="Gonadorelin by", style={**style, "button_width": "130px"}))
+        add("age", int_slider(int(Patient().age), *AGE_RANGE, "Age (years)"))
+        add("baseline_testosterone", baseline_slider(BASELINE_TESTOSTERONE_CHOICES, "Untreated T (ng/dL)"))
+        add("baseline_sperm", baseline_slider(BASELINE_SPERM_CHOICES, "Untreated sperm (million/mL)"))
+        add("window_weeks", int_slider(DEFAULTS["window_weeks"], *WINDOW_WEEKS_RANGE, "Show weeks 0 to"))
+        add("cursor_day", int_slider(DEFAULTS["trt_weeks"] * 7 // 2, 0, DEFAULTS["window_weeks"] * 7, "Diagram day"))
+        add("pin", widgets.Button(description="Pin for comparison", icon="thumb-tack", layout=auto_width,
                                   tooltip="Keep this scenario on the chart (dashed) to compare the next one"))
-        add("unpin", widgets.Button(description="Clear pinned", icon="times", disabled=True))
-        add("export_folder", widgets.Text(value="hpg-figures", description="Save into folder", style=style,
-                                          continuous_update=False, layout=wide))
-        add("export_png", widgets.Button(description="Save PNG", icon="download"))
-        add("export_svg", widgets.Button(description="Save SVG", icon="download"))
+        add("unpin", widgets.Button(description="Clear pinned", icon="times", disabled=True, layout=auto_width))
+        add("export_folder", widgets.Text(value="hpg-figures", description="Save into folder", **shared))
+        add("export_png", widgets.Button(description="Save PNG", icon="download", layout=auto_width))
+        add("export_svg", widgets.Button(description="Save SVG", icon="download", layout=auto_width))
 
     @contextlib.contextmanager
     def _hold(self):
@@ -492,6 +480,7 @@ class Workbench(widgets.VBox):
         for index, title in enumerate(("TRT", "Recovery", "Patient", "View")):
             tabs.set_title(index, title)
         tabs.add_class("hpg-controls")
+        tabs.layout = widgets.Layout(width=CONTROLS_WIDTH, min_width=CONTROLS_WIDTH)
         title = widgets.HTML(
             WORKBENCH_CSS + "<h3 style='margin:0.2em 0'>HPG axis workbench</h3>"
             "<div style='color:#444'>A simplified teaching model: it shows mechanisms, "
