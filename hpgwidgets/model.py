@@ -56,11 +56,12 @@ def _hill(x, half, steepness):
     return powered / (powered + half ** steepness)
 
 
-def spermatogenic_support(itt, fsh, values: dict):
+def spermatogenic_support(itt, fsh, values: dict, itt_requirement=1.0):
     """Hormonal support of spermatogenesis (1 = reference man): intratesticular T is
-    required; FSH adds to it, but high ITT alone (hCG) carries part of the way."""
+    required; FSH adds to it, but high ITT alone (hCG) carries part of the way.
+    ``itt_requirement`` scales the ITT a man's testes need (a patient trait)."""
     fsh_independent = values["sperm_fsh_independent_share"]
-    return (_hill(itt, values["sperm_itt_half_saturation"], values["sperm_itt_hill"])
+    return (_hill(itt, values["sperm_itt_half_saturation"] * itt_requirement, values["sperm_itt_hill"])
             * (fsh_independent + (1 - fsh_independent)
                * _hill(fsh, values["sperm_fsh_half_saturation"], values["sperm_fsh_hill"])))
 
@@ -119,8 +120,9 @@ def patient_constants(traits: dict, values: dict) -> dict:
     pituitary_fsh = (1 + gain_fsh) / (1 + gain_fsh * e_star ** steepness)
     fsh_star = (drive * drive_shape) ** values["fsh_gnrh_exponent"] * pituitary_fsh
     itt_star = t_star  # at steady state Leydig output equals serum T (relative units)
-    support_reference = spermatogenic_support(1.0, 1.0, values)
-    support_star = spermatogenic_support(itt_star, fsh_star, values)
+    itt_requirement = np.asarray(traits.get("itt_requirement", 1.0), dtype=float)
+    support_reference = spermatogenic_support(1.0, 1.0, values, itt_requirement)
+    support_star = spermatogenic_support(itt_star, fsh_star, values, itt_requirement)
     given_sperm = traits.get("baseline_sperm")
     given_sperm = np.nan if given_sperm is None else np.asarray(given_sperm, dtype=float)
     typical_sperm = values["sperm_reference"] * support_star / support_reference
@@ -136,6 +138,7 @@ def patient_constants(traits: dict, values: dict) -> dict:
         "leydig_reserve": leydig_reserve, "t_star": t_star, "e_star": e_star, "lh_star": lh_star,
         "fsh_star": fsh_star, "support_star": support_star, "sperm_star": sperm_star,
         "signal_star": drive * drive_shape,
+        "itt_half_n": (values["sperm_itt_half_saturation"] * itt_requirement) ** values["sperm_itt_hill"],
         "recovery": recovery, "itt_serum_share": itt_serum_share,
         "hcg_sensitivity": np.asarray(traits["hcg_sensitivity"], dtype=float),
         "serm_sensitivity": np.asarray(traits["serm_sensitivity"], dtype=float),
@@ -208,7 +211,7 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
     leydig_half_n = leydig_half ** leydig_steepness
     fsh_independent = c["sperm_fsh_independent_share"]
     itt_hill, fsh_hill = c["sperm_itt_hill"], c["sperm_fsh_hill"]
-    itt_half_n, fsh_half_n = c["sperm_itt_half_saturation"] ** itt_hill, c["sperm_fsh_half_saturation"] ** fsh_hill
+    itt_half_n, fsh_half_n = c["itt_half_n"], c["sperm_fsh_half_saturation"] ** fsh_hill
     support_scale = 1.0 / c["support_star"]
     feedback = c["feedback_rate"]
     resensitise, desensitise = c["gnrh_receptor_resensitisation_rate"], c["gnrh_receptor_desensitisation_rate"]

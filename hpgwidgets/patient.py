@@ -18,6 +18,7 @@ LIMITS = {
     "aromatase_activity": (0.2, 5.0),
     "serm_sensitivity": (0.1, 10.0),
     "hcg_sensitivity": (0.1, 10.0),
+    "itt_requirement": (0.05, 5.0),
 }
 
 
@@ -38,6 +39,8 @@ class Patient:
         (weaker GnRH drive, LH runs lower: secondary hypogonadism).
     feedback_sensitivity, recovery_speed, aromatase_activity, serm_sensitivity,
     hcg_sensitivity: multipliers (1 = typical) for individual variation.
+    itt_requirement: multiplier (1 = typical) of the intratesticular testosterone the
+        testes need for spermatogenesis; men below 1 keep a trickle of sperm on TRT.
 
     >>> Patient(age=68, baseline_testosterone=340).age
     68.0
@@ -53,6 +56,7 @@ class Patient:
     aromatase_activity: float = 1.0
     serm_sensitivity: float = 1.0
     hcg_sensitivity: float = 1.0
+    itt_requirement: float = 1.0
 
     def __post_init__(self):
         for name, (lowest, highest) in LIMITS.items():
