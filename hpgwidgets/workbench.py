@@ -217,6 +217,8 @@ class Workbench(widgets.VBox):
         add("trt_every_days", float_slider(trt.typical_every_days, *EVERY_DAYS_RANGE, "Every (days)"))
         add("trt_weeks", int_slider(DEFAULTS["trt_weeks"], *TRT_WEEKS_RANGE, "For (weeks)"))
         add("recovery_start", int_slider(DEFAULTS["trt_weeks"], 0, WINDOW_WEEKS_RANGE[1], "Recovery from week"))
+        self.controls["recovery_start"].tooltip = ("Week the recovery agents start, counted from the first TRT "
+                                                   "dose (week 0); starts as the week TRT stops")
         add("recovery_weeks", int_slider(DEFAULTS["recovery_weeks"], *RECOVERY_WEEKS_RANGE, "Recovery (weeks)"))
         for agent in AGENTS:
             drug = DRUGS[agent]
@@ -236,6 +238,7 @@ class Workbench(widgets.VBox):
         add("baseline_sperm", baseline_slider(BASELINE_SPERM_CHOICES, "Untreated sperm (million/mL)"))
         add("window_weeks", int_slider(DEFAULTS["window_weeks"], *WINDOW_WEEKS_RANGE, "Show weeks 0 to"))
         add("cursor_day", int_slider(DEFAULTS["trt_weeks"] * 7 // 2, 0, DEFAULTS["window_weeks"] * 7, "Diagram day"))
+        self.controls["cursor_day"].tooltip = "Day the axis diagram and the summary describe (dashed line on the chart)"
         add("pin", widgets.Button(description="Pin for comparison", icon="thumb-tack", layout=auto_width,
                                   tooltip="Keep this scenario on the chart (dashed) to compare the next one"))
         add("unpin", widgets.Button(description="Clear pinned", icon="times", disabled=True, layout=auto_width))
