@@ -321,3 +321,15 @@ def test_percentages_in_words_are_rounded_sensibly():
     assert summary.percent_of_baseline(0.004) == "under 1%"
     assert summary.percent_of_baseline(1.5) == "150%"
     assert math.isclose(summary.azoospermia_reading(), 0.1)
+
+
+def test_a_scenario_view_can_chart_any_model_variable():
+    """Preset scenarios choose their own variables (e.g. pituitary receptor responsiveness)."""
+    pump = hpg.load_scenario("gonadorelin_pump")
+    result = pump.simulate()
+    spec = charts.timeseries_chart(result, variables=pump.variables).to_dict()
+    found, _ = panels(spec)
+    assert [panel["title"]["text"] for panel in found] == [charts.variable_title(v) for v in pump.variables]
+    receptor = panel_of(spec, "gnrh_receptor")
+    assert curve_layer(receptor)["encoding"]["y"]["title"] == result.units["gnrh_receptor"]
+    assert charts.chart_series(spec)["gnrh_receptor"].to_numpy() == pytest.approx(result["gnrh_receptor"], rel=1e-3)
