@@ -27,6 +27,8 @@ test: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_simulate.py
+	$(PY) benchmarks/bench_cohort.py --compare
+	$(PY) benchmarks/bench_browser_latency.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
