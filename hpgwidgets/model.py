@@ -19,9 +19,9 @@ the drug exposures. The slow state carries what takes days to years:
   under months of low GnRH stimulation and regrows over months after it returns.
 
 Each state obeys dx/dt = rate * (target - x) with target and rate depending on
-the present hormones; :func:`integrate` advances it exactly for piecewise-constant
-inputs (exponential Euler), :func:`rhs` gives the same system in continuous time
-for reference solvers. The same code runs on floats (one patient) or on numpy
+the present hormones; :func:`integrate` advances it in exponential midpoint steps
+(see there), :func:`rhs` gives the same system in continuous time for reference
+solvers. The same code runs on floats (one patient) or on numpy
 arrays (a cohort of patients).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np
 
 STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "leydig_capacity",
           "germinal_capacity", "germinal_damage", "inhibin", "gonadotroph_capacity")
-ALGEBRAIC = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_output", "gnrh")
+HORMONES = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_output", "gnrh", "gnrh_at_receptors")
 INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "aromatase_inhibition",
           "gonadorelin_pulsatile", "gonadorelin_desensitising")
 
@@ -143,10 +143,10 @@ def patient_constants(traits: dict, values: dict) -> dict:
         "hcg_sensitivity": np.asarray(traits["hcg_sensitivity"], dtype=float),
         "serm_sensitivity": np.asarray(traits["serm_sensitivity"], dtype=float),
     }
-    scalar = all(np.ndim(value) == 0 for value in constants.values())
+    # one patient: plain floats (fast scalar arithmetic); a cohort: arrays of one common shape
+    shape = np.broadcast_shapes(*(np.shape(value) for value in constants.values()))
     for key, value in constants.items():
-        constants[key] = float(value) if scalar else np.broadcast_to(value, np.broadcast_shapes(
-            *(np.shape(v) for v in constants.values()))).astype(float)
+        constants[key] = float(value) if shape == () else np.broadcast_to(value, shape).astype(float)
     for name in ("leydig_lh_half_saturation", "leydig_hill", "fsh_gnrh_exponent", "inhibin_gain_fsh",
                  "inhibin_hill", "testicular_estradiol_share", "sperm_itt_half_saturation", "sperm_itt_hill",
                  "sperm_fsh_half_saturation", "sperm_fsh_hill", "sperm_fsh_independent_share", "gonadorelin_flare_gain",
@@ -183,15 +183,14 @@ def build_system(c: dict, ops: Ops = FLOAT_OPS):
     Returns ``(hormones, targets_and_rates, axis)``:
 
     - ``hormones(y, u)``: the fast hormones from slow state ``y`` and drug exposures
-      ``u`` (relative units): (testosterone, lh, fsh, estradiol, itt, support ratio,
-      Leydig output, GnRH drive);
+      ``u`` (relative units), in the order of ``HORMONES``;
     - ``targets_and_rates(y, u, h)``: for each slow state, the value it relaxes to and
       the rate (1/day) at which it does so, given the hormones ``h``;
     - ``axis(sensed_t, sensed_e, receptor, leydig, gonadotrophs, u)``: hypothalamus to serum
       steroids only; its first two values (testosterone, estradiol) are what the
       sensed-steroid loop feeds back on.
 
-    Constants are bound once as local variables: these two functions run millions of
+    Constants are bound once as local variables: these functions run millions of
     times in a cohort, and a dictionary lookup per use would double their cost.
     """
     n = c["steepness"]
