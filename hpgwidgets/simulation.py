@@ -179,9 +179,17 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict
         "exogenous_testosterone": np.broadcast_to(exogenous.reshape(exogenous.shape + (1,) * (len(shape) - 1)), shape),
         "hcg": np.broadcast_to(hcg.reshape(hcg.shape + (1,) * (len(shape) - 1)), shape),
     }
-    # round-off can leave -1e-17 where a quantity is exactly zero; nothing here is negative
-    series = {name: np.maximum(np.ascontiguousarray(values_), 0.0) for name, values_ in series.items()}
-    return series, c
+    return {name: _without_round_off(name, values_) for name, values_ in series.items()}, c
+
+
+def _without_round_off(name: str, series: np.ndarray) -> np.ndarray:
+    """Zero the -1e-17 that filtering round-off can leave where a quantity is exactly
+    zero. A genuinely negative value would be a bug in the model, and is raised."""
+    series = np.ascontiguousarray(series)
+    tolerance = 1e-9 * max(1.0, float(np.max(np.abs(series))))
+    if np.any(series < -tolerance):
+        raise RuntimeError(f"the model produced a negative {name} ({series.min():g}); please report this")
+    return np.maximum(series, 0.0)
 
 
 def _estradiol_reference(values: dict) -> float:
