@@ -105,9 +105,20 @@ def _as_widget(shown) -> widgets.Widget:
         if sys.platform != "emscripten":
             alt.JupyterChart.enable_offline()
         return alt.JupyterChart(shown)
+    if callable(getattr(shown, "_repr_html_", None)):
+        # Tables (pandas DataFrame or Series.to_frame(), lab sheets) keep their HTML rendering.
+        output = widgets.Output()
+        output.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/html": shown._repr_html_(), "text/plain": repr(shown)},
+                "metadata": {},
+            },
+        )
+        return output
     raise ValueError(
-        "reveal must return an ipywidgets widget, an Altair chart or a Markdown string, "
-        f"got {type(shown).__name__}"
+        "reveal must return an ipywidgets widget, an Altair chart, an object with an HTML view "
+        f"(such as a pandas DataFrame) or a Markdown string, got {type(shown).__name__}"
     )
 
 
@@ -196,7 +207,7 @@ class Predict(widgets.VBox):
 
     ``answer`` is data the notebook computed with the model (for a number) or read off it (for a
     choice); ``reveal`` is a zero-argument callable, typically a lambda around a package call,
-    returning an Altair chart, a widget or Markdown text. It runs only after the learner commits,
+    returning an Altair chart, a widget, a table (anything with an HTML view) or Markdown text. It runs only after the learner commits,
     and the prediction is then locked so the comparison stays honest.
     """
 

@@ -188,11 +188,21 @@ def test_predict_rejects_bad_definitions(kwargs, message):
         quiz.Predict("LH?", **kwargs)
 
 
+def test_predict_shows_a_table_with_its_html_view():
+    table = pd.DataFrame({"LH (IU/L)": [4.5, 0.3]}, index=["before", "day 21"])
+    predict = quiz.Predict("LH?", LH_OPTIONS, answer="It rises", reveal=lambda: table)
+    predict.prediction_input.value = "It rises"
+    predict.commit()
+    shown = predict.result_box.children[0].outputs[0]["data"]
+    assert "<table" in shown["text/html"] and "day 21" in shown["text/html"]
+
+
 def test_predict_rejects_a_reveal_result_it_cannot_show():
     predict = quiz.Predict("LH?", LH_OPTIONS, answer="It rises", reveal=lambda: 42)
     predict.prediction_input.value = "It rises"
     with pytest.raises(ValueError, match="Altair chart"):
         predict.commit()
+    assert not predict.committed, "a failed reveal leaves the question open"
 
 
 def test_solution_is_hidden_until_asked_for_and_can_be_hidden_again():
