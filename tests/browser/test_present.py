@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from hpgwidgets.classroom import preset_label
 
@@ -46,7 +47,13 @@ def wait_for_new_drawing(page, before, timeout_s=60):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         page.wait_for_timeout(300)
-        if chart_pixels(page) != before:
+        try:
+            drawing = chart_pixels(page)
+        except PlaywrightError as error:
+            if "not attached to the DOM" not in str(error):
+                raise
+            continue    # caught mid-redraw: the old drawing was just replaced; look again
+        if drawing != before:
             return
     raise AssertionError("the chart was not redrawn")
 
