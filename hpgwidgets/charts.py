@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 from pathlib import Path
 
 import altair as alt
@@ -37,6 +38,18 @@ import pandas as pd
 from .pharmacology import DRUGS
 from .ranges import reference_range
 from .simulation import LABELS
+
+
+def enable_offline_charts(renderer: bool = False) -> None:
+    """Let charts render with no internet: bundle Altair's JavaScript (via vl-convert)
+    for JupyterChart widgets and, with ``renderer=True``, for plain charts shown as a
+    notebook cell's output. Under Pyodide (JupyterLite) there is no vl-convert and the
+    page is online anyway, so charts load their JavaScript from the CDN there."""
+    offline = sys.platform != "emscripten"
+    if offline:
+        alt.JupyterChart.enable_offline()
+    if renderer:
+        alt.renderers.enable("jupyter", offline=offline)
 
 CLINICAL_VARIABLES = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})

@@ -7,12 +7,11 @@ Voila dashboard: no code, large fonts, one button per preset scenario from
 from __future__ import annotations
 
 import html
-import sys
 
 import altair as alt
 import ipywidgets as widgets
 
-from .charts import timeseries_chart
+from .charts import enable_offline_charts, timeseries_chart
 from .scenario import Scenario, list_scenarios, load_scenario
 
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
@@ -39,12 +38,6 @@ def preset_label(name: str) -> str:
     """Button text for a preset file name: "trt_plus_hcg" -> "TRT plus hCG"."""
     label = " ".join(ACRONYMS.get(word, word) for word in name.split("_"))
     return label[:1].upper() + label[1:]
-
-
-def enable_offline_charts():
-    """Bundle the chart JavaScript (no CDN); Pyodide has no vl-convert, so JupyterLite loads it online."""
-    if sys.platform != "emscripten":
-        alt.JupyterChart.enable_offline()
 
 
 class Classroom(widgets.VBox):

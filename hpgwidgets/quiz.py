@@ -23,7 +23,6 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import sys
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
@@ -99,11 +98,10 @@ def _as_widget(shown) -> widgets.Widget:
     import altair as alt
 
     if isinstance(shown, alt.TopLevelMixin):
-        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike. Offline mode bundles
-        # its JavaScript (via vl-convert) so nothing is fetched from a CDN; Pyodide (JupyterLite) has
-        # no vl-convert, and a JupyterLite page is online anyway.
-        if sys.platform != "emscripten":
-            alt.JupyterChart.enable_offline()
+        from .charts import enable_offline_charts
+
+        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike.
+        enable_offline_charts()
         return alt.JupyterChart(shown)
     if callable(getattr(shown, "_repr_html_", None)):
         # Tables (pandas DataFrame or Series.to_frame(), lab sheets) keep their HTML rendering.

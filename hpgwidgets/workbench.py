@@ -30,7 +30,6 @@ How the controls become a regimen (all days count from the first TRT dose, day 0
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 
 import altair as alt
@@ -135,10 +134,7 @@ class Workbench(widgets.VBox):
     """
 
     def __init__(self, **start_values):
-        # Offline mode bundles the chart JavaScript with vl-convert, so nothing comes from a
-        # CDN. Pyodide (JupyterLite) has no vl-convert, and a JupyterLite page is online anyway.
-        if sys.platform != "emscripten":
-            alt.JupyterChart.enable_offline()
+        charts.enable_offline_charts()
         self._quiet = False
         self.controls: dict[str, widgets.Widget] = {}
         self._make_controls()

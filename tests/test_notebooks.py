@@ -143,3 +143,11 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path):
         assert widget_cells, "quiz cells should display widgets"
         answered = notebook.cells[-1].outputs[0]["text"]
         assert answered != "answered 0 questions\n"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_policy_first_code_cell_installs_the_workbook_in_jupyterlite(path):
+    """In JupyterLite (Pyodide) the kernel starts without hpgwidgets; the first code cell
+    installs it there and does nothing elsewhere (docs/jupyterlite.md)."""
+    first = code_sources(read(path))[0]
+    assert 'if sys.platform == "emscripten"' in first and "%pip install -q hpgwidgets" in first
