@@ -21,15 +21,23 @@ How the controls become a regimen (all days count from the first TRT dose, day 0
   ``gonadorelin``) is switched on by its checkbox, dosed by ``<agent>_dose`` every
   ``<agent>_every_days`` days, and given ``<agent>_timing``: with TRT, in the recovery
   phase, or both. Gonadorelin by pump pulses every 90 minutes (the catalogue's
-  schedule); by injection it follows ``gonadorelin_every_days``.
-- The patient: ``age``, ``baseline_testosterone`` and ``baseline_sperm`` ("typical"
-  lets the model use its typical value for that age).
+  schedule), near-continuously (a pulse every 15 minutes) or, by injection, every
+  ``gonadorelin_every_days``.
+- The patient: ``age``, ``baseline_testosterone`` (with ``low_testosterone_origin``:
+  testes or brain) and ``baseline_sperm`` ("typical" lets the model use its typical
+  value for that age).
 - The view: ``window_weeks`` (simulated and shown) and ``cursor_day`` (the day the
   diagram and the text summary describe).
+
+Scenarios: ``wb.to_scenario()`` gives an ``hpg.Scenario`` of what is on screen and
+``wb.apply_scenario(scenario)`` shows one (refused, controls unchanged, when it does
+not fit the controls); the Save/Load buttons in the View tab do the same with a JSON
+file or a preset's name.
 """
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 
 import altair as alt
@@ -41,6 +49,7 @@ from . import charts, diagram, summary
 from .patient import Patient
 from .pharmacology import DRUGS
 from .regimen import Dose, Regimen
+from .scenario import Scenario, list_scenarios, load_scenario
 from .simulation import simulate
 
 TRT_DRUGS = tuple(drug_id for drug_id, drug in DRUGS.items() if drug.effect == "serum_testosterone")
@@ -48,7 +57,9 @@ AGENTS = ("hcg", "clomiphene", "tamoxifen", "anastrozole", "gonadorelin")
 WITH_TRT, RECOVERY, BOTH = "with_trt", "recovery", "both"
 TIMING_OPTIONS = (("with TRT", WITH_TRT), ("recovery phase", RECOVERY), ("TRT and recovery", BOTH))
 DEFAULT_TIMING = {"hcg": WITH_TRT}  # the others default to the recovery phase
-PUMP, INJECTION = "pump", "injection"
+PUMP, INJECTION, CONTINUOUS = "pump", "injection", "continuous"
+# A pulse every 15 minutes: pulses merge into near-continuous exposure (the desensitising case).
+GONADORELIN_CONTINUOUS_EVERY_DAYS = 1 / 96
 
 # Ranges of the controls: display choices, not model parameters. Doses reach ten times
 # the catalogue's typical dose (never beyond what the model accepts per dose); the
@@ -63,7 +74,7 @@ RECOVERY_WEEKS_RANGE = (1, 52)
 WINDOW_WEEKS_RANGE = (4, 208)
 AGE_RANGE = (18, 90)
 TYPICAL = 0  # baseline sliders: "typical for this age"
-BASELINE_TESTOSTERONE_CHOICES = tuple(range(100, 1201, 25))  # ng/dL
+BASELINE_TESTOSTERONE_CHOICES = tuple(range(100, 1201, 10))  # ng/dL
 BASELINE_SPERM_CHOICES = (0.5, 1, 2, 3, 5, 7, 10, 12, 15, 20, 25, 30, 40, 50, 64, 80, 100, 125, 150, 200)  # million/mL
 
 DEFAULTS = {
@@ -227,11 +238,16 @@ class Workbench(widgets.VBox):
             add(f"{agent}_timing", widgets.Dropdown(options=TIMING_OPTIONS, value=DEFAULT_TIMING.get(agent, RECOVERY),
                                                     description="Given", style=style, layout=wide))
         add("gonadorelin_mode", widgets.ToggleButtons(
-            options=[("pump (every 90 min)", PUMP), ("injections", INJECTION)], value=PUMP,
+            options=[("pump (every 90 min)", PUMP), ("injections", INJECTION),
+                     ("near-continuous (every 15 min)", CONTINUOUS)], value=PUMP,
             description="Gonadorelin by", style={**style, "button_width": "130px"}))
         add("age", int_slider(int(Patient().age), *AGE_RANGE, "Age (years)"))
         add("baseline_testosterone", baseline_slider(BASELINE_TESTOSTERONE_CHOICES, "Untreated T (ng/dL)"))
         add("baseline_sperm", baseline_slider(BASELINE_SPERM_CHOICES, "Untreated sperm (million/mL)"))
+        add("low_testosterone_origin", widgets.ToggleButtons(
+            options=[("testes (primary)", "testicular"), ("brain (secondary)", "central")], value="testicular",
+            description="Low T comes from", style={**style, "button_width": "130px"},
+            tooltips=["Leydig cells make less; LH runs high", "GnRH drive is weak; LH runs low"]))
         add("window_weeks", int_slider(DEFAULTS["window_weeks"], *WINDOW_WEEKS_RANGE, "Show weeks 0 to"))
         add("cursor_day", int_slider(DEFAULTS["trt_weeks"] * 7 // 2, 0, DEFAULTS["window_weeks"] * 7, "Diagram day"))
         self.controls["cursor_day"].tooltip = "Day the axis diagram and the summary describe (dashed line on the chart)"
@@ -240,6 +256,11 @@ class Workbench(widgets.VBox):
         add("unpin", widgets.Button(description="Clear pinned", icon="times", disabled=True, layout=auto_width))
         add("export_folder", widgets.Text(value="hpg-figures", description="Save into folder", **shared))
         add("export_png", widgets.Button(description="Save PNG", icon="download", layout=auto_width))
+        add("scenario_file", widgets.Text(value="my-scenario.json", description="Scenario file or preset",
+                                          placeholder=f"a .json path, or a preset: {', '.join(list_scenarios())}",
+                                          **shared))
+        add("save_scenario", widgets.Button(description="Save scenario", icon="save", layout=auto_width))
+        add("load_scenario", widgets.Button(description="Load scenario", icon="folder-open", layout=auto_width))
         add("export_svg", widgets.Button(description="Save SVG", icon="download", layout=auto_width))
 
     @contextlib.contextmanager
@@ -259,8 +280,9 @@ class Workbench(widgets.VBox):
             for suffix in ("_dose", "_every_days", "_timing"):
                 controls[agent + suffix].disabled = off
         controls["gonadorelin_mode"].disabled = not controls["gonadorelin"].value
-        if controls["gonadorelin_mode"].value == PUMP:
+        if controls["gonadorelin_mode"].value != INJECTION:
             controls["gonadorelin_every_days"].disabled = True
+        controls["low_testosterone_origin"].disabled = controls["baseline_testosterone"].value == TYPICAL
         no_trt = controls["trt_weeks"].value == 0
         for name in ("trt_drug", "trt_dose", "trt_every_days"):
             controls[name].disabled = no_trt
@@ -310,6 +332,8 @@ class Workbench(widgets.VBox):
             every = controls[f"{agent}_every_days"].value
             if agent == "gonadorelin" and controls["gonadorelin_mode"].value == PUMP:
                 every = DRUGS["gonadorelin"].typical_every_days
+            if agent == "gonadorelin" and controls["gonadorelin_mode"].value == CONTINUOUS:
+                every = GONADORELIN_CONTINUOUS_EVERY_DAYS
             doses.append(Dose(agent, amount=controls[f"{agent}_dose"].value, every_days=every,
                               start_day=start, stop_day=stop))
         return Regimen(doses)
@@ -318,9 +342,12 @@ class Workbench(widgets.VBox):
         controls = self.controls
         testosterone = controls["baseline_testosterone"].value
         sperm = controls["baseline_sperm"].value
+        typical_testosterone = testosterone == TYPICAL
         return Patient(age=controls["age"].value,
-                       baseline_testosterone=None if testosterone == TYPICAL else testosterone,
-                       baseline_sperm=None if sperm == TYPICAL else sperm)
+                       baseline_testosterone=None if typical_testosterone else testosterone,
+                       baseline_sperm=None if sperm == TYPICAL else sperm,
+                       low_testosterone_origin="testicular" if typical_testosterone
+                       else controls["low_testosterone_origin"].value)
 
     # ------------------------------------------------------------------ views
 
@@ -364,7 +391,7 @@ class Workbench(widgets.VBox):
     def _connect(self):
         scenario_controls = [name for name, control in self.controls.items()
                              if isinstance(control, widgets.ValueWidget)
-                             and name not in ("cursor_day", "export_folder", "trt_drug")]
+                             and name not in ("cursor_day", "export_folder", "scenario_file", "trt_drug")]
         for name in scenario_controls:
             self.controls[name].observe(self._on_scenario_change, names="value")
         self.controls["trt_drug"].observe(self._on_trt_drug, names="value")
@@ -373,6 +400,8 @@ class Workbench(widgets.VBox):
         self.controls["unpin"].on_click(self._on_unpin)
         self.controls["export_png"].on_click(lambda _button: self._on_export("png"))
         self.controls["export_svg"].on_click(lambda _button: self._on_export("svg"))
+        self.controls["save_scenario"].on_click(self._on_save_scenario)
+        self.controls["load_scenario"].on_click(self._on_load_scenario)
 
     def _on_scenario_change(self, _change=None):
         if self._quiet:
@@ -413,10 +442,10 @@ class Workbench(widgets.VBox):
         self._redraw()
         return True
 
-    def _show_problem(self, problem: ValueError):
+    def _show_problem(self, problem: Exception, what: str = "This setting cannot be simulated"):
         self.errors.outputs = ()
         self.errors.append_stderr(
-            f"This setting cannot be simulated: {problem}.\n"
+            f"{what}: {problem}.\n"
             "The charts still show the last scenario that ran; change the setting to continue.\n")
 
     def _on_cursor(self, _change):
@@ -454,9 +483,75 @@ class Workbench(widgets.VBox):
                 paths = self.export((fmt,))
             except (ValueError, OSError) as problem:
                 self.export_status.value = ""
-                self._show_problem(ValueError(f"could not save the figure: {problem}"))
+                self._show_problem(problem, "The figure could not be saved")
                 return
             self.export_status.value = "Saved: " + ", ".join(f"<code>{path}</code>" for path in paths)
+
+    # ------------------------------------------------------------------ scenarios
+
+    def to_scenario(self, title: str = "", notes: str = "") -> Scenario:
+        """What the controls show, as an ``hpg.Scenario`` (regimen, patient, weeks shown)."""
+        return Scenario(self.regimen(), self.patient(), view={"days": int(self.window_days)},
+                        title=title, notes=notes)
+
+    def apply_scenario(self, scenario: Scenario) -> None:
+        """Set the controls to show ``scenario`` and rerun.
+
+        The controls speak in weeks and hold one course per agent, so not every scenario
+        fits them. The controls are set, the regimen and patient they describe are rebuilt
+        and compared with the scenario's (same dose events, same patient); if they differ,
+        the controls go back to what they were and a ValueError says what did not fit.
+        """
+        if not isinstance(scenario, Scenario):
+            raise ValueError(f"apply_scenario needs an hpg.Scenario, got {scenario!r}")
+        settings = _controls_for(scenario)
+        before = {name: control.value for name, control in self.controls.items()
+                  if isinstance(control, widgets.ValueWidget)}
+        self._set_controls(settings)
+        days = float(scenario.days)
+        same_doses = _dose_events(self.regimen(), days) == _dose_events(scenario.regimen, days)
+        if not same_doses or self.patient() != scenario.patient:
+            self._set_controls(before)
+            what = "its doses" if not same_doses else "its patient"
+            raise ValueError(f"the Workbench's controls cannot show this scenario exactly ({what} do not fit "
+                             "their weeks, ranges or choices); use scenario.simulate() and "
+                             "hpgwidgets.charts.timeseries_chart() for it instead")
+        self._sync_enabled_controls()
+        self.controls["cursor_day"].max = int(self.window_days)
+        self.rerun()
+
+    def _set_controls(self, settings: dict):
+        with self._hold():
+            # The formulation resets dose and interval, and the window bounds the day: set those first.
+            for name in ("trt_drug", "window_weeks"):
+                if name in settings:
+                    self.controls[name].value = settings[name]
+            self.controls["cursor_day"].max = int(self.window_days)
+            for name, value in settings.items():
+                self.controls[name].value = value
+
+    def _scenario_path(self) -> str:
+        return self.controls["scenario_file"].value.strip()
+
+    def _on_save_scenario(self, _button=None):
+        with self.errors:
+            try:
+                path = self.to_scenario().save(self._scenario_path() or "my-scenario.json")
+            except (ValueError, OSError) as problem:
+                self._show_problem(problem, "The scenario could not be saved")
+                return
+            self.export_status.value = f"Scenario saved: <code>{path}</code>"
+
+    def _on_load_scenario(self, _button=None):
+        with self.errors:
+            name = self._scenario_path()
+            try:
+                scenario = load_scenario(name) if name in list_scenarios() else Scenario.load(name)
+                self.apply_scenario(scenario)
+            except (ValueError, OSError) as problem:
+                self._show_problem(problem, f"The scenario {name!r} could not be loaded")
+                return
+            self.export_status.value = f"Scenario loaded: {scenario.title or name}"
 
     # ------------------------------------------------------------------ layout
 
@@ -476,9 +571,9 @@ class Workbench(widgets.VBox):
         tabs = widgets.Tab(children=[
             box(c["trt_drug"], c["trt_dose"], c["trt_every_days"], c["trt_weeks"]),
             box(c["recovery_start"], c["recovery_weeks"], *agent_boxes),
-            box(c["age"], c["baseline_testosterone"], c["baseline_sperm"]),
+            box(c["age"], c["baseline_testosterone"], c["low_testosterone_origin"], c["baseline_sperm"]),
             box(c["window_weeks"], c["export_folder"], widgets.HBox([c["export_png"], c["export_svg"]]),
-                self.export_status),
+                c["scenario_file"], widgets.HBox([c["save_scenario"], c["load_scenario"]]), self.export_status),
         ])
         for index, title in enumerate(("TRT", "Recovery", "Patient", "View")):
             tabs.set_title(index, title)
@@ -492,6 +587,69 @@ class Workbench(widgets.VBox):
         diagram_row = widgets.HBox([self.diagram_widget, widgets.VBox([c["cursor_day"], self.diagram_text])])
         return [title, self.summary, widgets.HBox([tabs, widgets.VBox([pin_row, self.chart_area])]),
                 diagram_row, self.errors]
+
+
+def _dose_events(regimen: Regimen, days: float) -> list[tuple]:
+    """Every dose given within ``days``: (day, drug, amount), in time order."""
+    return sorted((round(float(day), 6), dose.drug, dose.amount) for dose in regimen for day in dose.times(days))
+
+
+def _controls_for(scenario: Scenario) -> dict:
+    """Control values that describe ``scenario`` (apply_scenario checks they really do)."""
+    days = float(scenario.days)
+    settings = {"window_weeks": min(max(math.ceil(days / 7), WINDOW_WEEKS_RANGE[0]), WINDOW_WEEKS_RANGE[1])}
+    patient = scenario.patient
+    settings["age"] = int(round(patient.age))
+    settings["baseline_testosterone"] = TYPICAL if patient.baseline_testosterone is None else patient.baseline_testosterone
+    settings["baseline_sperm"] = TYPICAL if patient.baseline_sperm is None else patient.baseline_sperm
+    settings["low_testosterone_origin"] = patient.low_testosterone_origin
+    for name, choices in (("baseline_testosterone", BASELINE_TESTOSTERONE_CHOICES),
+                          ("baseline_sperm", BASELINE_SPERM_CHOICES)):
+        if settings[name] != TYPICAL and settings[name] not in choices:
+            raise ValueError(f"{name} = {settings[name]:g} is not one of the Workbench's choices ({choices[0]:g} "
+                             f"to {choices[-1]:g}); use scenario.simulate() instead")
+    trt = [dose for dose in scenario.regimen if dose.drug in TRT_DRUGS]
+    if len(trt) > 1:
+        raise ValueError("the scenario has more than one testosterone course; the Workbench shows one")
+    trt_end = 0.0
+    settings["trt_weeks"] = 0
+    if trt:
+        dose = trt[0]
+        trt_end = dose.end(days)
+        settings.update(trt_drug=dose.drug, trt_dose=dose.amount, trt_every_days=dose.every_days,
+                        trt_weeks=int(round(trt_end / 7)))
+    recovery = None
+    for agent in AGENTS:
+        courses = scenario.regimen.doses_of(agent)
+        settings[agent] = bool(courses)
+        if not courses:
+            continue
+        if len(courses) > 1:
+            raise ValueError(f"the scenario has more than one course of {agent}; the Workbench shows one per agent")
+        dose = courses[0]
+        start, end = dose.start_day, dose.end(days)
+        settings[f"{agent}_dose"] = dose.amount
+        if agent == "gonadorelin":
+            mode = {DRUGS["gonadorelin"].typical_every_days: PUMP,
+                    GONADORELIN_CONTINUOUS_EVERY_DAYS: CONTINUOUS}.get(dose.every_days, INJECTION)
+            settings["gonadorelin_mode"] = mode
+            if mode == INJECTION:
+                settings["gonadorelin_every_days"] = dose.every_days
+        else:
+            settings[f"{agent}_every_days"] = dose.every_days
+        if trt and start == 0 and abs(end - trt_end) < 7:
+            settings[f"{agent}_timing"] = WITH_TRT
+            continue
+        settings[f"{agent}_timing"] = BOTH if (start == 0 and trt) else RECOVERY
+        window = (trt_end if start == 0 else start, end)
+        if recovery is not None and recovery != window:
+            raise ValueError("recovery agents in the scenario run over different weeks; the Workbench has one "
+                             "recovery phase")
+        recovery = window
+    if recovery is not None:
+        settings["recovery_start"] = int(round(recovery[0] / 7))
+        settings["recovery_weeks"] = max(int(round((recovery[1] - recovery[0]) / 7)), RECOVERY_WEEKS_RANGE[0])
+    return settings
 
 
 def _describe_regimen(regimen) -> str:

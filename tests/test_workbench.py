@@ -237,7 +237,7 @@ def test_export_buttons_write_png_and_svg_into_the_chosen_folder(wb, tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     wb.controls["export_folder"].value = str(tmp_path / "a-file")
     wb.controls["export_png"].click()
-    assert "could not save the figure" in error_text(wb)
+    assert "The figure could not be saved" in error_text(wb)
 
 
 def test_diagram_widget_shows_the_same_scenario_as_the_chart(wb):
@@ -246,3 +246,70 @@ def test_diagram_widget_shows_the_same_scenario_as_the_chart(wb):
     expected = diagram.diagram_params(wb.result, 60)
     assert wb.diagram_widget.params.link_strength == expected[diagram.STRENGTH_PARAM]
     assert wb.diagram_widget.params.drug_active["hcg"] == 1
+
+
+def test_a_scenario_saved_from_the_workbench_comes_back_in_another(wb, tmp_path):
+    wb.controls["trt_dose"].value = 150
+    wb.controls["hcg"].value = True
+    wb.controls["clomiphene"].value = True
+    wb.controls["baseline_testosterone"].value = 340
+    wb.controls["low_testosterone_origin"].value = "central"
+    path = tmp_path / "lecture.json"
+    wb.controls["scenario_file"].value = str(path)
+    wb.controls["save_scenario"].click()
+    assert path.exists() and "Scenario saved" in wb.export_status.value
+
+    other = hpg.Workbench()
+    other.controls["scenario_file"].value = str(path)
+    other.controls["load_scenario"].click()
+    assert error_text(other) == ""
+    assert other.regimen() == wb.regimen() and other.patient() == wb.patient()
+    assert np.allclose(series(other)["lh"], series(wb)["lh"])   # the chart shows the same curves
+
+
+@pytest.mark.parametrize("name", hpg.list_scenarios())
+def test_every_preset_loads_into_the_controls_by_name(wb, name):
+    preset = hpg.load_scenario(name)
+    wb.controls["scenario_file"].value = name
+    wb.controls["load_scenario"].click()
+    assert error_text(wb) == ""
+    assert wb.patient() == preset.patient
+    days = float(preset.days)
+    assert workbench._dose_events(wb.regimen(), days) == workbench._dose_events(preset.regimen, days)
+
+
+def test_a_scenario_the_controls_cannot_show_is_refused_and_nothing_changes(wb):
+    two_courses = hpg.Scenario(hpg.Regimen([
+        hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=84),
+        hpg.Dose("testosterone_cypionate", 100, every_days=7, start_day=200, stop_day=300),
+    ]), hpg.Patient())
+    before = wb.regimen()
+    with pytest.raises(ValueError, match="more than one testosterone course"):
+        wb.apply_scenario(two_courses)
+    assert wb.regimen() == before
+    odd_weeks = hpg.Scenario(hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=100),
+                                          hpg.Dose("hcg", 500, every_days=2, start_day=3, stop_day=50)]),
+                             hpg.Patient())
+    with pytest.raises(ValueError, match="cannot show this scenario exactly"):
+        wb.apply_scenario(odd_weeks)
+    assert wb.regimen() == before
+
+
+def test_loading_a_missing_file_says_so_and_keeps_the_chart(wb, tmp_path):
+    shown = series(wb)["lh"]
+    wb.controls["scenario_file"].value = str(tmp_path / "nowhere.json")
+    wb.controls["load_scenario"].click()
+    assert "could not be loaded" in error_text(wb)
+    assert np.array_equal(series(wb)["lh"], shown)
+
+
+def test_near_continuous_gonadorelin_desensitises_where_the_pump_does_not(wb):
+    wb.controls["trt_weeks"].value = 0
+    wb.controls["recovery_start"].value = 0
+    wb.controls["recovery_weeks"].value = 12
+    wb.controls["gonadorelin"].value = True
+    receptor = {}
+    for mode in ("pump", "continuous"):
+        wb.controls["gonadorelin_mode"].value = mode
+        receptor[mode] = wb.result["gnrh_receptor"][56]
+    assert receptor["continuous"] < 0.5 * receptor["pump"]
