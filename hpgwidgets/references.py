@@ -48,11 +48,12 @@ def used_citations() -> tuple[str, ...]:
 def format_reference(key: str) -> str:
     """One reference as a readable line (authors, year, title, journal)."""
     entry = bibliography()[key]
-    parts = [entry.get("author", ""), f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
+    authors = ", ".join(name.strip() for name in entry.get("author", "").split(" and "))
+    parts = [authors, f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
     where = entry.get("journal") or entry.get("howpublished") or entry.get("publisher") or ""
     if where:
         volume = entry.get("volume")
-        pages = entry.get("pages")
+        pages = entry.get("pages", "").replace("--", "-")
         where += f" {volume}" if volume else ""
         where += f":{pages}" if pages else ""
         parts.append(where + ".")
