@@ -48,7 +48,8 @@ def used_citations() -> tuple[str, ...]:
 def format_reference(key: str) -> str:
     """One reference as a readable line (authors, year, title, journal)."""
     entry = bibliography()[key]
-    authors = ", ".join(name.strip() for name in entry.get("author", "").split(" and "))
+    names = [name.strip() for name in entry.get("author", "").split(" and ")]
+    authors = ", ".join(names[:-1]) + " et al." if names[-1] == "others" else ", ".join(names)
     parts = [authors, f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
     where = entry.get("journal") or entry.get("howpublished") or entry.get("publisher") or ""
     if where:
