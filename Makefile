@@ -19,8 +19,11 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[test,lab]"
 	touch $@
 
+# JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP_LAB)
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest
