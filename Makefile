@@ -11,12 +11,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 
-$(STAMP_LAB): pyproject.toml | $(PY)
-	$(PY) -m pip install -e ".[lab]"
-	touch $@
-
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install -e ".[test,lab]"
+# .venv/.installed-<extra>: the package with JupyterLab and that extra (lab, test, lite, present);
+# reinstalled when pyproject.toml changes.
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install -e ".[lab,$*]"
 	touch $@
 
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
@@ -49,14 +47,6 @@ PRESENT_PORT ?= 8866
 PRESENT_BROWSER ?=
 
 .PHONY: lite lite-build present present-serve
-
-$(STAMP_LITE): pyproject.toml | $(PY)
-	$(PY) -m pip install -e ".[lab,lite]"
-	touch $@
-
-$(STAMP_PRESENT): pyproject.toml | $(PY)
-	$(PY) -m pip install -e ".[lab,present]"
-	touch $@
 
 lite: $(STAMP_LITE)
 	$(MAKE) --no-print-directory lite-build
