@@ -152,11 +152,14 @@ def depot_amount(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.
     return lfilter([1.0], [1.0, -decay_e], feed + released_input)
 
 
-def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndarray, values: dict) -> np.ndarray:
+def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndarray, values: dict,
+             sensitivity=1.0) -> np.ndarray:
     """What the model's physiology sees of one drug at the grid times.
 
     serum_testosterone: added serum testosterone (ng/dL); lh_receptor: serum hCG (IU/L);
-    estrogen_feedback_block / aromatase_inhibition: fraction blocked (0-1).
+    estrogen_feedback_block / aromatase_inhibition: fraction blocked (0-1), where
+    ``sensitivity`` (a number, or one per patient) multiplies the drug's potency; with
+    an array the result has shape (steps, patients).
     """
     amount = depot_amount(drug, dose_times, amounts, t)
     if drug.effect == "serum_testosterone":
@@ -164,7 +167,9 @@ def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndar
         return release_rate / values["testosterone_clearance"] * _MG_PER_L_TO_NG_PER_DL
     if drug.effect == "lh_receptor":
         return amount / drug.distribution_volume
-    return drug.emax * amount / (amount + drug.ec50)
+    if np.ndim(sensitivity):
+        amount = amount[:, None]
+    return drug.emax * amount / (amount + drug.ec50 / sensitivity)
 
 
 def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray, np.ndarray]:

@@ -25,13 +25,12 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from .patient import Patient
 from .regimen import Regimen
-from .simulation import simulate
+from .simulation import VARIABLES, simulate
 from .tables import data_dir
 
 FORMAT = "hpgwidgets-scenario"
@@ -49,12 +48,6 @@ VIEW_FIELDS = ("days", "variables")
 
 class _ScenarioProblem(ValueError):
     """A problem in one field; ``Scenario.load`` adds the file name to the message."""
-
-
-@lru_cache(maxsize=1)
-def model_variables() -> tuple[str, ...]:
-    """Variables the model reports (what a view may show), read off a one-day simulation."""
-    return tuple(simulate(Regimen(), days=1, patient=Patient()).variables)
 
 
 def _check_view(view: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,7 +72,7 @@ def _check_view(view: Mapping[str, Any]) -> dict[str, Any]:
         raise _ScenarioProblem(
             f"field 'view.variables' must be a non-empty list of variable names, got {variables!r}"
         )
-    allowed = model_variables()
+    allowed = VARIABLES
     unknown_variables = [name for name in variables if name not in allowed]
     if unknown_variables:
         raise _ScenarioProblem(

@@ -10,7 +10,7 @@ from scipy.signal import lfilter, sosfilt, sosfilt_zi
 from . import model
 from .parameters import load_parameters, parameter_values
 from .patient import Patient
-from .pharmacology import DRUGS, depot_amount, exposure, gonadorelin_signals
+from .pharmacology import DRUGS, exposure, gonadorelin_signals
 from .references import cite
 from .regimen import MAX_DAYS, Dose, Regimen
 
@@ -78,10 +78,7 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, c: dict, values: dict) -> tuple
         times = np.concatenate([dose.times(t[-1]) for dose in doses])
         amounts = np.concatenate([np.full(len(dose.times(t[-1])), dose.amount) for dose in doses])
         if drug.effect == "estrogen_feedback_block":
-            in_body = depot_amount(drug, times, amounts, t)
-            if np.ndim(serm_sensitivity):
-                in_body = in_body[:, None]
-            estrogen_kept = estrogen_kept * (1 - drug.emax * in_body / (in_body + drug.ec50 / serm_sensitivity))
+            estrogen_kept = estrogen_kept * (1 - exposure(drug, times, amounts, t, values, serm_sensitivity))
             continue
         series = exposure(drug, times, amounts, t, values)
         if drug.effect == "serum_testosterone":
