@@ -1,229 +1,308 @@
-"""The published observations the model is calibrated to, reproduced by simulation.
+"""Published observations, reproduced by simulation: one table, one evaluator.
 
-``data/calibration_targets.csv`` holds each figure with its source, the population
-studied (as Patient fields) and how the model measures the same quantity. This
-module runs those simulations; the test suite and the Academic notebook use it
-to show published figure, model figure and tolerance side by side.
+``data/evidence.csv`` holds every observation declaratively (as PEtab keeps
+measurements): the man who was studied (Patient fields as JSON), what he was given
+(a list of doses as JSON), the endpoint (a variable, a statistic and its arguments),
+the published figure with its accepted band as numbers, the source, the population,
+how solid the figure is, whether the fit uses it (``role = fit``) or it only
+checks the model (``role = check``), and whether the model reproduces it
+(``status``: "reproduced", or "disagrees: " and why). :func:`measure` computes any row the same way;
+no code here knows a row by its id.
+
+Statistics (columns used):
+
+- ``baseline``: the untreated value of ``variable``;
+- ``baseline_ratio``: untreated value / that of ``reference_patient``;
+- ``baseline_quotient``: untreated ``variable`` (in ``threshold_unit``) / untreated itt;
+- ``ratio_at``: value at ``day`` / the untreated value, or / the value at ``day`` under
+  ``reference_regimen`` (and ``reference_patient``) when one is given;
+- ``value_at``: value at ``day``; ``mean_over``: mean over [window_start, window_end];
+- ``peak_ratio`` / ``peak_day``: largest value over the window / baseline, and its day;
+- ``half_life``: log-linear half-life of ``variable`` over the window (days);
+- ``return_day``: first day after the peak back within ``threshold`` x baseline;
+- ``first_day_above`` / ``first_day_below``: days from ``day`` until ``variable`` first
+  crosses ``threshold`` (``threshold_unit`` "ratio" means a multiple of baseline);
+- ``largest_gap``: largest |difference| between the curves of ``regimen`` and
+  ``reference_regimen`` over the window, as a share of the reference's peak;
+- ``production_rate``: untreated ``variable`` x its clearance (µg/day);
+- ``parameter``: a value of data/parameters.csv (a check of the data against the paper);
+- ``spermatogenic_delay_quantile``: day by which ``threshold`` of a cohort of dividing
+  germ cells reaches the ejaculate (the model's Erlang delay).
 """
 from __future__ import annotations
 
+import json
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .parameters import check_source, parameter_values
 from .patient import Patient
-from .pharmacology import DRUGS
-from .ranges import reference_range
 from .references import cite
 from .regimen import Dose, Regimen
-from .simulation import _estradiol_reference, simulate
+from .simulation import simulate
 from .tables import read_table
 
-HOURLY = {"step_days": 1 / 24, "every_days": 1 / 24}
+ROLES = ("fit", "check")
+SCALES = ("log", "linear")
+STATISTICS = ("baseline", "baseline_ratio", "baseline_quotient", "ratio_at", "value_at", "mean_over", "peak_ratio",
+              "peak_day", "half_life", "return_day", "first_day_above", "first_day_below", "largest_gap",
+              "production_rate", "parameter", "spermatogenic_delay_quantile")
+# hourly samples where a statistic looks at the shape of a curve within days
+_FINE = {"step_days": 1 / 24, "every_days": 1 / 24}
+_NANOMOL_PER_NG_DL = {"nmol/L": 10.0}    # ng/dL x 10 / molar mass -> nmol/L
+
+
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"evidence.csv: {where} is not a number: {text!r}") from None
+    if math.isnan(value):
+        raise ValueError(f"evidence.csv: {where} is NaN")
+    return value
 
 
 @dataclass(frozen=True)
-class Target:
-    """One published observation and the band a teaching model should hit."""
+class Observation:
+    """One row of data/evidence.csv."""
 
     id: str
+    kind: str
     quantity: str
-    value: str
+    population: str
+    treatment: str
+    published: str
+    value: float | None
+    low: float
+    high: float
     unit: str
-    tolerance: str
+    scale: str
+    patient: dict
+    regimen: tuple
+    days: float
+    variable: str
+    statistic: str
+    day: float | None
+    window: tuple[float, float] | None
+    threshold: float | None
+    threshold_unit: str
+    reference_patient: dict | None
+    reference_regimen: tuple | None
     source_key: str
     provenance: str
-    patient_fields: str
-    model_measure: str
+    role: str
     status: str
+    note: str
 
-    @property
-    def is_conflict(self) -> bool:
-        """A published figure that contradicts another one (explained in ``status``)."""
-        return self.status.startswith("conflict")
-
-    def patient(self) -> Patient:
-        fields = {}
-        for item in filter(None, self.patient_fields.split(";")):
-            name, text = item.split("=")
-            fields[name] = text if name == "low_testosterone_origin" else float(text)
+    def make_patient(self, reference: bool = False) -> Patient:
+        fields = self.reference_patient if reference and self.reference_patient is not None else self.patient
         return Patient(**fields)
 
-    def band(self) -> tuple[float, float] | None:
-        """Accepted (low, high) for numeric targets; None for directional ones."""
-        tolerance = self.tolerance
-        if tolerance == "direction":
-            return None
-        numbers = [float(x) for x in re.findall(r"\d+\.?\d*", self.value)]
-        if "slow phase" in tolerance:
-            numbers = numbers[-1:]
-        if "sc" in self.value and "min" in self.value:
-            numbers = numbers[-1:]          # the sc figure applies to sc gonadorelin
-        low, high = (numbers[0], numbers[-1]) if ".." in self.value else (numbers[0], numbers[0])
-        if tolerance.startswith("exact"):
-            return low, high
-        if tolerance.startswith("within range"):
-            slack = float(re.search(r"±(\d+\.?\d*)", tolerance).group(1)) if "±" in tolerance else 0.0
-            return low - slack, high + slack
-        if "factor" in tolerance:
-            factor = float(re.search(r"factor (\d+\.?\d*)", tolerance).group(1))
-            return low / factor, high * factor
-        if tolerance == "order of magnitude":
-            return low / 10, high * 10
-        fraction = float(re.search(r"±(\d+\.?\d*)%", tolerance).group(1)) / 100
-        return low * (1 - fraction), high * (1 + fraction)
+    def make_regimen(self, reference: bool = False) -> Regimen:
+        doses = self.reference_regimen if reference else self.regimen
+        return Regimen([Dose(d["drug"], d["amount"], every_days=d["every_days"], start_day=d.get("start_day", 0),
+                             stop_day=d.get("stop_day")) for d in doses or ()])
+
+    def within(self, measured: float) -> bool:
+        return math.isfinite(measured) and self.low <= measured <= self.high
+
+    def residual(self, measured: float) -> float:
+        """Distance from the published figure in units of the accepted half-band: |r| <= 1
+        inside the band when the row has a central value; 0 inside a band without one."""
+        transform = math.log if self.scale == "log" else (lambda x: x)
+        if not math.isfinite(measured) or (self.scale == "log" and measured <= 0):
+            return 10.0
+        x = transform(measured)
+        low = transform(self.low) if self.low > 0 or self.scale == "linear" else -math.inf
+        high = transform(self.high)
+        if self.value is not None:
+            centre = transform(self.value)
+            side = (high - centre) if x > centre else (centre - low)
+            return (x - centre) / side
+        width = (high - low) if math.isfinite(high - low) else abs(low or high) or 1.0
+        if x < low:
+            return (x - low) / (width / 2)
+        if x > high:
+            return (x - high) / (width / 2)
+        return 0.0
 
 
-def load_targets() -> tuple[Target, ...]:
-    targets = []
-    for row in read_table("calibration_targets"):
-        check_source(row["source_key"], f"calibration_targets.csv: {row['id']!r}")
-        targets.append(Target(row["id"], row["quantity"], row["value"], row["unit"], row["tolerance"],
-                              row["source_key"], row["provenance"], row["patient"], row["model_measure"],
-                              row["status"]))
-    return tuple(targets)
+def _json(text: str, where: str, default):
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"evidence.csv: {where} is not valid JSON ({error})") from None
 
 
-def _single(drug: str, amount: float) -> Regimen:
-    return Regimen([Dose(drug, amount, every_days=1000, start_day=0, stop_day=1)])
+def _optional_number(text: str, where: str) -> float | None:
+    return None if text == "" else _number(text, where)
 
 
-def _half_life(t, series, start, stop) -> float:
-    window = (t >= start) & (t <= stop)
-    slope = np.polyfit(t[window], np.log(series[window]), 1)[0]
-    return math.log(2) / -slope
+def load_observations() -> tuple[Observation, ...]:
+    """Every row of data/evidence.csv, validated."""
+    observations, seen = [], set()
+    for row in read_table("evidence"):
+        where = row["id"]
+        if where in seen:
+            raise ValueError(f"evidence.csv: id {where!r} appears twice")
+        seen.add(where)
+        if row["role"] not in ROLES or row["scale"] not in SCALES or row["statistic"] not in STATISTICS:
+            raise ValueError(f"evidence.csv: {where}: role must be one of {ROLES}, scale one of {SCALES}, "
+                             f"statistic one of {STATISTICS}")
+        check_source(row["source_key"], f"evidence.csv: {where}")
+        window = None
+        if row["window_start"] != "":
+            window = (_number(row["window_start"], f"{where} window_start"), _number(row["window_end"], f"{where} window_end"))
+        observation = Observation(
+            id=where, kind=row["kind"], quantity=row["quantity"], population=row["population"],
+            treatment=row["treatment"], published=row["published"],
+            value=_optional_number(row["value"], f"{where} value"),
+            low=_number(row["low"], f"{where} low"), high=_number(row["high"], f"{where} high"),
+            unit=row["unit"], scale=row["scale"], patient=_json(row["patient"], f"{where} patient", {}),
+            regimen=tuple(_json(row["regimen"], f"{where} regimen", [])),
+            days=_optional_number(row["days"], f"{where} days") or 1.0,
+            variable=row["variable"], statistic=row["statistic"],
+            day=_optional_number(row["day"], f"{where} day"), window=window,
+            threshold=_optional_number(row["threshold"], f"{where} threshold"), threshold_unit=row["threshold_unit"],
+            reference_patient=_json(row["reference_patient"], f"{where} reference_patient", None),
+            reference_regimen=(tuple(_json(row["reference_regimen"], f"{where} reference_regimen", []))
+                               if row["reference_regimen"] else None),
+            source_key=row["source_key"], provenance=row["provenance"], role=row["role"], status=row["status"],
+            note=row["note"],
+        )
+        if observation.status != "reproduced" and not observation.status.startswith("disagrees: "):
+            raise ValueError(f"evidence.csv: {where}: status must be 'reproduced' or 'disagrees: <why>'")
+        if not observation.low <= observation.high:
+            raise ValueError(f"evidence.csv: {where}: low must not exceed high")
+        if observation.value is not None and not observation.low <= observation.value <= observation.high:
+            raise ValueError(f"evidence.csv: {where}: the published value lies outside its accepted band")
+        observations.append(observation)
+    return tuple(observations)
 
 
-def _ratio_at(regimen: Regimen, patient: Patient, variable: str, day: float) -> float:
-    result = simulate(regimen, days=day + 1, patient=patient)
-    return float(np.interp(day, result.t, result[variable]) / result.baseline[variable])
+def _fine(observation: Observation) -> dict:
+    return _FINE if observation.statistic in ("peak_ratio", "peak_day", "return_day", "largest_gap") else {}
 
 
-def _coviello(patient, hcg_amount=None):
-    doses = [Dose("testosterone_enanthate", 200, every_days=7, stop_day=21)]
-    if hcg_amount:
-        doses.append(Dose("hcg", hcg_amount, every_days=2, stop_day=21))
-    return Regimen(doses)
+def _run(observation: Observation, reference: bool = False):
+    return simulate(observation.make_regimen(reference), days=observation.days,
+                    patient=observation.make_patient(reference), **_fine(observation))
 
 
-def _band_contains(variable, value) -> bool:
-    band = reference_range(variable)
-    return band.low <= value <= band.high
+def _window(result, observation: Observation):
+    start, end = observation.window
+    inside = (result.t >= start - 1e-9) & (result.t <= end + 1e-9)
+    return result.t[inside], result[observation.variable][inside]
 
 
-def measure(target: Target):
-    """The model's figure for one target (a number, or a bool for directional rows)."""
-    patient = target.patient()
+def _threshold(observation: Observation, result) -> float:
+    if observation.threshold_unit == "ratio":
+        return observation.threshold * result.baseline[observation.variable]
+    return observation.threshold
+
+
+def _first_crossing(t, series, level, above: bool) -> float:
+    crossed = np.nonzero(series >= level if above else series <= level)[0]
+    if not len(crossed):
+        return math.inf
+    i = crossed[0]
+    if i == 0:
+        return float(t[0])
+    fraction = (level - series[i - 1]) / (series[i] - series[i - 1])   # linear between samples
+    return float(t[i - 1] + fraction * (t[i] - t[i - 1]))
+
+
+def measure(observation: Observation) -> float:
+    """The model's figure for one observation, in the row's unit."""
+    statistic, variable = observation.statistic, observation.variable
     values = parameter_values()
-    tid = target.id
-    baseline = simulate(None, days=1, patient=patient).baseline
-    if tid == "travison2017_t_median":
-        return baseline["testosterone"]
-    if tid.endswith("_range") or tid == "who2021_sperm_lower":
-        variable = {"travison2017_t_range": "testosterone", "lab_lh_range": "lh", "lab_fsh_range": "fsh",
-                    "verdonk2019_e2_range": "estradiol", "who2021_sperm_lower": "sperm"}[tid]
-        if not _band_contains(variable, baseline[variable]):
-            return math.nan   # default patient outside the band: fails the check
-        band = reference_range(variable)
-        return band.low if tid == "who2021_sperm_lower" else (band.low, band.high)
-    if tid == "coviello2005_itt_baseline":
-        return baseline["itt"]
-    if tid == "coviello2005_itt_serum_ratio":
-        return baseline["testosterone"] * 10 / values["testosterone_molar_mass"] / baseline["itt"]
-    if tid in ("coviello2005_lh", "coviello2005_fsh", "coviello2005_itt"):
-        return _ratio_at(_coviello(patient), patient, tid.split("_")[-1], 21)
-    if tid.startswith("coviello2005_itt_hcg"):
-        return _ratio_at(_coviello(patient, float(tid[-3:])), patient, "itt", 21)
-    if tid in ("label_te_release_half_life", "label_tc_half_life"):
-        drug, amount = ("testosterone_enanthate", 250) if "te" in tid.split("_")[1] else ("testosterone_cypionate", 200)
-        result = simulate(_single(drug, amount), days=40, patient=patient)
-        return _half_life(result.t, result["exogenous_testosterone"], 7, 21)
-    if tid == "label_te_tmax":
-        result = simulate(_single("testosterone_enanthate", 250), days=10, patient=patient, **HOURLY)
-        return float(result.t[np.argmax(result["testosterone"])])
-    if tid.startswith("nankin1987"):
-        result = simulate(_single("testosterone_cypionate", 200), days=40, patient=patient, **HOURLY)
-        total = result["testosterone"]
-        peak = int(np.argmax(total))
-        if tid == "nankin1987_tc_peak":
-            return float(total[peak] / total[0])
-        if tid == "nankin1987_tc_peak_day":
-            return float(result.t[peak])
-        back = np.nonzero(total[peak:] <= 1.1 * total[0])[0]   # within 10%: indistinguishable in a lab
-        return float(result.t[peak + back[0]]) if len(back) else math.inf
-    if tid == "behre1999_tu_half_life":
-        result = simulate(_single("testosterone_undecanoate", 1000), days=120, patient=patient)
-        return _half_life(result.t, result["exogenous_testosterone"], 42, 84)
-    if tid == "hcg_half_life":
-        result = simulate(_single("hcg", 5000), days=10, patient=patient)
-        return _half_life(result.t, result["hcg"], 3, 6) * 24
-    if tid == "hcg6000_t_peak":
-        result = simulate(_single("hcg", 6000), days=10, patient=patient, **HOURLY)
-        return float(result["testosterone"].max() / result.baseline["testosterone"])
-    if tid == "gnrh_half_life":
-        return DRUGS["gonadorelin"].elimination_half_life * 24 * 60
-    if tid == "belchetz1978_pulsatile":
-        pulses = simulate(Regimen([Dose("gonadorelin", 10, every_days=1 / 16)]), days=28, patient=patient)
-        infusion = simulate(Regimen([Dose("gonadorelin", 10 / 90, every_days=1 / 1440)]), days=28, patient=patient)
-        restored = pulses["lh"][14] > 3 * pulses.baseline["lh"]
-        flare_peak = infusion["lh"][:3].max()           # first two days
-        flare = flare_peak > 2 * infusion.baseline["lh"]
-        desensitised = infusion["lh"][14] < 0.5 * flare_peak and infusion["lh"][14] < 0.5 * pulses["lh"][14]
-        return bool(restored and flare and desensitised)
-    if tid.startswith("leder2004"):
-        regimen = Regimen([Dose("anastrozole", 1, every_days=1, stop_day=84)])
-        variable = {"t": "testosterone", "e2": "estradiol", "lh": "lh"}[tid.split("_")[-1]]
-        return _ratio_at(regimen, patient, variable, 84)
-    if tid == "ramasamy2014_clomiphene_t":
-        return _ratio_at(Regimen([Dose("clomiphene", 25, every_days=1, stop_day=84)]), patient, "testosterone", 84)
-    if tid == "longcope1969_aromatization":
-        share = values["testicular_estradiol_share"]
-        estradiol_per_day = baseline["estradiol"] * values["estradiol_clearance"] * (1 - share)       # ng/day
-        testosterone_per_day = baseline["testosterone"] * 10 * values["testosterone_clearance"]      # ng/day
-        return estradiol_per_day / testosterone_per_day
-    if tid == "wiehle2014_serm_lh_fsh":
-        result = simulate(Regimen([Dose("clomiphene", 25, every_days=1, stop_day=84)]), days=85, patient=patient)
-        rises = all(result.relative(name)[84] > 1.2 for name in ("lh", "fsh", "testosterone"))
-        return bool(rises and result.relative("sperm")[84] >= 0.9)
-    if tid == "orchidectomy_lh":
-        return baseline["lh"]
-    if tid == "e2_production":
-        return baseline["estradiol"] * values["estradiol_clearance"] / 1000                        # µg/day
-    if tid == "misell2006_spermatogenesis":
-        stages = int(values["spermatogenesis_stages"])
-        stage_days = values["spermatogenesis_duration"] / stages
+    if statistic == "parameter":
+        return values[variable]
+    if statistic == "spermatogenic_delay_quantile":
         from scipy.stats import gamma
-        return float(gamma.ppf(0.05, stages, scale=stage_days))
-    raise ValueError(f"no model measurement defined for target {tid!r}")
+
+        stages = int(values["spermatogenesis_stages"])
+        return float(gamma.ppf(observation.threshold, stages, scale=values["spermatogenesis_duration"] / stages))
+    result = _run(observation)
+    if statistic == "baseline":
+        return result.baseline[variable]
+    if statistic == "baseline_ratio":
+        return result.baseline[variable] / _run(observation, reference=True).baseline[variable]
+    if statistic == "baseline_quotient":
+        converted = result.baseline[variable] * _NANOMOL_PER_NG_DL[observation.threshold_unit] / values[
+            "testosterone_molar_mass"]
+        return converted / result.baseline["itt"]
+    if statistic == "production_rate":
+        clearance = values[f"{variable}_clearance"]          # L/day
+        return result.baseline[variable] * clearance / 1000.0   # pg/mL x L/day = ng/day; / 1000 -> µg/day
+    series = result[variable]
+    if statistic in ("ratio_at", "value_at"):
+        value = float(np.interp(observation.day, result.t, series))
+        if statistic == "value_at":
+            return value
+        if observation.reference_regimen is not None or observation.reference_patient is not None:
+            other = _run(observation, reference=True)
+            return value / float(np.interp(observation.day, other.t, other[variable]))
+        return value / result.baseline[variable]
+    if statistic == "mean_over":
+        return float(np.mean(_window(result, observation)[1]))
+    if statistic in ("peak_ratio", "peak_day"):
+        t, inside = _window(result, observation)
+        peak = int(np.argmax(inside))
+        return float(t[peak]) if statistic == "peak_day" else float(inside[peak] / result.baseline[variable])
+    if statistic == "half_life":
+        t, inside = _window(result, observation)
+        slope = np.polyfit(t, np.log(inside), 1)[0]
+        return math.log(2) / -slope if slope < 0 else math.inf
+    if statistic == "return_day":
+        peak = int(np.argmax(series))
+        return _first_crossing(result.t[peak:], series[peak:], _threshold(observation, result), above=False)
+    if statistic in ("first_day_above", "first_day_below"):
+        after = result.t >= observation.day
+        crossing = _first_crossing(result.t[after], series[after], _threshold(observation, result),
+                                   above=statistic == "first_day_above")
+        return crossing - observation.day
+    if statistic == "largest_gap":
+        other = _run(observation, reference=True)
+        t, inside = _window(result, observation)
+        _, reference = _window(other, observation)
+        return float(np.max(np.abs(inside - reference)) / np.max(reference))
+    raise ValueError(f"evidence.csv: {observation.id}: unknown statistic {statistic!r}")   # load_observations prevents
 
 
-def within(target: Target, measured) -> bool:
-    """Whether the model's figure lies in the target's accepted band."""
-    band = target.band()
-    if band is None:
-        return measured is True
-    if isinstance(measured, tuple):   # a reference band reproduced as data
-        return measured == band
-    return band[0] <= measured <= band[1] if math.isfinite(measured) else False
+def shortfall(observation: Observation) -> float:
+    """For a time-to-threshold row whose curve never crosses its threshold: how far the
+    closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
+    crossing where the time itself is infinite and gives no direction."""
+    result = _run(observation)
+    after = result.t >= observation.day
+    series, level = result[observation.variable][after], _threshold(observation, result)
+    if observation.statistic == "first_day_below":
+        return math.log(max(float(np.min(series)), 1e-12) / level)
+    return math.log(level / max(float(np.max(series)), 1e-12))
+
+
+def evaluate(observations=None) -> list[tuple[Observation, float]]:
+    """(observation, model figure) for every row (or the given rows)."""
+    return [(observation, measure(observation)) for observation in (observations or load_observations())]
 
 
 def calibration_table():
-    """Published figure, model figure and verdict for every target (pandas DataFrame)."""
+    """Published figure, model figure, accepted band and verdict for every row (pandas DataFrame)."""
     import pandas as pd
 
     rows = []
-    for target in load_targets():
-        measured = measure(target)
-        band = target.band()
-        cite(target.source_key)
+    for observation, measured in evaluate():
+        cite(observation.source_key)
         rows.append({
-            "id": target.id, "quantity": target.quantity, "published": target.value, "unit": target.unit,
-            "model": measured if not isinstance(measured, tuple) else f"{measured[0]:g}..{measured[1]:g}",
-            "accepted": "direction" if band is None else f"{band[0]:.3g}..{band[1]:.3g}",
-            "within": within(target, measured), "provenance": target.provenance, "source": target.source_key,
-            "status": target.status,
+            "id": observation.id, "quantity": observation.quantity, "population": observation.population,
+            "treatment": observation.treatment, "published": observation.published, "unit": observation.unit,
+            "model": measured, "accepted": f"{observation.low:.3g}..{observation.high:.3g}",
+            "within": observation.within(measured), "role": observation.role, "status": observation.status,
+            "provenance": observation.provenance, "source": observation.source_key, "note": observation.note,
         })
     return pd.DataFrame(rows)

@@ -4,8 +4,8 @@
 from the distributions in ``data/population.csv`` (age, baseline testosterone and
 sperm output, feedback, drug sensitivities, speed of capacity recovery; each row
 with its source or marked as an assumption) and runs them all at once through the
-model: the same step code that simulates one man on floats runs on numpy arrays of
-shape (n,), so there is no Python loop over patients.
+model: the compiled kernel that simulates one man runs patient after patient, each
+with his own constants, sharing one copy of the drug exposures.
 
 Distributions are truncated to the row's [low, high] by inverse-CDF sampling (no
 clipping, so no pile-up at the limits) and drawn in a fixed order from one
@@ -35,9 +35,9 @@ __all__ = ["Cohort", "Trait", "population_table", "draw_patients", "simulate_coh
 
 DISTRIBUTIONS = ("normal", "lognormal")
 MAX_PATIENTS = 100_000
-# work per engine call (patients x time steps); larger cohorts run in chunks so a
-# progress bar can move and memory stays bounded (a speed knob, not physiology)
-CHUNK_PATIENT_STEPS = 1_500_000
+# work per engine call (patients x stored rows); larger cohorts run in chunks so a
+# progress bar can move and the working memory stays a fraction of the result
+CHUNK_PATIENT_STEPS = 150_000
 PATIENT_FIELDS = tuple(field.name for field in fields(Patient))
 
 
@@ -166,9 +166,11 @@ def _patient_traits(patients: pd.DataFrame) -> dict:
     defaults = Patient().traits()
     traits = {}
     for name in PATIENT_FIELDS:
-        if name in patients:
+        if name == "low_testosterone_origin" and name in patients:
+            traits[name] = patients[name].to_numpy(dtype=str)
+        elif name in patients:
             traits[name] = patients[name].to_numpy(dtype=float)
-        elif name in ("baseline_testosterone", "baseline_sperm") and defaults[name] is None:
+        elif defaults[name] is None:
             traits[name] = np.full(n, np.nan)    # NaN = typical for the patient's age
         else:
             traits[name] = np.full(n, defaults[name], dtype=object if isinstance(defaults[name], str) else float)
@@ -317,11 +319,13 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     stride = every_days / step_days
     if every_days < step_days or abs(stride - round(stride)) > 1e-9:
         raise ValueError(f"every_days ({every_days}) must be a whole multiple of step_days ({step_days})")
-    kept = slice(None, None, int(round(stride)))
-    t_out = t[kept]
+    stride = int(round(stride))
+    record = _simulate._record_every(every_days, step_days)
+    kept = slice(None, None, stride // record)
+    t_out = t[::stride]
     traits = _patient_traits(patients)
     count = len(patients)
-    chunks = _chunks(count, len(t))
+    chunks = _chunks(count, len(t) // record + 1)
     bar = _ProgressBar(count, show=progress and len(chunks) > 1)
     series: dict[str, np.ndarray] = {}
     baseline: dict[str, np.ndarray] = {}
@@ -329,12 +333,12 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     try:
         for part in chunks:
             chunk_traits = {name: values[part] for name, values in traits.items()}
-            chunk_series, constants = _simulate.run_model(regimen, t, chunk_traits)
+            chunk_series, steady = _simulate.run_model(regimen, t, chunk_traits, record)
             for name, values in chunk_series.items():
                 if name not in series:
                     series[name] = np.empty((count, len(t_out)))
                 series[name][part] = values[kept].T
-            for name, values in _simulate.baseline_values(constants).items():
+            for name, values in _simulate.baseline_values(steady).items():
                 baseline.setdefault(name, np.empty(count))[part] = values
             bar.advance(part.stop)
     finally:

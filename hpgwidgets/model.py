@@ -1,348 +1,405 @@
-"""The HPG feedback system: a pure right-hand side, no I/O.
+"""The HPG feedback system: a pure right-hand side and its integrator, no I/O.
 
 Quantities inside the model are relative to the reference man of
 ``data/parameters.csv`` (1 = his untreated level); :mod:`hpgwidgets.simulation`
-turns them into clinical units.
+turns them into clinical units. ``docs/model.md`` gives every equation with its
+reason and source.
 
-Fast hormones (GnRH drive, LH, FSH, testosterone, estradiol, intratesticular T)
-settle within hours, so they are algebraic functions of the slow state and of
-the drug exposures. The slow state carries what takes days to years:
+Hormones (GnRH drive, LH, FSH, testosterone, estradiol, intratesticular T) settle
+within hours, so they are algebraic functions of the state and of the drug
+exposures. The state (``STATES``) carries what takes a day to years:
 
-- sensed_testosterone, sensed_estradiol: the sex-steroid levels as the
-  hypothalamus and pituitary register them (first-order lag);
-- gnrh_receptor: pituitary responsiveness, lost under continuous GnRH exposure;
-- leydig_capacity, germinal_capacity: testicular capacities relative to the
-  patient's untreated state, shrinking under suppression, regrowing slowly;
-- germinal_damage: capacity that long suppression removes for years;
-- inhibin: Sertoli-cell inhibin B output relative to the untreated state;
-- gonadotroph_capacity: the pituitary's capacity to make LH and FSH, which dwindles
-  under months of low GnRH stimulation and regrows over months after it returns.
+- sensed_testosterone, sensed_estradiol: the steroid levels as hypothalamus and
+  pituitary register them (a lag of about a day);
+- gnrh_receptor: pituitary GnRH-receptor responsiveness, lost under continuous
+  GnRH exposure (agonist castration), regained under pulses;
+- androgen_memory: central adaptation to long androgen exposure; it builds up over
+  months to years in proportion to dose, holds GnRH drive down after the androgen is
+  gone and fades over months (the low-gonadotropin phase after TRT or steroids);
+- leydig_capacity: Leydig-cell mass relative to a normal adult testis, following LH;
+- leydig_receptor: Leydig LH-receptor availability, down-regulated by strong LH/hCG
+  stimulation (the physiological ceiling of the hCG response);
+- germinal_capacity: spermatogonia and Sertoli support relative to a normal adult
+  testis; it regresses under suppression and regrows by proliferation (slowly from
+  a few cells, as in men who never had GnRH drive);
+- germinal_damage: capacity that years of suppression remove for years;
+- inhibin: Sertoli-cell inhibin B, which follows FSH and the germ cells and brakes FSH;
+- leydig_output: testosterone secretion, which follows LH/hCG stimulation with a lag of
+  a day or two (steroidogenic enzymes are induced over days: the testosterone response
+  to a large hCG dose peaks after 2-4 days).
 
-Each state obeys dx/dt = rate * (target - x) with target and rate depending on
-the present hormones; :func:`integrate` advances it in exponential midpoint steps
-(see there), :func:`rhs` gives the same system in continuous time for reference
-solvers. The same code runs on floats (one patient) or on numpy
-arrays (a cohort of patients).
+Each state obeys dx/dt = rate * (target - x); :func:`integrate` advances the system
+in exponential midpoint steps. Constants reach the kernel as one flat sequence in the
+order of ``CONSTANTS`` (``patient_constants`` builds it by name). The kernel is plain
+Python on floats; where numba is installed it is compiled (a 2-year run in about a
+millisecond), and under Pyodide (JupyterLite) the same code runs uncompiled.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "leydig_capacity",
-          "germinal_capacity", "germinal_damage", "inhibin", "gonadotroph_capacity")
-HORMONES = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_output", "gnrh", "gnrh_at_receptors")
+from .patient import ORIGINS
+
+try:   # numba compiles the kernel where it is installed; Pyodide (JupyterLite) runs it as plain Python
+    import numba
+    from numba.extending import register_jitable as _jitable
+except ImportError:
+    numba = None
+
+    def _jitable(function):
+        return function
+
+STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "androgen_memory", "leydig_capacity",
+          "leydig_receptor", "germinal_capacity", "germinal_damage", "inhibin", "leydig_output")
+HORMONES = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_drive", "gnrh",
+            "central_suppression")
 INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "aromatase_inhibition",
           "gonadorelin_pulsatile", "gonadorelin_desensitising")
-
-
-@dataclass(frozen=True)
-class Ops:
-    """Elementwise operations for floats (fast, one patient) or arrays (cohort)."""
-
-    exp: object
-    minimum: object
-    maximum: object
-
-
-FLOAT_OPS = Ops(math.exp, min, max)
-ARRAY_OPS = Ops(np.exp, np.minimum, np.maximum)
+# Per-patient constants, in the order the kernel reads them.
+CONSTANTS = (
+    "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "memory_at_rest",
+    "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
+    "receptor_resensitise", "receptor_desensitise", "feedback_rate",
+    "memory_build_rate", "memory_fade_rate",
+    "adrenal", "leydig_scale", "leydig_half", "leydig_hill", "leydig_trophic_exponent", "leydig_floor",
+    "leydig_ceiling", "leydig_atrophy_rate", "leydig_regrowth_rate",
+    "lh_receptor_downregulation", "lh_receptor_rate", "hcg_sensitivity",
+    "aromatase", "testicular_estradiol_share", "itt_local_share", "itt_serum_share",
+    "itt_half", "itt_hill", "fsh_half", "fsh_hill", "fsh_independent_share", "support_scale",
+    "germinal_exponent", "germinal_floor", "germinal_reserve", "germinal_regression_rate",
+    "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
+    "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate",
+)
+N_STATES, N_HORMONES, N_INPUTS = len(STATES), len(HORMONES), len(INPUTS)
+# Index of each constant, as a module-level int the kernel (and numba) reads: c[GAIN_T] ...
+globals().update({name.upper(): index for index, name in enumerate(CONSTANTS)})
 
 
 def _hill(x, half, steepness):
+    """x^h / (x^h + half^h) for x >= 0 (floats or arrays)."""
     powered = x ** steepness
     return powered / (powered + half ** steepness)
 
 
-def spermatogenic_support(itt, fsh, values: dict, itt_requirement=1.0):
-    """Hormonal support of spermatogenesis (1 = reference man): intratesticular T is
-    required; FSH adds to it, but high ITT alone (hCG) carries part of the way.
-    ``itt_requirement`` scales the ITT a man's testes need (a patient trait)."""
-    fsh_independent = values["sperm_fsh_independent_share"]
+@_jitable
+def hormones(y, u, c):
+    """Hormones (order of ``HORMONES``, relative units) from state ``y``, exposures ``u``
+    and constants ``c`` (sequences in the orders of STATES, INPUTS and CONSTANTS)."""
+    sensed_t, sensed_e, receptor, memory, leydig, leydig_receptor, inhibin, leydig_output = (
+        y[0], y[1], y[2], y[3], y[4], y[5], y[8], y[9])
+    exogenous, hcg, estrogen_block, aromatase_block, pulsatile, desensitising = u[0], u[1], u[2], u[3], u[4], u[5]
+    n = c[STEEPNESS]
+    felt_e = (sensed_e * (1.0 - estrogen_block)) ** n          # SERMs hide estradiol from its receptors
+    androgen = sensed_t ** n
+    # 1 while the adaptation is at the man's untreated level; below 1 after long androgen exposure
+    memory_brake = (1.0 + c[MEMORY_GAIN] * c[MEMORY_AT_REST]) / (1.0 + c[MEMORY_GAIN] * memory)
+    hypothalamus = c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e) * memory_brake
+    signal = receptor * (hypothalamus + pulsatile + c[FLARE_GAIN] * desensitising)
+    lh = signal * (1.0 + c[GAIN_LH]) / (1.0 + c[GAIN_LH] * felt_e)
+    fsh = (signal ** c[FSH_GNRH_EXPONENT] * (1.0 + c[GAIN_FSH]) / (1.0 + c[GAIN_FSH] * felt_e)
+           * (1.0 + c[INHIBIN_GAIN]) / (1.0 + c[INHIBIN_GAIN] * inhibin ** c[INHIBIN_HILL]))
+    stimulus = (lh + hcg * c[HCG_SENSITIVITY]) * leydig_receptor
+    powered = stimulus ** c[LEYDIG_HILL]
+    leydig_drive = c[LEYDIG_SCALE] * leydig * powered / (powered + c[LEYDIG_HALF] ** c[LEYDIG_HILL])
+    testosterone = c[ADRENAL] + leydig_output + exogenous
+    estradiol = c[AROMATASE] * (1.0 - aromatase_block) * ((1.0 - c[TESTICULAR_ESTRADIOL_SHARE]) * testosterone + c[TESTICULAR_ESTRADIOL_SHARE] * leydig_output)
+    itt = c[ITT_LOCAL_SHARE] * leydig_output + c[ITT_SERUM_SHARE] * testosterone
+    itt_n = itt ** c[ITT_HILL]
+    fsh_n = fsh ** c[FSH_HILL]
+    support = (c[SUPPORT_SCALE] * itt_n / (itt_n + c[ITT_HALF] ** c[ITT_HILL])
+               * (c[FSH_INDEPENDENT_SHARE] + (1.0 - c[FSH_INDEPENDENT_SHARE]) * fsh_n / (fsh_n + c[FSH_HALF] ** c[FSH_HILL])))
+    # central suppression: the share of GnRH drive held back (none while the adaptation is at or below rest)
+    return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + pulsatile,
+            max(1.0 - memory_brake, 0.0))
+
+
+@_jitable
+def targets_and_rates(y, u, h, c):
+    """For each state (order of STATES): the value it relaxes to and the rate (1/day)."""
+    sensed_t, receptor, memory, leydig, leydig_receptor, germinal, damage = y[0], y[2], y[3], y[4], y[5], y[6], y[7]
+    testosterone, lh, fsh, estradiol, support, leydig_drive = h[0], h[1], h[2], h[3], h[5], h[6]
+    receptor_rate = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * u[5]
+    memory_target = sensed_t ** c[MEMORY_EXPONENT]
+    memory_rate = c[MEMORY_BUILD_RATE] if memory_target > memory else c[MEMORY_FADE_RATE]
+    stimulus = lh + u[1] * c[HCG_SENSITIVITY]
+    leydig_target = min(max(stimulus ** c[LEYDIG_TROPHIC_EXPONENT], c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
+    leydig_rate = c[LEYDIG_ATROPHY_RATE] if leydig_target < leydig else c[LEYDIG_REGROWTH_RATE]
+    receptor_target = 1.0 / (1.0 + c[LH_RECEPTOR_DOWNREGULATION] * max(stimulus - 1.0, 0.0))
+    # germ cells: regress towards what hormones support (never below the stem-cell floor);
+    # regrow by proliferation, at a rate proportional to the cells present (logistic)
+    ceiling = c[GERMINAL_RESERVE] * (1.0 - damage)
+    germinal_target = min(support ** c[GERMINAL_EXPONENT], ceiling)
+    fsh_n = fsh ** c[FSH_HILL]
+    if germinal_target >= germinal:
+        growth = c[GERMINAL_GROWTH_RATE] * ((1.0 - c[GERMINAL_GROWTH_FSH_SHARE]) + c[GERMINAL_GROWTH_FSH_SHARE] * fsh_n / (fsh_n + c[FSH_HALF] ** c[FSH_HILL])) * support
+        germinal_rate = growth * germinal / max(germinal_target, 1e-12)
+    else:
+        floor = max(germinal_target, c[GERMINAL_FLOOR])
+        if germinal > floor:
+            germinal_target, germinal_rate = floor, c[GERMINAL_REGRESSION_RATE]
+        else:       # below the floor already (a testis that never matured): no change without support
+            germinal_target, germinal_rate = germinal, 0.0
+    deficit = min(max(1.0 - support, 0.0), 1.0)
+    damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
+    inhibin_target = (fsh ** c[INHIBIN_FSH_EXPONENT]) * ((1.0 - c[INHIBIN_GERM_SHARE]) + c[INHIBIN_GERM_SHARE] * germinal * min(support, 1.0))
+    return ((testosterone, c[FEEDBACK_RATE]), (estradiol, c[FEEDBACK_RATE]), (c[RECEPTOR_RESENSITISE] / receptor_rate, receptor_rate),
+            (memory_target, memory_rate), (leydig_target, leydig_rate), (receptor_target, c[LH_RECEPTOR_RATE]),
+            (germinal_target, germinal_rate), (deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate, damage_rate),
+            (inhibin_target, c[INHIBIN_RATE]), (leydig_drive, c[STEROIDOGENIC_RATE]))
+
+
+@_jitable
+def _relax(start, anchor, u, c, dt):
+    """Exponential step of length dt from ``start`` with targets and rates taken at ``anchor``."""
+    h = hormones(anchor, u, c)
+    tr = targets_and_rates(anchor, u, h, c)
+    out = []
+    for i in range(N_STATES):
+        target, rate = tr[i]
+        out.append(target + (start[i] - target) * math.exp(-rate * dt))
+    return out
+
+
+@_jitable
+def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
+    """Advance the state over the grid rows of ``inputs`` (steps x INPUTS), ``dt`` days
+    apart, writing every ``stride``-th row of hormones and states into the flat
+    output sequences (row-major). ``midpoints`` holds the exposures halfway between
+    rows. Exponential midpoint steps: a half step to the midpoint, then the full step
+    with targets and rates taken there (second order, stable for stiff relaxation)."""
+    y = [y0[i] for i in range(N_STATES)]
+    steps = len(inputs)
+    row = 0
+    for step in range(steps):
+        u = inputs[step]
+        if step % stride == 0:
+            h = hormones(y, u, c)
+            for j in range(N_HORMONES):
+                hormone_out[row * N_HORMONES + j] = h[j]
+            for j in range(N_STATES):
+                state_out[row * N_STATES + j] = y[j]
+            row += 1
+        if step == steps - 1:
+            break
+        half = _relax(y, y, u, c, dt / 2)
+        y = _relax(y, half, midpoints[step], c, dt)
+
+
+def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
+    """``integrate`` for each patient p: y0[p], c[p] -> hormone_out[p], state_out[p]; the
+    exposures are inputs[p] where they differ between patients, else inputs[0] for all."""
+    for p in range(len(c)):
+        k = p if len(inputs) > 1 else 0
+        integrate(inputs[k], midpoints[k], y0[p], c[p], dt, stride, hormone_out[p], state_out[p])
+
+
+def kernels():
+    """(integrate, integrate_cohort, compiled): compiled with numba where available.
+
+    Compiled functions take numpy arrays; the plain ones are fastest on lists of floats."""
+    global _KERNELS
+    if _KERNELS is None:
+        if numba is None:
+            _KERNELS = (integrate, integrate_cohort, False)
+        else:
+            jit = numba.njit(cache=True, nogil=True)
+            _KERNELS = (jit(integrate), jit(integrate_cohort), True)
+    return _KERNELS
+
+
+_KERNELS = None
+
+
+def rhs(y, u, c):
+    """dy/dt of the state in continuous time (for reference solvers such as solve_ivp)."""
+    h = hormones(y, u, c)
+    return [rate * (target - x) for x, (target, rate) in zip(y, targets_and_rates(y, u, h, c))]
+
+
+def initial_state(steady: dict) -> np.ndarray:
+    """The untreated steady state (patients x STATES) from :func:`steady_state` output."""
+    return np.stack([steady[name] for name in STATES], axis=-1)
+
+
+def _leydig_steady(lh, values: dict):
+    """Leydig capacity, LH-receptor availability and output per unit reserve at a
+    constant LH (relative), as the state equations settle at it."""
+    capacity = np.clip(lh ** values["leydig_trophic_exponent"], values["leydig_capacity_floor"],
+                       values["leydig_capacity_ceiling"])
+    receptor = 1.0 / (1.0 + values["lh_receptor_downregulation"] * np.maximum(lh - 1.0, 0.0))
+    adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
+    scale = (1.0 - adrenal) / _hill(1.0, values["leydig_lh_half_saturation"], values["leydig_hill"])
+    output = capacity * scale * _hill(receptor * lh, values["leydig_lh_half_saturation"], values["leydig_hill"])
+    return capacity, receptor, output, scale
+
+
+def _lh_for_output(wanted, values: dict):
+    """The constant LH (relative) at which normal testes (reserve 1) put out ``wanted``
+    (bisection on log LH; the output rises monotonically with LH)."""
+    low, high = np.full(np.shape(wanted), -12.0), np.full(np.shape(wanted), math.log(200.0))
+    for _ in range(60):
+        middle = (low + high) / 2
+        too_little = _leydig_steady(np.exp(middle), values)[2] < wanted
+        low, high = np.where(too_little, middle, low), np.where(too_little, high, middle)
+    return np.exp((low + high) / 2)
+
+
+def support_of(itt, fsh, values: dict, itt_requirement=1.0):
+    """Hormonal support of spermatogenesis before normalisation: intratesticular T is
+    required; FSH adds, but high ITT alone (hCG) carries part of the way."""
+    independent = values["sperm_fsh_independent_share"]
     return (_hill(itt, values["sperm_itt_half_saturation"] * itt_requirement, values["sperm_itt_hill"])
-            * (fsh_independent + (1 - fsh_independent)
+            * (independent + (1 - independent)
                * _hill(fsh, values["sperm_fsh_half_saturation"], values["sperm_fsh_hill"])))
 
 
-def patient_constants(traits: dict, values: dict) -> dict:
-    """Per-patient constants, solved so the untreated state is a steady state.
+def spermiation_survival(recent_support, values: dict):
+    """Share of finished sperm released into the ejaculate, given the hormonal support
+    of the last weeks: spermiation fails early when support collapses, before the
+    spermatogenic pipeline empties."""
+    early_loss = values["spermiation_share"]
+    return (1 - early_loss) + early_loss * np.minimum(recent_support, 1.0)
 
-    ``traits`` are Patient fields; each may be a scalar or a numpy array (one
-    entry per virtual patient; NaN in a baseline array means "typical for age").
+
+def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
+    """Per-patient constants (patients x CONSTANTS) and the untreated steady state.
+
+    ``traits`` are Patient fields, each a scalar or an array with one entry per virtual
+    patient (NaN in a baseline array means "typical"). The steady state is solved so
+    that it matches the given baselines exactly and is a fixed point of the state
+    equations. Returns (constants, steady) where steady maps every name of STATES and
+    HORMONES, plus "sperm" and "germinal_reserve", to one value per patient.
     """
-    age = np.asarray(traits["age"], dtype=float)
-    sensitivity = np.asarray(traits["feedback_sensitivity"], dtype=float)
-    steepness = values["feedback_hill"]
+    def trait(name, default=np.nan):
+        value = traits.get(name)
+        return np.atleast_1d(np.asarray(default if value is None else value, dtype=float))
+
+    age = trait("age")
+    origin = np.atleast_1d(np.asarray(traits.get("low_testosterone_origin", "mixed")))
+    unknown = set(origin.tolist()) - set(ORIGINS)
+    if unknown:
+        raise ValueError(f"low_testosterone_origin must be one of {ORIGINS}, got {sorted(unknown)}")
+    no_gnrh, central, testicular = origin == "no_gnrh", origin == "central", origin == "testicular"
+    sensitivity = trait("feedback_sensitivity", 1.0)
+    n = values["feedback_hill"]
     gain_t = values["hypothalamic_androgen_gain"] * sensitivity
     gain_e = values["hypothalamic_estrogen_gain"] * sensitivity
     gain_lh = values["pituitary_estrogen_gain_lh"] * sensitivity
     gain_fsh = values["pituitary_estrogen_gain_fsh"] * sensitivity
-    aromatase = np.asarray(traits["aromatase_activity"], dtype=float)
+    memory_gain, memory_exponent = values["androgen_memory_gain"], values["androgen_memory_exponent"]
+    reference_t = values["testosterone_reference"]
+    adrenal = values["adrenal_testosterone"] / reference_t
 
-    typical_t = values["testosterone_reference"] - values["age_testosterone_decline"] * np.maximum(
-        0.0, age - values["age_decline_onset"])
-    given_t = traits.get("baseline_testosterone")
-    given_t = np.nan if given_t is None else np.asarray(given_t, dtype=float)
-    t_star = np.where(np.isnan(given_t), typical_t, given_t) / values["testosterone_reference"]
-    e_star = aromatase * t_star
+    typical_t = np.where(no_gnrh, values["hh_testosterone"],
+                         reference_t - values["age_testosterone_decline"] * np.maximum(0.0, age - values["age_decline_onset"]))
+    given_t = trait("baseline_testosterone")
+    t_star = np.where(np.isnan(given_t), typical_t, given_t) / reference_t
+    leydig_out = t_star - adrenal
+    if np.any(leydig_out <= 0):
+        raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
+                         f"{values['adrenal_testosterone']:g} ng/dL")
+    share = values["testicular_estradiol_share"]
+    aromatase = trait("aromatase_activity", 1.0) / ((1 - share) + share * (1 - adrenal))
+    e_star = aromatase * ((1 - share) * t_star + share * leydig_out)
+    memory_star = t_star ** memory_exponent
+    shape = (1 + gain_t + gain_e) / (1 + gain_t * t_star ** n + gain_e * e_star ** n)
+    pituitary_lh = (1 + gain_lh) / (1 + gain_lh * e_star ** n)
 
-    drive_shape = (1 + gain_t + gain_e) / (1 + gain_t * t_star ** steepness + gain_e * e_star ** steepness)
-    pituitary_lh = (1 + gain_lh) / (1 + gain_lh * e_star ** steepness)
-    half, leydig_steepness = values["leydig_lh_half_saturation"], values["leydig_hill"]
-    response_at_reference = _hill(1.0, half, leydig_steepness)
-    central = np.asarray(traits["low_testosterone_origin"]) == "central"
-    # testicular origin: normal GnRH drive, Leydig reserve absorbs the baseline
-    lh_testicular = drive_shape * pituitary_lh
-    reserve_testicular = t_star * response_at_reference / _hill(lh_testicular, half, leydig_steepness)
-    # central origin: normal testes, GnRH drive absorbs the baseline
-    output_fraction = np.minimum(t_star * response_at_reference, 1 - 1e-9)
-    lh_central = half * (output_fraction / (1 - output_fraction)) ** (1 / leydig_steepness)
-    given_lh = traits.get("baseline_lh")
-    given_lh = np.nan if given_lh is None else np.asarray(given_lh, dtype=float) / values["lh_reference"]
-    measured = ~np.isnan(given_lh)
-    if np.any(central & ~measured & (t_star * response_at_reference >= 1)):
-        limit = values["testosterone_reference"] / response_at_reference
-        raise ValueError(f"a baseline testosterone above {limit:.0f} ng/dL cannot have a central origin: "
-                         "normal testes cannot make that much; use low_testosterone_origin='testicular'")
-    lh_star = np.where(central, lh_central, lh_testicular)
-    drive = np.where(central, lh_central / (drive_shape * pituitary_lh), 1.0)
-    leydig_reserve = np.where(central, 1.0, reserve_testicular)
-    # measured LH as well: both the GnRH drive and the Leydig reserve follow from the pair
-    if np.any(measured):
-        lh_measured = np.where(measured, given_lh, 1.0)
-        lh_star = np.where(measured, lh_measured, lh_star)
-        drive = np.where(measured, lh_measured / (drive_shape * pituitary_lh), drive)
-        leydig_reserve = np.where(measured, t_star * response_at_reference / _hill(lh_measured, half, leydig_steepness),
-                                  leydig_reserve)
+    given_lh = trait("baseline_lh") / values["lh_reference"]
+    lh_star = np.where(testicular, shape * pituitary_lh, 1.0)             # normal drive / typical LH
+    solved = (central | no_gnrh) & np.isnan(given_lh)
+    if np.any(solved):
+        most = _leydig_steady(np.array(200.0), values)[2]
+        if np.any(solved & (leydig_out >= most)):
+            raise ValueError(f"a baseline testosterone above {(most + adrenal) * reference_t:.0f} ng/dL cannot "
+                             "come from normal testes; use low_testosterone_origin='testicular' or 'mixed'")
+        lh_star = np.where(solved, _lh_for_output(np.where(solved, leydig_out, 1.0), values), lh_star)
+    lh_star = np.where(np.isnan(given_lh), lh_star, given_lh)
+    leydig_capacity, lh_receptor, output_per_reserve, leydig_scale = _leydig_steady(lh_star, values)
+    leydig_reserve = np.where(solved, 1.0, leydig_out / output_per_reserve)
+    drive = lh_star / (shape * pituitary_lh)
 
-    pituitary_fsh = (1 + gain_fsh) / (1 + gain_fsh * e_star ** steepness)
-    fsh_star = (drive * drive_shape) ** values["fsh_gnrh_exponent"] * pituitary_fsh
-    itt_star = t_star  # at steady state Leydig output equals serum T (relative units)
-    itt_requirement = np.asarray(traits.get("itt_requirement", 1.0), dtype=float)
-    support_reference = spermatogenic_support(1.0, 1.0, values, itt_requirement)
-    support_star = spermatogenic_support(itt_star, fsh_star, values, itt_requirement)
-    given_sperm = traits.get("baseline_sperm")
-    given_sperm = np.nan if given_sperm is None else np.asarray(given_sperm, dtype=float)
-    typical_sperm = values["sperm_reference"] * support_star / support_reference
-    sperm_star = np.where(np.isnan(given_sperm), typical_sperm, given_sperm)
+    # FSH, inhibin B and germ cells settle together: iterate to the fixed point
+    itt_serum = (values["itt_serum_equilibration"] * reference_t * 10 / values["testosterone_molar_mass"]
+                 / values["itt_reference"])
+    itt_local = (1 - itt_serum) / (1 - adrenal)
+    itt_star = itt_local * leydig_out + itt_serum * t_star
+    itt_requirement = trait("itt_requirement", 1.0)
+    support_scale = 1.0 / support_of(1.0, 1.0, values)
+    signal = lh_star / pituitary_lh
+    fsh_without_inhibin = signal ** values["fsh_gnrh_exponent"] * (1 + gain_fsh) / (1 + gain_fsh * e_star ** n)
+    inhibin_gain, inhibin_hill = values["inhibin_gain_fsh"], values["inhibin_hill"]
+    germ_share, exponent = values["inhibin_germ_share"], values["germinal_trophic_exponent"]
+    given_sperm = trait("baseline_sperm")
+    reserve = np.ones_like(t_star)
+    sperm_scale = np.full_like(t_star, values["sperm_reference"])
+    inhibin = np.ones_like(t_star)
+    for _ in range(200):
+        previous = inhibin
+        fsh = fsh_without_inhibin * (1 + inhibin_gain) / (1 + inhibin_gain * inhibin ** inhibin_hill)
+        support = support_scale * support_of(itt_star, fsh, values, itt_requirement)
+        supported = support ** exponent
+        survival = spermiation_survival(support, values)
+        typical_sperm = values["sperm_reference"] * np.minimum(supported, 1.0) * support * survival
+        # a man with fewer sperm than his hormones support has fewer germ cells (a lower reserve)
+        reserve = np.where(np.isnan(given_sperm) | (given_sperm >= typical_sperm), 1.0,
+                           np.maximum(given_sperm, 1e-6) / np.maximum(values["sperm_reference"] * support * survival,
+                                                                      1e-300))
+        germinal = np.minimum(supported, reserve)
+        sperm_scale = np.where(np.isnan(given_sperm) | (given_sperm < typical_sperm), values["sperm_reference"],
+                               given_sperm / np.maximum(germinal * support * survival, 1e-300))
+        inhibin = fsh ** values["inhibin_fsh_exponent"] * ((1 - germ_share) + germ_share * germinal * np.minimum(support, 1.0))
+        if np.all(np.abs(inhibin - previous) <= 1e-13 * inhibin):
+            break
+    sperm_star = sperm_scale * germinal * support * survival
 
     decades_above_35 = np.maximum(0.0, age - 35.0) / 10.0
-    recovery = np.asarray(traits["recovery_speed"], dtype=float) / (1 + values["age_recovery_slowing"] * decades_above_35)
-    itt_serum_share = (values["itt_serum_equilibration"] * values["testosterone_reference"] * 10
-                       / values["testosterone_molar_mass"]) / values["itt_reference"]
-    constants = {
-        "gain_t": gain_t, "gain_e": gain_e, "gain_lh": gain_lh, "gain_fsh": gain_fsh,
-        "steepness": steepness, "aromatase": aromatase, "drive": drive,
-        "leydig_reserve": leydig_reserve, "t_star": t_star, "e_star": e_star, "lh_star": lh_star,
-        "fsh_star": fsh_star, "support_star": support_star, "sperm_star": sperm_star,
-        "signal_star": drive * drive_shape,
-        "itt_half_n": (values["sperm_itt_half_saturation"] * itt_requirement) ** values["sperm_itt_hill"],
-        "recovery": recovery, "itt_serum_share": itt_serum_share,
-        "hcg_sensitivity": np.asarray(traits["hcg_sensitivity"], dtype=float),
-        "serm_sensitivity": np.asarray(traits["serm_sensitivity"], dtype=float),
+    recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_35)
+    per_patient = {
+        "drive": drive, "gain_t": gain_t, "gain_e": gain_e, "steepness": n, "memory_gain": memory_gain,
+        "memory_exponent": memory_exponent, "memory_at_rest": memory_star,
+        "gain_lh": gain_lh, "gain_fsh": gain_fsh, "fsh_gnrh_exponent": values["fsh_gnrh_exponent"],
+        "inhibin_gain": inhibin_gain, "inhibin_hill": inhibin_hill, "flare_gain": values["gonadorelin_flare_gain"],
+        "receptor_resensitise": values["gnrh_receptor_resensitisation_rate"],
+        "receptor_desensitise": values["gnrh_receptor_desensitisation_rate"],
+        "feedback_rate": 1.0 / values["feedback_lag"],
+        "memory_build_rate": 1.0 / values["androgen_memory_build_time"],
+        "memory_fade_rate": recovery / values["androgen_memory_fade_time"],
+        "adrenal": adrenal, "leydig_scale": leydig_scale * leydig_reserve,
+        "leydig_half": values["leydig_lh_half_saturation"], "leydig_hill": values["leydig_hill"],
+        "leydig_trophic_exponent": values["leydig_trophic_exponent"], "leydig_floor": values["leydig_capacity_floor"],
+        "leydig_ceiling": values["leydig_capacity_ceiling"],
+        "leydig_atrophy_rate": 1.0 / values["leydig_atrophy_time"],
+        "leydig_regrowth_rate": recovery / values["leydig_recovery_time"],
+        "lh_receptor_downregulation": values["lh_receptor_downregulation"],
+        "lh_receptor_rate": 1.0 / values["lh_receptor_time"], "hcg_sensitivity": trait("hcg_sensitivity", 1.0),
+        "aromatase": aromatase, "testicular_estradiol_share": share, "itt_local_share": itt_local,
+        "itt_serum_share": itt_serum, "itt_half": values["sperm_itt_half_saturation"] * itt_requirement,
+        "itt_hill": values["sperm_itt_hill"], "fsh_half": values["sperm_fsh_half_saturation"],
+        "fsh_hill": values["sperm_fsh_hill"], "fsh_independent_share": values["sperm_fsh_independent_share"],
+        "support_scale": support_scale, "germinal_exponent": exponent, "germinal_floor": values["germinal_floor"],
+        "germinal_reserve": reserve, "germinal_regression_rate": 1.0 / values["germinal_regression_time"],
+        "germinal_growth_rate": recovery * values["germinal_growth_rate"],
+        "germinal_growth_fsh_share": values["germinal_growth_fsh_share"],
+        "damage_build_rate": 1.0 / values["germinal_damage_time"],
+        "damage_fade_rate": recovery / values["germinal_damage_recovery_time"],
+        "damage_max": values["germinal_damage_max"], "inhibin_fsh_exponent": values["inhibin_fsh_exponent"],
+        "inhibin_germ_share": germ_share, "inhibin_rate": 1.0 / values["inhibin_lag"],
+        "steroidogenic_rate": 1.0 / values["leydig_response_time"],
     }
-    # one patient: plain floats (fast scalar arithmetic); a cohort: arrays of one common shape
-    shape = np.broadcast_shapes(*(np.shape(value) for value in constants.values()))
-    for key, value in constants.items():
-        constants[key] = float(value) if shape == () else np.broadcast_to(value, shape).astype(float)
-    for name in ("leydig_lh_half_saturation", "leydig_hill", "fsh_gnrh_exponent", "inhibin_gain_fsh",
-                 "inhibin_hill", "testicular_estradiol_share", "sperm_itt_half_saturation", "sperm_itt_hill",
-                 "sperm_fsh_half_saturation", "sperm_fsh_hill", "sperm_fsh_independent_share", "gonadorelin_flare_gain",
-                 "gnrh_receptor_desensitisation_rate", "gnrh_receptor_resensitisation_rate",
-                 "leydig_capacity_floor", "leydig_capacity_ceiling", "leydig_trophic_exponent",
-                 "germinal_floor", "germinal_trophic_exponent", "germinal_damage_max",
-                 "inhibin_fsh_exponent", "inhibin_germ_share", "gonadotroph_trophic_exponent",
-                 "gonadotroph_capacity_floor"):
-        constants[name] = values[name]
-    constants["response_at_reference"] = response_at_reference
-    constants["itt_local_share"] = 1.0 - itt_serum_share
-    constants["feedback_rate"] = 1.0 / values["feedback_lag"]
-    constants["inhibin_rate"] = 1.0 / values["inhibin_lag"]
-    constants["gonadotroph_atrophy_rate"] = 1.0 / values["gonadotroph_atrophy_time"]
-    constants["gonadotroph_recovery_rate"] = constants["recovery"] / values["gonadotroph_recovery_time"]
-    constants["leydig_atrophy_rate"] = 1.0 / values["leydig_atrophy_time"]
-    constants["leydig_recovery_rate"] = constants["recovery"] / values["leydig_recovery_time"]
-    constants["germinal_regression_rate"] = 1.0 / values["germinal_regression_time"]
-    constants["germinal_recovery_rate"] = constants["recovery"] / values["germinal_recovery_time"]
-    constants["damage_rate"] = 1.0 / values["germinal_damage_time"]
-    constants["damage_recovery_rate"] = constants["recovery"] / values["germinal_damage_recovery_time"]
-    return constants
-
-
-def initial_state(c: dict) -> tuple:
-    """The untreated steady state (all capacities at the patient's own level)."""
-    ones = c["t_star"] * 0 + 1.0    # a float for one patient, an array for a cohort
-    return (c["t_star"], c["e_star"], ones, ones, ones, ones * 0, ones, ones)
-
-
-def build_system(c: dict, ops: Ops = FLOAT_OPS):
-    """The model's equations for one set of patient constants ``c``.
-
-    Returns ``(hormones, targets_and_rates, axis)``:
-
-    - ``hormones(y, u)``: the fast hormones from slow state ``y`` and drug exposures
-      ``u`` (relative units), in the order of ``HORMONES``;
-    - ``targets_and_rates(y, u, h)``: for each slow state, the value it relaxes to and
-      the rate (1/day) at which it does so, given the hormones ``h``;
-    - ``axis(sensed_t, sensed_e, receptor, leydig, gonadotrophs, u)``: hypothalamus to serum
-      steroids only; its first two values (testosterone, estradiol) are what the
-      sensed-steroid loop feeds back on.
-
-    Constants are bound once as local variables: these functions run millions of
-    times in a cohort, and a dictionary lookup per use would double their cost.
-    """
-    n = c["steepness"]
-    drive, gain_t, gain_e = c["drive"], c["gain_t"], c["gain_e"]
-    drive_norm = drive * (1 + gain_t + gain_e)
-    gain_lh, gain_fsh = c["gain_lh"], c["gain_fsh"]
-    lh_norm, fsh_norm = 1 + gain_lh, 1 + gain_fsh
-    flare = c["gonadorelin_flare_gain"]
-    fsh_exponent = c["fsh_gnrh_exponent"]
-    inhibin_gain, inhibin_hill = c["inhibin_gain_fsh"], c["inhibin_hill"]
-    hcg_sensitivity = c["hcg_sensitivity"]
-    leydig_half, leydig_steepness = c["leydig_lh_half_saturation"], c["leydig_hill"]
-    leydig_scale = c["leydig_reserve"] / c["response_at_reference"]
-    share = c["testicular_estradiol_share"]
-    aromatase = c["aromatase"]
-    itt_local, itt_serum = c["itt_local_share"], c["itt_serum_share"]
-    leydig_half_n = leydig_half ** leydig_steepness
-    fsh_independent = c["sperm_fsh_independent_share"]
-    itt_hill, fsh_hill = c["sperm_itt_hill"], c["sperm_fsh_hill"]
-    itt_half_n, fsh_half_n = c["itt_half_n"], c["sperm_fsh_half_saturation"] ** fsh_hill
-    support_scale = 1.0 / c["support_star"]
-    feedback = c["feedback_rate"]
-    resensitise, desensitise = c["gnrh_receptor_resensitisation_rate"], c["gnrh_receptor_desensitisation_rate"]
-    lh_star, fsh_star = c["lh_star"], c["fsh_star"]
-    leydig_exponent, leydig_floor, leydig_ceiling = (c["leydig_trophic_exponent"], c["leydig_capacity_floor"],
-                                                     c["leydig_capacity_ceiling"])
-    leydig_down, leydig_up = c["leydig_atrophy_rate"], c["leydig_recovery_rate"]
-    germinal_exponent, germinal_floor = c["germinal_trophic_exponent"], c["germinal_floor"]
-    germinal_down, germinal_up = c["germinal_regression_rate"], c["germinal_recovery_rate"]
-    damage_rate_on, damage_rate_off, damage_max = c["damage_rate"], c["damage_recovery_rate"], c["germinal_damage_max"]
-    inhibin_exponent, germ_share, inhibin_rate = c["inhibin_fsh_exponent"], c["inhibin_germ_share"], c["inhibin_rate"]
-    signal_star = c["signal_star"]
-    gonadotroph_exponent, gonadotroph_floor = c["gonadotroph_trophic_exponent"], c["gonadotroph_capacity_floor"]
-    gonadotroph_down, gonadotroph_up = c["gonadotroph_atrophy_rate"], c["gonadotroph_recovery_rate"]
-    minimum, maximum = ops.minimum, ops.maximum
-
-    def axis(sensed_t, sensed_e, receptor, leydig, gonadotrophs, u):
-        """Hypothalamus -> pituitary -> Leydig cells -> serum steroids."""
-        exogenous_t, hcg_lh, block, aromatase_block, pulsatile, desensitising = u
-        felt_e_n = (sensed_e * (1.0 - block)) ** n     # SERMs hide estradiol from its receptors
-        hypothalamus = drive_norm / (1 + gain_t * sensed_t ** n + gain_e * felt_e_n)
-        gnrh_at_receptors = receptor * (hypothalamus + pulsatile + flare * desensitising)
-        pituitary_signal = gonadotrophs * gnrh_at_receptors
-        lh = pituitary_signal * lh_norm / (1 + gain_lh * felt_e_n)
-        stimulus_n = (lh + hcg_lh * hcg_sensitivity) ** leydig_steepness
-        leydig_output = leydig_scale * leydig * stimulus_n / (stimulus_n + leydig_half_n)
-        testosterone = leydig_output + exogenous_t
-        estradiol = aromatase * (1.0 - aromatase_block) * ((1 - share) * testosterone + share * leydig_output)
-        return (testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, hypothalamus + pulsatile,
-                gnrh_at_receptors)
-
-    def hormones(y, u):
-        (testosterone, estradiol, lh, leydig_output, pituitary_signal, felt_e_n, gnrh,
-         gnrh_at_receptors) = axis(y[0], y[1], y[2], y[3], y[7], u)
-        fsh = (pituitary_signal ** fsh_exponent * fsh_norm / (1 + gain_fsh * felt_e_n)
-               * (1 + inhibin_gain) / (1 + inhibin_gain * y[6] ** inhibin_hill))
-        itt = itt_local * leydig_output + itt_serum * testosterone
-        # as spermatogenic_support(), inlined: this line runs millions of times in a cohort
-        itt_n, fsh_n = itt ** itt_hill, fsh ** fsh_hill
-        support = (support_scale * itt_n / (itt_n + itt_half_n)
-                   * (fsh_independent + (1 - fsh_independent) * fsh_n / (fsh_n + fsh_half_n)))
-        return testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh / drive, gnrh_at_receptors
-
-    def targets_and_rates(y, u, h):
-        sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin, gonadotrophs = y
-        testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh, gnrh_at_receptors = h
-        # GnRH receptor: resensitises at a constant rate, desensitises under continuous exposure
-        receptor_rate = resensitise + desensitise * u[5]
-        # Leydig capacity follows LH-like stimulation relative to the patient's own baseline
-        leydig_target = minimum(maximum(((lh + u[1] * hcg_sensitivity) / lh_star) ** leydig_exponent,
-                                        leydig_floor), leydig_ceiling)
-        shrinking = leydig_target < leydig
-        # germinal epithelium follows hormonal support, capped by lasting damage
-        germinal_target = minimum(maximum(support ** germinal_exponent, germinal_floor), 1.0 - damage)
-        regressing = germinal_target < germinal
-        deficit = minimum(maximum(1.0 - support, 0.0), 1.0)
-        damage_rate = deficit * damage_rate_on + (1.0 - deficit) * damage_rate_off
-        # gonadotrophs follow the GnRH stimulation they receive, relative to the untreated state
-        gonadotroph_target = minimum(maximum((gnrh_at_receptors / signal_star) ** gonadotroph_exponent,
-                                             gonadotroph_floor), 1.0)
-        dwindling = gonadotroph_target < gonadotrophs
-        inhibin_target = ((fsh / fsh_star) ** inhibin_exponent
-                          * ((1 - germ_share) + germ_share * germinal * minimum(support, 2.0)))
-        return (
-            (testosterone, feedback), (estradiol, feedback),
-            (resensitise / receptor_rate, receptor_rate),
-            (leydig_target, shrinking * leydig_down + (1 - shrinking) * leydig_up),
-            (germinal_target, regressing * germinal_down + (1 - regressing) * germinal_up),
-            (deficit * damage_max * damage_rate_on / damage_rate, damage_rate),
-            (inhibin_target, inhibin_rate),
-            (gonadotroph_target, dwindling * gonadotroph_down + (1 - dwindling) * gonadotroph_up),
-        )
-
-    return hormones, targets_and_rates, axis
-
-
-def _relax(anchor, h, u, targets_and_rates, exp, gains, start, dt):
-    """One exponential step of length ``dt`` from state ``start``, with targets and
-    rates taken at state ``anchor`` (hormones ``h``, exposures ``u``).
-
-    For the two sensed-steroid states the target and rate are corrected by the loop's
-    local slope s (exponential Rosenbrock; ``gains`` holds 1 - s for each), which keeps
-    the steep loop sensed T -> LH -> T stable at any step length. Written out state by
-    state because it is the innermost loop of every simulation.
-    """
-    (t0, k0), (t1, k1), (t2, k2), (t3, k3), (t4, k4), (t5, k5), (t6, k6), (t7, k7) = targets_and_rates(anchor, u, h)
-    gain_t, gain_e = gains
-    t0 = anchor[0] + (t0 - anchor[0]) / gain_t
-    t1 = anchor[1] + (t1 - anchor[1]) / gain_e
-    x0, x1, x2, x3, x4, x5, x6, x7 = start
-    return (t0 + (x0 - t0) * exp(-k0 * gain_t * dt), t1 + (x1 - t1) * exp(-k1 * gain_e * dt),
-            t2 + (x2 - t2) * exp(-k2 * dt), t3 + (x3 - t3) * exp(-k3 * dt), t4 + (x4 - t4) * exp(-k4 * dt),
-            t5 + (x5 - t5) * exp(-k5 * dt), t6 + (x6 - t6) * exp(-k6 * dt), t7 + (x7 - t7) * exp(-k7 * dt))
-
-
-def integrate(inputs, midpoint_inputs, c: dict, dt: float, ops: Ops = FLOAT_OPS):
-    """Advance the slow state over ``len(inputs[0])`` grid points ``dt`` days apart.
-
-    ``inputs`` are the six INPUTS series at the grid points and ``midpoint_inputs``
-    the same halfway between them (lists of floats for one patient; arrays of shape
-    (steps, patients) for a cohort). Returns (hormone rows, state rows), lists over
-    grid points of tuples.
-
-    Each step is an exponential midpoint step (second order): a half step to the
-    midpoint, then the full step with targets and rates taken there. The sensed
-    steroids close a steep loop (sensed T -> LH -> T); their local slope, estimated
-    by a 1% nudge, enters as an exponential Rosenbrock correction so that no step
-    length can make the loop oscillate.
-    """
-    y = initial_state(c)
-    hormones, targets_and_rates, axis = build_system(c, ops)
-    minimum, exp = ops.minimum, ops.exp
-    nudge = 0.01
-    nudged_scale, half_step = 1 + nudge, dt / 2
-    hormone_rows, state_rows = [], []
-    grid_points = zip(*inputs)
-    for u, u_mid in zip(grid_points, zip(*midpoint_inputs)):
-        h = hormones(y, u)
-        hormone_rows.append(h)
-        state_rows.append(y)
-        if len(state_rows) == len(inputs[0]):
-            break
-        nudged = axis(y[0] * nudged_scale, y[1] * nudged_scale, y[2], y[3], y[7], u)
-        # 1 - d(target)/d(state) along the direction in which both sensed levels move together (>= 1)
-        gains = (1 - minimum((nudged[0] - h[0]) / (nudge * y[0]), 0.0),
-                 1 - minimum((nudged[1] - h[3]) / (nudge * y[1]), 0.0))
-        y_mid = _relax(y, h, u, targets_and_rates, exp, gains, y, half_step)
-        y = _relax(y_mid, hormones(y_mid, u_mid), u_mid, targets_and_rates, exp, gains, y, dt)
-    return hormone_rows, state_rows
-
-
-def rhs(y, u, c: dict, ops: Ops = FLOAT_OPS):
-    """dy/dt of the slow state (continuous time, for reference solvers such as solve_ivp)."""
-    hormones, targets_and_rates, _ = build_system(c, ops)
-    return [rate * (target - x) for x, (target, rate) in zip(y, targets_and_rates(y, u, hormones(y, u)))]
+    patients = len(t_star)
+    constants = np.empty((patients, len(CONSTANTS)))
+    for index, name in enumerate(CONSTANTS):
+        constants[:, index] = per_patient[name]
+    steady = {
+        "sensed_testosterone": t_star, "sensed_estradiol": e_star, "gnrh_receptor": np.ones(patients),
+        "androgen_memory": memory_star, "leydig_capacity": leydig_capacity, "leydig_receptor": lh_receptor,
+        "germinal_capacity": germinal, "germinal_damage": np.zeros(patients), "inhibin": inhibin,
+        "leydig_output": leydig_out, "leydig_drive": leydig_out,
+        "testosterone": t_star, "lh": lh_star, "fsh": fsh, "estradiol": e_star, "itt": itt_star,
+        "support": support, "gnrh": drive * shape, "central_suppression": np.zeros(patients),
+        "sperm": sperm_star, "sperm_scale": sperm_scale, "serm_sensitivity": trait("serm_sensitivity", 1.0),
+    }
+    return constants, steady

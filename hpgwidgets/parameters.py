@@ -7,6 +7,7 @@ Loading validates all of that, so a typo in the data fails loudly at import.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -26,6 +27,7 @@ class Parameter:
     upper: float
     description: str
     source: str
+    fitted: bool = False
 
     @property
     def is_assumption(self) -> bool:
@@ -41,6 +43,13 @@ def _number(row: dict, column: str, table: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{table}: {row.get('name', row.get('id'))!r} has non-finite {column} {text!r}")
     return number
+
+
+def _yes_or_no(row: dict, table: str) -> bool:
+    text = row.get("fitted", "no")
+    if text not in ("yes", "no"):
+        raise ValueError(f"{table}: {row.get('name')!r} has fitted = {text!r}; allowed: yes, no")
+    return text == "yes"
 
 
 def check_source(source: str, where: str) -> None:
@@ -69,6 +78,7 @@ def load_parameters() -> MappingProxyType:
             upper=_number(row, "upper", "parameters.csv"),
             description=row["description"],
             source=row["source"],
+            fitted=_yes_or_no(row, "parameters.csv"),
         )
         if not parameter.lower <= parameter.value <= parameter.upper:
             raise ValueError(
@@ -80,6 +90,30 @@ def load_parameters() -> MappingProxyType:
     return MappingProxyType(parameters)
 
 
+_OVERRIDES: dict[str, float] = {}
+
+
 def parameter_values() -> dict[str, float]:
-    """name -> value, the plain numbers the model computes with."""
-    return {name: parameter.value for name, parameter in load_parameters().items()}
+    """name -> value, the plain numbers the model computes with (with any trial values
+    of :func:`trial_values` in force, which only the fit uses)."""
+    values = {name: parameter.value for name, parameter in load_parameters().items()}
+    values.update((name, value) for name, value in _OVERRIDES.items() if "." not in name)
+    return values
+
+
+def overrides() -> dict[str, float]:
+    """The trial values in force (``name`` or ``drug_id.column``), empty outside a fit."""
+    return dict(_OVERRIDES)
+
+
+@contextmanager
+def trial_values(values: dict[str, float]):
+    """Run the model with some parameters replaced: ``{"feedback_hill": 2.1,
+    "clomiphene.ec50": 150}``. Used by :mod:`hpgwidgets.fit` to try candidate values."""
+    previous = dict(_OVERRIDES)
+    _OVERRIDES.update(values)
+    try:
+        yield
+    finally:
+        _OVERRIDES.clear()
+        _OVERRIDES.update(previous)

@@ -5,7 +5,8 @@ import math
 from dataclasses import asdict, dataclass, fields
 from numbers import Real
 
-ORIGINS = ("testicular", "central")
+# where a man's untreated testosterone level comes from (see Patient)
+ORIGINS = ("mixed", "testicular", "central", "no_gnrh")
 
 # field -> (lowest, highest) accepted value; the unit is in the docstring
 LIMITS = {
@@ -32,11 +33,15 @@ class Patient:
         capacities so that the untreated steady state matches it.
     baseline_sperm: untreated sperm concentration, million/mL (0-300), or None.
     baseline_lh: untreated LH, IU/L (0.1-100), or None. With it, the model sets both
-        the GnRH drive and the Leydig reserve from the two measured values, and
-        ``low_testosterone_origin`` is not needed.
-    low_testosterone_origin: where a low (or high) baseline comes from when LH is not
-        given: "testicular" (Leydig reserve, LH runs higher: primary) or "central"
-        (weaker GnRH drive, LH runs lower: secondary hypogonadism).
+        the GnRH drive and the Leydig reserve from the two measured values.
+    low_testosterone_origin: where the untreated testosterone level comes from when LH
+        is not given:
+        "mixed" (default): LH at the typical level, as in most older men with low T
+        (Leder 2004, Ramasamy 2014): both drive and testicular reserve a little low;
+        "testicular": normal GnRH drive, the testes limit T, so LH runs high (primary);
+        "central": normal testes, weaker GnRH drive, LH runs low (secondary);
+        "no_gnrh": no GnRH drive at all (hypogonadotropic hypogonadism, e.g. Kallmann
+        syndrome): LH and FSH near zero, T about 60 ng/dL unless given, no sperm.
     feedback_sensitivity, recovery_speed, aromatase_activity, serm_sensitivity,
     hcg_sensitivity: multipliers (1 = typical) for individual variation.
     itt_requirement: multiplier (1 = typical) of the intratesticular testosterone the
@@ -50,7 +55,7 @@ class Patient:
     baseline_testosterone: float | None = None
     baseline_sperm: float | None = None
     baseline_lh: float | None = None
-    low_testosterone_origin: str = "testicular"
+    low_testosterone_origin: str = "mixed"
     feedback_sensitivity: float = 1.0
     recovery_speed: float = 1.0
     aromatase_activity: float = 1.0

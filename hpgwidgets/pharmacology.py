@@ -16,14 +16,14 @@ the residual between-pulse exposure that desensitises the GnRH receptor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
 from scipy.signal import lfilter
 
-from .parameters import check_source, parameter_values
+from .parameters import check_source, overrides, parameter_values
 from .tables import read_table
 
 _MG_PER_L_TO_NG_PER_DL = 1e5
@@ -57,6 +57,7 @@ class Drug:
     max_amount_per_week: float
     licensed_use_in_men: str
     source: str
+    fitted: tuple[str, ...] = ()
 
 
 def _optional(text: str) -> float | None:
@@ -84,7 +85,10 @@ def load_drugs() -> MappingProxyType:
             typical_every_days=float(row["typical_every_days"]), max_amount=float(row["max_amount"]),
             max_amount_per_week=float(row["max_amount_per_week"]),
             licensed_use_in_men=row["licensed_use_in_men"], source=row["source"],
+            fitted=tuple(item.partition(":")[0] for item in filter(None, row.get("fitted", "").split(";"))),
         )
+        if set(drug.fitted) - {"emax", "ec50", "elimination_half_life", "absorption_half_life"}:
+            raise ValueError(f"drugs.csv: {drug.id}: fitted names unknown columns {drug.fitted}")
         if drug.effect not in EFFECTS:
             raise ValueError(f"drugs.csv: {drug.id}: effect {drug.effect!r} is not one of {EFFECTS}")
         if drug.effect != "gnrh_receptor" and drug.absorption_half_life is None:
@@ -99,6 +103,19 @@ def load_drugs() -> MappingProxyType:
 
 
 DRUGS = load_drugs()
+
+
+def drug(drug_id: str) -> Drug:
+    """One agent of the catalogue, with any trial values of a fit in force."""
+    base = DRUGS[drug_id]
+    changes = {name.split(".", 1)[1]: value for name, value in overrides().items()
+               if name.startswith(drug_id + ".")}
+    if not changes:
+        return base
+    for half_life in ("elimination_half_life", "absorption_half_life"):
+        if half_life in changes and base.id == "gonadorelin":
+            raise ValueError("gonadorelin's half-life is a parameter in minutes, not a fitted drug column")
+    return replace(base, **changes)
 
 
 def drug_ids() -> tuple[str, ...]:
@@ -176,11 +193,13 @@ def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray,
     """Pulsatile drive and desensitising exposure of gonadorelin for each step [t_i, t_i+1).
 
     pulsatile: exogenous GnRH drive in units of the endogenous drive (1 = a normal
-    man's own GnRH pulses), counting at most the pulse rate at which pulses still
-    reach the pituitary as separate pulses.
+    man's own GnRH pulses): the mean pulse rate while a dose series is running,
+    counting at most the rate at which pulses still reach the pituitary as separate
+    pulses, each with a saturating effect.
     desensitising: fraction (0-1) of maximal receptor-desensitising exposure from the
     gonadorelin left between pulses, which is negligible when pulses are hours apart
     (half-life minutes) and approaches a continuous infusion when they are minutes apart.
+    Both are means over the step, so they do not depend on the step length.
     """
     steps = len(t)
     dt = t[1] - t[0] if steps > 1 else 1.0
@@ -194,19 +213,20 @@ def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray,
         stop = edges[-1] if dose.stop_day is None else min(dose.stop_day, edges[-1])
         if stop <= dose.start_day:
             continue
-        # pulses in each step: count of k >= 0 with start + k*every in [edge_i, edge_i+1) and < stop
-        def pulses_before(x):
-            return np.ceil(np.clip((np.minimum(x, stop) - dose.start_day) / dose.every_days, 0, None) - 1e-9)
-        count = pulses_before(edges[1:]) - pulses_before(edges[:-1])
-        effective_rate = np.minimum(count / dt, values["gonadorelin_max_effective_pulses_per_day"])
+        # each pulse acts for one interval: the series runs from the first pulse to one interval after the last
+        pulses = math.ceil((stop - dose.start_day) / dose.every_days - 1e-9)
+        active_until = dose.start_day + pulses * dose.every_days
+        overlap = np.clip(np.minimum(edges[1:], active_until) - np.maximum(edges[:-1], dose.start_day), 0.0, None)
+        running = overlap / dt                   # share of each step during which the series runs
+        rate = min(1.0 / dose.every_days, values["gonadorelin_max_effective_pulses_per_day"])
         per_pulse = (dose.amount / (dose.amount + half_saturation)) * ((reference + half_saturation) / reference)
-        pulsatile += effective_rate / values["gnrh_pulses_per_day"] * per_pulse
         # continuity: the share of a pulse's peak still present when the next pulse comes
         # (0 for pulses hours apart, near 1 for a quasi-continuous infusion)
         continuity = 2.0 ** (-dose.every_days / half_life_days)
         mean_in_body = dose.amount * (half_life_days / math.log(2.0)) / dose.every_days
         drive = (continuity ** values["gonadorelin_continuity_exponent"]
                  * mean_in_body / (mean_in_body + values["gonadorelin_continuous_half_saturation"]))
-        undesensitised *= np.where(count > 0, 1.0 - drive, 1.0)
-    desensitising = 1.0 - undesensitised
-    return pulsatile, desensitising
+        # pulses that merge into a continuous level stop acting as pulses
+        pulsatile += running * rate / values["gnrh_pulses_per_day"] * per_pulse * (1.0 - drive)
+        undesensitised *= 1.0 - running * drive
+    return pulsatile, 1.0 - undesensitised

@@ -11,14 +11,15 @@ from . import model
 from .parameters import load_parameters, parameter_values
 from .patient import Patient
 from .pharmacology import DRUGS, exposure, gonadorelin_signals
+from .pharmacology import drug as pharmacology_drug
 from .references import cite
 from .regimen import MAX_DAYS, Dose, Regimen
 
 CLINICAL = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
 UNITS = {
     "testosterone": "ng/dL", "lh": "IU/L", "fsh": "IU/L", "estradiol": "pg/mL", "itt": "nmol/L",
-    "sperm": "million/mL", "inhibin_b": "pg/mL", "gnrh": "x untreated", "gnrh_receptor": "fraction",
-    "leydig_capacity": "fraction", "germinal_capacity": "fraction", "gonadotroph_capacity": "fraction",
+    "sperm": "million/mL", "inhibin_b": "pg/mL", "gnrh": "x normal man", "gnrh_receptor": "fraction",
+    "leydig_capacity": "x normal testis", "germinal_capacity": "x normal testis", "central_suppression": "fraction",
     "exogenous_testosterone": "ng/dL", "hcg": "IU/L",
 }
 LABELS = {
@@ -26,11 +27,11 @@ LABELS = {
     "itt": "Intratesticular testosterone", "sperm": "Sperm concentration", "inhibin_b": "Inhibin B",
     "gnrh": "Hypothalamic GnRH drive", "gnrh_receptor": "Pituitary GnRH-receptor responsiveness",
     "leydig_capacity": "Leydig-cell capacity", "germinal_capacity": "Germinal (sperm-making) capacity",
-    "gonadotroph_capacity": "Pituitary LH/FSH-making capacity",
+    "central_suppression": "GnRH drive held back by past androgen exposure",
     "exogenous_testosterone": "Testosterone from the medicine", "hcg": "Serum hCG",
 }
 VARIABLES = tuple(UNITS)
-DEFAULT_STEP_DAYS = 0.5
+DEFAULT_STEP_DAYS = 0.125
 
 
 class UnknownVariable(KeyError, ValueError):
@@ -58,20 +59,20 @@ def _as_regimen(regimen) -> Regimen:
     raise ValueError(f"regimen must be an hpg.Regimen (or a list of hpg.Dose), got {regimen!r}")
 
 
-def drug_inputs(regimen: Regimen, t: np.ndarray, c: dict, values: dict) -> tuple:
+def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, values: dict) -> tuple:
     """The four pharmacokinetic model inputs on the grid, plus serum hCG (IU/L).
 
-    Inputs are arrays of shape (steps,), or (steps, patients) where a patient trait
-    (SERM sensitivity) makes them differ between patients.
+    Inputs are arrays of shape (steps,), except the estrogen block, which has shape
+    (steps, patients): the patient trait ``serm_sensitivity`` (one per patient) scales
+    each man's response to a SERM.
     """
     steps = len(t)
     exogenous = np.zeros(steps)
     hcg = np.zeros(steps)
-    estrogen_kept = np.ones(steps)       # product over SERMs of (1 - block)
+    estrogen_kept = np.ones((steps, len(serm_sensitivity)))    # product over SERMs of (1 - block)
     aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
-    serm_sensitivity = c["serm_sensitivity"]
     for drug_id in sorted(regimen.drugs):
-        drug = DRUGS[drug_id]
+        drug = pharmacology_drug(drug_id)
         if drug.effect == "gnrh_receptor":
             continue
         doses = regimen.doses_of(drug_id)
@@ -100,16 +101,17 @@ def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
     return 1 - mix, mix - decay, decay
 
 
-def _lowpass_from_one(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
-    """First-order lag of ``series`` along time (axis 0), starting at steady state 1."""
+def _lowpass_from_start(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
+    """First-order lag of ``series`` along time (axis 0), starting at steady state at its first value."""
     b0, b1, decay = _first_order_hold(1 / time_constant, dt)
-    initial = np.full((1,) + series.shape[1:], 1 - b0)    # lfilter's state for a steady input of 1
+    initial = (1 - b0) * series[:1]                      # lfilter's state for a steady input
     return lfilter([b0, b1], [1, -decay], series, axis=0, zi=initial)[0]
 
 
 def _delay_chain(production: np.ndarray, values: dict, dt: float) -> np.ndarray:
     """Sperm appearing in the ejaculate: production passed through the stages of
-    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration)."""
+    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration),
+    starting at steady state at the first value."""
     stages = int(values["spermatogenesis_stages"])
     b0, b1, decay = _first_order_hold(stages / values["spermatogenesis_duration"], dt)
     first_order = np.array([[b0, b1, 0.0, 1.0, -decay, 0.0]])
@@ -117,66 +119,115 @@ def _delay_chain(production: np.ndarray, values: dict, dt: float) -> np.ndarray:
     sections = np.vstack([second_order] * (stages // 2) + [first_order] * (stages % 2))
     initial = sosfilt_zi(sections)                      # steady state for a unit input
     initial = initial.reshape(initial.shape[:1] + (2,) + (1,) * (production.ndim - 1))
-    return sosfilt(sections, production, axis=0, zi=initial * np.ones(production.shape[1:]))[0]
+    return sosfilt(sections, production, axis=0, zi=initial * production[0])[0]
 
 
-def sperm_concentration(germinal, support, baseline_sperm, values: dict, dt: float) -> np.ndarray:
+def sperm_concentration(germinal, support, sperm_scale, values: dict, dt: float) -> np.ndarray:
     """Sperm in the ejaculate (million/mL) from germinal capacity and hormonal support
-    along time (axis 0): production delayed by spermatogenesis, times the share lost
-    early to spermiation failure when support falls."""
-    early_loss = values["spermiation_share"]
-    survival = (1 - early_loss) + early_loss * _lowpass_from_one(np.minimum(support, 1.0), values["spermiation_lag"], dt)
-    return baseline_sperm * _delay_chain(germinal * support, values, dt) * survival
+    along time (axis 0): production delayed by spermatogenesis, times the share that
+    spermiation failure holds back while support is low (model.spermiation_survival)."""
+    survival = model.spermiation_survival(_lowpass_from_start(support, values["spermiation_lag"], dt), values)
+    return sperm_scale * _delay_chain(germinal * support, values, dt) * survival
 
 
-def run_model(regimen: Regimen, t: np.ndarray, traits: dict) -> tuple[dict, dict]:
-    """Simulate on the grid ``t`` (evenly spaced from 0) for one patient (scalar
-    traits) or many (array traits). Returns (series in clinical units, constants);
-    series have shape (steps,) or (steps, patients)."""
-    values = parameter_values()
-    c = model.patient_constants(traits, values)
+def _record_every(every_days: float, step_days: float) -> int:
+    """Steps between stored rows: the output interval, but at least daily rows so that
+    the sperm pipeline (a chain of multi-day stages) is filtered accurately."""
+    return max(1, int(round(min(every_days, 1.0) / step_days)))
+
+
+def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, values: dict):
+    """The model INPUTS at the grid points ``t`` (evenly spaced from 0) and halfway between
+    them, each of shape (copies, points, INPUTS), plus serum hCG (IU/L) at the points.
+
+    Exposures are the same for every patient except a SERM's block (patient trait
+    serm_sensitivity): copies is 1 unless the regimen holds a SERM, then one per patient.
+    """
     dt = float(t[1] - t[0])
     half_grid = np.arange(2 * len(t) - 1) * (dt / 2)
-    fine_inputs, fine_hcg = drug_inputs(regimen, half_grid, c, values)
+    fine_inputs, fine_hcg = drug_inputs(regimen, half_grid, serm_sensitivity, values)
     pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
-    # drug exposures exactly at the grid points and halfway between them; gonadorelin's
-    # pulse pattern is a per-step average, the same for both
-    inputs = tuple(series[0::2] for series in fine_inputs[:4]) + (pulsatile, desensitising)
+    shared = not any(DRUGS[drug_id].effect == "estrogen_feedback_block" for drug_id in regimen.drugs)
+    copies = 1 if shared else len(serm_sensitivity)
+
+    def per_patient(series):          # (points,) or (points, patients) -> (copies, points)
+        series = np.asarray(series, dtype=float)
+        if series.ndim == 2:
+            series = series[:, 0] if shared else series.T
+        return np.broadcast_to(series, (copies, series.shape[-1]))
+
+    at_points = [per_patient(series[0::2]) for series in fine_inputs] + [per_patient(pulsatile),
+                                                                         per_patient(desensitising)]
     # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
-    midpoints = tuple(np.concatenate([series[1::2], series[-1:]]) for series in fine_inputs[:4]) + (
-        pulsatile, desensitising)
-    hcg = fine_hcg[0::2]
-    scalar = np.ndim(c["t_star"]) == 0 and all(np.ndim(series) == 1 for series in inputs)
-    if scalar:
-        hormone_rows, state_rows = model.integrate([series.tolist() for series in inputs],
-                                                   [series.tolist() for series in midpoints], c, dt, model.FLOAT_OPS)
-    else:
-        hormone_rows, state_rows = model.integrate(inputs, midpoints, c, dt, model.ARRAY_OPS)
-    # rows are tuples of floats (one patient) or of (patients,) arrays: stack, then split by quantity
-    h = np.moveaxis(np.asarray(hormone_rows, dtype=float), 1, 0)
-    y = np.moveaxis(np.asarray(state_rows, dtype=float), 1, 0)
-    testosterone, lh, fsh, estradiol, itt, support, leydig_output, gnrh, _ = h
-    sensed_t, sensed_e, receptor, leydig, germinal, damage, inhibin, gonadotrophs = y
-    sperm = sperm_concentration(germinal, support, c["sperm_star"], values, dt)
-    exogenous = inputs[0] * values["testosterone_reference"]
-    shape = testosterone.shape
-    series = {
-        "testosterone": testosterone * values["testosterone_reference"],
-        "lh": lh * values["lh_reference"],
-        "fsh": fsh * values["fsh_reference"],
-        "estradiol": estradiol * _estradiol_reference(values),
-        "itt": itt * values["itt_reference"],
-        "sperm": sperm,
-        "inhibin_b": inhibin * values["inhibin_b_reference"],
-        "gnrh": gnrh,
-        "gnrh_receptor": receptor,
-        "leydig_capacity": leydig,
-        "germinal_capacity": germinal,
-        "gonadotroph_capacity": gonadotrophs,
-        "exogenous_testosterone": np.broadcast_to(exogenous.reshape(exogenous.shape + (1,) * (len(shape) - 1)), shape),
-        "hcg": np.broadcast_to(hcg.reshape(hcg.shape + (1,) * (len(shape) - 1)), shape),
+    between = [per_patient(np.concatenate([series[1::2], series[-1:]])) for series in fine_inputs] + [
+        per_patient(pulsatile), per_patient(desensitising)]
+    return (np.ascontiguousarray(np.stack(at_points, axis=-1)), np.ascontiguousarray(np.stack(between, axis=-1)),
+            fine_hcg[0::2])
+
+
+def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict, dt: float) -> dict:
+    """Model hormones ``h`` and states ``y`` (rows x patients, relative units), sampled
+    every ``dt`` days, as the variables of a Result in clinical units."""
+    shape = h["testosterone"].shape
+    return {
+        "testosterone": h["testosterone"] * values["testosterone_reference"],
+        "lh": h["lh"] * values["lh_reference"],
+        "fsh": h["fsh"] * values["fsh_reference"],
+        "estradiol": h["estradiol"] * _estradiol_reference(values),
+        "itt": h["itt"] * values["itt_reference"],
+        "sperm": sperm_concentration(y["germinal_capacity"], h["support"], steady["sperm_scale"], values, dt),
+        "inhibin_b": y["inhibin"] * values["inhibin_b_reference"],
+        "gnrh": h["gnrh"],
+        "gnrh_receptor": y["gnrh_receptor"],
+        "leydig_capacity": y["leydig_capacity"],
+        "germinal_capacity": y["germinal_capacity"],
+        "central_suppression": h["central_suppression"],
+        "exogenous_testosterone": np.broadcast_to(np.reshape(exogenous, (-1, 1)) * values["testosterone_reference"],
+                                                  shape),
+        "hcg": np.broadcast_to(np.reshape(hcg, (-1, 1)), shape),
     }
-    return {name: _without_round_off(name, values_) for name, values_ in series.items()}, c
+
+
+def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int = 1) -> tuple[dict, dict]:
+    """Simulate on the grid ``t`` (evenly spaced from 0) for one patient (scalar traits)
+    or many (array traits). Returns (series in clinical units, untreated steady state);
+    series hold every ``record_stride``-th grid point, with shape (rows,) for one
+    patient or (rows, patients) for several."""
+    values = parameter_values()
+    constants, steady = model.patient_constants(traits, values)
+    dt = float(t[1] - t[0])
+    inputs, midpoints, hcg = exposures(regimen, t, steady["serm_sensitivity"], values)
+    rows = (len(t) - 1) // record_stride + 1
+    hormone_rows, state_rows = _integrate(inputs, midpoints, model.initial_state(steady), constants, dt,
+                                          record_stride, rows)
+    h = {name: hormone_rows[:, :, i] for i, name in enumerate(model.HORMONES)}     # rows x patients
+    y = {name: state_rows[:, :, i] for i, name in enumerate(model.STATES)}
+    kept = slice(None, None, record_stride)
+    series = clinical_series(h, y, inputs[0, kept, 0], hcg[kept], steady, values, dt * record_stride)
+    if len(constants) == 1 and np.ndim(traits.get("age", 0)) == 0:
+        series = {name: values_[:, 0] for name, values_ in series.items()}
+    return {name: _without_round_off(name, values_) for name, values_ in series.items()}, steady
+
+
+def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
+    """Run the model kernel; returns (rows x patients x HORMONES, rows x patients x STATES)."""
+    integrate, integrate_cohort, compiled = model.kernels()
+    patients = len(constants)
+    if compiled:
+        hormone_out = np.empty((patients, rows * model.N_HORMONES))
+        state_out = np.empty((patients, rows * model.N_STATES))
+        integrate_cohort(inputs, midpoints, y0, constants, dt, stride, hormone_out, state_out)
+    else:   # plain Python is fastest on lists of floats
+        hormone_out = np.empty((patients, rows * model.N_HORMONES))
+        state_out = np.empty((patients, rows * model.N_STATES))
+        for p in range(patients):
+            hormones_, states_ = [0.0] * (rows * model.N_HORMONES), [0.0] * (rows * model.N_STATES)
+            k = p if len(inputs) > 1 else 0
+            integrate(inputs[k].tolist(), midpoints[k].tolist(), y0[p].tolist(), constants[p].tolist(), dt, stride,
+                      hormones_, states_)
+            hormone_out[p], state_out[p] = hormones_, states_
+    return (np.moveaxis(hormone_out.reshape(patients, rows, model.N_HORMONES), 0, 1),
+            np.moveaxis(state_out.reshape(patients, rows, model.N_STATES), 0, 1))
 
 
 def _without_round_off(name: str, series: np.ndarray) -> np.ndarray:
@@ -198,21 +249,22 @@ def _estradiol_reference(values: dict) -> float:
     return estradiol_production / values["estradiol_clearance"]
 
 
-def baseline_values(c: dict) -> dict:
-    """The patient's untreated steady state in clinical units (same names as series)."""
+def baseline_values(steady: dict) -> dict:
+    """The patient's untreated steady state in clinical units (same names as series);
+    each value has one entry per patient."""
     values = parameter_values()
+    zeros = np.zeros_like(steady["testosterone"])
     return {
-        "testosterone": c["t_star"] * values["testosterone_reference"],
-        "lh": c["lh_star"] * values["lh_reference"],
-        "fsh": c["fsh_star"] * values["fsh_reference"],
-        "estradiol": c["e_star"] * _estradiol_reference(values),
-        "itt": c["t_star"] * values["itt_reference"],
-        "sperm": c["sperm_star"],
-        "inhibin_b": values["inhibin_b_reference"] + 0 * c["t_star"],
-        "gnrh": 1.0 + 0 * c["t_star"], "gnrh_receptor": 1.0 + 0 * c["t_star"],
-        "leydig_capacity": 1.0 + 0 * c["t_star"], "germinal_capacity": 1.0 + 0 * c["t_star"],
-        "gonadotroph_capacity": 1.0 + 0 * c["t_star"],
-        "exogenous_testosterone": 0 * c["t_star"], "hcg": 0 * c["t_star"],
+        "testosterone": steady["testosterone"] * values["testosterone_reference"],
+        "lh": steady["lh"] * values["lh_reference"],
+        "fsh": steady["fsh"] * values["fsh_reference"],
+        "estradiol": steady["estradiol"] * _estradiol_reference(values),
+        "itt": steady["itt"] * values["itt_reference"],
+        "sperm": steady["sperm"],
+        "inhibin_b": steady["inhibin"] * values["inhibin_b_reference"],
+        "gnrh": steady["gnrh"], "gnrh_receptor": steady["gnrh_receptor"],
+        "leydig_capacity": steady["leydig_capacity"], "germinal_capacity": steady["germinal_capacity"],
+        "central_suppression": zeros, "exogenous_testosterone": zeros, "hcg": zeros,
     }
 
 
@@ -296,7 +348,7 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
              step_days: float = DEFAULT_STEP_DAYS, every_days: float = 1.0) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
-    The model steps every ``step_days`` (default half a day) and reports every
+    The model steps every ``step_days`` (default 3 hours) and reports every
     ``every_days`` (default daily; use e.g. ``every_days=step_days=1/24`` to see
     the hours after an injection).
 
@@ -319,8 +371,10 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     if every_days < step_days or abs(stride - round(stride)) > 1e-9:
         raise ValueError(f"every_days ({every_days}) must be a whole multiple of step_days ({step_days})")
     stride = int(round(stride))
-    series, c = run_model(regimen, t, patient.traits())
+    record = _record_every(every_days, step_days)
+    series, steady = run_model(regimen, t, patient.traits(), record)
     cite_model(regimen)
-    kept = slice(None, None, stride)
-    return Result(t[kept], {name: values[kept] for name, values in series.items()}, baseline_values(c),
+    kept = slice(None, None, stride // record)
+    baseline = {name: float(value[0]) for name, value in baseline_values(steady).items()}
+    return Result(t[::stride], {name: values[kept] for name, values in series.items()}, baseline,
                   regimen, patient, days)

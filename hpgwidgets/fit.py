@@ -1,0 +1,146 @@
+"""Refit the model to the published evidence: ``python -m hpgwidgets.fit``.
+
+Every parameter marked ``fitted = yes`` in ``data/parameters.csv`` and every drug column
+named in the ``fitted`` column of ``data/drugs.csv`` (with its bounds, e.g.
+``ec50:10..2000``) is estimated together, by scipy's ``least_squares`` (trust-region
+reflective, bounded, in log space), against every row of ``data/evidence.csv`` with
+``role = fit``. Each residual is the distance from the published figure in units of
+that row's accepted half-band (so a row's tolerance is its weight). The command
+prints the residual of every row, which parameters the data pin down (from the
+Jacobian at the optimum), and writes the fitted values back to ``data/``.
+
+Options: ``--check`` prints the residuals of the committed values without fitting;
+``--max-evaluations N`` bounds the work (default 400).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+import time
+
+import numpy as np
+
+from . import calibration
+from .parameters import load_parameters, trial_values
+from .pharmacology import DRUGS
+from .tables import data_dir, read_table
+
+_SMALLEST = 1e-4    # a lower bound of 0 becomes this (the fit works on logarithms)
+
+
+def fitted_parameters() -> dict[str, tuple[float, float, float]]:
+    """name -> (value, lower, upper) of everything the fit estimates; drug columns
+    are named ``drug_id.column``."""
+    chosen = {name: (p.value, max(p.lower, _SMALLEST), p.upper)
+              for name, p in load_parameters().items() if p.fitted}
+    for row in read_table("drugs"):
+        for item in filter(None, row.get("fitted", "").split(";")):
+            column, _, bounds = item.partition(":")
+            low, _, high = bounds.partition("..")
+            value = float(row[column])
+            chosen[f"{row['id']}.{column}"] = (value, max(float(low), _SMALLEST), float(high))
+    return chosen
+
+
+def _residual(observation) -> float:
+    try:
+        measured = calibration.measure(observation)
+        if math.isinf(measured) and observation.statistic in ("first_day_above", "first_day_below"):
+            # never crossed: steer by how far the curve stays from the threshold
+            return 3.0 + 10.0 * calibration.shortfall(observation)
+        return observation.residual(measured)
+    except ValueError:      # a trial value that makes the study's man impossible to describe
+        return 10.0
+
+
+def residuals(values: dict[str, float], observations) -> np.ndarray:
+    with trial_values(values):
+        return np.array([_residual(observation) for observation in observations])
+
+
+def _write_back(values: dict[str, float]) -> None:
+    """Store fitted values in data/parameters.csv and data/drugs.csv (4 significant digits)."""
+    for table, key in (("parameters", "name"), ("drugs", "id")):
+        path = data_dir() / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+            fields = list(rows[0])
+        for row in rows:
+            for name, value in values.items():
+                owner, _, column = name.rpartition(".")
+                if table == "parameters" and not owner and row[key] == name:
+                    row["value"] = f"{value:.4g}"
+                elif table == "drugs" and owner == row[key]:
+                    row[column] = f"{value:.4g}"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def identifiability(jacobian: np.ndarray, names: list[str]) -> list[tuple[str, float]]:
+    """(name, standard error of log value) from the Jacobian of the residuals in log
+    space: above about 0.7 (a factor of 2) the data do not pin the parameter down."""
+    information = jacobian.T @ jacobian
+    covariance = np.linalg.pinv(information, rcond=1e-10)
+    return [(name, float(math.sqrt(max(covariance[i, i], 0.0)))) for i, name in enumerate(names)]
+
+
+def _print_rows(observations, values) -> int:
+    inside = 0
+    with trial_values(values):
+        for observation in observations:
+            measured = calibration.measure(observation)
+            ok = observation.within(measured)
+            inside += ok
+            print(f"  {'ok ' if ok else 'OUT'} {observation.id:38s} model {measured:10.4g}  accepted "
+                  f"{observation.low:.3g}..{observation.high:.3g} {observation.unit:10s} "
+                  f"residual {observation.residual(measured):+6.2f}  ({observation.role})")
+    return inside
+
+
+def main(argv=None) -> int:
+    from scipy.optimize import least_squares
+
+    parser = argparse.ArgumentParser(prog="python -m hpgwidgets.fit", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="print residuals of the committed values only")
+    parser.add_argument("--max-evaluations", type=int, default=400)
+    arguments = parser.parse_args(argv)
+    every = calibration.load_observations()
+    fitting = [observation for observation in every if observation.role == "fit"]
+    chosen = fitted_parameters()
+    names = list(chosen)
+    start = np.log([chosen[name][0] for name in names])
+    lower = np.log([chosen[name][1] for name in names])
+    upper = np.log([chosen[name][2] for name in names])
+    start = np.clip(start, lower + 1e-9, upper - 1e-9)
+    if not arguments.check:
+        print(f"fitting {len(names)} parameters to {len(fitting)} observations "
+              f"({len(every) - len(fitting)} more only check the result)")
+        began = time.perf_counter()
+        solution = least_squares(lambda x: residuals(dict(zip(names, np.exp(x))), fitting), start,
+                                 bounds=(lower, upper), x_scale=1.0, diff_step=1e-3,
+                                 max_nfev=arguments.max_evaluations, verbose=2)
+        fitted = dict(zip(names, np.exp(solution.x)))
+        print(f"  cost {solution.cost:.4g} after {solution.nfev} evaluations, "
+              f"{time.perf_counter() - began:.0f} s ({solution.message})")
+        print("\nparameter                                    value      bounds            s.e. of log")
+        for name, error in identifiability(solution.jac, names):
+            low, high = chosen[name][1:]
+            flag = "  <- not pinned down by the data" if error > 0.7 else ""
+            print(f"  {name:40s} {fitted[name]:10.4g}  [{low:.3g}, {high:.3g}]  {error:8.2f}{flag}")
+        _write_back(fitted)
+        print(f"\nwrote fitted values to {data_dir() / 'parameters.csv'} and drugs.csv")
+        values = fitted          # this process still holds the old tables: run on the fitted values
+    else:
+        values = {}
+    print("\nevery observation (role fit is used by the fit; check is held out):")
+    inside = _print_rows(every, values)
+    print(f"\n{inside} of {len(every)} observations within their accepted band")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
