@@ -244,7 +244,10 @@ class Cohort:
     def patient(self, index: int) -> Patient:
         """The hpg.Patient behind row ``index`` (to re-run him alone with hpg.simulate)."""
         row = self.patients.iloc[self._check_index(index)]
-        return Patient(**{name: float(row[name]) for name in PATIENT_FIELDS if name in row.index})
+        fields = {name: row[name] for name in PATIENT_FIELDS if name in row.index}
+        fields = {name: value if isinstance(value, str) else float(value) for name, value in fields.items()
+                  if isinstance(value, str) or not math.isnan(value)}     # NaN: typical, as in the cohort
+        return Patient(**fields)
 
     def result(self, index: int):
         """Patient ``index`` as an hpg Result (no new simulation), e.g. for hpg.lab_report."""

@@ -22,7 +22,7 @@ def test_assumptions_say_why():
 
 
 @pytest.mark.parametrize("table, column", [("drugs", "source"), ("reference_ranges", "source"),
-                                           ("calibration_targets", "source_key")])
+                                           ("evidence", "source_key")])
 def test_every_source_key_is_in_the_bibliography(table, column):
     for row in read_table(table):
         assert row[column] in bibliography(), row

@@ -73,10 +73,47 @@ def test_serm_raises_lh(drug, amount, patient):
 
 @settings(max_examples=20, deadline=None)
 @given(st.floats(50, 400), st.integers(60, 720), patients)
-def test_stopping_trt_lets_the_axis_recover(dose, weeks_on_days, patient):
-    stop = float(weeks_on_days)
+def test_stopping_trt_lets_the_axis_recover(dose, days_on, patient):
+    """After the last injection LH climbs back from its suppressed level, never below it
+    again; how fast depends on dose, duration, age and the man (so no fixed deadline)."""
+    stop = float(days_on)
     regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", dose, every_days=7, stop_day=stop)])
     result = hpg.simulate(regimen, days=stop + 730, patient=patient)
     on = result["lh"][int(stop) - 7:int(stop)].mean()
-    assert result["lh"][-1] > on
-    assert result.relative("lh")[-1] > 0.8
+    after = result["lh"][int(stop) + 60:]
+    assert after.min() > on
+    assert result["lh"][-1] >= 0.99 * result["lh"][int(stop) + 365]     # still recovering or recovered
+
+
+every_origin = st.sampled_from(hpg.patient.ORIGINS)
+
+
+@st.composite
+def regimens_with_every_agent(draw):
+    """One to four agents from the whole catalogue, at typical amounts and intervals."""
+    chosen = draw(st.lists(drugs, min_size=1, max_size=4, unique=True))
+    doses_ = []
+    for drug_id in chosen:
+        drug = hpg.DRUGS[drug_id]
+        factor = draw(st.sampled_from([0.5, 1.0, 2.0]))
+        start = draw(st.sampled_from([0, 30, 90]))
+        doses_.append(hpg.Dose(drug_id, drug.typical_amount * factor, every_days=drug.typical_every_days,
+                               start_day=start, stop_day=start + draw(st.sampled_from([30, 120]))))
+    return hpg.Regimen(doses_)
+
+
+@settings(max_examples=15, deadline=None)
+@given(regimens_with_every_agent(), every_origin, st.integers(0, 2**16))
+def test_cohorts_run_every_agent_and_every_origin_like_single_men(regimen, origin, seed):
+    """Any mix of agents, in men of any origin of their testosterone level, gives a cohort
+    of finite, non-negative curves, and each man in it is the man simulate() gives."""
+    patients = hpg.cohort.draw_patients(6, seed, {"age": 40})
+    patients["low_testosterone_origin"] = origin
+    if origin in ("central", "no_gnrh"):      # their level follows from the origin, not from the draw
+        patients = patients.drop(columns=["baseline_testosterone"])
+    cohort = hpg.simulate_cohort(regimen, days=200, patients=patients, progress=False)
+    for name in cohort.variables:
+        assert np.all(np.isfinite(cohort[name])) and np.all(cohort[name] >= 0), name
+    alone = hpg.simulate(regimen, days=200, patient=cohort.patient(3))
+    for name in hpg.CLINICAL:
+        assert np.allclose(cohort[name][3], alone[name], rtol=1e-9, atol=1e-12), name
