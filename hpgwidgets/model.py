@@ -13,9 +13,10 @@ exposures. The state (``STATES``) carries what takes a day to years:
   pituitary register them (a lag of about a day);
 - gnrh_receptor: pituitary GnRH-receptor responsiveness, lost under continuous
   GnRH exposure (agonist castration), regained under pulses;
-- androgen_memory: central adaptation to long androgen exposure; it builds up over
-  months to years in proportion to dose, holds GnRH drive down after the androgen is
-  gone and fades over months (the low-gonadotropin phase after TRT or steroids);
+- androgen_memory: central adaptation to LH being held down by feedback; it builds
+  over months to years, more the deeper the suppression (heavy doses), holds GnRH
+  drive down after the androgen is gone and fades over months (the low-gonadotropin
+  phase after TRT or steroids). A SERM, which lifts LH, builds none;
 - leydig_capacity: Leydig-cell mass relative to a normal adult testis, following LH;
 - leydig_receptor: Leydig LH-receptor availability, down-regulated by strong LH/hCG
   stimulation (the physiological ceiling of the hCG response);
@@ -59,7 +60,7 @@ INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "arom
           "gonadorelin_pulsatile", "gonadorelin_desensitising")
 # Per-patient constants, in the order the kernel reads them.
 CONSTANTS = (
-    "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "memory_at_rest",
+    "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "lh_at_rest",
     "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
     "receptor_resensitise", "receptor_desensitise", "feedback_rate",
     "memory_build_rate", "memory_fade_rate",
@@ -93,9 +94,10 @@ def hormones(y, u, c):
     n = c[STEEPNESS]
     felt_e = (sensed_e * (1.0 - estrogen_block)) ** n          # SERMs hide estradiol from its receptors
     androgen = sensed_t ** n
-    # 1 while the adaptation is at the man's untreated level; below 1 after long androgen exposure
-    memory_brake = (1.0 + c[MEMORY_GAIN] * c[MEMORY_AT_REST]) / (1.0 + c[MEMORY_GAIN] * memory)
-    hypothalamus = c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e) * memory_brake
+    # the adaptation to long suppression (0 in an untreated man) holds GnRH drive down
+    memory_brake = 1.0 / (1.0 + c[MEMORY_GAIN] * memory)
+    hypothalamus = (c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e)
+                    * memory_brake)
     signal = receptor * (hypothalamus + pulsatile + c[FLARE_GAIN] * desensitising)
     lh = signal * (1.0 + c[GAIN_LH]) / (1.0 + c[GAIN_LH] * felt_e)
     fsh = (signal ** c[FSH_GNRH_EXPONENT] * (1.0 + c[GAIN_FSH]) / (1.0 + c[GAIN_FSH] * felt_e)
@@ -110,9 +112,9 @@ def hormones(y, u, c):
     fsh_n = fsh ** c[FSH_HILL]
     support = (c[SUPPORT_SCALE] * itt_n / (itt_n + c[ITT_HALF] ** c[ITT_HILL])
                * (c[FSH_INDEPENDENT_SHARE] + (1.0 - c[FSH_INDEPENDENT_SHARE]) * fsh_n / (fsh_n + c[FSH_HALF] ** c[FSH_HILL])))
-    # central suppression: the share of GnRH drive held back (none while the adaptation is at or below rest)
+    # central suppression: the share of GnRH drive the adaptation holds back
     return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + pulsatile,
-            max(1.0 - memory_brake, 0.0))
+            1.0 - memory_brake)
 
 
 @_jitable
@@ -121,7 +123,11 @@ def targets_and_rates(y, u, h, c):
     sensed_t, receptor, memory, leydig, leydig_receptor, germinal, damage = y[0], y[2], y[3], y[4], y[5], y[6], y[7]
     testosterone, lh, fsh, estradiol, support, leydig_drive = h[0], h[1], h[2], h[3], h[5], h[6]
     receptor_rate = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * u[5]
-    memory_target = sensed_t ** c[MEMORY_EXPONENT]
+    # depth of suppression: e-folds by which feedback (not the adaptation itself) holds LH below
+    # the man's untreated level; 0 when LH is at or above it, as under a SERM or after castration
+    held_by_feedback = lh / (1.0 - h[8])
+    depth = max(math.log(c[LH_AT_REST] / max(held_by_feedback, 1e-300)), 0.0)
+    memory_target = depth ** c[MEMORY_EXPONENT]
     memory_rate = c[MEMORY_BUILD_RATE] if memory_target > memory else c[MEMORY_FADE_RATE]
     stimulus = lh + u[1] * c[HCG_SENSITIVITY]
     leydig_target = min(max(stimulus ** c[LEYDIG_TROPHIC_EXPONENT], c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
@@ -303,7 +309,6 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
     share = values["testicular_estradiol_share"]
     aromatase = trait("aromatase_activity", 1.0) / ((1 - share) + share * (1 - adrenal))
     e_star = aromatase * ((1 - share) * t_star + share * leydig_out)
-    memory_star = t_star ** memory_exponent
     shape = (1 + gain_t + gain_e) / (1 + gain_t * t_star ** n + gain_e * e_star ** n)
     pituitary_lh = (1 + gain_lh) / (1 + gain_lh * e_star ** n)
 
@@ -359,7 +364,7 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
     recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_35)
     per_patient = {
         "drive": drive, "gain_t": gain_t, "gain_e": gain_e, "steepness": n, "memory_gain": memory_gain,
-        "memory_exponent": memory_exponent, "memory_at_rest": memory_star,
+        "memory_exponent": memory_exponent, "lh_at_rest": lh_star,
         "gain_lh": gain_lh, "gain_fsh": gain_fsh, "fsh_gnrh_exponent": values["fsh_gnrh_exponent"],
         "inhibin_gain": inhibin_gain, "inhibin_hill": inhibin_hill, "flare_gain": values["gonadorelin_flare_gain"],
         "receptor_resensitise": values["gnrh_receptor_resensitisation_rate"],
@@ -395,7 +400,7 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
         constants[:, index] = per_patient[name]
     steady = {
         "sensed_testosterone": t_star, "sensed_estradiol": e_star, "gnrh_receptor": np.ones(patients),
-        "androgen_memory": memory_star, "leydig_capacity": leydig_capacity, "leydig_receptor": lh_receptor,
+        "androgen_memory": np.zeros(patients), "leydig_capacity": leydig_capacity, "leydig_receptor": lh_receptor,
         "germinal_capacity": germinal, "germinal_damage": np.zeros(patients), "inhibin": inhibin,
         "leydig_output": leydig_out, "leydig_drive": leydig_out,
         "testosterone": t_star, "lh": lh_star, "fsh": fsh, "estradiol": e_star, "itt": itt_star,
