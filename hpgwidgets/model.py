@@ -63,7 +63,7 @@ CONSTANTS = (
     "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "lh_at_rest",
     "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
     "receptor_resensitise", "receptor_desensitise", "feedback_rate",
-    "memory_build_rate", "memory_fade_rate",
+    "memory_build_rate", "memory_fade_rate", "memory_fade_depth",
     "adrenal", "leydig_scale", "leydig_half", "leydig_hill", "leydig_trophic_exponent", "leydig_floor",
     "leydig_ceiling", "leydig_atrophy_rate", "leydig_regrowth_rate",
     "lh_receptor_downregulation", "lh_receptor_rate", "hcg_sensitivity",
@@ -127,8 +127,11 @@ def targets_and_rates(y, u, h, c):
     # the man's untreated level; 0 when LH is at or above it, as under a SERM or after castration
     held_by_feedback = lh / (1.0 - h[8])
     depth = max(math.log(c[LH_AT_REST] / max(held_by_feedback, 1e-300)), 0.0)
-    memory_target = depth ** c[MEMORY_EXPONENT]
-    memory_rate = c[MEMORY_BUILD_RATE] if memory_target > memory else c[MEMORY_FADE_RATE]
+    # dM/dt = build depth^p - fade w M: accumulates with dose x duration while LH is held down,
+    # fades once it is not (w -> 1 as depth -> 0; suppression beyond MEMORY_FADE_DEPTH stops fading)
+    building = c[MEMORY_BUILD_RATE] * depth ** c[MEMORY_EXPONENT]
+    memory_rate = c[MEMORY_FADE_RATE] / (1.0 + (depth / c[MEMORY_FADE_DEPTH]) ** 2)
+    memory_target = building / memory_rate
     stimulus = lh + u[1] * c[HCG_SENSITIVITY]
     leydig_target = min(max(stimulus ** c[LEYDIG_TROPHIC_EXPONENT], c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
     leydig_rate = c[LEYDIG_ATROPHY_RATE] if leydig_target < leydig else c[LEYDIG_REGROWTH_RATE]
@@ -372,6 +375,7 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
         "feedback_rate": 1.0 / values["feedback_lag"],
         "memory_build_rate": 1.0 / values["androgen_memory_build_time"],
         "memory_fade_rate": recovery / values["androgen_memory_fade_time"],
+        "memory_fade_depth": values["androgen_memory_fade_depth"],
         "adrenal": adrenal, "leydig_scale": leydig_scale * leydig_reserve,
         "leydig_half": values["leydig_lh_half_saturation"], "leydig_hill": values["leydig_hill"],
         "leydig_trophic_exponent": values["leydig_trophic_exponent"], "leydig_floor": values["leydig_capacity_floor"],

@@ -190,7 +190,7 @@ def test_anastrozole_dose_response():
     half = _ratio([hpg.Dose("anastrozole", 0.5, every_days=1)], "estradiol", 28)
     twice_weekly = _ratio([hpg.Dose("anastrozole", 1, every_days=3.5)], "estradiol", 28)
     assert daily < 0.7 and half < 0.75                        # Mauras 2000: 0.5 mg gives a similar fall
-    assert daily <= half < twice_weekly < 0.85                 # less drug, less effect, but a real one
+    assert daily <= half + 1e-9 and twice_weekly < 0.8          # 1 mg twice a week moves it too
 
 
 def test_hcg_has_a_physiological_ceiling():
