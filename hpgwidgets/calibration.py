@@ -26,6 +26,7 @@ Statistics (columns used):
   ``reference_regimen`` over the window, as a share of the reference's peak;
 - ``production_rate``: untreated ``variable`` x its clearance (µg/day);
 - ``parameter``: a value of data/parameters.csv (a check of the data against the paper);
+- ``drug_half_life``: elimination half-life (days) of the drug ``variable`` in data/drugs.csv;
 - ``spermatogenic_delay_quantile``: day by which ``threshold`` of a cohort of dividing
   germ cells reaches the ejaculate (the model's Erlang delay).
 """
@@ -39,6 +40,7 @@ import numpy as np
 
 from .parameters import check_source, parameter_values
 from .patient import Patient
+from .pharmacology import drug
 from .references import cite
 from .regimen import Dose, Regimen
 from .simulation import simulate
@@ -48,7 +50,7 @@ ROLES = ("fit", "check")
 SCALES = ("log", "linear")
 STATISTICS = ("baseline", "baseline_ratio", "baseline_quotient", "ratio_at", "value_at", "mean_over", "peak_ratio",
               "peak_day", "half_life", "return_day", "first_day_above", "first_day_below", "largest_gap",
-              "production_rate", "parameter", "spermatogenic_delay_quantile")
+              "production_rate", "parameter", "drug_half_life", "spermatogenic_delay_quantile")
 # hourly samples where a statistic looks at the shape of a curve within days
 _FINE = {"step_days": 1 / 24, "every_days": 1 / 24}
 _NANOMOL_PER_NG_DL = {"nmol/L": 10.0}    # ng/dL x 10 / molar mass -> nmol/L
@@ -222,6 +224,8 @@ def measure(observation: Observation) -> float:
     values = parameter_values()
     if statistic == "parameter":
         return values[variable]
+    if statistic == "drug_half_life":
+        return drug(variable).elimination_half_life
     if statistic == "spermatogenic_delay_quantile":
         from scipy.stats import gamma
 
