@@ -121,7 +121,7 @@ def main(argv=None) -> int:
               f"({len(every) - len(fitting)} more only check the result)")
         began = time.perf_counter()
         solution = least_squares(lambda x: residuals(dict(zip(names, np.exp(x))), fitting), start,
-                                 bounds=(lower, upper), x_scale=1.0, diff_step=1e-3,
+                                 bounds=(lower, upper), x_scale=1.0, diff_step=1e-3, ftol=1e-4, xtol=1e-4,
                                  max_nfev=arguments.max_evaluations, verbose=2)
         fitted = dict(zip(names, np.exp(solution.x)))
         print(f"  cost {solution.cost:.4g} after {solution.nfev} evaluations, "

@@ -353,7 +353,7 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
         typical_sperm = values["sperm_reference"] * np.minimum(supported, 1.0) * support * survival
         # a man with fewer sperm than his hormones support has fewer germ cells (a lower reserve)
         reserve = np.where(np.isnan(given_sperm) | (given_sperm >= typical_sperm), 1.0,
-                           np.maximum(given_sperm, 1e-6) / np.maximum(values["sperm_reference"] * support * survival,
+                           given_sperm / np.maximum(values["sperm_reference"] * support * survival,
                                                                       1e-300))
         germinal = np.minimum(supported, reserve)
         sperm_scale = np.where(np.isnan(given_sperm) | (given_sperm < typical_sperm), values["sperm_reference"],
