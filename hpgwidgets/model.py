@@ -71,9 +71,10 @@ CONSTANTS = (
     "itt_half", "itt_hill", "fsh_half", "fsh_hill", "fsh_independent_share", "support_scale",
     "germinal_exponent", "germinal_floor", "germinal_reserve", "germinal_regression_rate",
     "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
-    "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate",
+    "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate", "support_at_rest",
 )
 N_STATES, N_HORMONES, N_INPUTS = len(STATES), len(HORMONES), len(INPUTS)
+assert N_STATES == 10, "_relax and integrate write the ten states out one by one"
 # Index of each constant, as a module-level int the kernel (and numba) reads: c[GAIN_T] ...
 globals().update({name.upper(): index for index, name in enumerate(CONSTANTS)})
 
@@ -150,7 +151,8 @@ def targets_and_rates(y, u, h, c):
             germinal_target, germinal_rate = floor, c[GERMINAL_REGRESSION_RATE]
         else:       # below the floor already (a testis that never matured): no change without support
             germinal_target, germinal_rate = germinal, 0.0
-    deficit = min(max(1.0 - support, 0.0), 1.0)
+    # lasting damage accrues only with support below the man's own untreated level
+    deficit = min(max(1.0 - support / c[SUPPORT_AT_REST], 0.0), 1.0)
     damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
     inhibin_target = (fsh ** c[INHIBIN_FSH_EXPONENT]) * ((1.0 - c[INHIBIN_GERM_SHARE]) + c[INHIBIN_GERM_SHARE] * germinal * min(support, 1.0))
     return ((testosterone, c[FEEDBACK_RATE]), (estradiol, c[FEEDBACK_RATE]), (c[RECEPTOR_RESENSITISE] / receptor_rate, receptor_rate),
@@ -160,15 +162,20 @@ def targets_and_rates(y, u, h, c):
 
 
 @_jitable
+def _toward(x, target_and_rate, dt):
+    target, rate = target_and_rate
+    return target + (x - target) * math.exp(-rate * dt)
+
+
+@_jitable
 def _relax(start, anchor, u, c, dt):
-    """Exponential step of length dt from ``start`` with targets and rates taken at ``anchor``."""
-    h = hormones(anchor, u, c)
-    tr = targets_and_rates(anchor, u, h, c)
-    out = []
-    for i in range(N_STATES):
-        target, rate = tr[i]
-        out.append(target + (start[i] - target) * math.exp(-rate * dt))
-    return out
+    """Exponential step of length dt from ``start`` with targets and rates taken at ``anchor``
+    (written out state by state: a tuple, not a list, keeps the compiled step allocation-free)."""
+    tr = targets_and_rates(anchor, u, hormones(anchor, u, c), c)
+    return (_toward(start[0], tr[0], dt), _toward(start[1], tr[1], dt), _toward(start[2], tr[2], dt),
+            _toward(start[3], tr[3], dt), _toward(start[4], tr[4], dt), _toward(start[5], tr[5], dt),
+            _toward(start[6], tr[6], dt), _toward(start[7], tr[7], dt), _toward(start[8], tr[8], dt),
+            _toward(start[9], tr[9], dt))
 
 
 @_jitable
@@ -178,7 +185,7 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
     output sequences (row-major). ``midpoints`` holds the exposures halfway between
     rows. Exponential midpoint steps: a half step to the midpoint, then the full step
     with targets and rates taken there (second order, stable for stiff relaxation)."""
-    y = [y0[i] for i in range(N_STATES)]
+    y = (y0[0], y0[1], y0[2], y0[3], y0[4], y0[5], y0[6], y0[7], y0[8], y0[9])
     steps = len(inputs)
     row = 0
     for step in range(steps):
@@ -397,6 +404,7 @@ def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
         "damage_max": values["germinal_damage_max"], "inhibin_fsh_exponent": values["inhibin_fsh_exponent"],
         "inhibin_germ_share": germ_share, "inhibin_rate": 1.0 / values["inhibin_lag"],
         "steroidogenic_rate": 1.0 / values["leydig_response_time"],
+        "support_at_rest": np.maximum(support, 1e-12),
     }
     patients = len(t_star)
     constants = np.empty((patients, len(CONSTANTS)))

@@ -31,7 +31,7 @@ LABELS = {
     "exogenous_testosterone": "Testosterone from the medicine", "hcg": "Serum hCG",
 }
 VARIABLES = tuple(UNITS)
-DEFAULT_STEP_DAYS = 0.125
+DEFAULT_STEP_DAYS = 1 / 12
 
 
 class UnknownVariable(KeyError, ValueError):
@@ -348,7 +348,7 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
              step_days: float = DEFAULT_STEP_DAYS, every_days: float = 1.0) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
-    The model steps every ``step_days`` (default 3 hours) and reports every
+    The model steps every ``step_days`` (default 2 hours) and reports every
     ``every_days`` (default daily; use e.g. ``every_days=step_days=1/24`` to see
     the hours after an injection).
 

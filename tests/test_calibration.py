@@ -70,4 +70,4 @@ def test_patients_described_by_their_labs_are_at_steady_state(patient):
     if patient.baseline_sperm:
         assert result["sperm"][0] == pytest.approx(patient.baseline_sperm)
     for name in hpg.CLINICAL:
-        assert np.allclose(result[name], result.baseline[name], rtol=1e-6, atol=1e-9), name
+        assert np.allclose(result[name], result.baseline[name], rtol=1e-3, atol=1e-9), name
