@@ -28,7 +28,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from . import markup
 from .patient import Patient
+from .pharmacology import DRUGS
 from .regimen import Regimen
 from .simulation import VARIABLES, simulate
 from .tables import data_dir
@@ -172,6 +174,14 @@ class Scenario:
             notes=_check_text("notes", data.get("notes", "")),
         )
 
+    def _repr_html_(self) -> str:
+        """The scenario in a notebook: title, notes and doses, all shown as literal text
+        (a shared file's title or notes may hold markup; it must never run)."""
+        doses = "".join(f"<li>{markup.text(_dose_words(dose))}</li>" for dose in self.regimen) or "<li>no treatment</li>"
+        return (f"<div class='hpg-scenario'><h3>{markup.text(self.title or 'Untitled scenario')}</h3>"
+                f"<p style='white-space:pre-wrap'>{markup.text(self.notes)}</p><ul>{doses}</ul>"
+                f"<p>{self.days} days shown; patient aged {self.patient.age:g}</p></div>")
+
     def to_json(self) -> str:
         # allow_nan=False: a NaN or infinity must never reach a file (JSON has no such numbers).
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -218,6 +228,13 @@ class Scenario:
             return cls.from_dict(data)
         except _ScenarioProblem as problem:
             raise ValueError(f"{path}: {problem}") from None
+
+
+def _dose_words(dose) -> str:
+    drug = DRUGS[dose.drug]
+    until = "the end" if dose.stop_day is None else f"day {dose.stop_day:g}"
+    return (f"{drug.name} {dose.amount:g} {drug.amount_unit} every {dose.every_days:g} days, "
+            f"from day {dose.start_day:g} to {until}")
 
 
 def _from_part(name: str, kind, value):

@@ -45,7 +45,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from . import charts, diagram, summary
+from . import charts, diagram, markup, summary
 from .patient import Patient
 from .pharmacology import DRUGS
 from .regimen import Dose, Regimen
@@ -485,7 +485,7 @@ class Workbench(widgets.VBox):
                 self.export_status.value = ""
                 self._show_problem(problem, "The figure could not be saved")
                 return
-            self.export_status.value = "Saved: " + ", ".join(f"<code>{path}</code>" for path in paths)
+            self.export_status.value = "Saved: " + ", ".join(markup.code(path) for path in paths)
 
     # ------------------------------------------------------------------ scenarios
 
@@ -540,7 +540,7 @@ class Workbench(widgets.VBox):
             except (ValueError, OSError) as problem:
                 self._show_problem(problem, "The scenario could not be saved")
                 return
-            self.export_status.value = f"Scenario saved: <code>{path}</code>"
+            self.export_status.value = f"Scenario saved: {markup.code(path)}"
 
     def _on_load_scenario(self, _button=None):
         with self.errors:
@@ -551,7 +551,7 @@ class Workbench(widgets.VBox):
             except (ValueError, OSError) as problem:
                 self._show_problem(problem, f"The scenario {name!r} could not be loaded")
                 return
-            self.export_status.value = f"Scenario loaded: {scenario.title or name}"
+            self.export_status.value = f"Scenario loaded: {markup.text(scenario.title or name)}"
 
     # ------------------------------------------------------------------ layout
 
