@@ -17,6 +17,11 @@ Choices a reader of the charts should know about:
   colour-vision deficiencies; the pinned scenario is also dashed, so a comparison
   never relies on colour alone.
 - Fonts are sized for a projector at the back of a lecture hall.
+- No mark is clipped (``clip``): Vega draws a clip as an SVG ``<clipPath id="clip1">``
+  numbered per copy of its JavaScript, and every JupyterChart widget loads its own copy,
+  so two charts on one page share ids and one is cut to the other's area (vega/vega#3987).
+  Marks are kept inside the window by their data instead: the series is cut to it,
+  dose ticks and the cursor outside it are filtered out and phase bars are trimmed to it.
 
 How the data travels: the series, the treatment phases and the dose times are chart
 *params* (named values inside the spec), and the marks read them through a row
@@ -331,6 +336,19 @@ def _from_param(param: str, fields, capacity: int) -> alt.Chart:
     return alt.Chart(generator, transform=transforms)
 
 
+def _in_window(field: str) -> str:
+    """Vega expression: ``datum[field]`` (in weeks) lies within the window shown."""
+    return f"datum.{field} >= {WINDOW_PARAM}[0] && datum.{field} <= {WINDOW_PARAM}[1]"
+
+
+def _treatment_rows() -> alt.Chart:
+    """Treatment phases overlapping the window, as bars trimmed to it (``bar_start``, ``bar_stop``)."""
+    return _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).transform_filter(
+        f"datum.stop_week >= {WINDOW_PARAM}[0] && datum.start_week <= {WINDOW_PARAM}[1]"
+    ).transform_calculate(bar_start=f"max(datum.start_week, {WINDOW_PARAM}[0])",
+                          bar_stop=f"min(datum.stop_week, {WINDOW_PARAM}[1])")
+
+
 def _x_scale() -> alt.Scale:
     return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
 
@@ -380,8 +398,8 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
     colour, dash = _scenario_encodings(has_compare)
     layers = [
-        _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_rect(opacity=0.12).encode(
-            x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q",
+        _treatment_rows().mark_rect(opacity=0.12).encode(
+            x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="until week"),
             fill=alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None),
             tooltip=TREATMENT_TOOLTIP,
         )
@@ -398,10 +416,11 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
             y=alt.Y("low:Q", scale=y_scale, title=y_title),
             tooltip=[alt.Tooltip("label:N", title="Dotted line"), alt.Tooltip("source:N", title="Source")],
         ))
-    layers.append(alt.Chart().mark_line(strokeWidth=3, clip=True).encode(
+    # The series rows are cut to the window already (series_columns), so nothing needs clipping.
+    layers.append(alt.Chart().mark_line(strokeWidth=3).encode(
         x=_week_axis(), y=y, color=colour, strokeDash=dash,
     ))
-    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True, clip=True).encode(
+    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True).encode(
         x=_week_axis(), y=y,
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
                  alt.Tooltip("week:Q", title="Week", format=".1f"),
@@ -411,15 +430,21 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     layers.append(_cursor_rule())
     subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
     return alt.layer(*layers).properties(
-        width=PANEL_WIDTH, height=PANEL_HEIGHT, title=alt.Title(variable_title(variable), subtitle=subtitle),
+        name=panel_name(variable), width=PANEL_WIDTH, height=PANEL_HEIGHT,
+        title=alt.Title(variable_title(variable), subtitle=subtitle),
     )
+
+
+def panel_name(variable: str) -> str:
+    """The panel's view name: Vega draws it as the SVG group ``<name>_group`` (tests find panels by it)."""
+    return f"panel_{variable}"
 
 
 def _cursor_rule() -> alt.Chart:
     """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
-        color="#222222", strokeDash=[4, 4], strokeWidth=2, clip=True,
-    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).encode(
+        color="#222222", strokeDash=[4, 4], strokeWidth=2,
+    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).transform_filter(_in_window("week")).encode(
         x=alt.X("week:Q", title="Week", scale=_x_scale()),
         tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
     )
@@ -429,18 +454,17 @@ def treatment_timeline() -> alt.LayerChart:
     """Which drug was given when: one row per drug, a bar for its phase, a tick per dose."""
     y = alt.Y("drug_name:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=15))
     fill = alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None)
-    bars = _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_bar(
-        opacity=0.45, height=TIMELINE_ROW_HEIGHT - 6).encode(
-        x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q", y=y, fill=fill,
+    bars = _treatment_rows().mark_bar(opacity=0.45, height=TIMELINE_ROW_HEIGHT - 6).encode(
+        x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="until week"), y=y, fill=fill,
         tooltip=TREATMENT_TOOLTIP,
     )
-    ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).mark_tick(
-        thickness=2, size=TIMELINE_ROW_HEIGHT - 6, color="#222222", clip=True).encode(
+    ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
+        _in_window("week")).mark_tick(thickness=2, size=TIMELINE_ROW_HEIGHT - 6, color="#222222").encode(
         x=_week_axis(), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )
     return alt.layer(bars, ticks, _cursor_rule()).properties(
-        width=2 * PANEL_WIDTH + 110, height=alt.Step(TIMELINE_ROW_HEIGHT),
+        name=panel_name("treatment"), width=2 * PANEL_WIDTH + 110, height=alt.Step(TIMELINE_ROW_HEIGHT),
         title=alt.Title("Treatment", subtitle=["bars: treatment phases; ticks: single doses"]),
     )
 

@@ -5,6 +5,7 @@ with ``chart.to_dict()`` and, where the drawing itself matters, rendered offline
 vl-convert.
 """
 import csv
+import json
 import math
 import re
 
@@ -202,7 +203,7 @@ def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clom
     # Every panel shades the treatment phases.
     for variable in charts.CLINICAL_VARIABLES:
         shading = [layer for layer in layers_with_mark(panel_of(spec, variable), "rect")
-                   if layer["encoding"].get("x", {}).get("field") == "start_week"]
+                   if layer["encoding"].get("x", {}).get("field") == "bar_start"]
         assert len(shading) == 1
 
 
@@ -247,6 +248,34 @@ def test_chart_draws_both_scenarios_offline(trt_alone, trt_hcg_clomiphene):
     assert len(blue_lines) >= 6 and len(orange_lines) >= 6
     for text in ("Sperm concentration", "Pinned", "Human chorionic gonadotropin (hCG)", "Week"):
         assert text in svg
+
+
+def test_no_mark_is_clipped_so_charts_on_one_page_never_share_clip_ids(trt_hcg_clomiphene):
+    """Vega numbers SVG clip paths per copy of its JavaScript (clip1, clip2...), and each
+    JupyterChart loads its own copy: a clipped mark in one chart would be cut to another
+    chart's area. No chart of ours asks for a clip."""
+    spec = charts.timeseries_chart(trt_hcg_clomiphene, window_days=(28, 300), cursor_day=350).to_dict()
+    assert '"clip"' not in json.dumps(vl_convert.vegalite_to_vega(spec))
+    assert "clipPath" not in vl_convert.vegalite_to_svg(spec)
+    assert "clipPath" not in vl_convert.vegalite_to_svg(diagram.axis_diagram(trt_hcg_clomiphene, 84).to_dict())
+
+
+def test_a_window_keeps_ticks_bars_and_cursor_inside_it_without_clipping(trt_hcg_clomiphene):
+    """Weeks 4 to 20 of 26 weeks of weekly TRT: 17 ticks (weeks 4..20), bars trimmed to the window,
+    and a cursor beyond the window is not drawn."""
+    window = (28, 140)
+    chart = charts.timeseries_chart(trt_hcg_clomiphene, variables=("lh",), window_days=window, cursor_day=300)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    timeline = svg[svg.index(f'{charts.panel_name("treatment")}_group'):]
+    ticks = re.findall(r'aria-roledescription="tick"', timeline)
+    expected_ticks = sum(window[0] <= day <= window[1] for dose in (TRT, HCG)
+                         for day in dose.times(DAYS))
+    assert len(ticks) == expected_ticks
+    axis_width = charts.PANEL_WIDTH * 2 + 110
+    for x, width in re.findall(r'aria-roledescription="bar"[^>]*d="M([-\d.]+),[-\d.]+h([-\d.]+)', timeline):
+        assert float(x) >= 0 and float(x) + float(width) <= axis_width + 0.5
+    cursor = re.search(rf'{charts.panel_name("treatment")}_layer_2_marks"[^>]*?(/?)>', timeline)
+    assert cursor.group(1) == "/"  # an empty rule layer: no cursor outside the window
 
 
 def test_export_writes_png_and_svg_for_slides(tmp_path, trt_alone):
