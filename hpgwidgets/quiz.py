@@ -358,12 +358,20 @@ class Predict(widgets.VBox):
 
 
 class Solution(widgets.VBox):
-    """A worked solution hidden behind a button, so a learner tries first and checks after."""
+    """A worked solution hidden behind a button, so a learner tries first and checks after.
 
-    def __init__(self, title: str, markdown: str):
+    ``markdown`` is the text, or a zero-argument callable that writes it: then the solution is
+    computed only when the learner opens it, and nothing of it exists in the page before.
+    """
+
+    def __init__(self, title: str, markdown: str | Callable[[], str]):
         self.title = _require_text(title, "title")
-        self.markdown = _require_text(markdown, "markdown")
-        self.content = _markdown_output(self.markdown)
+        if callable(markdown):
+            self._write = markdown
+        else:
+            _require_text(markdown, "markdown")
+            self._write = lambda: markdown
+        self.content: widgets.Output | None = None
         self.toggle_button = widgets.Button(
             tooltip=f"Show or hide the worked solution: {self.title}",
             icon="eye",
@@ -375,13 +383,23 @@ class Solution(widgets.VBox):
         self._show(False)
 
     @property
+    def markdown(self) -> str:
+        """The solution's text (written now if it is computed)."""
+        return self._content().outputs[0]["data"]["text/markdown"]
+
+    def _content(self) -> widgets.Output:
+        if self.content is None:
+            self.content = _markdown_output(_require_text(self._write(), "markdown"))
+        return self.content
+
+    @property
     def revealed(self) -> bool:
-        return self.content in self.children
+        return self.content is not None and self.content in self.children
 
     def _show(self, shown: bool) -> None:
         verb = "Hide" if shown else "Show"
         self.toggle_button.description = f"{verb} worked solution: {self.title}"
-        self.children = [self.toggle_button, self.content] if shown else [self.toggle_button]
+        self.children = [self.toggle_button, self._content()] if shown else [self.toggle_button]
 
     def toggle(self) -> bool:
         """Show the solution if hidden, hide it if shown; return whether it is now shown."""

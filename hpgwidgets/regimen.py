@@ -148,6 +148,21 @@ class Regimen:
     def doses_of(self, drug: str) -> tuple[Dose, ...]:
         return tuple(dose for dose in self.doses if dose.drug == drug)
 
+    def last_dose_day(self, days: float, drugs=None) -> float:
+        """Day of the last dose given within ``days`` days (of ``drugs``, an id or ids, or of any drug).
+
+        "Days after the last injection" count from here: ``stop_day`` can fall up to one
+        dosing interval after the last dose.
+
+        >>> Regimen([Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)]).last_dose_day(365)
+        175.0
+        """
+        wanted = {drugs} if isinstance(drugs, str) else None if drugs is None else set(drugs)
+        times = [time for dose in self.doses if wanted is None or dose.drug in wanted for time in dose.times(days)]
+        if not times:
+            raise ValueError(f"no dose of {sorted(wanted) if wanted else 'any drug'} falls within {days:g} days")
+        return float(max(times))
+
     def to_dict(self) -> dict:
         return {"doses": [dose.to_dict() for dose in self.doses]}
 

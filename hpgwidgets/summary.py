@@ -22,12 +22,65 @@ def azoospermia_reading() -> float:
     raise ValueError("data/lab_report.csv has no azoospermia_threshold row")
 
 
-def percent_of_baseline(ratio: float) -> str:
+def percent(ratio: float) -> str:
+    """The workbook's one way to print a share: 0.004 -> 'under 1%', 0.045 -> '4.5%', 1.5 -> '150%'.
+
+    Small shares keep a decimal so 4% and 4.5% stay apart; below 1% the model's exact figure
+    means nothing to a reader, and a rounded '1%' or '0%' would mislead.
+    """
     if ratio < 0.01:
         return "under 1%"
     if ratio < 0.095:
         return f"{100 * ratio:.1f}%".replace(".0%", "%")
     return f"{100 * ratio:.0f}%"
+
+
+percent_of_baseline = percent
+
+
+def number(value: float, unit: str = "") -> str:
+    """A model value rounded for reading: three significant figures at most, no trailing zeros."""
+    magnitude = abs(value)
+    if magnitude >= 100:
+        shown = f"{value:.0f}"
+    elif magnitude >= 10:
+        shown = f"{value:.0f}" if magnitude >= 20 else f"{value:.1f}".replace(".0", "")
+    elif magnitude >= 1:
+        shown = f"{value:.1f}".replace(".0", "")
+    else:
+        shown = f"{value:.2g}"
+    return f"{shown} {unit}".strip()
+
+
+def relation(value: float, reference: float, *, tolerance: float = 0.05,
+             words: tuple[str, str, str] = ("below", "about the same as", "above")) -> str:
+    """'below' / 'about the same as' / 'above': how ``value`` compares with ``reference``.
+
+    Within ``tolerance`` (a fraction of the reference) counts as the same, so prose never calls
+    a difference of a rounding error a finding.
+    """
+    lower, same, higher = words
+    if abs(value - reference) <= tolerance * abs(reference):
+        return same
+    return lower if value < reference else higher
+
+
+def readable_table(values, variables, *, index_name: str):
+    """A table of model values with names and units in the headers and rounding fit for reading.
+
+    ``values`` maps a row label to a dict of variable values (``Result.at(day)``, a baseline ...).
+    """
+    import pandas as pd
+
+    from .simulation import LABELS, UNITS
+
+    columns = {}
+    for variable in variables:
+        header = f"{LABELS.get(variable, variable)} ({UNITS[variable]})" if UNITS.get(variable) else LABELS.get(variable, variable)
+        columns[header] = {label: number(row[variable]) for label, row in values.items()}
+    table = pd.DataFrame(columns)
+    table.index.name = index_name
+    return table
 
 
 def sperm_phrase(concentration: float) -> str:
