@@ -103,6 +103,9 @@ def _as_widget(shown) -> widgets.Widget:
         # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike.
         enable_offline_charts()
         return alt.JupyterChart(shown)
+    if callable(getattr(shown, "_repr_markdown_", None)):
+        # Tables and prose of the workbook (summary.Table, lessons.Prose) render as Markdown.
+        return _markdown_output(shown._repr_markdown_())
     if callable(getattr(shown, "_repr_html_", None)):
         # Tables (pandas DataFrame or Series.to_frame(), lab sheets) keep their HTML rendering.
         output = widgets.Output()

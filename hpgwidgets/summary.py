@@ -52,6 +52,13 @@ def number(value: float, unit: str = "") -> str:
     return f"{shown} {unit}".strip()
 
 
+def value_text(variable: str, value: float) -> str:
+    """A model value as a table cell: rounded for reading; sperm below the 'none seen' reading say so."""
+    if variable == "sperm" and value < azoospermia_reading():
+        return "none seen"
+    return number(value)
+
+
 def relation(value: float, reference: float, *, tolerance: float = 0.05,
              words: tuple[str, str, str] = ("below", "about the same as", "above")) -> str:
     """'below' / 'about the same as' / 'above': how ``value`` compares with ``reference``.
@@ -65,10 +72,42 @@ def relation(value: float, reference: float, *, tolerance: float = 0.05,
     return lower if value < reference else higher
 
 
-def readable_table(values, variables, *, index_name: str):
+class Table:
+    """A small results table shown as Markdown: full cell text (no '...' cut), wrapped to the page,
+    numbers right-aligned. ``frame`` is the same table as a pandas DataFrame for code."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def _repr_markdown_(self) -> str:
+        def cell(value) -> str:
+            return str(value).replace("|", "\\|").replace("\n", " ")
+
+        frame = self.frame
+        numeric = [all(_looks_numeric(value) for value in frame[column]) for column in frame.columns]
+        header = "| " + " | ".join([cell(frame.index.name or "")] + [cell(column) for column in frame.columns]) + " |"
+        rule = "| --- | " + " | ".join("---:" if is_number else "---" for is_number in numeric) + " |"
+        rows = ["| " + " | ".join([cell(label)] + [cell(value) for value in row]) + " |"
+                for label, row in zip(frame.index, frame.itertuples(index=False))]
+        return "\n".join([header, rule, *rows])
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
+
+
+def _looks_numeric(value) -> bool:
+    try:
+        float(str(value).split(" ")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def readable_table(values, variables, *, index_name: str, flag: str | None = None) -> Table:
     """A table of model values with names and units in the headers and rounding fit for reading.
 
     ``values`` maps a row label to a dict of variable values (``Result.at(day)``, a baseline ...).
+    ``flag`` names a variable whose value is also placed against its laboratory reference range.
     """
     import pandas as pd
 
@@ -77,10 +116,68 @@ def readable_table(values, variables, *, index_name: str):
     columns = {}
     for variable in variables:
         header = f"{LABELS.get(variable, variable)} ({UNITS[variable]})" if UNITS.get(variable) else LABELS.get(variable, variable)
-        columns[header] = {label: number(row[variable]) for label, row in values.items()}
+        columns[header] = {label: value_text(variable, row[variable]) for label, row in values.items()}
+    if flag is not None:
+        band = reference_range(flag)
+        columns[f"{LABELS.get(flag, flag)} against the reference range ({band.low:g}-{band.high:g} {band.unit})"] = {
+            label: {"": "in range", "L": "below", "H": "above"}.get(band.flag(row[flag]), band.flag(row[flag]))
+            for label, row in values.items()}
     table = pd.DataFrame(columns)
     table.index.name = index_name
-    return table
+    return Table(table)
+
+
+def duration(days: float) -> str:
+    """A duration in the unit a reader would use: '2 min', '24 h', '4.5 days', '12 weeks'."""
+    minutes = days * 24 * 60
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if days < 2:
+        return f"{days * 24:.0f} h"
+    if days < 28:
+        return f"{days:.1f} days".replace(".0 days", " days")
+    return f"{days / 7:.0f} weeks"
+
+
+def short_reference(key: str) -> str:
+    """'Coviello et al. 2005' for a key of data/references.bib (the key itself if it has no author)."""
+    from .references import bibliography
+
+    entry = bibliography().get(key)
+    if entry is None:
+        return key
+    names = [name.strip() for name in entry.get("author", "").split(" and ") if name.strip()]
+    if not names:
+        return f"{entry.get('title', key)} ({entry.get('year', 'n.d.')})"
+    first = names[0].split(",")[0].strip()
+    many = len(names) > 2 or names[-1] == "others"
+    who = f"{first} et al." if many else " and ".join(name.split(",")[0].strip() for name in names)
+    return f"{who} {entry.get('year', 'n.d.')}"
+
+
+def catalogue_table(agents):
+    """The drug catalogue (``hpg.drug_table()``) as a reader sees it: names, not ids; plain headers."""
+    table = agents.set_index("name")[["drug_class", "acts_on", "mechanism", "route", "licensed_use_in_men"]]
+    table.columns = ["Class", "Acts on", "Mechanism", "Given as", "Licensed use in men"]
+    table.index.name = "Agent"
+    return Table(table)
+
+
+def kinetics_table(agents):
+    """Half-life and typical dosing of each agent, with units, and its source by author and year."""
+    import pandas as pd
+
+    rows = {}
+    for _, agent in agents.iterrows():
+        rows[agent["name"]] = {
+            "Elimination half-life": duration(agent["elimination_half_life_days"]),
+            "Typical amount": f"{agent['typical_amount']:g} {agent['amount_unit']}",
+            "Typically every": duration(agent["typical_every_days"]),
+            "Source": short_reference(agent["source"]),
+        }
+    table = pd.DataFrame(rows).T
+    table.index.name = "Agent"
+    return Table(table)
 
 
 def sperm_phrase(concentration: float) -> str:

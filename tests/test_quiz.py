@@ -285,8 +285,10 @@ def test_readable_table_puts_units_in_headers_and_rounds_for_reading():
 
     table = summary.readable_table({"200 mg weekly": {"lh": 0.08912, "testosterone": 875.6}}, ["testosterone", "lh"],
                                    index_name="Dose")
-    assert list(table.columns) == ["Serum total testosterone (ng/dL)", "LH (IU/L)"]
-    assert table.loc["200 mg weekly"].tolist() == ["876", "0.089"]
+    assert list(table.frame.columns) == ["Serum total testosterone (ng/dL)", "LH (IU/L)"]
+    assert table.frame.loc["200 mg weekly"].tolist() == ["876", "0.089"]
+    assert table._repr_markdown_().splitlines() == [
+        "| Dose | Serum total testosterone (ng/dL) | LH (IU/L) |", "| --- | ---: | ---: |", "| 200 mg weekly | 876 | 0.089 |"]
 
 
 @pytest.mark.parametrize("ratio, text", [(0.004, "under 1%"), (0.007, "under 1%"), (0.045, "4.5%"), (0.05, "5%"), (0.89, "89%")])

@@ -9,7 +9,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection
+from hpgwidgets.lessons.measures import days_after_last_injection, share_list
 from hpgwidgets.tables import read_table
 
 BANK = Bank("01")
@@ -191,7 +191,7 @@ def solution_find_the_dose():
         verdict = (f"The smallest dose that halves LH in the model is **{halving[0]} mg per week**. "
                    if halving else "No dose up to 200 mg per week halves LH in the model. ")
         return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 as a share of baseline:\n\n"
-                + "\n".join(f"* {dose} mg per week: LH {pct(value)} of baseline" for dose, value in lh_by_dose.items())
+                + share_list(lh_by_dose, lambda dose: f"{dose} mg per week, LH")
                 + f"\n\n{verdict}"
                 "Note how steeply LH falls over a small range of doses: the brake works on the total amount of testosterone "
                 "the brain senses, and the man's own production already supplies most of what it needs.")

@@ -34,3 +34,10 @@ def mean_relative(result, variable: str, first_day: float, last_day: float | Non
     last_day = result.t[-1] if last_day is None else last_day
     window = (result.t >= first_day) & (result.t <= last_day)
     return float(np.mean(result.relative(variable)[window]))
+
+
+def share_list(shares, label) -> str:
+    """Markdown bullets '* <label(key)>: LH 45% of baseline'-style, one per entry of ``shares``."""
+    from ..summary import percent
+
+    return "\n".join(f"* {label(key)}: {percent(value)} of baseline" for key, value in shares.items())
