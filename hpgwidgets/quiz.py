@@ -95,6 +95,9 @@ def _as_widget(shown) -> widgets.Widget:
         return shown
     if isinstance(shown, str):
         return _markdown_output(shown)
+    if isinstance(shown, (list, tuple)):
+        # Several things revealed together (a chart, the table behind it, how to read them).
+        return widgets.VBox([_as_widget(item) for item in shown])
     import altair as alt
 
     if isinstance(shown, alt.TopLevelMixin):
@@ -208,7 +211,8 @@ class Predict(widgets.VBox):
 
     ``answer`` is data the notebook computed with the model (for a number) or read off it (for a
     choice); ``reveal`` is a zero-argument callable, typically a lambda around a package call,
-    returning an Altair chart, a widget, a table (anything with an HTML view) or Markdown text. It runs only after the learner commits,
+    returning an Altair chart, a widget, a table (anything with an HTML or Markdown view), Markdown text, or a
+    list of these. It runs only after the learner commits,
     and the prediction is then locked so the comparison stays honest.
     """
 

@@ -54,6 +54,7 @@ class Bank:
         self.questions: dict[str, Callable] = {}
         self.prose: dict[str, Callable[..., Prose]] = {}
         self.claims: dict[str, Callable[..., Mapping[str, bool]]] = {}
+        self.texts: dict[str, Mapping] = {}
         self._load_static_questions(Path(__file__).with_name(f"ch{chapter}.toml"))
 
     def _load_static_questions(self, path: Path) -> None:
@@ -63,10 +64,16 @@ class Bank:
         with path.open("rb") as handle:
             entries = tomllib.load(handle)
         for name, entry in entries.items():
-            unknown = set(entry) - {"question", "answer", "options"}
-            if unknown or "options" not in entry:
-                raise ValueError(f"{path.name} [{name}]: a static question has question, answer and options; got {sorted(entry)}")
-            self._register(self.questions, name)(partial(_static_multiple_choice, entry))
+            unknown = set(entry) - {"question", "answer", "options", "kind"}
+            if unknown or "options" not in entry or "question" not in entry:
+                raise ValueError(f"{path.name} [{name}]: a question has question, options and answer (or kind); got {sorted(entry)}")
+            if entry.get("kind") == "predict":
+                # The text of a predict-then-run question whose answer and reveal the module computes.
+                self.texts[name] = entry
+            elif "answer" in entry:
+                self._register(self.questions, name)(partial(_static_multiple_choice, entry))
+            else:
+                raise ValueError(f"{path.name} [{name}]: a multiple choice needs an answer; a model-read one has kind = \"predict\"")
 
     def _register(self, table: dict, name: str) -> Callable:
         def decorator(function: Callable) -> Callable:
