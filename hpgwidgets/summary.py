@@ -155,6 +155,26 @@ def short_reference(key: str) -> str:
     return f"{who} {entry.get('year', 'n.d.')}"
 
 
+def reference_table(variables) -> Table:
+    """The laboratory reference ranges of ``variables``: limits with units, who they describe, and the source by name."""
+    import pandas as pd
+
+    from .simulation import LABELS
+
+    rows = {}
+    for variable in variables:
+        band = reference_range(variable)
+        rows[LABELS.get(variable, variable)] = {
+            "Lower limit": f"{band.low:g} {band.unit}",
+            "Upper limit": f"{band.high:g} {band.unit}" if band.high != float("inf") else "none",
+            "Population": band.population,
+            "Source": short_reference(band.source),
+        }
+    table = pd.DataFrame(rows).T
+    table.index.name = "Quantity"
+    return Table(table)
+
+
 def catalogue_table(agents):
     """The drug catalogue (``hpg.drug_table()``) as a reader sees it: names, not ids; plain headers."""
     table = agents.set_index("name")[["drug_class", "acts_on", "mechanism", "route", "licensed_use_in_men"]]
