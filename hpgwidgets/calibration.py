@@ -22,7 +22,7 @@ from .regimen import Dose, Regimen
 from .simulation import _estradiol_reference, simulate
 from .tables import read_table
 
-HOURLY = {"step_days": 1 / 24, "every_days": 1 / 24}
+HOURLY = {"step_days": 1 / 24, "sample_every": 1 / 24}
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
+
+from . import validation
 
 __all__ = ["MultipleChoice", "Predict", "Solution"]
 
@@ -253,19 +254,9 @@ class Predict(widgets.VBox):
             )
         else:
             self.options = None
-            if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
-                raise ValueError(
-                    "without options, answer must be a finite number (the model's value), "
-                    f"got {answer!r}"
-                )
-            if tolerance is None or isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) \
-                    or not math.isfinite(tolerance) or tolerance <= 0:
-                raise ValueError(
-                    "a numeric prediction needs tolerance, a positive number in the answer's unit, "
-                    f"got {tolerance!r}"
-                )
-            self.answer = float(answer)
-            self.tolerance = float(tolerance)
+            self.answer = validation.number("answer (without options, the model's value)", answer)
+            self.tolerance = validation.number("tolerance (a numeric prediction needs one, in the answer's unit)",
+                                               tolerance, above=0)
             label = prompt or "My prediction"
             label = f"{label} ({unit}):" if unit else f"{label}:"
             # A text box rather than FloatText: FloatText starts at 0, which would count as a
