@@ -40,9 +40,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .pharmacology import DRUGS
+from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
-from .simulation import LABELS
+from .simulation import CLINICAL, LABELS
 
 
 def enable_offline_charts(renderer: bool = False) -> None:
@@ -56,7 +56,7 @@ def enable_offline_charts(renderer: bool = False) -> None:
     if renderer:
         alt.renderers.enable("jupyter", offline=offline)
 
-CLINICAL_VARIABLES = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
+CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
 # Decades shown below the untreated value on log axes (see the module docstring).
 LOG_FLOOR_FRACTION_OF_BASELINE = 1e-3
@@ -77,10 +77,7 @@ PINNED_COLOUR = OKABE_ITO["orange"]
 REFERENCE_BAND_COLOUR = "#BBBBBB"
 TESTOSTERONE_COLOUR = "#666666"
 DRUG_COLOURS = {
-    "testosterone_cypionate": TESTOSTERONE_COLOUR,
-    "testosterone_enanthate": TESTOSTERONE_COLOUR,
-    "testosterone_undecanoate": TESTOSTERONE_COLOUR,
-    "testosterone_gel": TESTOSTERONE_COLOUR,
+    **dict.fromkeys(testosterone_drugs(), TESTOSTERONE_COLOUR),
     "hcg": OKABE_ITO["bluish_green"],
     "clomiphene": OKABE_ITO["sky_blue"],
     "tamoxifen": OKABE_ITO["reddish_purple"],

@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
-from .pharmacology import DRUGS
+from .pharmacology import DRUGS, testosterone_drugs
 
 STIMULATES = "stimulates"
 INHIBITS = "inhibits"
@@ -79,8 +79,7 @@ DRUG_MARKERS = {
                           (88, 76), "SERM", (82, 76), "cross"),
     "anastrozole": (("anastrozole",), "blocks aromatase (less T becomes E2)", (70, 6), "Anastrozole",
                     (70, 1.5), "cross"),
-    "exogenous_t": (("testosterone_cypionate", "testosterone_enanthate", "testosterone_undecanoate",
-                     "testosterone_gel"), "adds testosterone to the blood", (14, 61.5), "T medicine", (14, 66),
+    "exogenous_t": (testosterone_drugs(), "adds testosterone to the blood", (14, 61.5), "T medicine", (14, 66),
                     "triangle-down"),
 }
 

@@ -6,20 +6,10 @@ patient's untreated values and against the laboratory reference limits.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .pharmacology import DRUGS
-from .ranges import reference_range
-from .tables import read_table
+from .ranges import azoospermia_threshold, reference_range
 
-
-@lru_cache(maxsize=None)
-def azoospermia_reading() -> float:
-    """Below this concentration (million/mL) the workbook reads 'no sperm seen' (data/lab_report.csv)."""
-    for row in read_table("lab_report"):
-        if row["item"] == "azoospermia_threshold":
-            return float(row["value"])
-    raise ValueError("data/lab_report.csv has no azoospermia_threshold row")
+azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
 
 
 def percent(ratio: float) -> str:
@@ -54,7 +44,7 @@ def number(value: float, unit: str = "") -> str:
 
 def value_text(variable: str, value: float) -> str:
     """A model value as a table cell: rounded for reading; sperm below the 'none seen' reading say so."""
-    if variable == "sperm" and value < azoospermia_reading():
+    if variable == "sperm" and value < azoospermia_threshold():
         return "none seen"
     return number(value)
 
@@ -203,7 +193,7 @@ def kinetics_table(agents):
 def sperm_phrase(concentration: float) -> str:
     """Sperm concentration in words, against the WHO lower reference limit."""
     limit = reference_range("sperm").low
-    floor = azoospermia_reading()
+    floor = azoospermia_threshold()
     if concentration < floor:
         return f"sperm below {floor:g} million/mL (no sperm seen, model reading)"
     shown = f"{concentration:.0f}" if concentration >= 10 else f"{concentration:.2g}"

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..pharmacology import DRUGS
+from .. import pharmacology
 
 
 def testosterone_drugs(regimen) -> list[str]:
     """The regimen's drugs that add testosterone to the blood (by their effect in data/drugs.csv)."""
-    return sorted(drug for drug in regimen.drugs if DRUGS[drug].effect == "serum_testosterone")
+    return sorted(regimen.drugs & set(pharmacology.testosterone_drugs()))
 
 
 def last_injection_day(result) -> float:

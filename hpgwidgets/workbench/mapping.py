@@ -26,11 +26,11 @@ from __future__ import annotations
 import math
 
 from ..patient import Patient
-from ..pharmacology import DRUGS
+from ..pharmacology import DRUGS, testosterone_drugs
 from ..regimen import Dose, Regimen
 from ..scenario import Scenario
 
-TRT_DRUGS = tuple(drug_id for drug_id, drug in DRUGS.items() if drug.effect == "serum_testosterone")
+TRT_DRUGS = testosterone_drugs()
 AGENTS = ("hcg", "clomiphene", "tamoxifen", "anastrozole", "gonadorelin")
 WITH_TRT, RECOVERY, BOTH = "with_trt", "recovery", "both"
 DEFAULT_TIMING = {"hcg": WITH_TRT}  # the others default to the recovery phase
