@@ -20,8 +20,9 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# lab/jupyter_lab_config.py: no news pop-up, windowing off, widgets saved as a "run this cell" note.
 lab: $(STAMP_LAB)
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --config=lab/jupyter_lab_config.py notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest

@@ -100,6 +100,12 @@ def test_policy_valid_nbformat_4_with_kernel_metadata(path):
     assert kernelspec.get("name") == "python3", "JupyterLab would ask which kernel to use"
     assert kernelspec.get("display_name") == "Python 3 (ipykernel)"
     assert notebook.metadata.get("language_info", {}).get("name") == "python"
+    # JupyterLab writes the kernel's language_info into the notebook when the kernel starts; stored
+    # as the kernel reports it, the notebook opens unmodified (nothing to autosave).
+    import platform
+
+    assert notebook.metadata["language_info"].get("version") == platform.python_version(), (
+        "store language_info as the workbook's kernel reports it, or JupyterLab marks the notebook modified on open")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
