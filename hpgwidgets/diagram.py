@@ -15,6 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from . import validation
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
 from .pharmacology import DRUGS, testosterone_drugs
 
@@ -184,8 +185,7 @@ def _marker_frame() -> pd.DataFrame:
 
 def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     """The HPG axis on ``day``: nodes, signal links (width = strength), drug entry points."""
-    if not result.t[0] <= day <= result.t[-1]:
-        raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
+    day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     params = diagram_params(result, day)
     # Colour and dash share one legend (same field), so the legend shows both.
     kind_legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3,

@@ -6,6 +6,7 @@ patient's untreated values and against the laboratory reference limits.
 """
 from __future__ import annotations
 
+from . import validation
 from .pharmacology import DRUGS
 from .ranges import azoospermia_threshold, reference_range
 
@@ -232,8 +233,7 @@ def summary_text(result, day: float, *, compare=None) -> str:
     With ``compare`` (a pinned Result) a second sentence gives the same figures for it,
     when the pinned simulation reaches that day.
     """
-    if not result.t[0] <= day <= result.t[-1]:
-        raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
+    day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
     on = f", on {' + '.join(given)}" if given else ", no drug given that day"
     text = f"Week {day / 7:.0f} (day {day:.0f}){on}: {scenario_phrase(result, day)}."
