@@ -33,28 +33,26 @@ from __future__ import annotations
 
 import io
 import math
-import sys
 from pathlib import Path
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from . import offline
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
 from .simulation import CLINICAL, LABELS
 
 
 def enable_offline_charts(renderer: bool = False) -> None:
-    """Let charts render with no internet: bundle Altair's JavaScript (via vl-convert)
-    for JupyterChart widgets and, with ``renderer=True``, for plain charts shown as a
-    notebook cell's output. Under Pyodide (JupyterLite) there is no vl-convert and the
-    page is online anyway, so charts load their JavaScript from the CDN there."""
-    offline = sys.platform != "emscripten"
-    if offline:
-        alt.JupyterChart.enable_offline()
+    """Let charts render with no internet, from the Vega bundle shipped in this package (no
+    vl-convert in the kernel; see hpgwidgets.offline): for JupyterChart widgets and, with
+    ``renderer=True``, for plain charts shown as a notebook cell's output. The same in
+    JupyterLab, Voila and JupyterLite."""
+    offline.use_bundled_vega()
     if renderer:
-        alt.renderers.enable("jupyter", offline=offline)
+        alt.renderers.enable("jupyter", offline=True)
 
 CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
