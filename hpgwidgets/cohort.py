@@ -239,9 +239,7 @@ class Cohort:
 
     def quantiles(self, name: str, q=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Cohort centiles of a variable over time: columns day, q05, q25, ... (one row per day)."""
-        q = np.asarray(q, dtype=float)
-        if q.ndim != 1 or np.any((q < 0) | (q > 1)):
-            raise ValueError(f"q must be a list of fractions between 0 and 1; got {q!r}")
+        q = np.array(validation.number_list("q", q, low=0, high=1, example="(0.25, 0.5, 0.75)"))
         values = np.quantile(self[name], q, axis=0)
         frame = pd.DataFrame(values.T, columns=[f"q{round(100 * x):02d}" for x in q])
         frame.insert(0, "day", self.t)
@@ -251,6 +249,8 @@ class Cohort:
         """Share of patients with name < below (or >= at_least) on each day."""
         if (below is None) == (at_least is None):
             raise ValueError("give exactly one of below= or at_least=")
+        below = validation.number("below", below, allow_none=True)
+        at_least = validation.number("at_least", at_least, allow_none=True)
         values = self[name]
         return np.mean(values < below if below is not None else values >= at_least, axis=0)
 

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import validation
 from .parameters import check_source
 from .tables import read_table
 
@@ -58,6 +59,7 @@ def azoospermia_threshold() -> float:
 def reference_range(variable: str) -> ReferenceRange:
     """The reference interval of a clinical variable (testosterone, lh, fsh, estradiol, sperm)."""
     ranges = _ranges()
+    validation.text("variable", variable)
     if variable not in ranges:
         raise ValueError(f"no reference range for {variable!r}; available: {', '.join(sorted(ranges))}")
     return ranges[variable]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import validation
+from .cohort import Cohort
 from .pharmacology import testosterone_drugs
 from .ranges import azoospermia_threshold, reference_range
 from .tables import read_table
@@ -162,7 +163,7 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
     divided by his own untreated value (threshold 1 = back to his baseline).
     Patients without the event are censored at the end of the simulation.
     """
-    if variable not in cohort.variables:
+    if variable not in _check_cohort(cohort).variables:
         raise ValueError(f"unknown variable {variable!r}; the cohort has {list(cohort.variables)}")
     threshold = validation.number("threshold", threshold, unit=cohort.units[variable])
     t = np.asarray(cohort.t, dtype=float)
@@ -197,9 +198,13 @@ def treatment_window(regimen) -> tuple[float, float | None]:
     return start, stop
 
 
+def _check_cohort(cohort) -> Cohort:
+    return validation.instance("cohort", cohort, Cohort, "an hpg.simulate_cohort Cohort")
+
+
 def _stop_day(cohort, stop_day: float | None) -> float:
     if stop_day is not None:
-        return float(stop_day)
+        return validation.number("stop_day", stop_day, low=0, unit="days")
     _, stop = treatment_window(cohort.regimen)
     if stop is None:
         raise ValueError("the testosterone doses never stop (stop_day=None), so there is no recovery to time; "
@@ -209,7 +214,8 @@ def _stop_day(cohort, stop_day: float | None) -> float:
 
 def suppression(cohort, threshold: float = 1.0) -> TimeToEvent:
     """Days from the first testosterone dose until sperm falls below ``threshold`` million/mL."""
-    start, _ = treatment_window(cohort.regimen)
+    threshold = validation.number("threshold", threshold, low=0, unit="million/mL")
+    start, _ = treatment_window(_check_cohort(cohort).regimen)
     return time_to_threshold(cohort, "sperm", threshold, below=True, origin_day=start,
                              label=f"sperm < {threshold:g} million/mL", origin="treatment_start",
                              endpoint="sperm_below")
@@ -217,7 +223,7 @@ def suppression(cohort, threshold: float = 1.0) -> TimeToEvent:
 
 def azoospermia(cohort) -> TimeToEvent:
     """Days from the first testosterone dose to azoospermia (model reading, data/lab_report.csv)."""
-    start, _ = treatment_window(cohort.regimen)
+    start, _ = treatment_window(_check_cohort(cohort).regimen)
     threshold = azoospermia_threshold()
     event = time_to_threshold(cohort, "sperm", threshold, below=True, origin_day=start,
                               label="azoospermia (model reading)", origin="treatment_start", endpoint="azoospermia")
@@ -226,7 +232,8 @@ def azoospermia(cohort) -> TimeToEvent:
 
 def sperm_recovery(cohort, threshold: float = 20.0, stop_day: float | None = None) -> TimeToEvent:
     """Days from stopping testosterone until sperm first reaches ``threshold`` million/mL."""
-    stop = _stop_day(cohort, stop_day)
+    threshold = validation.number("threshold", threshold, low=0, unit="million/mL")
+    stop = _stop_day(_check_cohort(cohort), stop_day)
     return time_to_threshold(cohort, "sperm", threshold, below=False, origin_day=stop,
                              label=f"sperm ≥ {threshold:g} million/mL", origin="treatment_stop",
                              endpoint="sperm_at_least")
@@ -235,7 +242,7 @@ def sperm_recovery(cohort, threshold: float = 20.0, stop_day: float | None = Non
 def testosterone_recovery(cohort, stop_day: float | None = None) -> TimeToEvent:
     """Days from stopping until serum testosterone is back at or above the reference
     lower limit and stays there to the end of the simulation."""
-    stop = _stop_day(cohort, stop_day)
+    stop = _stop_day(_check_cohort(cohort), stop_day)
     low = float(reference_range("testosterone").low)
     return time_to_threshold(cohort, "testosterone", low, below=False, origin_day=stop, sustained=True,
                              label=f"testosterone ≥ {low:g} ng/dL (sustained)", origin="treatment_stop",
@@ -360,6 +367,7 @@ def compare_with_published(cohort, sources=None, stop_day: float | None = None) 
     'any sperm', men whose treatment is unknown) are left out.  The cohort's regimen
     should match the studies' (testosterone enanthate 200 mg weekly for most rows).
     """
+    _check_cohort(cohort)
     table = _published_table()
     if sources is not None:
         unknown = set(sources) - set(table["source"])

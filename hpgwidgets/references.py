@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import validation
 from .tables import data_dir
 
 _ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", re.S)
@@ -54,6 +55,7 @@ def cite(*keys: str) -> None:
     """Mark references as used in this session (unknown keys raise ValueError)."""
     known = bibliography()
     for key in keys:
+        validation.text("reference key", key)
         if key not in known:
             raise ValueError(f"unknown reference key {key!r}; known keys: {', '.join(sorted(known))}")
         if key not in _used:

@@ -191,7 +191,7 @@ class Scenario:
         An existing file keeps its permissions; when ``path`` is a symbolic link, the file it
         points to is replaced and the link stays.
         """
-        path = Path(path)
+        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
         text = self.to_json()  # serialise first: a failure here must not touch any file
         data = text.encode("utf-8")
         validation.limit(f"{path}", len(data), MAX_FILE_BYTES, "the scenario file's size in bytes",
@@ -222,7 +222,7 @@ class Scenario:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Read a scenario file; ValueError names the file, the field and what is allowed."""
-        path = Path(path)
+        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
         with open(path, "rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
@@ -314,6 +314,7 @@ def list_scenarios() -> list[str]:
 def load_scenario(name: str) -> Scenario:
     """A preset teaching scenario by name, e.g. ``load_scenario("trt_alone")``."""
     names = list_scenarios()
+    validation.text("preset name", name)
     if name not in names:
         raise ValueError(f"unknown scenario {name!r}; presets are {names}")
     return Scenario.load(scenarios_dir() / f"{name}.json")

@@ -264,6 +264,7 @@ class Result:
         self.variables = VARIABLES
 
     def __getitem__(self, name: str) -> np.ndarray:
+        validation.text("variable name", name)
         if name not in self._series:
             raise UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
         return self._series[name]
@@ -273,7 +274,7 @@ class Result:
 
     def relative(self, name: str) -> np.ndarray:
         """``result[name]`` divided by the patient's untreated value."""
-        base = self.baseline[name] if name in self._series else None
+        base = self.baseline[name] if validation.text("variable name", name) in self._series else None
         if base is None:
             self[name]  # raises UnknownVariable
         if base == 0:

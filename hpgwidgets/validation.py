@@ -94,6 +94,16 @@ def whole_number(name: str, value, *, low: int | None = None, high: int | None =
     return value
 
 
+def number_list(name: str, values, *, low: float | None = None, high: float | None = None, unit: str = "",
+                example: str = "") -> list[float]:
+    """A non-empty list (or tuple, or 1-D array) of numbers, each checked by ``number``."""
+    if isinstance(values, (str, bytes, dict)) or not np.iterable(values) or np.ndim(values) != 1:
+        raise TypeError(f"{name} must be a list of numbers{' such as ' + example if example else ''}, {_given(values)}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must hold at least one number{' such as ' + example if example else ''}")
+    return [number(f"{name}[{index}]", value, low=low, high=high, unit=unit) for index, value in enumerate(values)]
+
+
 def days(name: str, value, *, low: float = 1, high: float = MAX_DAYS, multiple_of: float | None = None,
          multiple_name: str = "") -> float:
     """A number of days within [low, high]; with ``multiple_of``, a whole multiple of it
@@ -149,4 +159,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "whole_number", "days", "choice", "text", "instance", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "instance", "seed", "limit", "is_number"]

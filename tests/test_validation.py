@@ -405,3 +405,29 @@ def test_any_value_for_days_simulates_or_gets_a_clear_error(value):
     outcome = answered(lambda: hpg.simulate(None, days=value))
     assert isinstance(outcome, TypeError if not is_real_number(value) else ValueError), (value, outcome)
     assert "days" in str(outcome)
+
+
+# ---- the rest of the public API: a bad argument is named, never a raw traceback --------------
+
+@pytest.fixture(scope="module")
+def cohort():
+    return hpg.simulate_cohort(TRT, n=4, days=120, progress=False)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda c: c.quantiles("lh", q={}), TypeError, "q must be a list of numbers"),
+    (lambda c: c.quantiles("lh", q=[0.5, 1.5]), ValueError, "q[1] = 1.5 is outside the allowed range (0 to 1)"),
+    (lambda c: c.share("lh", below="x"), TypeError, "below must be a number"),
+    (lambda c: c.result(0)[["lh"]], TypeError, "variable name must be text"),
+    (lambda c: c.result(0).relative(["lh"]), TypeError, "variable name must be text"),
+    (lambda c: hpg.recovery.suppression(None), TypeError, "cohort must be an hpg.simulate_cohort Cohort"),
+    (lambda c: hpg.recovery.suppression(c, threshold="1"), TypeError, "threshold must be a number"),
+    (lambda c: hpg.recovery.sperm_recovery(c, stop_day="x"), TypeError, "stop_day must be a number"),
+    (lambda c: hpg.reference_range(["lh"]), TypeError, "variable must be text"),
+    (lambda c: hpg.cite(["hsieh2013"]), TypeError, "reference key must be text"),
+    (lambda c: hpg.Scenario.load(None), TypeError, "path must be a file path"),
+    (lambda c: hpg.load_scenario(None), TypeError, "preset name must be text"),
+])
+def test_other_entry_points_name_the_bad_argument(cohort, call, error, message):
+    with raises(error, message):
+        call(cohort)
