@@ -91,6 +91,8 @@ def check_field(name: str, value):
     """One Patient field checked by Patient's rules: a choice, or a number in LIMITS."""
     if name in CHOICES:
         return validation.choice(f"Patient {name}", value, CHOICES[name])
+    if name not in LIMITS:
+        raise NotImplementedError(f"Patient field {name!r} has no rule: add it to patient.LIMITS or patient.CHOICES")
     lowest, highest = LIMITS[name]
     return validation.number(f"Patient {name}", value, low=lowest, high=highest, allow_none=name in OPTIONAL)
 
@@ -116,6 +118,9 @@ def check_table(patients, extra_positive=()):
     if len(patients) == 0:
         raise ValueError("patients must have at least one row (one per patient)")
     known = {field.name for field in fields(Patient)}
+    repeated = sorted(set(patients.columns[patients.columns.duplicated()]))
+    if repeated:
+        raise ValueError(f"patients has columns {repeated} more than once; one column per field")
     unknown = sorted(set(map(str, patients.columns)) - known - set(extra_positive))
     if unknown:
         raise ValueError(f"unknown patient columns {unknown}; allowed: {sorted(known | set(extra_positive))}")

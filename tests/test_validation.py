@@ -238,6 +238,12 @@ def test_a_table_of_patients_is_checked_with_the_same_rules_and_messages_as_pati
         hpg.simulate_cohort(TRT, days=30, patients=patients_table(**columns), progress=False)
 
 
+def test_a_table_of_patients_must_have_each_column_once():
+    table = pd.concat([patients_table(), patients_table()], axis=1)
+    with raises(ValueError, "patients has columns ['age'] more than once"):
+        hpg.simulate_cohort(TRT, days=30, patients=table)
+
+
 def test_a_table_of_patients_must_be_a_non_empty_dataframe():
     with raises(TypeError, "patients must be a pandas DataFrame"):
         hpg.simulate_cohort(TRT, days=30, patients=[{"age": 40}])
