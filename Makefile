@@ -64,7 +64,7 @@ PRESENT_BROWSER ?=
 # jupyter lite build reads a relative path from lite/, so a local archive is made absolute.
 PYODIDE_SOURCE = $(if $(PYODIDE_DIST),$(if $(findstring ://,$(PYODIDE_DIST)),$(PYODIDE_DIST),$(abspath $(PYODIDE_DIST))),$(abspath $(LITE_PYODIDE))/pyodide)
 
-.PHONY: lite lite-fetch lite-build test-lite present present-serve
+.PHONY: lite lite-fetch lite-build test-lite bench-lite present present-serve
 
 lite: $(STAMP_LITE)
 	$(MAKE) --no-print-directory lite-fetch
@@ -86,6 +86,12 @@ lite-build:
 	cp $(LITE_OUT)/static/favicons/favicon.ico $(LITE_OUT)/favicon.ico
 	@# source maps are for debugging JupyterLite itself: 45 MB no reader downloads
 	find $(LITE_OUT) -name '*.map' -delete
+
+# A first visit to the JupyterLite site: download, time, browser memory (docs/deployment.md).
+bench-lite: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
+	$(MAKE) --no-print-directory lite-build
+	$(PY) benchmarks/bench_lite.py
 
 # Every notebook run in the site's Pyodide kernel in Chromium, offline (nightly size, ~15 min;
 # `make test` runs notebook 01 and the Workbench only).
