@@ -32,6 +32,7 @@ spec; a plain ``chart.save(...)`` or ``chart.to_dict()`` still holds everything.
 from __future__ import annotations
 
 import io
+import json
 import math
 from pathlib import Path
 
@@ -349,7 +350,8 @@ def _x_scale() -> alt.Scale:
 
 
 def _week_axis() -> alt.X:
-    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1))
+    # An explicit axis title: otherwise Vega-Lite joins the layers' titles ("Week, until week, Week").
+    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1, title="Week"))
 
 
 def _drug_fill_scale() -> alt.Scale:
@@ -368,18 +370,24 @@ TREATMENT_TOOLTIP = [
 ]
 
 
-def _scenario_encodings(has_compare: bool):
+def _scenario_encodings(has_compare: bool, names=None):
     domain = [CURRENT_LABEL, PINNED_LABEL] if has_compare else [CURRENT_LABEL]
+    legend = alt.Legend(orient="top", symbolType="stroke", labelLimit=600,
+                        **({"labelExpr": _legend_label_expression(names)} if names else {})) if has_compare else None
     colour = alt.Color("scenario:N", title=None,
-                       scale=alt.Scale(domain=domain, range=[CURRENT_COLOUR, PINNED_COLOUR][: len(domain)]),
-                       legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+                       scale=alt.Scale(domain=domain, range=[CURRENT_COLOUR, PINNED_COLOUR][: len(domain)]), legend=legend)
     # Colour and dash share one legend (same field), which then shows the dashes too.
-    dash = alt.StrokeDash("scenario:N", scale=alt.Scale(domain=domain, range=[[1, 0], [8, 5]][: len(domain)]),
-                          legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+    dash = alt.StrokeDash("scenario:N", scale=alt.Scale(domain=domain, range=[[1, 0], [8, 5]][: len(domain)]), legend=legend)
     return colour, dash
 
 
-def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerChart:
+def _legend_label_expression(names) -> str:
+    """Vega expression showing the runs by ``names`` (solid, dashed) instead of the Workbench's labels."""
+    solid, dashed = (json.dumps(str(name)) for name in names)
+    return f"datum.label === {json.dumps(CURRENT_LABEL)} ? {solid} : {dashed}"
+
+
+def variable_panel(variable: str, unit: str, *, has_compare: bool, names=None) -> alt.LayerChart:
     """One variable over time: treatment shading, reference band, curves, tooltips, cursor.
 
     The curves read the enclosing chart's series rows (one field per variable), so a
@@ -391,10 +399,11 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     # Log axes label whole decades only (1, 10, 100...), which students read at a glance.
     y_axis = alt.Axis(values=LOG_AXIS_DECADES, format="~g") if is_log else alt.Axis()
     y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
-    colour, dash = _scenario_encodings(has_compare)
+    colour, dash = _scenario_encodings(has_compare, names)
     layers = [
         _treatment_rows().mark_rect(opacity=0.12).encode(
-            x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="until week"),
+            x=alt.X("bar_start:Q", title="Week", scale=_x_scale(), axis=alt.Axis(title="Week")),
+            x2=alt.X2("bar_stop:Q", title="until week"),
             fill=alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None),
             tooltip=TREATMENT_TOOLTIP,
         )
@@ -440,7 +449,7 @@ def _cursor_rule() -> alt.Chart:
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
         color="#222222", strokeDash=[4, 4], strokeWidth=2,
     ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).transform_filter(_in_window("week")).encode(
-        x=alt.X("week:Q", title="Week", scale=_x_scale()),
+        x=alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(title="Week")),
         tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
     )
 
@@ -450,7 +459,8 @@ def treatment_timeline() -> alt.LayerChart:
     y = alt.Y("drug_name:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=15))
     fill = alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None)
     bars = _treatment_rows().mark_bar(opacity=0.45, height=TIMELINE_ROW_HEIGHT - 6).encode(
-        x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="until week"), y=y, fill=fill,
+        x=alt.X("bar_start:Q", title="Week", scale=_x_scale(), axis=alt.Axis(title="Week")),
+        x2=alt.X2("bar_stop:Q", title="until week"), y=y, fill=fill,
         tooltip=TREATMENT_TOOLTIP,
     )
     ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
@@ -465,10 +475,13 @@ def treatment_timeline() -> alt.LayerChart:
 
 
 def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
-                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None):
+                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None,
+                     names: tuple[str, str] | None = None, key: bool = True):
     """The clinical picture over time: one panel per variable and a treatment timeline.
 
     ``compare`` overlays a second (pinned) Result, dashed and in a second colour.
+    ``names`` = (this run, the compared run) as the legend and key call them (default: the
+    Workbench's "This scenario" / "Pinned"). ``key`` prints what each kind of mark means at the top.
     ``window_days`` = (first, last) day shown; default the whole simulation.
     ``cursor_day`` places a dashed vertical rule (the diagram's day).
     ``series_capacity``: rows of series the chart can hold when a widget later updates
@@ -482,7 +495,7 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     capacity = rows_needed if series_capacity is None else int(series_capacity)
     if capacity < rows_needed:
         raise ValueError(f"series_capacity {capacity} is smaller than the {rows_needed} rows to show")
-    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None)
+    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, names=names)
               for variable in variables]
     rows = [alt.hconcat(*panels[start:start + columns], spacing=50) for start in range(0, len(panels), columns)]
     generator, transforms = _rows_from_param(SERIES_PARAM, list(params[SERIES_PARAM]), capacity)
@@ -499,6 +512,13 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
         spacing=30,
         config=alt.Config(**PROJECTOR_CONFIG),
     )
+    if key:
+        from .summary import chart_key
+
+        lines = chart_key(variables, names=(names or (CURRENT_LABEL, PINNED_LABEL)) if compare is not None else None,
+                          cursor_day=cursor_day, log_variables=LOG_SCALE_VARIABLES)
+        chart.title = alt.Title(lines[0], subtitle=lines[1:], fontSize=15, fontWeight="normal", color="#333333",
+                                subtitleFontSize=15, subtitleColor="#333333", anchor="start")
     return chart
 
 

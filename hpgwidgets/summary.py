@@ -213,6 +213,29 @@ def testosterone_phrase(value: float) -> str:
     return f"serum testosterone {value:.0f} {band.unit}, {where}"
 
 
+def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=()) -> list[str]:
+    """The key of a time-series chart, one short line per kind of mark it draws.
+
+    ``names`` = (solid line, dashed line) when two runs are compared; ``cursor_day`` is where the
+    chart draws its dashed vertical line.
+    """
+    from .charts import reference_band_frame
+
+    bands = [variable for variable in variables if len(reference_band_frame(variable))]
+    two_sided = [variable for variable in bands if reference_band_frame(variable)["high"].notna().all()]
+    limits = (["grey band: reference range"] if two_sided else []) + (
+        ["dotted line: lower reference limit"] if len(two_sided) < len(bands) else [])
+    lines = [" · ".join(limits)] if limits else []
+    lines.append("tinted background, bars and ticks: when a medicine is given")
+    if names is not None:
+        solid, dashed = names
+        lines.append(f"solid line: {solid} · dashed line: {dashed}")
+    lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
+    if any(variable in log_variables for variable in variables):
+        lines.append("log scale: each grid line is 10 times the one below")
+    return lines
+
+
 def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     """Names of the drugs whose dose lines cover ``day``."""
     ids = dict.fromkeys(dose.drug for dose in regimen if dose.start_day <= day < dose.end(days))
@@ -227,16 +250,17 @@ def scenario_phrase(result, day: float) -> str:
             f"{percent_of_baseline(ratio['itt'])} of baseline; {sperm_phrase(values['sperm'])}")
 
 
-def summary_text(result, day: float, *, compare=None) -> str:
+def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | None = None) -> str:
     """E.g. 'Week 12 (day 84), on Testosterone enanthate: LH at 4% of baseline, ...'.
 
     With ``compare`` (a pinned Result) a second sentence gives the same figures for it,
-    when the pinned simulation reaches that day.
+    when the pinned simulation reaches that day; ``names`` = (this run, the compared run) names
+    it outside the Workbench (default "Pinned scenario").
     """
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
     on = f", on {' + '.join(given)}" if given else ", no drug given that day"
     text = f"Week {day / 7:.0f} (day {day:.0f}){on}: {scenario_phrase(result, day)}."
     if compare is not None and compare.t[0] <= day <= compare.t[-1]:
-        text += f" Pinned scenario: {scenario_phrase(compare, day)}."
+        text += f" {names[1][:1].upper() + names[1][1:] if names else 'Pinned scenario'}: {scenario_phrase(compare, day)}."
     return text

@@ -46,7 +46,8 @@ def highest_lh_schedule(gonadorelin_runs):
         answer=max(lh, key=lh.get),
         model_says="Model, mean LH in weeks 9-12 as a share of the untreated baseline: "
                    + ", ".join(f"{name} {pct(value)}" for name, value in lh.items()) + ".",
-        reveal=lambda: charts.timeseries_chart(gonadorelin_runs[PUMP], ["lh", "fsh", "itt"], compare=gonadorelin_runs[TWICE_WEEKLY]),
+        reveal=lambda: charts.timeseries_chart(gonadorelin_runs[PUMP], ["lh", "fsh", "itt"], compare=gonadorelin_runs[TWICE_WEEKLY],
+                                               names=("pump, every 90 min", "twice weekly")),
     )
 
 
@@ -217,7 +218,7 @@ def fastest_sperm_recovery(protocol_runs):
                     "The medicines bring the testosterone inside the testis back sooner; the pace of sperm is set by the weeks "
                     "spermatogenesis takes, not by how loudly the testes are called."),
         reveal=lambda: charts.timeseries_chart(protocol_runs["hCG + clomiphene"], ["testosterone", "lh", "fsh", "itt", "sperm"],
-                                               compare=protocol_runs["stop only"]),
+                                               compare=protocol_runs["stop only"], names=("hCG + clomiphene", "stop only")),
     )
 
 

@@ -39,10 +39,11 @@ def least_responsive_receptor(pulsatile, continuous, twice_weekly):
                    "and too rare to stimulate much either.",
         },
         answer=min(receptor, key=receptor.get),
-        reveal=lambda: charts.timeseries_chart(continuous, ["lh", "fsh", "testosterone", "sperm"], compare=pulsatile, window_days=(56, 196)),
+        reveal=lambda: charts.timeseries_chart(continuous, ["lh", "fsh", "testosterone", "sperm"], compare=pulsatile, window_days=(56, 196),
+                                               names=("a pulse every minute", "pump, every 90 minutes")),
         model_says="Model, `gnrh_receptor` on day 112 (1 = fully responsive): "
                    + ", ".join(f"{name} {value:.2f}" for name, value in receptor.items())
-                   + ". The chart shows the every-minute schedule (solid) against the 90-minute pump (dashed).",
+                   + ".",
     )
 
 
@@ -184,10 +185,10 @@ def itt_day_21(coviello_te, coviello_te_hcg):
         answer=float(100 * itt),
         tolerance=8,
         unit="% of baseline",
-        reveal=lambda: charts.timeseries_chart(coviello_te, ["testosterone", "itt", "lh", "sperm"], compare=coviello_te_hcg),
+        reveal=lambda: charts.timeseries_chart(coviello_te, ["testosterone", "itt", "lh", "sperm"], compare=coviello_te_hcg,
+                                               names=("testosterone alone", "with hCG 500 IU")),
         model_says=(f"Model, day 21: serum testosterone ×{serum:.2f} of baseline, intratesticular ×{itt:.2f}; with hCG 500 IU "
-                    f"every other day, intratesticular ×{with_hcg:.2f}. Coviello and colleagues measured about 6%. "
-                    "Solid: testosterone alone; dashed: with hCG."),
+                    f"every other day, intratesticular ×{with_hcg:.2f}. Coviello and colleagues measured about 6%."),
     )
 
 

@@ -54,10 +54,10 @@ def five_years_regained(runs):
             higher: "Adaptation to TRT is the problem, not a benefit: the testes adapt by shrinking.",
         },
         answer=answer,
-        reveal=lambda: [charts.timeseries_chart(runs[FIVE_YEARS][0], ["lh", "sperm"], compare=runs[REFERENCE][0]),
+        reveal=lambda: [charts.timeseries_chart(runs[FIVE_YEARS][0], ["lh", "sperm"], compare=runs[REFERENCE][0], names=("5 years", "1 year")),
                         _predictor_table(rows), reading],
         model_says=(f"Model: {pct(five)} of his own baseline two years after 5 years of TRT, {pct(one)} after 1 year. "
-                    "Solid: 5 years of TRT; dashed: 1 year. Time runs from the first injection."),
+                    "Time runs from the first injection."),
     )
 
 

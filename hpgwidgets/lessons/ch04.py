@@ -65,10 +65,10 @@ def daniel_plan(daniel_runs, visit_day):
     window = (visit_day - 8 * WEEK, visit_day + 18 * MONTH)
     return _decision("daniel_plan", reveal=lambda: [
         table,
-        charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window),
-        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg]),
-        "Solid: clomiphene; dashed: hCG alone.\n\n"
-        "**What the model says.** Continuing TRT, with or without anastrozole, keeps him azoospermic. Stopping alone works, "
+        charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
+                                names=("clomiphene", "hCG alone")),
+        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
+                "**What the model says.** Continuing TRT, with or without anastrozole, keeps him azoospermic. Stopping alone works, "
         "with a fall from the injected testosterone level to his own. Clomiphene keeps his own testosterone higher while sperm "
         "return as fast as by waiting. hCG alone keeps testosterone high too but holds FSH near zero, and the count recovers more "
         "slowly: the model reproduces the old observation that FSH is needed for *quantitatively* normal spermatogenesis "
@@ -145,9 +145,9 @@ def mark_plan(mark_runs, gel_days):
     return _decision("mark_plan", reveal=lambda: [
         table,
         charts.timeseries_chart(mark_runs["switch the gel for clomiphene 25 mg daily"], ["testosterone", "lh", "estradiol", "sperm"],
-                                compare=mark_runs["continue the gel"], window_days=(gel_days - 8 * WEEK, gel_days + YEAR)),
-        "Solid: clomiphene; dashed: the gel.\n\n"
-        "**What the model says.** On the gel, his count stays low. Clomiphene brings his own testosterone above the level the gel "
+                                compare=mark_runs["continue the gel"], window_days=(gel_days - 8 * WEEK, gel_days + YEAR),
+                                names=("clomiphene", "the gel")),
+                "**What the model says.** On the gel, his count stays low. Clomiphene brings his own testosterone above the level the gel "
         "gave him and lets sperm recover over months; stopping alone recovers the count too, at his own lower testosterone. "
         "Adding anastrozole to the gel helps little."])
 
@@ -202,9 +202,8 @@ def alex_one_more_cycle(alex_runs, alex_visit):
                                       for m in (3, 6, 9, 12)}, index_name="Alex's choice")
     return _decision("alex_one_more_cycle", reveal=lambda: [
         table,
-        charts.timeseries_chart(alex_runs["one more cycle"], ["testosterone", "lh", "sperm"], compare=alex_runs["no further cycle"],
-                                window_days=(alex_visit - 8 * WEEK, alex_visit + YEAR)),
-        "Solid: one more cycle; dashed: no further cycle."])
+        charts.timeseries_chart(alex_runs["one more cycle"], ["testosterone", "lh", "sperm"], compare=alex_runs["no further cycle"], names=("one more cycle", "no further cycle"),
+                                window_days=(alex_visit - 8 * WEEK, alex_visit + YEAR))])
 
 
 @BANK.claim("alex")
@@ -235,9 +234,8 @@ def sam_plan(sam_runs):
     return _decision("sam_plan", reveal=lambda: [
         "\n".join(lines),
         charts.timeseries_chart(sam_runs["TRT plus hCG 500 IU every other day"], ["testosterone", "itt", "sperm"],
-                                compare=sam_runs["TRT alone (enanthate 125 mg weekly)"]),
-        "Solid: TRT plus hCG; dashed: TRT alone.\n\n"
-        "**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps most of it; "
+                                compare=sam_runs["TRT alone (enanthate 125 mg weekly)"], names=("TRT plus hCG", "TRT alone")),
+                "**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps most of it; "
         "clomiphene keeps more and brings his testosterone into the range from his own testes. Note the price of TRT plus hCG "
         "in the model: testosterone and estradiol well above the range, because both the injection and his own stimulated "
         "testes add to them."])
