@@ -12,6 +12,7 @@ the quick structural checks without executing anything.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -198,6 +199,18 @@ def test_policy_no_answer_or_check_in_the_students_path(path):
         assert not re.search(r"^\s*assert\s", source, re.MULTILINE), (
             f"checks of the model belong to the lesson bank's claims, not the student's path: {source[:80]!r}")
         assert "print(" not in source, f"prose is Markdown, not print(): {source[:80]!r}"
+
+
+@pytest.mark.parametrize("path", BANKED, ids=ids(BANKED))
+def test_policy_a_static_rendering_shows_no_answer(path):
+    """nbviewer / `jupyter nbconvert --to html` of the committed notebook: no explanation of any option."""
+    from nbconvert import HTMLExporter
+
+    from hpgwidgets import lessons
+
+    page, _ = HTMLExporter().from_notebook_node(read(path))
+    shown = [text[:60] for text in lessons.explanations(chapter_of(path)) if html.escape(text[:60], quote=False) in page]
+    assert shown == [], f"a static rendering shows explanations before any commit: {shown}"
 
 
 @pytest.mark.parametrize("path", BANKED, ids=ids(BANKED))

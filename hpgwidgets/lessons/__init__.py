@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-__all__ = ["Bank", "Prose", "ask", "say", "verify", "bank_of"]
+__all__ = ["Bank", "Prose", "ask", "say", "verify", "bank_of", "explanations"]
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,27 @@ def verify(chapter: str, namespace: Mapping[str, object]) -> dict[str, bool]:
             for text, holds in prose.claims.items():
                 results[f"{key}: {text}"] = bool(holds)
     return results
+
+
+def explanations(chapter: str) -> list[str]:
+    """Every option explanation the chapter's questions can reveal (from its TOML and its Python source).
+
+    The tests use it to check that none of them is on the page, in any rendering of the notebook,
+    before the learner commits.
+    """
+    import ast
+
+    bank = bank_of(chapter)
+    module = importlib.import_module(f"{__name__}.ch{chapter}")
+    texts = []
+    static = Path(module.__file__).with_suffix(".toml")
+    if static.exists():
+        with static.open("rb") as handle:
+            texts += [text for entry in tomllib.load(handle).values() for text in entry["options"].values()]
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        is_question = isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("Predict", "MultipleChoice"))
+        if is_question and len(node.args) > 1 and isinstance(node.args[1], ast.Dict):
+            texts += [value.value for value in node.args[1].values if isinstance(value, ast.Constant)]
+    if not texts and bank.questions:
+        raise ValueError(f"notebook {chapter} has questions but no explanation could be read from its bank")
+    return texts

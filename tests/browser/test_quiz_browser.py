@@ -4,32 +4,15 @@ What only a browser shows: the quiz widgets render, a click on an option and on 
 feedback *text* on the page (not just a colour), predict-then-run reveals a live chart only after
 the commit, the Mermaid diagram of the axis renders, and nothing is fetched from the internet.
 """
-import ast
-import importlib
-import inspect
 import os
 import shutil
-import tomllib
 import uuid
 from pathlib import Path
 
+from hpgwidgets import lessons
+
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_fundamentals.ipynb"
 SCREENSHOT_DIR = os.environ.get("HPG_SCREENSHOT_DIR")  # set it to keep screenshots for a human look
-
-
-def explanations(chapter: str) -> list[str]:
-    """Every explanation a chapter's questions can show, from its lesson bank (TOML and Python)."""
-    module = importlib.import_module(f"hpgwidgets.lessons.ch{chapter}")
-    texts = []
-    static = Path(module.__file__).with_suffix(".toml")
-    if static.exists():
-        for entry in tomllib.loads(static.read_text(encoding="utf-8")).values():
-            texts += list(entry["options"].values())
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
-        is_question = isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("Predict", "MultipleChoice"))
-        if is_question and len(node.args) > 1 and isinstance(node.args[1], ast.Dict):
-            texts += [value.value for value in node.args[1].values if isinstance(value, ast.Constant)]
-    return texts
 
 
 # What a reveal or a check writes: none of it may be on the page before the learner commits.
@@ -63,7 +46,7 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
 
     # After Run All, before any click: no explanation, verdict or model answer anywhere in the notebook.
     before = visible_text(page)
-    shown_early = [text[:60] for text in explanations("01") if text[:60] in before]
+    shown_early = [text[:60] for text in lessons.explanations("01") if text[:60] in before]
     assert shown_early == [], f"explanations visible before the learner committed: {shown_early}"
     assert [marker for marker in ANSWER_MARKERS if marker in before] == []
 
