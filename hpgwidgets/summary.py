@@ -217,7 +217,7 @@ def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=(
     """The key of a time-series chart, one short line per kind of mark it draws.
 
     ``names`` = (solid line, dashed line) when two runs are compared; ``cursor_day`` is where the
-    chart draws its dashed vertical line.
+    chart draws its dashed vertical line (the day a summary sentence describes).
     """
     from .charts import reference_band_frame
 
@@ -230,7 +230,8 @@ def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=(
     if names is not None:
         solid, dashed = names
         lines.append(f"solid line: {solid} · dashed line: {dashed}")
-    lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
+    if cursor_day > 0:  # at day 0 the line sits on the axis
+        lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
     if any(variable in log_variables for variable in variables):
         lines.append("log scale: each grid line is 10 times the one below")
     return lines

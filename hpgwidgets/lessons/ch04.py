@@ -66,7 +66,7 @@ def daniel_plan(daniel_runs, visit_day):
     return _decision("daniel_plan", reveal=lambda: [
         table,
         charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
-                                names=("clomiphene", "hCG alone")),
+                                names=("clomiphene", "hCG alone"), cursor_day=visit_day + 6 * MONTH),
         summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
                 "**What the model says.** Continuing TRT, with or without anastrozole, keeps him azoospermic. Stopping alone works, "
         "with a fall from the injected testosterone level to his own. Clomiphene keeps his own testosterone higher while sperm "
