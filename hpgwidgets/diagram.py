@@ -99,9 +99,10 @@ DAY_PARAM = "diagram_day"
 
 
 def _percent(ratio: float) -> str:
-    if ratio < 0.005:
-        return "<1%"
-    return f"{100 * ratio:.0f}%"
+    # The workbook's one percent formatter (the sentence beside the chart prints the same figures).
+    from .summary import percent
+
+    return percent(ratio, compact=True)
 
 
 def signal_ratios(result, day: float) -> dict[str, float]:

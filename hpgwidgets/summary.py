@@ -13,14 +13,15 @@ from .ranges import azoospermia_threshold, reference_range
 azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
 
 
-def percent(ratio: float) -> str:
+def percent(ratio: float, *, compact: bool = False) -> str:
     """The workbook's one way to print a share: 0.004 -> 'under 1%', 0.045 -> '4.5%', 1.5 -> '150%'.
 
     Small shares keep a decimal so 4% and 4.5% stay apart; below 1% the model's exact figure
-    means nothing to a reader, and a rounded '1%' or '0%' would mislead.
+    means nothing to a reader, and a rounded '1%' or '0%' would mislead. ``compact`` writes
+    '<1%' for labels inside a drawing.
     """
     if ratio < 0.01:
-        return "under 1%"
+        return "<1%" if compact else "under 1%"
     if ratio < 0.095:
         return f"{100 * ratio:.1f}%".replace(".0%", "%")
     return f"{100 * ratio:.0f}%"

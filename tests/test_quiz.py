@@ -293,6 +293,8 @@ def test_readable_table_puts_units_in_headers_and_rounds_for_reading():
 
 @pytest.mark.parametrize("ratio, text", [(0.004, "under 1%"), (0.007, "under 1%"), (0.045, "4.5%"), (0.05, "5%"), (0.89, "89%")])
 def test_one_percent_formatter(ratio, text):
-    from hpgwidgets import summary
+    from hpgwidgets import diagram, summary
 
     assert summary.percent(ratio) == text
+    # The axis diagram's labels use the same rule, in short form.
+    assert diagram._percent(ratio) == text.replace("under 1%", "<1%")
