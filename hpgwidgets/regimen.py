@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,21 +183,36 @@ def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
     (the ``effect`` column: all testosterone products, both SERMs, ...) add up. At any time
     the series running together may use at most 100% of the weekly maximum between them:
     200 mg enanthate and 200 mg cypionate a week together are fine, a hundred copies of the
-    highest enanthate dose are not.
+    highest enanthate dose are not. One sweep over start and stop days (a series stops
+    before one that starts on its stop day).
     """
-    by_effect: dict[str, list[Dose]] = {}
+    validation.limit("Regimen", len(doses), validation.MAX_DOSE_SERIES, "the number of dose series",
+                     "a course is one Dose with start_day and stop_day, not one Dose per injection")
+    by_effect: dict[str, list[tuple[float, int, float]]] = {}
     for dose in doses:
         if dose.amount > 0 and (dose.stop_day is None or dose.stop_day > dose.start_day):
-            by_effect.setdefault(DRUGS[dose.drug].effect, []).append(dose)
-    for effect, group in by_effect.items():
-        for moment in sorted({dose.start_day for dose in group}):
-            running = [dose for dose in group if dose.start_day <= moment and (dose.stop_day is None or moment < dose.stop_day)]
-            total = sum(dose.weekly_share for dose in running)
+            events = by_effect.setdefault(DRUGS[dose.drug].effect, [])
+            events.append((dose.start_day, 1, dose.weekly_share))
+            if dose.stop_day is not None:
+                events.append((dose.stop_day, 0, -dose.weekly_share))
+    for effect, events in by_effect.items():
+        total = 0.0
+        for moment, _, share in sorted(events):
+            total += share
             if total > 1 + 1e-9:
-                parts = ", ".join(f"{dose.drug} {dose.amount * 7 / dose.every_days:g} {DRUGS[dose.drug].amount_unit}/week "
-                                  f"({dose.weekly_share:.0%} of its {DRUGS[dose.drug].max_amount_per_week:g} "
-                                  f"{DRUGS[dose.drug].amount_unit}/week limit)" for dose in running)
-                raise ValueError(
-                    f"from day {moment:g} the regimen gives {len(running)} dose series acting on {effect} at once: "
-                    f"{parts}; together {total:.0%} of the weekly maximum. This teaching model accepts at most "
-                    f"100% between them (drugs with the same action add up)")
+                _refuse_weekly_load(doses, effect, moment)
+
+
+def _refuse_weekly_load(doses: tuple[Dose, ...], effect: str, moment: float):
+    running = [dose for dose in doses if DRUGS[dose.drug].effect == effect and dose.amount > 0
+               and dose.start_day <= moment and (dose.stop_day is None or moment < dose.stop_day)]
+    total = sum(dose.weekly_share for dose in running)
+    described = Counter(
+        f"{dose.drug} {dose.amount * 7 / dose.every_days:g} {DRUGS[dose.drug].amount_unit}/week "
+        f"({dose.weekly_share:.0%} of its {DRUGS[dose.drug].max_amount_per_week:g} "
+        f"{DRUGS[dose.drug].amount_unit}/week limit)" for dose in running)
+    parts = ", ".join(text if count == 1 else f"{count} x {text}" for text, count in described.items())
+    raise ValueError(
+        f"from day {moment:g} the regimen gives {len(running)} dose series acting on the same target, "
+        f"{DRUGS[running[0].drug].acts_on}, at once: {parts}; together {total:.0%} of the weekly maximum. "
+        "This teaching model accepts at most 100% between them (drugs with the same action add up)")

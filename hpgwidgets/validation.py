@@ -26,6 +26,7 @@ import numpy as np
 # would take minutes and gigabytes; no teaching scenario comes near them.
 MAX_DAYS = 365 * 30             # longest simulation horizon: 30 years
 MIN_DOSE_INTERVAL_DAYS = 1 / 1440  # one minute: the fastest pump programme a model step can tell apart
+MAX_DOSE_SERIES = 1_000         # Dose objects in one Regimen (a course is one Dose, not one per injection)
 MAX_DOSE_EVENTS = 1_000_000     # dose events in one simulation (e.g. a pulse every minute for 694 days)
 MAX_GRID_POINTS = 100_000       # model time steps of one simulation (e.g. 10 years at hourly steps: about 10 s)
 MAX_COHORT_VALUES = 10_000_000  # patients x time steps of one cohort (e.g. 1000 men x 10 years, 5000 men x 2 years)
@@ -158,5 +159,5 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
                          + (f" ({advice})" if advice else ""))
 
 
-__all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
+__all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
            "number", "number_list", "whole_number", "days", "choice", "text", "instance", "seed", "limit", "is_number"]

@@ -66,7 +66,7 @@ def test_doses_accept_numpy_numbers():
 
 def test_a_hundred_copies_of_the_highest_weekly_dose_are_refused_naming_the_limit():
     dose = hpg.Dose("testosterone_enanthate", 1000, every_days=7)
-    with raises(ValueError, "acting on serum_testosterone") as error:
+    with raises(ValueError, "acting on the same target, bloodstream (adds serum testosterone), at once") as error:
         hpg.Regimen([dose] * 100)
     assert "2000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
     assert "5000 mg/week limit" in str(error.value)
@@ -83,7 +83,7 @@ def test_drugs_with_the_same_action_share_one_weekly_maximum():
     assert len(hpg.Regimen([half, share_of_weekly_maximum("testosterone_cypionate", 0.5)])) == 2  # 100%: fine
     with raises(ValueError, "together 110% of the weekly maximum"):
         hpg.Regimen([half, share_of_weekly_maximum("testosterone_cypionate", 0.6)])
-    with raises(ValueError, "acting on estrogen_feedback_block"):
+    with raises(ValueError, "acting on the same target, hypothalamus and pituitary (estrogen receptor)"):
         hpg.Regimen([share_of_weekly_maximum("clomiphene", 0.7, 1), share_of_weekly_maximum("tamoxifen", 0.7, 1)])
     with raises(ValueError, "at once"):
         hpg.Regimen([half]) + hpg.Regimen([half, half])
@@ -97,6 +97,13 @@ def test_courses_that_follow_each_other_do_not_add_up():
     assert len(hpg.Regimen([first, second])) == 2
     with raises(ValueError, "from day 70"):
         hpg.Regimen([share_of_weekly_maximum("testosterone_enanthate", 1.0, stop_day=71), second])
+
+
+def test_a_regimen_of_many_series_is_checked_in_one_sweep_and_capped():
+    daily = [hpg.Dose("hcg", 100, every_days=7, start_day=day, stop_day=day + 1) for day in range(1000)]
+    assert len(hpg.Regimen(daily)) == validation.MAX_DOSE_SERIES   # one injection per Dose: allowed, and quick
+    with raises(ValueError, f"the number of dose series would be 1,001; the limit is {validation.MAX_DOSE_SERIES:,}"):
+        hpg.Regimen(daily + daily[:1])
 
 
 def test_dose_events_and_grid_points_are_capped_before_anything_is_allocated():
