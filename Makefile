@@ -34,6 +34,7 @@ bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_cohort.py --compare
 	$(PY) benchmarks/bench_browser_latency.py
 	$(PY) benchmarks/bench_kernel_memory.py
+	$(PY) benchmarks/bench_limits.py
 
 # The Vega bundle offline charts draw from (hpgwidgets/offline.py); rebuild after upgrading altair.
 vega-bundle: $(STAMP_TEST)
