@@ -356,3 +356,14 @@ def test_a_crash_at_rename_leaves_the_good_file_intact(tmp_path, monkeypatch):
         lecture_scenario().replace(title="never written").save(path)
     assert path.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == ["lecture.json"]
+
+
+def test_concurrent_saves_leave_one_whole_scenario_and_no_temporary_files(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "shared.json"
+    titles = [f"Save {number}" for number in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda title: lecture_scenario().replace(title=title).save(path), titles))
+    assert Scenario.load(path).title in titles
+    assert [p.name for p in tmp_path.iterdir()] == ["shared.json"]
