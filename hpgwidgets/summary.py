@@ -214,6 +214,19 @@ def testosterone_phrase(value: float) -> str:
     return f"serum testosterone {value:.0f} {band.unit}, {where}"
 
 
+def citations():
+    """The papers behind what this session ran, as a numbered Markdown list (wraps between words,
+    unlike ``print_citations``' plain text in a notebook)."""
+    from IPython.display import Markdown
+
+    from .references import citations_text
+
+    lines = citations_text().splitlines()
+    if not lines or not lines[0].startswith("["):
+        return Markdown(lines[0] if lines else "")
+    return Markdown("\n".join(f"{number}. {line.split('] ', 1)[1]}" for number, line in enumerate(lines, start=1)))
+
+
 def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=()) -> list[str]:
     """The key of a time-series chart, one short line per kind of mark it draws.
 

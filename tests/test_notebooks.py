@@ -143,7 +143,7 @@ def test_policy_chapter_has_the_teaching_structure(path):
     flowing = re.sub(r"[\s>]+", " ", text)  # markdown line breaks and blockquote markers do not split a phrase
     assert "not medical advice" in flowing, "the educational-use note is missing"
     assert "## summary" in text
-    assert "print_citations()" in code_sources(notebook)[-1], "the last code cell prints the references used"
+    assert "summary.citations()" in code_sources(notebook)[-1], "the last code cell lists the references used (Markdown)"
 
 
 @pytest.mark.parametrize("path", CHAPTERS[1:], ids=ids(CHAPTERS[1:]))

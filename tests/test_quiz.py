@@ -298,3 +298,13 @@ def test_one_percent_formatter(ratio, text):
     assert summary.percent(ratio) == text
     # The axis diagram's labels use the same rule, in short form.
     assert diagram._percent(ratio) == text.replace("under 1%", "<1%")
+
+
+def test_citations_are_a_numbered_markdown_list_of_what_was_cited():
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    hpg.cite("coviello2005")
+    lines = summary.citations().data.splitlines()
+    assert lines and all(line.split(". ", 1)[0].isdigit() for line in lines)
+    assert any("Coviello" in line for line in lines)
