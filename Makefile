@@ -77,8 +77,9 @@ lite-fetch: | $(PY)
 
 lite-build:
 	@test -d $(LITE_PYODIDE)/wheels || { echo "$(LITE_PYODIDE) is missing: run make lite-fetch first"; exit 1; }
-	@# stale setuptools output (build/lib) or doit state could leak old files into the site
-	rm -rf $(LITE_OUT) $(LITE_WHEELS) $(LITE_CACHE) build/lib .jupyterlite.doit.db
+	@# stale setuptools output (build/lib), doit state or another Pyodide's files could leak into
+	@# the site; a downloaded PYODIDE_DIST archive stays in $(LITE_CACHE)/pyodide for the next build
+	rm -rf $(LITE_OUT) $(LITE_WHEELS) $(LITE_CACHE)/pyodide/pyodide build/lib .jupyterlite.doit.db
 	$(PY) -m pip wheel --no-deps --no-build-isolation --wheel-dir $(LITE_WHEELS) .
 	JUPYTERLITE_CACHE_DIR=$(abspath $(LITE_CACHE)) $(VENV)/bin/jupyter lite build --lite-dir lite --contents $(abspath $(LITE_CONTENTS)) \
 		--piplite-wheels $(abspath $(LITE_WHEELS))/hpgwidgets-*.whl --piplite-wheels $(abspath $(LITE_PYODIDE))/wheels \

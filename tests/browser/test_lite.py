@@ -6,6 +6,7 @@ The site is built once per session from what `make lite-fetch` left in build/lit
 the Workbench run here; `make test-lite` (HPG_LITE_ALL_NOTEBOOKS=1) runs every other notebook.
 Model numbers are not asserted: cells run, charts draw as they do in JupyterLab.
 """
+import hashlib
 import json
 import os
 import re
@@ -166,9 +167,12 @@ def test_site_serves_pyodide_itself_with_packages_matching_the_lock_file(lite_si
     assert kernel["disablePyPIFallback"] is True
     pyodide = lite_site / "static" / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())
-    for package in ("numpy", "scipy", "pandas", "micropip", "ipython"):
-        entry = lock["packages"][package]
-        assert (pyodide / entry["file_name"]).exists(), f"{entry['file_name']} missing from the site"
+    assert {"numpy", "scipy", "pandas", "micropip", "ipython"} <= set(lock["packages"])
+    # Every package Pyodide may load is in the site, byte for byte the file the lock describes.
+    for entry in lock["packages"].values():
+        shipped = pyodide / entry["file_name"]
+        assert shipped.exists(), f"{entry['file_name']} missing from the site"
+        assert hashlib.sha256(shipped.read_bytes()).hexdigest() == entry["sha256"], entry["file_name"]
 
 
 def test_site_has_the_widget_extensions_and_classroom_settings(lite_site):
