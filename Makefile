@@ -95,7 +95,7 @@ bench-lite: $(STAMP_TEST)
 	$(MAKE) --no-print-directory lite-build
 	$(PY) benchmarks/bench_lite.py
 
-# Every notebook run in the site's Pyodide kernel in Chromium, offline (nightly size, ~15 min;
+# Every notebook run in the site's Pyodide kernel in Chromium, offline (nightly size, ~20 min;
 # `make test` runs notebook 01 and the Workbench only).
 test-lite: $(STAMP_TEST)
 	$(MAKE) --no-print-directory lite-fetch
