@@ -227,11 +227,12 @@ def citations():
     return Markdown("\n".join(f"{number}. {line.split('] ', 1)[1]}" for number, line in enumerate(lines, start=1)))
 
 
-def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=()) -> list[str]:
+def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_variables=()) -> list[str]:
     """The key of a time-series chart, one short line per kind of mark it draws.
 
     ``names`` = (solid line, dashed line) when two runs are compared; ``cursor_day`` is where the
-    chart draws its dashed vertical line (the day a summary sentence describes).
+    chart draws its dashed vertical line (the day a summary sentence describes; None: a line a
+    widget moves, so the key names no day).
     """
     from .charts import reference_band_frame
 
@@ -244,7 +245,9 @@ def chart_key(variables, *, names=None, cursor_day: float = 0.0, log_variables=(
     if names is not None:
         solid, dashed = names
         lines.append(f"solid line: {solid} · dashed line: {dashed}")
-    if cursor_day > 0:  # at day 0 the line sits on the axis
+    if cursor_day is None:
+        lines.append("dashed vertical line: the day described in words")
+    elif cursor_day > 0:  # at day 0 the line sits on the axis
         lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
     if any(variable in log_variables for variable in variables):
         lines.append("log scale: each grid line is 10 times the one below")

@@ -271,7 +271,7 @@ def test_a_window_keeps_ticks_bars_and_cursor_inside_it_without_clipping(trt_hcg
     expected_ticks = sum(window[0] <= day <= window[1] for dose in (TRT, HCG)
                          for day in dose.times(DAYS))
     assert len(ticks) == expected_ticks
-    axis_width = charts.PANEL_WIDTH * 2 + 110
+    axis_width = charts.ChartSize().timeline_width
     for x, width in re.findall(r'aria-roledescription="bar"[^>]*d="M([-\d.]+),[-\d.]+h([-\d.]+)', timeline):
         assert float(x) >= 0 and float(x) + float(width) <= axis_width + 0.5
     cursor = re.search(rf'{charts.panel_name("treatment")}_layer_2_marks"[^>]*?(/?)>', timeline)
@@ -362,3 +362,36 @@ def test_a_scenario_view_can_chart_any_model_variable():
     receptor = panel_of(spec, "gnrh_receptor")
     assert curve_layer(receptor)["encoding"]["y"]["title"] == result.units["gnrh_receptor"]
     assert charts.chart_series(spec)["gnrh_receptor"].to_numpy() == pytest.approx(result["gnrh_receptor"], rel=1e-3)
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"variables": ("testosterone", "lh", "itt"), "heading": "TRT with hCG alongside", "names": ("A", "B"),
+     "size": charts.ChartSize.fitting(1800, 3), "window_days": (1, 300), "series_capacity": 4000},
+])
+def test_the_fast_spec_is_the_altair_chart_spec(trt_alone, trt_hcg_clomiphene, options):
+    """timeseries_spec assembles cached parts; it must say exactly what timeseries_chart says."""
+    for compare in (None, trt_alone):
+        expected = charts.timeseries_chart(trt_hcg_clomiphene, compare=compare, **options).to_dict()
+        assert charts.timeseries_spec(trt_hcg_clomiphene, compare=compare, **options) == expected
+
+
+@pytest.mark.parametrize("width, panels, columns", [(560, 6, 1), (900, 6, 2), (1350, 6, 3), (1800, 4, 4),
+                                                    (1800, 5, 3), (1800, 6, 3)])
+def test_chart_size_fills_the_width_in_balanced_rows(width, panels, columns):
+    size = charts.ChartSize.fitting(width, panels)
+    assert size.columns == columns
+    row = size.columns * (size.panel_width + charts.Y_AXIS_ROOM * size.font_scale) + \
+        (size.columns - 1) * charts.PANEL_SPACING
+    assert row <= width  # nothing beyond the box
+    assert size.panel_width >= charts.MIN_PANEL_WIDTH or columns == 1
+    assert size.timeline_width + charts.Y_AXIS_ROOM * size.font_scale <= width
+    assert (size.font_scale > 1) == (width >= charts.LARGE_SCREEN_PX)  # larger type on a projector
+    with pytest.raises(ValueError, match="width_px"):
+        charts.ChartSize.fitting(0, panels)
+
+
+def test_scenario_names_in_the_legend_come_from_a_param(trt_alone, trt_hcg_clomiphene):
+    chart = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone, names=("With hCG", "TRT alone"))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+    assert "With hCG" in texts and "TRT alone" in texts and charts.PINNED_LABEL not in texts

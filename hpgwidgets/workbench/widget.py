@@ -21,7 +21,7 @@ from ..simulation import Result, simulate
 from . import mapping
 from .controls import Controls
 from .files import FileActions
-from .view import ChartView
+from .view import ChartView, ContainerWidth
 
 CONTROLS_WIDTH = "27em"
 WORKBENCH_CSS = """
@@ -30,8 +30,7 @@ WORKBENCH_CSS = """
 .hpg-workbench .widget-label, .hpg-workbench .widget-readout, .hpg-workbench .widget-checkbox label,
 .hpg-workbench .jupyter-widgets .widget-label-basic, .hpg-workbench .widget-radio-box label { font-size: 15px; }
 .hpg-workbench .hpg-main { flex-wrap: wrap; gap: 8px 16px; align-items: flex-start; }
-.hpg-workbench .hpg-controls { flex: 0 1 auto; }
-.hpg-workbench .hpg-chart-column { flex: 1 1 30em; min-width: 0; }
+.hpg-workbench .hpg-chart-column { flex: 1 1 720px; min-width: 0; }  /* two panels a row, or wrap below */
 .hpg-workbench .hpg-chart { overflow-x: auto; max-width: 100%; }
 .hpg-workbench .hpg-diagram-row { flex-wrap: wrap; gap: 8px 16px; }
 .hpg-workbench .hpg-diagram-text { font-size: 14px; color: #333; max-width: 40em; }
@@ -63,12 +62,14 @@ class Workbench(widgets.VBox):
         self.view = ChartView(result, window_days=mapping.window_days(values), cursor_day=self._cursor(result),
                               series_capacity=2 * (mapping.WINDOW_WEEKS_RANGE[1] * 7 + 1))
         self.controls = {**self.settings.widgets, **self.files.widgets, **self.view.buttons}
+        self.chart_width = ContainerWidth()
         super().__init__(self._layout(), result=result)
         self.add_class("hpg-workbench")
         self.settings.observe(lambda _change: self.rerun(), names="values")
         self.controls["cursor_day"].observe(self._on_cursor, names="value")
         self.controls["pin"].on_click(lambda _button: self.set_trait("pinned", self.result))
         self.controls["unpin"].on_click(lambda _button: self.set_trait("pinned", None))
+        self.chart_width.observe(self._on_chart_width, names="width")
 
     # ------------------------------------------------------------------ what is on screen
 
@@ -172,6 +173,11 @@ class Workbench(widgets.VBox):
         with self.errors:
             self.view.show(self.result, self.pinned, window_days=self.window_days, cursor_day=self.cursor_day)
 
+    def _on_chart_width(self, change):
+        with self.errors:
+            self.view.fit(change["new"], self.result, self.pinned, window_days=self.window_days,
+                          cursor_day=self.cursor_day)
+
     def _on_cursor(self, _change):
         with self.errors:
             self.view.move_cursor(self.result, self.pinned, self.cursor_day)
@@ -183,14 +189,16 @@ class Workbench(widgets.VBox):
         pages["View"] += self.files.tab_page()
         tabs = widgets.Tab(children=[widgets.VBox(children) for children in pages.values()], titles=list(pages))
         tabs.add_class("hpg-controls")
-        tabs.layout = widgets.Layout(width=CONTROLS_WIDTH, max_width="100%")
+        # 27em beside the chart; up to 36em (longer slider tracks) when the chart wraps below.
+        tabs.layout = widgets.Layout(flex=f"1 1 {CONTROLS_WIDTH}", max_width="36em",
+                                     min_width=f"min({CONTROLS_WIDTH}, 100%)")
         title = widgets.HTML(
             WORKBENCH_CSS + "<h3 style='margin:0.2em 0'>HPG axis workbench</h3>"
             "<div style='color:#444'>A simplified teaching model: it shows mechanisms, "
             "it does not give dosing advice.</div>")
         view = self.view
         pin_row = widgets.HBox([self.controls["pin"], self.controls["unpin"], view.pin_status])
-        chart_column = widgets.VBox([pin_row, view.chart_area])
+        chart_column = widgets.VBox([pin_row, self.chart_width, view.chart_area])
         chart_column.add_class("hpg-chart-column")
         main = widgets.HBox([tabs, chart_column])
         main.add_class("hpg-main")
