@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .chart_marks import (CLIP_PROBLEMS_JS, EXPECTED_SVGS_CODE, SVG_OF_EVERY_CHART_JS, marks,
+from chart_marks import (CLIP_PROBLEMS_JS, EXPECTED_SVGS_CODE, SVG_OF_EVERY_CHART_JS, marks,
                           panel_names)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,7 +101,7 @@ def jupyter_charts(widget) -> list:
 
 
 def test_classroom_dashboard_draws_every_mark_of_every_chart(page, present_server, console_errors):
-    from .chart_marks import drawn_offline
+    from chart_marks import drawn_offline
 
     charts_on_page = [chart for shown in displayed_objects(ROOT / "notebooks" / "classroom.ipynb")
                       for chart in jupyter_charts(shown)]

@@ -114,8 +114,9 @@ def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, c
         "el => Array.from(el.querySelectorAll('svg .mark-line path'))"
         ".some(path => (path.getAttribute('stroke') || '').toUpperCase() === '#E69F00')",
         arg=classroom_chart.element_handle(), timeout=30_000)
-    assert "TRT alone" in classroom_chart.locator(".role-legend").first.inner_text() or \
-        "TRT alone" in classroom_chart.evaluate("el => el.querySelector('svg').textContent")
+    legend = classroom_chart.evaluate(
+        "el => Array.from(el.querySelectorAll('.role-legend text')).map(text => text.textContent)")
+    assert "TRT alone" in legend and "TRT plus hCG" in legend
 
     # The Workbench below: a longer course of TRT redraws its curves in place.
     workbench_chart = page.locator(".hpg-workbench .hpg-chart")
