@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_LAB := $(VENV)/.installed-lab
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: lab test bench clean
+.PHONY: lab test bench clean vega-bundle
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,44 +20,88 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# lab/jupyter_lab_config.py: no news pop-up, windowing off, widgets saved as a "run this cell" note.
 lab: $(STAMP_LAB)
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --config=lab/jupyter_lab_config.py notebooks/00_start_here.ipynb
 
+# lite-fetch downloads (once; pinned and checked) what the JupyterLite tests build their site from.
 test: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
 	$(PY) -m pytest
 
 bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_simulate.py
 	$(PY) benchmarks/bench_cohort.py --compare
 	$(PY) benchmarks/bench_browser_latency.py
+	$(PY) benchmarks/bench_kernel_memory.py
+	$(PY) benchmarks/bench_limits.py
+	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_classroom.py
+
+# The Vega bundle offline charts draw from (hpgwidgets/offline.py); rebuild after upgrading altair.
+vega-bundle: $(STAMP_TEST)
+	$(PY) tools/build_vega_bundle.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 
 # ---- JupyterLite and presentation mode (platform helper) ----------------------------
-# `make lite`: a static JupyterLite site in build/lite (notebooks + this package's wheel);
-# `make present`: the classroom dashboard in Voila. The *-build / *-serve targets do the
-# work without installing anything, so the browser tests can run them offline.
+# `make lite`: a static JupyterLite site in build/lite that needs nothing but its own host
+# (docs/jupyterlite.md): notebooks, this package's wheel, Pyodide and every package the
+# notebooks import. `lite-fetch` is the only step that downloads (npm, PyPI; pinned and
+# sha256-checked, kept in $(LITE_PYODIDE)); `lite-build` then works offline, so the browser
+# tests can run it. PYODIDE_DIST=<path or URL of an official Pyodide 0.27.x release archive>
+# takes Pyodide and its packages from that archive instead of npm and the checked copies.
+# `make present`: the classroom dashboard in Voila.
 STAMP_LITE := $(VENV)/.installed-lite
 STAMP_PRESENT := $(VENV)/.installed-present
 LITE_OUT ?= build/lite
 LITE_WHEELS ?= build/lite-wheels
+LITE_PYODIDE ?= build/lite-pyodide
+LITE_CACHE ?= build/lite-cache
 LITE_CONTENTS ?= notebooks
+PYODIDE_DIST ?=
 PRESENT_PORT ?= 8866
 PRESENT_BROWSER ?=
 
-.PHONY: lite lite-build present present-serve
+# jupyter lite build reads a relative path from lite/, so a local archive is made absolute.
+PYODIDE_SOURCE = $(if $(PYODIDE_DIST),$(if $(findstring ://,$(PYODIDE_DIST)),$(PYODIDE_DIST),$(abspath $(PYODIDE_DIST))),$(abspath $(LITE_PYODIDE))/pyodide)
+
+.PHONY: lite lite-fetch lite-build test-lite bench-lite present present-serve
 
 lite: $(STAMP_LITE)
+	$(MAKE) --no-print-directory lite-fetch
 	$(MAKE) --no-print-directory lite-build
 	@echo "JupyterLite site built in $(LITE_OUT); try it with: $(PY) -m http.server -d $(LITE_OUT)"
 
+lite-fetch: | $(PY)
+	$(PY) lite/fetch.py --out $(LITE_PYODIDE) $(if $(PYODIDE_DIST),--pyodide-dist $(PYODIDE_DIST))
+
 lite-build:
-	@# stale setuptools output (build/lib) or doit state could leak old files into the site
-	rm -rf $(LITE_OUT) $(LITE_WHEELS) build/lib .jupyterlite.doit.db
+	@test -d $(LITE_PYODIDE)/wheels || { echo "$(LITE_PYODIDE) is missing: run make lite-fetch first"; exit 1; }
+	@# stale setuptools output (build/lib), doit state or another Pyodide's files could leak into
+	@# the site; a downloaded PYODIDE_DIST archive stays in $(LITE_CACHE)/pyodide for the next build
+	rm -rf $(LITE_OUT) $(LITE_WHEELS) $(LITE_CACHE)/pyodide/pyodide build/lib .jupyterlite.doit.db
 	$(PY) -m pip wheel --no-deps --no-build-isolation --wheel-dir $(LITE_WHEELS) .
-	$(VENV)/bin/jupyter lite build --lite-dir lite --contents $(abspath $(LITE_CONTENTS)) \
-		--piplite-wheels $(abspath $(LITE_WHEELS))/hpgwidgets-*.whl --output-dir $(abspath $(LITE_OUT))
+	JUPYTERLITE_CACHE_DIR=$(abspath $(LITE_CACHE)) $(VENV)/bin/jupyter lite build --lite-dir lite --contents $(abspath $(LITE_CONTENTS)) \
+		--piplite-wheels $(abspath $(LITE_WHEELS))/hpgwidgets-*.whl --piplite-wheels $(abspath $(LITE_PYODIDE))/wheels \
+		--pyodide $(PYODIDE_SOURCE) --output-dir $(abspath $(LITE_OUT))
+	@# browsers ask the site's root for a favicon when the kernel's busy icon resets
+	cp $(LITE_OUT)/static/favicons/favicon.ico $(LITE_OUT)/favicon.ico
+	@# source maps are for debugging JupyterLite itself: 45 MB no reader downloads
+	find $(LITE_OUT) -name '*.map' -delete
+
+# A first visit to the JupyterLite site: download, time, browser memory (docs/deployment.md).
+bench-lite: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
+	$(MAKE) --no-print-directory lite-build
+	$(PY) benchmarks/bench_lite.py
+
+# Every notebook run in the site's Pyodide kernel in Chromium, offline (nightly size, ~20 min;
+# `make test` runs notebook 01 and the Workbench only).
+test-lite: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
+	HPG_LITE_ALL_NOTEBOOKS=1 $(PY) -m pytest tests/browser/test_lite.py -q
 
 present: $(STAMP_PRESENT)
 	$(MAKE) --no-print-directory present-serve

@@ -36,7 +36,7 @@ def main():
     reference = reference_solve(weekly, 90, hpg.Patient(), sample_every=0.25)
     for step in (1 / 16, 1 / 8, 1 / 4):
         best, median = timed(lambda: hpg.simulate(weekly, days=730, step_days=step))
-        early = hpg.simulate(weekly, days=90, step_days=step, every_days=0.25)
+        early = hpg.simulate(weekly, days=90, step_days=step, sample_every=0.25)
         worst = max(float(np.max(np.abs(early[v] - reference[v])) / np.max(reference[v])) for v in hpg.CLINICAL)
         default = " (default)" if step == hpg.simulation.DEFAULT_STEP_DAYS else ""
         print(f"  step {step:6.4f} day{default:10s} best {best:6.2f} ms  median {median:6.2f} ms  "

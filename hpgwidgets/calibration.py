@@ -52,7 +52,7 @@ STATISTICS = ("baseline", "baseline_ratio", "baseline_quotient", "ratio_at", "va
               "peak_day", "half_life", "return_day", "first_day_above", "first_day_below", "largest_gap",
               "production_rate", "parameter", "drug_half_life", "spermatogenic_delay_quantile")
 # hourly samples where a statistic looks at the shape of a curve within days
-_FINE = {"step_days": 1 / 24, "every_days": 1 / 24}
+_FINE = {"step_days": 1 / 24, "sample_every": 1 / 24}
 _NANOMOL_PER_NG_DL = {"nmol/L": 10.0}    # ng/dL x 10 / molar mass -> nmol/L
 
 

@@ -17,6 +17,11 @@ Choices a reader of the charts should know about:
   colour-vision deficiencies; the pinned scenario is also dashed, so a comparison
   never relies on colour alone.
 - Fonts are sized for a projector at the back of a lecture hall.
+- No mark is clipped (``clip``): Vega draws a clip as an SVG ``<clipPath id="clip1">``
+  numbered per copy of its JavaScript, and every JupyterChart widget loads its own copy,
+  so two charts on one page share ids and one is cut to the other's area (vega/vega#3987).
+  Marks are kept inside the window by their data instead: the series is cut to it,
+  dose ticks and the cursor outside it are filtered out and phase bars are trimmed to it.
 
 How the data travels: the series, the treatment phases and the dose times are chart
 *params* (named values inside the spec), and the marks read them through a row
@@ -26,32 +31,33 @@ spec; a plain ``chart.save(...)`` or ``chart.to_dict()`` still holds everything.
 """
 from __future__ import annotations
 
+import functools
 import io
+import json
 import math
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .pharmacology import DRUGS
+from . import offline
+from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
-from .simulation import LABELS
+from .simulation import CLINICAL, LABELS
 
 
 def enable_offline_charts(renderer: bool = False) -> None:
-    """Let charts render with no internet: bundle Altair's JavaScript (via vl-convert)
-    for JupyterChart widgets and, with ``renderer=True``, for plain charts shown as a
-    notebook cell's output. Under Pyodide (JupyterLite) there is no vl-convert and the
-    page is online anyway, so charts load their JavaScript from the CDN there."""
-    offline = sys.platform != "emscripten"
-    if offline:
-        alt.JupyterChart.enable_offline()
+    """Let charts render with no internet, from the Vega bundle shipped in this package (no
+    vl-convert in the kernel; see hpgwidgets.offline): for JupyterChart widgets and, with
+    ``renderer=True``, for plain charts shown as a notebook cell's output. The same in
+    JupyterLab, Voila and JupyterLite."""
+    offline.use_bundled_vega()
     if renderer:
-        alt.renderers.enable("jupyter", offline=offline)
+        alt.renderers.enable("jupyter", offline=True)
 
-CLINICAL_VARIABLES = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
+CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
 # Decades shown below the untreated value on log axes (see the module docstring).
 LOG_FLOOR_FRACTION_OF_BASELINE = 1e-3
@@ -72,10 +78,7 @@ PINNED_COLOUR = OKABE_ITO["orange"]
 REFERENCE_BAND_COLOUR = "#BBBBBB"
 TESTOSTERONE_COLOUR = "#666666"
 DRUG_COLOURS = {
-    "testosterone_cypionate": TESTOSTERONE_COLOUR,
-    "testosterone_enanthate": TESTOSTERONE_COLOUR,
-    "testosterone_undecanoate": TESTOSTERONE_COLOUR,
-    "testosterone_gel": TESTOSTERONE_COLOUR,
+    **dict.fromkeys(testosterone_drugs(), TESTOSTERONE_COLOUR),
     "hcg": OKABE_ITO["bluish_green"],
     "clomiphene": OKABE_ITO["sky_blue"],
     "tamoxifen": OKABE_ITO["reddish_purple"],
@@ -94,10 +97,27 @@ WINDOW_PARAM = "window_weeks"
 HOVER_PARAM = "hover_every_days"
 LOG_FLOOR_PARAM = "log_floors"
 CURSOR_PARAM = "cursor_day"
+LABELS_PARAM = "scenario_labels"  # legend and tooltip names of the two scenarios
+HEADING_PARAM = "heading"  # the chart's heading lines, when it has one
 
 PANEL_WIDTH = 340
 PANEL_HEIGHT = 170
-TIMELINE_ROW_HEIGHT = 26
+# Sizing to a container (``chart_size``): room Vega needs beside the plotting areas, in px
+# at font scale 1 (measured on the rendered charts: tick labels plus the rotated unit).
+Y_AXIS_ROOM = 80
+PANEL_SPACING = 50
+RIGHT_ROOM = 24
+MIN_PANEL_WIDTH = 240
+MAX_PANEL_WIDTH = 560
+MAX_COLUMNS = 4
+PANEL_ASPECT = 0.5  # height / width
+PANEL_HEIGHT_RANGE = (150, 230)
+# From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
+LARGE_SCREEN_PX = 1400
+LARGE_FONT_SCALE = 1.25
+TIMELINE_ROW_HEIGHT = 40  # a drug's name above its bar
+TIMELINE_BAR_HEIGHT = 14
+TIMELINE_BAR_OFFSET = 9  # bar centre below the row's centre, leaving the top half to the name
 # Rows the treatment timeline can hold (dose lines) and dose ticks it can draw; a
 # chart built for a regimen keeps room for at least these many when updated in place.
 TREATMENT_CAPACITY = 16
@@ -120,6 +140,57 @@ PROJECTOR_CONFIG = {
     "title": {"fontSize": 19, "subtitleFontSize": 14, "anchor": "start", "subtitleColor": "#444444"},
     "view": {"stroke": None},
 }
+
+
+def _scaled(config: dict, factor: float) -> dict:
+    """``config`` with every font and symbol size multiplied by ``factor``."""
+    if isinstance(config, dict):
+        return {key: (round(value * factor, 1) if key.endswith(("FontSize", "fontSize", "Size")) and
+                      isinstance(value, (int, float)) else _scaled(value, factor)) for key, value in config.items()}
+    return config
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """How a time-series chart fills a container: columns, panel size, type size.
+
+    ``ChartSize.fitting(width_px, panels)`` picks the fewest rows whose panels stay at least
+    MIN_PANEL_WIDTH wide (balanced: 5 panels as 3 + 2), then widens the panels to fill the
+    width. ``ChartSize()`` is the fixed default for exported figures and static pages.
+    """
+
+    columns: int = 2
+    panel_width: int = PANEL_WIDTH
+    panel_height: int = PANEL_HEIGHT
+    font_scale: float = 1.0
+
+    @classmethod
+    def fitting(cls, width_px: float, panels: int) -> "ChartSize":
+        if isinstance(width_px, bool) or not isinstance(width_px, (int, float)) or not width_px > 0:
+            raise ValueError(f"width_px must be a positive number of pixels, got {width_px!r}")
+        font_scale = LARGE_FONT_SCALE if width_px >= LARGE_SCREEN_PX else 1.0
+
+        def panel_width(columns):
+            fixed = columns * Y_AXIS_ROOM * font_scale + (columns - 1) * PANEL_SPACING + RIGHT_ROOM
+            return (width_px - fixed) / columns
+
+        most = max(1, min(panels, MAX_COLUMNS))
+        fitting = [columns for columns in range(1, most + 1) if panel_width(columns) >= MIN_PANEL_WIDTH * font_scale]
+        widest = max(fitting, default=1)
+        rows = math.ceil(panels / widest)
+        columns = min(columns for columns in range(1, widest + 1) if math.ceil(panels / columns) == rows)
+        width = int(min(max(panel_width(columns), 160), MAX_PANEL_WIDTH * font_scale))
+        height = int(min(max(width * PANEL_ASPECT, PANEL_HEIGHT_RANGE[0]), PANEL_HEIGHT_RANGE[1] * font_scale))
+        return cls(columns, width, height, font_scale)
+
+    @property
+    def timeline_width(self) -> int:
+        """The timeline spans the panels' row, from the first panel's plot to the last one's right edge."""
+        row = self.columns * (self.panel_width + Y_AXIS_ROOM * self.font_scale) + (self.columns - 1) * PANEL_SPACING
+        return int(row - Y_AXIS_ROOM * self.font_scale)
+
+    def config(self) -> dict:
+        return _scaled(PROJECTOR_CONFIG, self.font_scale)
 
 
 def variable_title(variable: str) -> str:
@@ -288,8 +359,12 @@ def _columns(frame: pd.DataFrame) -> dict[str, list]:
     return {column: frame[column].tolist() for column in frame.columns}
 
 
-def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None) -> dict:
+def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
+                      names: tuple[str, str] | None = None) -> dict:
     """Values of the data params of ``timeseries_chart(result, ...)``.
+
+    ``names``: what the legend and tooltips call this run and the compared one (default
+    the Workbench's "This scenario" / "Pinned").
 
     A widget that already shows a chart built with the same ``variables`` and the same
     compare-or-not setting redraws it in place with
@@ -309,7 +384,21 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
         DOSES_PARAM: _columns(dose_frame(result.regimen, result.days)),
         WINDOW_PARAM: [round(first / 7.0, 3), round(last / 7.0, 3)],
         HOVER_PARAM: hover_stride(days_per_scenario),
+        LABELS_PARAM: [str(name) for name in (names or (CURRENT_LABEL, PINNED_LABEL))],
     }
+
+
+HEADING_FONT_SIZE = 26
+KEY_FONT_SIZE = 15
+
+
+def heading_lines(text: str, size: ChartSize) -> list[str]:
+    """``text`` broken into lines that fit the chart's width (a Vega title does not wrap itself)."""
+    import textwrap
+
+    width_px = size.columns * (size.panel_width + Y_AXIS_ROOM * size.font_scale)
+    characters = max(20, int(width_px / (0.56 * HEADING_FONT_SIZE * size.font_scale)))
+    return textwrap.wrap(text, characters) or [""]
 
 
 # ---------------------------------------------------------------------------
@@ -331,12 +420,26 @@ def _from_param(param: str, fields, capacity: int) -> alt.Chart:
     return alt.Chart(generator, transform=transforms)
 
 
+def _in_window(field: str) -> str:
+    """Vega expression: ``datum[field]`` (in weeks) lies within the window shown."""
+    return f"datum.{field} >= {WINDOW_PARAM}[0] && datum.{field} <= {WINDOW_PARAM}[1]"
+
+
+def _treatment_rows() -> alt.Chart:
+    """Treatment phases overlapping the window, as bars trimmed to it (``bar_start``, ``bar_stop``)."""
+    return _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).transform_filter(
+        f"datum.stop_week >= {WINDOW_PARAM}[0] && datum.start_week <= {WINDOW_PARAM}[1]"
+    ).transform_calculate(bar_start=f"max(datum.start_week, {WINDOW_PARAM}[0])",
+                          bar_stop=f"min(datum.stop_week, {WINDOW_PARAM}[1])")
+
+
 def _x_scale() -> alt.Scale:
     return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
 
 
 def _week_axis() -> alt.X:
-    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1))
+    # An explicit axis title: otherwise Vega-Lite joins the layers' titles ("Week, until week, Week").
+    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1, title="Week"))
 
 
 def _drug_fill_scale() -> alt.Scale:
@@ -355,23 +458,31 @@ TREATMENT_TOOLTIP = [
 ]
 
 
+# The series keys its rows by CURRENT_LABEL / PINNED_LABEL; the names shown for them come
+# from the LABELS_PARAM param, so a dashboard renames the scenarios without a new spec.
+SCENARIO_NAME_EXPR = f"datum.scenario == '{PINNED_LABEL}' ? {LABELS_PARAM}[1] : {LABELS_PARAM}[0]"
+
+
 def _scenario_encodings(has_compare: bool):
     domain = [CURRENT_LABEL, PINNED_LABEL] if has_compare else [CURRENT_LABEL]
+    legend = alt.Legend(orient="top", symbolType="stroke", labelLimit=0,
+                        labelExpr=f"datum.label == '{PINNED_LABEL}' ? {LABELS_PARAM}[1] : {LABELS_PARAM}[0]")
     colour = alt.Color("scenario:N", title=None,
                        scale=alt.Scale(domain=domain, range=[CURRENT_COLOUR, PINNED_COLOUR][: len(domain)]),
-                       legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+                       legend=legend if has_compare else None)
     # Colour and dash share one legend (same field), which then shows the dashes too.
     dash = alt.StrokeDash("scenario:N", scale=alt.Scale(domain=domain, range=[[1, 0], [8, 5]][: len(domain)]),
-                          legend=alt.Legend(orient="top", symbolType="stroke") if has_compare else None)
+                          legend=legend if has_compare else None)
     return colour, dash
 
 
-def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerChart:
+def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSize | None = None) -> alt.LayerChart:
     """One variable over time: treatment shading, reference band, curves, tooltips, cursor.
 
     The curves read the enclosing chart's series rows (one field per variable), so a
     six-panel chart carries the series once.
     """
+    size = size or ChartSize()
     is_log = variable in LOG_SCALE_VARIABLES
     y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
     y_title = f"{unit} (log scale)" if is_log else unit
@@ -380,8 +491,8 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
     colour, dash = _scenario_encodings(has_compare)
     layers = [
-        _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_rect(opacity=0.12).encode(
-            x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q",
+        _treatment_rows().mark_rect(opacity=0.12).encode(
+            x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="Week"),
             fill=alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None),
             tooltip=TREATMENT_TOOLTIP,
         )
@@ -398,12 +509,13 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
             y=alt.Y("low:Q", scale=y_scale, title=y_title),
             tooltip=[alt.Tooltip("label:N", title="Dotted line"), alt.Tooltip("source:N", title="Source")],
         ))
-    layers.append(alt.Chart().mark_line(strokeWidth=3, clip=True).encode(
+    # The series rows are cut to the window already (series_columns), so nothing needs clipping.
+    layers.append(alt.Chart().mark_line(strokeWidth=3).encode(
         x=_week_axis(), y=y, color=colour, strokeDash=dash,
     ))
-    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True, clip=True).encode(
+    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True).encode(
         x=_week_axis(), y=y,
-        tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
+        tooltip=[alt.Tooltip("scenario_name:N", title="Scenario"),
                  alt.Tooltip("week:Q", title="Week", format=".1f"),
                  alt.Tooltip("day:Q", title="Day", format=".0f"),
                  alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
@@ -411,76 +523,203 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool) -> alt.LayerC
     layers.append(_cursor_rule())
     subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
     return alt.layer(*layers).properties(
-        width=PANEL_WIDTH, height=PANEL_HEIGHT, title=alt.Title(variable_title(variable), subtitle=subtitle),
+        name=panel_name(variable), width=size.panel_width, height=size.panel_height,
+        title=alt.Title(variable_title(variable), subtitle=subtitle),
     )
+
+
+def panel_name(variable: str) -> str:
+    """The panel's view name: Vega draws it as the SVG group ``<name>_group`` (tests find panels by it)."""
+    return f"panel_{variable}"
 
 
 def _cursor_rule() -> alt.Chart:
     """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
-        color="#222222", strokeDash=[4, 4], strokeWidth=2, clip=True,
-    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).encode(
+        color="#222222", strokeDash=[4, 4], strokeWidth=2,
+    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).transform_filter(_in_window("week")).encode(
         x=alt.X("week:Q", title="Week", scale=_x_scale()),
         tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
     )
 
 
-def treatment_timeline() -> alt.LayerChart:
-    """Which drug was given when: one row per drug, a bar for its phase, a tick per dose."""
-    y = alt.Y("drug_name:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=15))
+def treatment_timeline(size: ChartSize | None = None) -> alt.LayerChart:
+    """Which drug was given when: one row per drug, its name above a bar for its phase, a tick per dose.
+
+    The names sit inside the plot, above their bars, rather than as axis labels to the left:
+    long names ("Human chorionic gonadotropin (hCG)") would otherwise push every panel of the
+    chart to the right and out of a laptop's screen.
+    """
+    size = size or ChartSize()
+    scale = size.font_scale
+    bar_height, bar_offset = round(TIMELINE_BAR_HEIGHT * scale), round(TIMELINE_BAR_OFFSET * scale)
+    y = alt.Y("drug_name:N", title=None, sort=None, axis=None)
     fill = alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None)
-    bars = _from_param(TREATMENTS_PARAM, TREATMENT_FIELDS, TREATMENT_CAPACITY).mark_bar(
-        opacity=0.45, height=TIMELINE_ROW_HEIGHT - 6).encode(
-        x=alt.X("start_week:Q", title="Week", scale=_x_scale()), x2="stop_week:Q", y=y, fill=fill,
-        tooltip=TREATMENT_TOOLTIP,
+    bars = _treatment_rows().mark_bar(opacity=0.45, height=bar_height, yOffset=bar_offset).encode(
+        x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="Week"), y=y,
+        fill=fill, tooltip=TREATMENT_TOOLTIP,
     )
-    ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).mark_tick(
-        thickness=2, size=TIMELINE_ROW_HEIGHT - 6, color="#222222", clip=True).encode(
+    ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
+        _in_window("week")).mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
         x=_week_axis(), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )
-    return alt.layer(bars, ticks, _cursor_rule()).properties(
-        width=2 * PANEL_WIDTH + 110, height=alt.Step(TIMELINE_ROW_HEIGHT),
+    names = _treatment_rows().transform_calculate(label_week=f"{WINDOW_PARAM}[0]").mark_text(
+        align="left", baseline="bottom", yOffset=-1, fontSize=round(PROJECTOR_CONFIG["axis"]["labelFontSize"] * scale),
+        color="#222222").encode(x=alt.X("label_week:Q", title="Week", scale=_x_scale()), y=y, text="drug_name:N")
+    return alt.layer(bars, ticks, _cursor_rule(), names).properties(
+        name=panel_name("treatment"), width=size.timeline_width,
+        height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)),
         title=alt.Title("Treatment", subtitle=["bars: treatment phases; ticks: single doses"]),
     )
 
 
 def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
-                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None):
+                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None,
+                     names: tuple[str, str] | None = None, key: bool = True, size: ChartSize | None = None,
+                     heading: str | None = None):
     """The clinical picture over time: one panel per variable and a treatment timeline.
 
     ``compare`` overlays a second (pinned) Result, dashed and in a second colour.
+    ``names`` = (this run, the compared run) as the legend and key call them (default: the
+    Workbench's "This scenario" / "Pinned"; a param, so a dashboard renames them in place).
+    ``key`` prints what each kind of mark means at the top (``summary.chart_key``).
     ``window_days`` = (first, last) day shown; default the whole simulation.
     ``cursor_day`` places a dashed vertical rule (the diagram's day).
     ``series_capacity``: rows of series the chart can hold when a widget later updates
     its params in place (default: exactly the rows of this result).
+    ``size``: columns, panel size and type size (``ChartSize.fitting(width_px, panels)``
+    fills a container); default ``columns`` panels a row at the standard size.
+    ``heading``: a title over the chart, held in the ``heading`` param (a dashboard changes
+    it together with the data, in one message).
     """
+    size = size or ChartSize(columns=columns)
+    params, capacity = _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size,
+                                     names, heading)
+    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size)
+              for variable in variables]
+    rows = [alt.hconcat(*panels[start:start + size.columns], spacing=PANEL_SPACING)
+            for start in range(0, len(panels), size.columns)]
+    generator, transforms = _series_rows(params, capacity)
+    return alt.VConcatChart(
+        vconcat=[*rows, treatment_timeline(size)],
+        data=generator,
+        transform=transforms,
+        params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
+        spacing=30,
+        title=_title(size, heading is not None, _key_lines(variables, compare, names, cursor_day) if key else None),
+        config=alt.Config(**size.config()),
+    )
+
+
+def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
+                    cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None,
+                    names: tuple[str, str] | None = None, key: bool = True, size: ChartSize | None = None,
+                    heading: str | None = None) -> dict:
+    """``timeseries_chart(...).to_dict()``, assembled from cached parts.
+
+    Altair takes most of a second to build and serialise a six-panel chart; a dashboard
+    that switches between presets with different panels cannot wait that long. Each panel
+    and the timeline are serialised once per size (and variable, unit, overlay) and the
+    data params are plain values, so the same spec costs milliseconds.
+    """
+    size = size or ChartSize(columns=columns)
+    params, capacity = _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size,
+                                     names, heading)
+    has_compare = compare is not None
+    panels = [_part_json("panel", variable, result.units[variable], has_compare, size) for variable in variables]
+    timeline = _part_json("timeline", "", "", False, size)
+    datasets = {}
+    for part in (*panels, timeline):
+        datasets.update(part[1])
+    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]],
+             "spacing": PANEL_SPACING} for start in range(0, len(panels), size.columns)]
+    generator, transforms = _series_rows(params, capacity)
+    spec = json.loads(_frame_json(size, heading is not None, _key_lines(variables, compare, names, cursor_day) if key else None))
+    spec.update(
+        vconcat=[*rows, json.loads(timeline[0])],
+        data=generator.to_dict(validate=False),
+        transform=[transform.to_dict(validate=False) for transform in transforms],
+        params=[{"name": name, "value": value} for name, value in params.items()],
+        datasets=datasets,
+    )
+    return spec
+
+
+def _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size, names, heading):
+    """Every param of a time-series chart (data, cursor, heading) and the series capacity."""
     unknown = [variable for variable in variables if variable not in result.variables]
     if unknown:
         raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")
-    params = timeseries_params(result, variables, compare=compare, window_days=window_days)
+    params = timeseries_params(result, variables, compare=compare, window_days=window_days, names=names)
     rows_needed = len(params[SERIES_PARAM]["day"])
     capacity = rows_needed if series_capacity is None else int(series_capacity)
     if capacity < rows_needed:
         raise ValueError(f"series_capacity {capacity} is smaller than the {rows_needed} rows to show")
-    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None)
-              for variable in variables]
-    rows = [alt.hconcat(*panels[start:start + columns], spacing=50) for start in range(0, len(panels), columns)]
+    params[CURSOR_PARAM] = float(cursor_day)
+    if heading is not None:
+        params[HEADING_PARAM] = heading_lines(heading, size)
+    return params, capacity
+
+
+def _series_rows(params: dict, capacity: int):
+    """The chart's data source (one row per series entry) and the transforms that fill the rows."""
     generator, transforms = _rows_from_param(SERIES_PARAM, list(params[SERIES_PARAM]), capacity)
     transforms.append(alt.CalculateTransform(calculate="datum.day / 7", **{"as": "week"}))
+    transforms.append(alt.CalculateTransform(calculate=SCENARIO_NAME_EXPR, **{"as": "scenario_name"}))
     transforms += [alt.CalculateTransform(calculate=f"max(datum.{variable}, {LOG_FLOOR_PARAM}.{variable})",
                                           **{"as": shown_field(variable)})
                    for variable in params[LOG_FLOOR_PARAM]]
-    chart = alt.VConcatChart(
-        vconcat=[*rows, treatment_timeline()],
-        data=generator,
-        transform=transforms,
-        params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()]
-        + [alt.VariableParameter(name=CURSOR_PARAM, value=float(cursor_day))],
-        spacing=30,
-        config=alt.Config(**PROJECTOR_CONFIG),
-    )
-    return chart
+    return generator, transforms
+
+
+def _key_lines(variables, compare, names, cursor_day: float) -> tuple[str, ...]:
+    """What each kind of mark means (``summary.chart_key``). It names no day: the dashed line
+    moves with the Workbench's day while the key stays as it was drawn (and a line on day 0,
+    on the axis, is not explained at all)."""
+    from .summary import chart_key
+
+    return tuple(chart_key(variables, names=(names or (CURRENT_LABEL, PINNED_LABEL)) if compare is not None else None,
+                           cursor_day=None if cursor_day > 0 else 0.0, log_variables=LOG_SCALE_VARIABLES))
+
+
+def _title(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] | None):
+    """The chart's title: the ``heading`` param in large type, the key below it in small type."""
+    small = round(KEY_FONT_SIZE * size.font_scale)
+    key_style = {"subtitleFontSize": small, "subtitleColor": "#333333", "anchor": "start"}
+    if has_heading:
+        return alt.Title(alt.ExprRef(HEADING_PARAM), fontSize=round(HEADING_FONT_SIZE * size.font_scale), offset=16,
+                         **({"subtitle": list(key_lines), **key_style} if key_lines else {"anchor": "start"}))
+    if key_lines:
+        return alt.Title(key_lines[0], subtitle=list(key_lines[1:]), fontSize=small, fontWeight="normal",
+                         color="#333333", **key_style)
+    return alt.Undefined
+
+
+def prepare_parts(units: dict[str, str], size: ChartSize) -> None:
+    """Serialise ahead of time the parts ``timeseries_spec`` will need: a panel per variable
+    in ``units`` ({variable: unit}), with and without a compared scenario, and the timeline."""
+    for variable, unit in units.items():
+        for has_compare in (False, True):
+            _part_json("panel", variable, unit, has_compare, size)
+    _part_json("timeline", "", "", False, size)
+
+
+@functools.lru_cache(maxsize=256)
+def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: ChartSize) -> tuple[str, dict]:
+    """One panel ("panel") or the timeline ("timeline") as JSON, with the inline datasets it names."""
+    part = (variable_panel(variable, unit, has_compare=has_compare, size=size) if kind == "panel"
+            else treatment_timeline(size))
+    context = {"top_level": False, "datasets": {}, "data": alt.SequenceGenerator(sequence={"start": 0, "stop": 1})}
+    return json.dumps(part.to_dict(validate=False, context=context)), context["datasets"]
+
+
+@functools.lru_cache(maxsize=64)
+def _frame_json(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] | None) -> str:
+    """The top level of a time-series spec without its parts and data: schema, theme, config, title."""
+    frame = alt.VConcatChart(vconcat=[], spacing=30, config=alt.Config(**size.config()),
+                             title=_title(size, has_heading, key_lines))
+    return json.dumps(frame.to_dict(validate=False))
 
 
 def chart_series(spec: dict) -> pd.DataFrame:

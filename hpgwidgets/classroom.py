@@ -1,35 +1,56 @@
 """Classroom: preset teaching scenarios a lecturer switches with one click, sized for a projector.
 
 ``make present`` serves ``notebooks/classroom.ipynb`` (which shows ``Classroom()``) as a
-Voila dashboard: no code, large fonts, one button per preset scenario from
-``data/scenarios/``, the preset's teaching notes, and a slider for the days shown.
+Voila dashboard: no code, large type, one button per preset scenario from
+``data/scenarios/``, the preset's teaching notes, a button that overlays the preset its
+notes compare it with, and a slider for the days shown.
+
+Built for a lecture hall:
+
+- every preset is simulated when the dashboard opens and kept (``Classroom.result``
+  caches by preset and days), so a switch only sends data;
+- a switch between presets with the same panels updates the chart's params in one
+  message, and the heading is part of the chart (a param too), so the new heading never
+  stands over the old curves;
+- the chart is rebuilt to the width of its box (``ContainerWidth``), with larger type on
+  a projector-sized screen;
+- a preset whose drug pulses from day 0 (a gonadorelin pump) is shown from day 1: the
+  first pulse's flare on day 0 is many times the level that follows, and would squash the
+  curves the preset is about.
 """
 from __future__ import annotations
 
-import html
+import contextlib
+import re
+import threading
 
-import altair as alt
 import ipywidgets as widgets
 
-from .charts import enable_offline_charts, timeseries_chart
+from . import markup
+from .charts import HEADING_PARAM, ChartSize, enable_offline_charts, heading_lines, prepare_parts, \
+    timeseries_params, timeseries_spec
 from .scenario import Scenario, list_scenarios, load_scenario
+from .workbench.view import ContainerWidth, set_params, show_spec, spec_chart
 
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
 # the rest of JupyterLab when the widget is shown in a notebook.
 CLASSROOM_CSS = """
 <style>
 .hpg-classroom { font-size: 20px; }
-.hpg-classroom .widget-toggle-buttons .widget-toggle-button {
-  font-size: 19px; height: auto; min-height: 42px; width: auto; padding: 6px 14px; }
+.hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 6px; }
+.hpg-classroom .widget-toggle-buttons .widget-toggle-button, .hpg-classroom .hpg-classroom-overlay {
+  font-size: 19px; height: auto; min-height: 42px; width: auto; padding: 6px 14px; white-space: normal; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
 .hpg-classroom .widget-inline-hbox .widget-label { font-size: 19px; }
 .hpg-classroom .hpg-classroom-notes { font-size: 21px; line-height: 1.45; max-width: 70em; }
-.hpg-classroom .hpg-classroom-notes h2 { font-size: 30px; margin: 0.3em 0; }
+.hpg-classroom .hpg-classroom-chart-box { overflow-x: auto; max-width: 100%; }
 </style>
 """
 SHORTEST_VIEW_DAYS = 28  # four weeks: shorter views show only the first injections
 LONGEST_SLIDER_DAYS = 4 * 365  # the longest preset shows three years; leave room to look further
-
+# A drug pulsed more often than daily from day 0 flares on day 0 (see the module docstring).
+PULSED_EVERY_DAYS = 1.0
+FLARE_DAYS = 1
 
 ACRONYMS = {"trt": "TRT", "hcg": "hCG"}
 
@@ -40,8 +61,22 @@ def preset_label(name: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+def compared_preset(scenario: Scenario, names) -> str | None:
+    """The preset a scenario's notes compare it with ("Compare with 'trt_alone'"), if it is one of ``names``."""
+    for quoted in re.findall(r"'([a-z0-9_]+)'", scenario.notes):
+        if quoted in names:
+            return quoted
+    return None
+
+
+def first_day_shown(scenario: Scenario) -> int:
+    """0, or FLARE_DAYS when a pulsed drug starts on day 0 (its day-0 flare would squash the chart)."""
+    pulsed = any(dose.every_days < PULSED_EVERY_DAYS and dose.start_day == 0 for dose in scenario.regimen)
+    return FLARE_DAYS if pulsed else 0
+
+
 class Classroom(widgets.VBox):
-    """One button per preset scenario, its notes, a days slider and the chart, redrawn in place.
+    """One button per preset scenario, its notes, an overlay button, a days slider and the chart.
 
     ``Classroom()`` shows every preset in ``data/scenarios/``; ``Classroom(["trt_alone",
     "trt_plus_hcg"])`` only those, in that order.
@@ -52,28 +87,52 @@ class Classroom(widgets.VBox):
         if not names:
             raise ValueError(f"Classroom needs at least one preset; available: {list_scenarios()}")
         self.scenarios: dict[str, Scenario] = {name: load_scenario(name) for name in names}
+        self.partners = {name: compared_preset(scenario, names) for name, scenario in self.scenarios.items()}
         enable_offline_charts()
+        self._results = {}
+        for name, scenario in self.scenarios.items():  # simulate every preset now: switching only sends data
+            self.result(name, scenario.days)
+        self._holding, self._redraw_wanted = False, False
 
-        self.picker = widgets.ToggleButtons(
-            options=[(preset_label(name), name) for name in names], value=names[0],
-            layout=widgets.Layout(width="auto"),
-        )
+        self.picker = widgets.ToggleButtons(options=[(preset_label(name), name) for name in names], value=names[0],
+                                            layout=widgets.Layout(width="auto"))
+        self.picker.add_class("hpg-classroom-presets")
+        self.overlay = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
+        self.overlay.add_class("hpg-classroom-overlay")
         self.notes = widgets.HTML()
         self.notes.add_class("hpg-classroom-notes")
         preset_days = [scenario.days for scenario in self.scenarios.values()]
+        # rows for two scenarios over the longest view: a switch never outgrows the chart
+        self.series_capacity = 2 * (max([LONGEST_SLIDER_DAYS, *preset_days]) + 1)
         self.days = widgets.IntSlider(
             min=min([SHORTEST_VIEW_DAYS, *preset_days]), max=max([LONGEST_SLIDER_DAYS, *preset_days]),
-            description="Days shown",
-            continuous_update=False, style={"description_width": "initial"},
-            layout=widgets.Layout(width="640px"),
+            value=self.scenarios[names[0]].days, description="Days shown", continuous_update=False,
+            style={"description_width": "initial"}, layout=widgets.Layout(width="min(640px, 100%)"),
         )
-        self._show_notes_and_days()
-        self.chart = alt.JupyterChart(self._chart())
-        super().__init__([widgets.HTML(CLASSROOM_CSS), self.picker, self.notes, self.days, self.chart])
+        self.width_px = 0  # of the chart's box, once the browser has reported it
+        self._layout_key = None
+        self.chart = spec_chart(self._new_chart())
+        self.chart.add_class("hpg-classroom-chart")
+        self.chart_width = ContainerWidth()
+        chart_box = widgets.Box([self.chart])
+        chart_box.add_class("hpg-classroom-chart-box")
+        self._show_words()
+        super().__init__([widgets.HTML(CLASSROOM_CSS), self.picker, self.notes, self.overlay, self.days,
+                          self.chart_width, chart_box])
         self.add_class("hpg-classroom")
 
         self.picker.observe(self._on_preset, names="value")
-        self.days.observe(self._on_days, names="value")
+        self.overlay.observe(lambda _change: self._redraw(), names="value")
+        self.days.observe(lambda _change: self._redraw(), names="value")
+        self.chart_width.observe(self._on_width, names="width")
+
+    def result(self, name: str, days: int):
+        """The simulation of preset ``name`` over ``days`` (computed once, then kept)."""
+        key = (name, int(days))
+        if key not in self._results:
+            preset = self.scenarios[name]
+            self._results[key] = preset.replace(view={**preset.view, "days": int(days)}).simulate()
+        return self._results[key]
 
     @property
     def scenario(self) -> Scenario:
@@ -81,24 +140,90 @@ class Classroom(widgets.VBox):
         preset = self.scenarios[self.picker.value]
         return preset.replace(view={**preset.view, "days": self.days.value})
 
-    def _show_notes_and_days(self) -> bool:
-        """Show the chosen preset's notes and days; True if the days slider moved."""
-        preset = self.scenarios[self.picker.value]
-        self.notes.value = f"<h2>{html.escape(preset.title)}</h2><p>{html.escape(preset.notes)}</p>"
-        moved = self.days.value != preset.days
-        self.days.value = preset.days
-        return moved
+    @property
+    def compared(self) -> str | None:
+        """The preset overlaid on the chosen one, or None."""
+        partner = self.partners[self.picker.value]
+        return partner if self.overlay.value and partner is not None else None
 
-    def _on_preset(self, change):
-        if not self._show_notes_and_days():  # a moved slider redraws through _on_days
+    def _chart_inputs(self) -> dict:
+        name, days = self.picker.value, self.days.value
+        scenario = self.scenarios[name]
+        compared = self.compared
+        names = (preset_label(name), preset_label(compared) if compared else "")
+        return {"result": self.result(name, days), "variables": scenario.variables, "size": self.size_for(name),
+                "compare": self.result(compared, days) if compared else None,
+                "window_days": (min(first_day_shown(scenario), days - 1), days), "names": names}
+
+    @staticmethod
+    def _layout_of(inputs: dict) -> tuple:
+        """What only a new spec can change: the panels, their size, and the key's names of the runs."""
+        compared = inputs["compare"] is not None
+        return inputs["variables"], compared, inputs["size"], inputs["names"] if compared else None
+
+    def _new_chart(self) -> dict:
+        """The spec of what the controls say (assembled from cached parts: milliseconds)."""
+        inputs = self._chart_inputs()
+        self._layout_key = self._layout_of(inputs)
+        return timeseries_spec(**inputs, heading=self.scenarios[self.picker.value].title,
+                               series_capacity=self.series_capacity)
+
+    def _show_words(self):
+        name = self.picker.value
+        self.notes.value = f"<p>{markup.text(self.scenarios[name].notes)}</p>"
+        partner = self.partners[name]
+        self.overlay.layout.display = "none" if partner is None else None
+        if partner is not None:
+            self.overlay.description = f"Overlay {preset_label(partner)}"
+            self.overlay.tooltip = f"Draw '{preset_label(partner)}' dashed on the same chart"
+
+    @contextlib.contextmanager
+    def _one_redraw(self):
+        """Move several controls and redraw once, at the end."""
+        self._holding, self._redraw_wanted = True, False
+        try:
+            yield
+        finally:
+            self._holding = False
+        if self._redraw_wanted:
             self._redraw()
 
-    def _on_days(self, change):
-        self._redraw()
+    def _on_preset(self, _change):
+        name = self.picker.value
+        with self._one_redraw():
+            self.overlay.value = self.overlay.value and self.partners[name] is not None
+            self.days.value = self.scenarios[name].days
+            self._redraw()  # the preset changed even if nothing else did
+        self._show_words()
 
-    def _chart(self):
-        scenario = self.scenario
-        return timeseries_chart(scenario.simulate(), variables=scenario.variables)
+    def size_for(self, name: str) -> ChartSize:
+        """Columns and panel size of preset ``name``'s chart in the box the browser reported."""
+        panels = len(self.scenarios[name].variables)
+        return ChartSize.fitting(self.width_px, panels) if self.width_px else ChartSize()
+
+    def _on_width(self, change):
+        self.width_px = change["new"]
+        self._redraw()
+        # Serialise the other presets' panels at this width while the lecturer talks, so
+        # their first switch is as quick as the next ones.
+        threading.Thread(target=self._prepare_all, daemon=True).start()
+
+    def _prepare_all(self):
+        for name, scenario in self.scenarios.items():
+            units = self.result(name, scenario.days).units
+            prepare_parts({variable: units[variable] for variable in scenario.variables}, self.size_for(name))
 
     def _redraw(self):
-        self.chart.chart = self._chart()  # in place: the view updates, no new output
+        """Params in one message when the panels stay the same; otherwise a new chart."""
+        if self._holding:
+            self._redraw_wanted = True
+            return
+        inputs = self._chart_inputs()
+        key = self._layout_of(inputs)
+        if key != self._layout_key:
+            show_spec(self.chart, self._new_chart())
+            return
+        params = timeseries_params(inputs["result"], inputs["variables"], compare=inputs["compare"],
+                                   window_days=inputs["window_days"], names=inputs["names"])
+        params[HEADING_PARAM] = heading_lines(self.scenarios[self.picker.value].title, inputs["size"])
+        set_params(self.chart, params)

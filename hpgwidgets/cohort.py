@@ -19,15 +19,15 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, fields
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from . import simulation as _simulate
+from . import validation
 from .patient import LIMITS as PATIENT_LIMITS
-from .patient import Patient
+from .patient import Patient, check_field, check_table, patient_from_row
 from .references import cite
 from .tables import read_table
 
@@ -105,38 +105,19 @@ def _traits() -> tuple[Trait, ...]:
     return tuple(_check_trait(row) for row in read_table("population"))
 
 
-def _check_count(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= MAX_PATIENTS:
-        raise ValueError(f"n must be a whole number of patients from 1 to {MAX_PATIENTS}; got {n!r}")
-    return int(n)
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0 (the same seed gives the same patients); got {seed!r}")
-    return int(seed)
-
-
 def _check_fixed(fixed, traits: tuple[Trait, ...]) -> dict:
     if fixed is None:
         return {}
-    if not isinstance(fixed, dict):
-        raise ValueError(f"fixed must be a dict trait -> value, e.g. {{'age': 60}}; got {fixed!r}")
+    validation.instance("fixed", fixed, dict, "a dict trait -> value, e.g. {'age': 60}")
     allowed = sorted({trait.parameter for trait in traits} | (set(PATIENT_FIELDS) - {"low_testosterone_origin"}))
     checked = {}
     for name, value in fixed.items():
         if name not in allowed:
             raise ValueError(f"unknown trait {name!r} in fixed; allowed: {allowed}")
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-            raise ValueError(f"fixed[{name!r}] must be a finite number; got {value!r}")
-        if name in PATIENT_LIMITS:
-            lowest, highest = PATIENT_LIMITS[name]
-            if not lowest <= value <= highest:
-                raise ValueError(f"fixed[{name!r}] = {value!r} is outside what hpg.Patient accepts "
-                                 f"({lowest:g} to {highest:g})")
-        elif value <= 0:
-            raise ValueError(f"fixed[{name!r}] must be > 0; got {value!r}")
-        checked[name] = float(value)
+        if name in PATIENT_FIELDS:
+            checked[name] = validation.number(f"fixed[{name!r}]", check_field(name, value))
+        else:
+            checked[name] = validation.number(f"fixed[{name!r}]", value, above=0)
     return checked
 
 
@@ -146,8 +127,8 @@ def draw_patients(n: int = 1000, seed: int = 0, fixed: dict | None = None) -> pd
     ``fixed`` sets traits to one value for everybody (e.g. ``{"age": 60}``); the
     other traits are the same as without it (draws happen in a fixed order).
     """
-    n = _check_count(n)
-    rng = np.random.default_rng(_check_seed(seed))
+    n = validation.whole_number("n", n, low=1, high=MAX_PATIENTS, unit="patients")
+    rng = np.random.default_rng(validation.seed(seed))
     traits = _traits()
     fixed = _check_fixed(fixed, traits)
     columns = {}
@@ -166,10 +147,8 @@ def _patient_traits(patients: pd.DataFrame) -> dict:
     defaults = Patient().traits()
     traits = {}
     for name in PATIENT_FIELDS:
-        if name == "low_testosterone_origin" and name in patients:
-            traits[name] = patients[name].to_numpy(dtype=str)
-        elif name in patients:
-            traits[name] = patients[name].to_numpy(dtype=float)
+        if name in patients:
+            traits[name] = patients[name].to_numpy(dtype=object if name == "low_testosterone_origin" else float)
         elif defaults[name] is None:
             traits[name] = np.full(n, np.nan)    # NaN = typical for the patient's age
         else:
@@ -243,11 +222,7 @@ class Cohort:
 
     def patient(self, index: int) -> Patient:
         """The hpg.Patient behind row ``index`` (to re-run him alone with hpg.simulate)."""
-        row = self.patients.iloc[self._check_index(index)]
-        fields = {name: row[name] for name in PATIENT_FIELDS if name in row.index}
-        fields = {name: value if isinstance(value, str) else float(value) for name, value in fields.items()
-                  if isinstance(value, str) or not math.isnan(value)}     # NaN: typical, as in the cohort
-        return Patient(**fields)
+        return patient_from_row(self.patients.iloc[self._check_index(index)])
 
     def result(self, index: int):
         """Patient ``index`` as an hpg Result (no new simulation), e.g. for hpg.lab_report."""
@@ -260,15 +235,11 @@ class Cohort:
         return result
 
     def _check_index(self, index) -> int:
-        if isinstance(index, bool) or not isinstance(index, Integral) or not 0 <= index < self.n:
-            raise ValueError(f"patient index must be a whole number from 0 to {self.n - 1}; got {index!r}")
-        return int(index)
+        return validation.whole_number("patient index", index, low=0, high=self.n - 1)
 
     def quantiles(self, name: str, q=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Cohort centiles of a variable over time: columns day, q05, q25, ... (one row per day)."""
-        q = np.asarray(q, dtype=float)
-        if q.ndim != 1 or np.any((q < 0) | (q > 1)):
-            raise ValueError(f"q must be a list of fractions between 0 and 1; got {q!r}")
+        q = np.array(validation.number_list("q", q, low=0, high=1, example="(0.25, 0.5, 0.75)"))
         values = np.quantile(self[name], q, axis=0)
         frame = pd.DataFrame(values.T, columns=[f"q{round(100 * x):02d}" for x in q])
         frame.insert(0, "day", self.t)
@@ -278,6 +249,8 @@ class Cohort:
         """Share of patients with name < below (or >= at_least) on each day."""
         if (below is None) == (at_least is None):
             raise ValueError("give exactly one of below= or at_least=")
+        below = validation.number("below", below, allow_none=True)
+        at_least = validation.number("at_least", at_least, allow_none=True)
         values = self[name]
         return np.mean(values < below if below is not None else values >= at_least, axis=0)
 
@@ -293,42 +266,40 @@ def _chunks(n: int, steps: int) -> list[slice]:
 
 def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 0, *, fixed: dict | None = None,
                     patients: pd.DataFrame | None = None, step_days: float = _simulate.DEFAULT_STEP_DAYS,
-                    every_days: float = 1.0, progress: bool = True) -> Cohort:
+                    sample_every: float = 1.0, every_days: float | None = None, progress: bool = True) -> Cohort:
     """Simulate ``n`` virtual patients drawn from data/population.csv under ``regimen``.
 
-    seed: the same seed gives the same patients (and the same curves).
+    seed: the same seed gives the same patients (and the same curves); None draws a fresh
+    seed, kept in ``cohort.seed`` so the run can be repeated.
+    sample_every: days between the reported samples (``every_days=`` is its old name).
     fixed: traits set to one value for everybody, e.g. {"age": 60}.
     patients: a table of patients to reuse (e.g. ``other_cohort.patients``) instead of drawing.
     progress: show a progress bar in a notebook when the cohort runs in several chunks
     (more than about a second of work).
     """
-    regimen = _simulate._as_regimen(regimen)
-    days = _simulate._check_days(days)
-    drawn_here = patients is None
-    if drawn_here:
-        patients = draw_patients(n, seed, fixed)
-    else:
-        if not isinstance(patients, pd.DataFrame) or len(patients) == 0:
-            raise ValueError("patients must be a non-empty DataFrame such as cohort.patients")
-        unknown = set(patients.columns) - set(PATIENT_FIELDS) - {trait.parameter for trait in _traits()}
-        if unknown:
-            raise ValueError(f"unknown patient columns {sorted(unknown)}; allowed: {sorted(PATIENT_FIELDS)}")
-        patients = patients.copy()
-        for name, value in _check_fixed(fixed, _traits()).items():
-            patients[name] = value
-    t = _simulate.time_grid(days, step_days)
-    if isinstance(every_days, bool) or not isinstance(every_days, Real) or not math.isfinite(every_days):
-        raise ValueError(f"every_days must be a finite number, got {every_days!r}")
-    stride = every_days / step_days
-    if every_days < step_days or abs(stride - round(stride)) > 1e-9:
-        raise ValueError(f"every_days ({every_days}) must be a whole multiple of step_days ({step_days})")
-    stride = int(round(stride))
-    record = _simulate._record_every(every_days, step_days)
+    regimen, days, t, stride = _simulate.check_run(regimen, days, step_days, sample_every, every_days)
+    record = _simulate._record_every(stride * step_days, step_days)     # rows the engine stores
     kept = slice(None, None, stride // record)
     t_out = t[::stride]
+    rows = (len(t) - 1) // record + 1
+    drawn_here = patients is None
+    if drawn_here:
+        seed = validation.seed(seed)
+        count = validation.whole_number("n", n, low=1, high=MAX_PATIENTS, unit="patients")
+    else:
+        extra = {trait.parameter for trait in _traits()} - set(PATIENT_FIELDS)
+        patients = check_table(patients, extra_positive=sorted(extra))
+        count = len(patients)
+    validation.limit("simulate_cohort", count * rows, validation.MAX_COHORT_VALUES,
+                     f"patients x stored days ({count} x {rows})", "simulate fewer patients or fewer days")
+    if drawn_here:
+        patients = draw_patients(count, seed, fixed)
+    else:
+        for name, value in _check_fixed(fixed, _traits()).items():
+            patients[name] = value
     traits = _patient_traits(patients)
     count = len(patients)
-    chunks = _chunks(count, len(t) // record + 1)
+    chunks = _chunks(count, rows)
     bar = _ProgressBar(count, show=progress and len(chunks) > 1)
     series: dict[str, np.ndarray] = {}
     baseline: dict[str, np.ndarray] = {}

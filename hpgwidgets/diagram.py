@@ -15,8 +15,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from . import validation
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
-from .pharmacology import DRUGS
+from .pharmacology import DRUGS, testosterone_drugs
 
 STIMULATES = "stimulates"
 INHIBITS = "inhibits"
@@ -79,8 +80,7 @@ DRUG_MARKERS = {
                           (88, 76), "SERM", (82, 76), "cross"),
     "anastrozole": (("anastrozole",), "blocks aromatase (less T becomes E2)", (70, 6), "Anastrozole",
                     (70, 1.5), "cross"),
-    "exogenous_t": (("testosterone_cypionate", "testosterone_enanthate", "testosterone_undecanoate",
-                     "testosterone_gel"), "adds testosterone to the blood", (14, 61.5), "T medicine", (14, 66),
+    "exogenous_t": (testosterone_drugs(), "adds testosterone to the blood", (14, 61.5), "T medicine", (14, 66),
                     "triangle-down"),
 }
 
@@ -99,9 +99,10 @@ DAY_PARAM = "diagram_day"
 
 
 def _percent(ratio: float) -> str:
-    if ratio < 0.005:
-        return "<1%"
-    return f"{100 * ratio:.0f}%"
+    # The workbook's one percent formatter (the sentence beside the chart prints the same figures).
+    from .summary import percent
+
+    return percent(ratio, compact=True)
 
 
 def signal_ratios(result, day: float) -> dict[str, float]:
@@ -185,8 +186,7 @@ def _marker_frame() -> pd.DataFrame:
 
 def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     """The HPG axis on ``day``: nodes, signal links (width = strength), drug entry points."""
-    if not result.t[0] <= day <= result.t[-1]:
-        raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
+    day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     params = diagram_params(result, day)
     # Colour and dash share one legend (same field), so the legend shows both.
     kind_legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3,

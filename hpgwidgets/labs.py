@@ -23,15 +23,17 @@ Every number (limits, precision, molar mass, the azoospermia reading) comes from
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
-from numbers import Real
 
 import pandas as pd
 
-from .ranges import reference_range
+from . import validation
+from .cohort import Cohort
+from .markup import text as _escape
+from .ranges import azoospermia_threshold, reference_range
 from .references import cite
+from .simulation import Result
 from .tables import read_table
 
 __all__ = ["LabLine", "LabReport", "FollowUp", "lab_report", "follow_up", "flag_value"]
@@ -56,10 +58,6 @@ _SERUM_VARIABLE = {
 
 def _lab_table() -> pd.DataFrame:
     return pd.DataFrame(read_table("lab_report")).set_index("item")
-
-
-def _constant(item: str) -> float:
-    return float(_lab_table().loc[item, "value"])
 
 
 def _model_parameter(name: str) -> float:
@@ -177,9 +175,9 @@ class LabReport:
         for line in self.lines:
             if line.section != section:
                 section = line.section
-                body.append(f'<tr><th colspan="5" style="text-align:left;background:#eef2f6">{html.escape(section)}</th></tr>')
+                body.append(f'<tr><th colspan="5" style="text-align:left;background:#eef2f6">{_escape(section)}</th></tr>')
             body.append(_html_row(line))
-        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
+        notes = "".join(f"<li>{_escape(note)}</li>" for note in self.notes)
         return (
             '<div class="hpg-lab-report" style="font-size:1.05em">'
             f"<b>Simulated lab report — day {self.day:g}</b>"
@@ -194,32 +192,32 @@ class LabReport:
 def _html_row(line: LabLine) -> str:
     flag_style = "color:#b00020;font-weight:bold" if line.flag else ""
     value_style = "color:#777;font-style:italic" if line.value is None else flag_style
-    comment = f"<br><small>{html.escape(line.comment)}</small>" if line.comment else ""
+    comment = f"<br><small>{_escape(line.comment)}</small>" if line.comment else ""
     return (
-        f"<tr><td>{html.escape(line.label)}{comment}</td>"
-        f"<td style='text-align:right;{value_style}'>{html.escape(line.text)}</td>"
+        f"<tr><td>{_escape(line.label)}{comment}</td>"
+        f"<td style='text-align:right;{value_style}'>{_escape(line.text)}</td>"
         f"<td style='text-align:center;{flag_style}'>{line.flag}</td>"
-        f"<td>{html.escape(line.unit)}</td><td>{html.escape(line.reference)}</td></tr>"
+        f"<td>{_escape(line.unit)}</td><td>{_escape(line.reference)}</td></tr>"
     )
 
 
+def _check_result(result):
+    if isinstance(result, Result):
+        return result
+    if isinstance(result, Cohort):
+        raise TypeError("lab_report needs one man's Result, got a Cohort; use cohort.result(index) for "
+                        "patient `index`, e.g. hpg.lab_report(cohort.result(0), day)")
+    raise TypeError(f"result must be an hpg.simulate Result, got {type(result).__name__} {result!r}"[:300])
+
+
 def _check_day(result, day) -> float:
-    last_day = float(result.t[-1])
-    first_day = float(result.t[0])
-    if isinstance(day, bool) or not isinstance(day, Real) or not math.isfinite(day):
-        raise ValueError(f"day must be a finite number of days between {first_day:g} and {last_day:g}; got {day!r}")
-    if not first_day <= day <= last_day:
-        raise ValueError(
-            f"day {day:g} is outside the simulation: allowed days are {first_day:g} to {last_day:g} "
-            f"(simulate longer to report later days)"
-        )
-    return float(day)
+    first_day, last_day = float(result.t[0]), float(result.t[-1])
+    return validation.number("day (of the simulation, for the lab draw)", day, low=first_day, high=last_day,
+                             unit="days; simulate longer to report later days")
 
 
 def _check_volume(semen_volume) -> float:
-    if isinstance(semen_volume, bool) or not isinstance(semen_volume, Real) or not math.isfinite(semen_volume) or semen_volume <= 0:
-        raise ValueError(f"semen_volume must be a positive number of mL; got {semen_volume!r}")
-    return float(semen_volume)
+    return validation.number("semen_volume", semen_volume, above=0, unit="mL")
 
 
 def _serum_lines(values: dict[str, float], table: pd.DataFrame) -> list[LabLine]:
@@ -254,7 +252,7 @@ def _serum_lines(values: dict[str, float], table: pd.DataFrame) -> list[LabLine]
 
 
 def _semen_lines(concentration: float, semen_volume: float, table: pd.DataFrame) -> list[LabLine]:
-    azoospermia_below = _constant("azoospermia_threshold")
+    azoospermia_below = azoospermia_threshold()
     no_sperm = concentration < azoospermia_below
     model_values = {
         "semen_volume": semen_volume,
@@ -305,6 +303,7 @@ def lab_report(result, day: float, *, semen_volume: float | None = None) -> LabR
     period.  ``semen_volume`` (mL) overrides the assumed volume used for the total
     sperm number.
     """
+    result = _check_result(result)
     day = _check_day(result, day)
     if semen_volume is not None:
         volume, origin = _check_volume(semen_volume), "the volume you gave"
@@ -357,22 +356,22 @@ class FollowUp:
     def _repr_html_(self) -> str:
         table = self.table()
         visits = [column for column in table.columns if column.startswith("Day ")]
-        header = "".join(f"<th>{html.escape(column)}</th>" for column in ["Test", "Unit", "Reference", *visits])
+        header = "".join(f"<th>{_escape(column)}</th>" for column in ["Test", "Unit", "Reference", *visits])
         body = []
         section = None
         for _, row in table.iterrows():
             if row["section"] != section:
                 section = row["section"]
                 body.append(f'<tr><th colspan="{3 + len(visits)}" style="text-align:left;background:#eef2f6">'
-                            f"{html.escape(section)}</th></tr>")
+                            f"{_escape(section)}</th></tr>")
             cells = []
             for visit in visits:
                 shown = str(row[visit])
                 style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
-                cells.append(f"<td style='text-align:right;{style}'>{html.escape(shown)}</td>")
-            body.append(f"<tr><td>{html.escape(row['test'])}</td><td>{html.escape(row['unit'])}</td>"
-                        f"<td>{html.escape(row['reference'])}</td>{''.join(cells)}</tr>")
-        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.reports[0].notes)
+                cells.append(f"<td style='text-align:right;{style}'>{_escape(shown)}</td>")
+            body.append(f"<tr><td>{_escape(row['test'])}</td><td>{_escape(row['unit'])}</td>"
+                        f"<td>{_escape(row['reference'])}</td>{''.join(cells)}</tr>")
+        notes = "".join(f"<li>{_escape(note)}</li>" for note in self.reports[0].notes)
         return (
             '<div class="hpg-follow-up" style="font-size:1.05em"><b>Simulated follow-up</b>'
             f'<table style="border-collapse:collapse"><thead><tr>{header}</tr></thead>'
@@ -383,7 +382,7 @@ class FollowUp:
 def follow_up(result, days, *, semen_volume: float | None = None) -> FollowUp:
     """Lab reports at each of ``days`` (visits in days since day 0, inside the simulation)."""
     if isinstance(days, (str, bytes)) or not hasattr(days, "__iter__"):
-        raise ValueError(f"days must be a list of visit days, e.g. [0, 90, 180]; got {days!r}")
+        raise TypeError(f"days must be a list of visit days, e.g. [0, 90, 180]; got {days!r}")
     visits = list(days)
     if not visits:
         raise ValueError("days must name at least one visit, e.g. [0, 90, 180]")

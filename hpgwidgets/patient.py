@@ -1,9 +1,11 @@
 """The virtual patient: who is being simulated."""
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields
-from numbers import Real
+
+import numpy as np
+
+from . import validation
 
 # where a man's untreated testosterone level comes from (see Patient)
 ORIGINS = ("mixed", "testicular", "central", "no_gnrh")
@@ -64,19 +66,8 @@ class Patient:
     itt_requirement: float = 1.0
 
     def __post_init__(self):
-        for name, (lowest, highest) in LIMITS.items():
-            value = getattr(self, name)
-            if value is None and name.startswith("baseline_"):
-                continue
-            if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-                raise ValueError(f"Patient {name} must be a finite number, got {value!r}")
-            if not lowest <= value <= highest:
-                raise ValueError(f"Patient {name} = {value!r} is outside the range this model accepts "
-                                 f"({lowest:g} to {highest:g})")
-            object.__setattr__(self, name, float(value))
-        if self.low_testosterone_origin not in ORIGINS:
-            raise ValueError(f"Patient low_testosterone_origin must be one of {ORIGINS}, "
-                             f"got {self.low_testosterone_origin!r}")
+        for field in fields(self):
+            object.__setattr__(self, field.name, check_field(field.name, getattr(self, field.name)))
 
     def traits(self) -> dict:
         """Field values as a plain dict (the model's input)."""
@@ -87,10 +78,96 @@ class Patient:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Patient":
-        if not isinstance(data, dict):
-            raise ValueError(f"a patient must be a mapping of field -> value, got {data!r}")
+        validation.instance("a patient", data, dict, "a mapping of field -> value")
         allowed = {field.name for field in fields(cls)}
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown patient fields {sorted(unknown)}; allowed: {sorted(allowed)}")
         return cls(**data)
+
+
+# Choices are read from here by every check (Patient, tables of patients, scenario files).
+CHOICES = {"low_testosterone_origin": ORIGINS}
+# Fields whose default is None ("typical for this age"); in a table, a missing value (NaN) means the same.
+OPTIONAL = frozenset(field.name for field in fields(Patient) if field.default is None)
+
+
+def check_field(name: str, value):
+    """One Patient field checked by Patient's rules: a choice, or a number in LIMITS."""
+    if name in CHOICES:
+        return validation.choice(f"Patient {name}", value, CHOICES[name])
+    if name not in LIMITS:
+        raise NotImplementedError(f"Patient field {name!r} has no rule: add it to patient.LIMITS or patient.CHOICES")
+    lowest, highest = LIMITS[name]
+    return validation.number(f"Patient {name}", value, low=lowest, high=highest, allow_none=name in OPTIONAL)
+
+
+def patient_from_row(row) -> Patient:
+    """The Patient behind one row of a checked table (a missing optional value is None)."""
+    known = {field.name for field in fields(Patient)}
+    return Patient(**{name: None if _is_missing(value) else (value if isinstance(value, str) else float(value))
+                      for name, value in row.items() if name in known})
+
+
+def check_table(patients, extra_positive=()):
+    """A pandas table of patients (one row each, columns named like Patient fields) checked
+    with Patient's rules and messages, prefixed by the row; returns a clean copy.
+
+    A missing value (NaN) in an optional field means "typical", as None does for Patient.
+    Columns in ``extra_positive`` (traits the model uses beside Patient, such as
+    semen_volume) must hold finite numbers > 0.
+    """
+    import pandas as pd
+
+    validation.instance("patients", patients, pd.DataFrame, "a pandas DataFrame such as cohort.patients")
+    if len(patients) == 0:
+        raise ValueError("patients must have at least one row (one per patient)")
+    known = {field.name for field in fields(Patient)}
+    repeated = sorted(set(patients.columns[patients.columns.duplicated()]))
+    if repeated:
+        raise ValueError(f"patients has columns {repeated} more than once; one column per field")
+    unknown = sorted(set(map(str, patients.columns)) - known - set(extra_positive))
+    if unknown:
+        raise ValueError(f"unknown patient columns {unknown}; allowed: {sorted(known | set(extra_positive))}")
+    clean = patients.copy()
+    for name in patients.columns:
+        column = patients[name]
+        if name in known:
+            clean[name] = _checked_column(column, lambda value, name=name: check_field(name, value), name)
+        else:
+            clean[name] = _checked_column(column, lambda value, name=name: validation.number(
+                f"{name}", value, above=0), name)
+    return clean
+
+
+def _checked_column(column, check, name):
+    """``column`` checked value by value with ``check``; numeric columns are checked at once
+    and only the first failing value is passed to ``check`` for its message."""
+    numeric = column.dtype.kind in "iuf" and name not in CHOICES
+    if numeric:
+        values = column.to_numpy(dtype=float)
+        missing = np.isnan(values) & (name in OPTIONAL)
+        lowest, highest = LIMITS.get(name, (0.0, np.inf))
+        inside = (values >= lowest) & (values <= highest) & np.isfinite(values)
+        if name not in LIMITS:
+            inside &= values > 0
+        bad = np.flatnonzero(~(inside | missing))
+        rows = bad[:1]
+    else:
+        rows = range(len(column))
+    checked = []
+    for row in rows:
+        value = column.iloc[row]
+        try:
+            checked.append(check(None if _is_missing(value) and name in OPTIONAL else value))
+        except (TypeError, ValueError) as problem:
+            raise type(problem)(f"patients row {column.index[row]!r}: {problem}") from None
+    if numeric:
+        return values
+    if name in CHOICES:
+        return checked
+    return np.array([np.nan if value is None else value for value in checked], dtype=float)
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

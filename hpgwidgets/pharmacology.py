@@ -123,6 +123,19 @@ def drug_ids() -> tuple[str, ...]:
     return tuple(DRUGS)
 
 
+def drugs_acting_on(effect: str) -> tuple[str, ...]:
+    """Ids of the drugs whose action (the ``effect`` column of data/drugs.csv) is ``effect``."""
+    if effect not in EFFECTS:
+        raise ValueError(f"effect must be one of {EFFECTS}, got {effect!r}")
+    return tuple(drug_id for drug_id, drug in DRUGS.items() if drug.effect == effect)
+
+
+def testosterone_drugs() -> tuple[str, ...]:
+    """The testosterone products ("TRT"): the drugs that add testosterone to the blood,
+    as data/drugs.csv says. The one answer to "which drugs are testosterone"."""
+    return drugs_acting_on("serum_testosterone")
+
+
 def drug_table():
     """The catalogue as a pandas DataFrame (the source documents' drug tables, as data)."""
     import pandas as pd
@@ -206,7 +219,7 @@ def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray,
     edges = np.append(t, t[-1] + dt)
     pulsatile = np.zeros(steps)
     undesensitised = np.ones(steps)   # product over dose series of (1 - desensitising drive)
-    half_life_days = values["gonadorelin_half_life"] / _MINUTES_PER_DAY
+    half_life_days = DRUGS["gonadorelin"].elimination_half_life  # data/drugs.csv, already in days
     reference = values["gonadorelin_reference_pulse"]
     half_saturation = values["gonadorelin_pulse_half_saturation"]
     for dose in doses:

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
+
+from . import validation
 
 __all__ = ["MultipleChoice", "Predict", "Solution"]
 
@@ -95,6 +96,9 @@ def _as_widget(shown) -> widgets.Widget:
         return shown
     if isinstance(shown, str):
         return _markdown_output(shown)
+    if isinstance(shown, (list, tuple)):
+        # Several things revealed together (a chart, the table behind it, how to read them).
+        return widgets.VBox([_as_widget(item) for item in shown])
     import altair as alt
 
     if isinstance(shown, alt.TopLevelMixin):
@@ -103,6 +107,9 @@ def _as_widget(shown) -> widgets.Widget:
         # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike.
         enable_offline_charts()
         return alt.JupyterChart(shown)
+    if callable(getattr(shown, "_repr_markdown_", None)):
+        # Tables and prose of the workbook (summary.Table, lessons.Prose) render as Markdown.
+        return _markdown_output(shown._repr_markdown_())
     if callable(getattr(shown, "_repr_html_", None)):
         # Tables (pandas DataFrame or Series.to_frame(), lab sheets) keep their HTML rendering.
         output = widgets.Output()
@@ -205,7 +212,8 @@ class Predict(widgets.VBox):
 
     ``answer`` is data the notebook computed with the model (for a number) or read off it (for a
     choice); ``reveal`` is a zero-argument callable, typically a lambda around a package call,
-    returning an Altair chart, a widget, a table (anything with an HTML view) or Markdown text. It runs only after the learner commits,
+    returning an Altair chart, a widget, a table (anything with an HTML or Markdown view), Markdown text, or a
+    list of these. It runs only after the learner commits,
     and the prediction is then locked so the comparison stays honest.
     """
 
@@ -246,19 +254,9 @@ class Predict(widgets.VBox):
             )
         else:
             self.options = None
-            if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
-                raise ValueError(
-                    "without options, answer must be a finite number (the model's value), "
-                    f"got {answer!r}"
-                )
-            if tolerance is None or isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) \
-                    or not math.isfinite(tolerance) or tolerance <= 0:
-                raise ValueError(
-                    "a numeric prediction needs tolerance, a positive number in the answer's unit, "
-                    f"got {tolerance!r}"
-                )
-            self.answer = float(answer)
-            self.tolerance = float(tolerance)
+            self.answer = validation.number("answer (without options, the model's value)", answer)
+            self.tolerance = validation.number("tolerance (a numeric prediction needs one, in the answer's unit)",
+                                               tolerance, above=0)
             label = prompt or "My prediction"
             label = f"{label} ({unit}):" if unit else f"{label}:"
             # A text box rather than FloatText: FloatText starts at 0, which would count as a
@@ -358,12 +356,20 @@ class Predict(widgets.VBox):
 
 
 class Solution(widgets.VBox):
-    """A worked solution hidden behind a button, so a learner tries first and checks after."""
+    """A worked solution hidden behind a button, so a learner tries first and checks after.
 
-    def __init__(self, title: str, markdown: str):
+    ``markdown`` is the text, or a zero-argument callable that writes it: then the solution is
+    computed only when the learner opens it, and nothing of it exists in the page before.
+    """
+
+    def __init__(self, title: str, markdown: str | Callable[[], str]):
         self.title = _require_text(title, "title")
-        self.markdown = _require_text(markdown, "markdown")
-        self.content = _markdown_output(self.markdown)
+        if callable(markdown):
+            self._write = markdown
+        else:
+            _require_text(markdown, "markdown")
+            self._write = lambda: markdown
+        self.content: widgets.Output | None = None
         self.toggle_button = widgets.Button(
             tooltip=f"Show or hide the worked solution: {self.title}",
             icon="eye",
@@ -375,13 +381,23 @@ class Solution(widgets.VBox):
         self._show(False)
 
     @property
+    def markdown(self) -> str:
+        """The solution's text (written now if it is computed)."""
+        return self._content().outputs[0]["data"]["text/markdown"]
+
+    def _content(self) -> widgets.Output:
+        if self.content is None:
+            self.content = _markdown_output(_require_text(self._write(), "markdown"))
+        return self.content
+
+    @property
     def revealed(self) -> bool:
-        return self.content in self.children
+        return self.content is not None and self.content in self.children
 
     def _show(self, shown: bool) -> None:
         verb = "Hide" if shown else "Show"
         self.toggle_button.description = f"{verb} worked solution: {self.title}"
-        self.children = [self.toggle_button, self.content] if shown else [self.toggle_button]
+        self.children = [self.toggle_button, self._content()] if shown else [self.toggle_button]
 
     def toggle(self) -> bool:
         """Show the solution if hidden, hide it if shown; return whether it is now shown."""

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import validation
 from .parameters import check_source
 from .tables import read_table
 
@@ -45,9 +46,20 @@ def _ranges() -> dict[str, ReferenceRange]:
     return ranges
 
 
+@lru_cache(maxsize=None)
+def azoospermia_threshold() -> float:
+    """Sperm concentration (million/mL) below which the workbook reads "no sperm seen"
+    (azoospermia, model reading): the one place that reads it from data/lab_report.csv."""
+    for row in read_table("lab_report"):
+        if row["item"] == "azoospermia_threshold":
+            return float(row["value"])
+    raise ValueError("data/lab_report.csv has no azoospermia_threshold row")
+
+
 def reference_range(variable: str) -> ReferenceRange:
     """The reference interval of a clinical variable (testosterone, lh, fsh, estradiol, sperm)."""
     ranges = _ranges()
+    validation.text("variable", variable)
     if variable not in ranges:
         raise ValueError(f"no reference range for {variable!r}; available: {', '.join(sorted(ranges))}")
     return ranges[variable]

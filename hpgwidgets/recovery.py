@@ -14,15 +14,16 @@ curves for comparison; they were not used to set the model's parameters.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from numbers import Real
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .ranges import reference_range
+from . import validation
+from .cohort import Cohort
+from .pharmacology import testosterone_drugs
+from .ranges import azoospermia_threshold, reference_range
 from .tables import read_table
 
 __all__ = [
@@ -42,10 +43,6 @@ __all__ = [
 
 # calendar arithmetic, not a physiological parameter: a mean Gregorian month
 DAYS_PER_MONTH = 365.25 / 12
-
-
-def _azoospermia_threshold() -> float:
-    return float(next(row["value"] for row in read_table("lab_report") if row["item"] == "azoospermia_threshold"))
 
 
 @dataclass(frozen=True)
@@ -99,8 +96,7 @@ class TimeToEvent:
     def probability_by(self, day: float) -> float:
         """Kaplan-Meier share who had the event on or before ``day`` (days from origin)."""
         curve = self.curve()
-        if not isinstance(day, Real) or not math.isfinite(day) or day < 0:
-            raise ValueError(f"day must be a number of days >= 0 from the origin; got {day!r}")
+        day = validation.number("day (from the origin)", day, low=0, unit="days")
         if day > curve["day"].iloc[-1]:
             raise ValueError(
                 f"day {day:g} is beyond the follow-up ({curve['day'].iloc[-1]:g} days after the origin): "
@@ -167,13 +163,11 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
     divided by his own untreated value (threshold 1 = back to his baseline).
     Patients without the event are censored at the end of the simulation.
     """
-    if variable not in cohort.variables:
+    if variable not in _check_cohort(cohort).variables:
         raise ValueError(f"unknown variable {variable!r}; the cohort has {list(cohort.variables)}")
-    if not isinstance(threshold, Real) or not math.isfinite(threshold):
-        raise ValueError(f"threshold must be a finite number in {cohort.units[variable]}; got {threshold!r}")
+    threshold = validation.number("threshold", threshold, unit=cohort.units[variable])
     t = np.asarray(cohort.t, dtype=float)
-    if not isinstance(origin_day, Real) or not t[0] <= origin_day <= t[-1]:
-        raise ValueError(f"origin_day must lie inside the simulation ({t[0]:g} to {t[-1]:g}); got {origin_day!r}")
+    origin_day = validation.number("origin_day", origin_day, low=float(t[0]), high=float(t[-1]), unit="days")
     values = np.asarray(cohort.relative(variable) if relative else cohort[variable], dtype=float)
     hit = values < threshold if below else values >= threshold
     start = int(np.searchsorted(t, origin_day, side="left"))
@@ -190,13 +184,13 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
                        float(threshold), cohort.patients.index)
 
 
-def treatment_window(regimen, drug_prefix: str = "testosterone") -> tuple[float, float | None]:
+def treatment_window(regimen) -> tuple[float, float | None]:
     """(first day, stop day) of the testosterone doses in a regimen; stop is None if never stopped."""
-    doses = [dose for dose in regimen.doses if dose.drug.startswith(drug_prefix)]
+    doses = [dose for dose in regimen.doses if dose.drug in testosterone_drugs()]
     if not doses:
         raise ValueError(
-            f"the regimen has no {drug_prefix}* dose, so there is no treatment to time from; "
-            f"its drugs are {sorted(regimen.drugs)}"
+            f"the regimen has no testosterone dose ({', '.join(testosterone_drugs())}), so there is no "
+            f"treatment to time from; its drugs are {sorted(regimen.drugs)}"
         )
     start = min(float(dose.start_day) for dose in doses)
     stops = [dose.stop_day for dose in doses]
@@ -204,9 +198,13 @@ def treatment_window(regimen, drug_prefix: str = "testosterone") -> tuple[float,
     return start, stop
 
 
+def _check_cohort(cohort) -> Cohort:
+    return validation.instance("cohort", cohort, Cohort, "an hpg.simulate_cohort Cohort")
+
+
 def _stop_day(cohort, stop_day: float | None) -> float:
     if stop_day is not None:
-        return float(stop_day)
+        return validation.number("stop_day", stop_day, low=0, unit="days")
     _, stop = treatment_window(cohort.regimen)
     if stop is None:
         raise ValueError("the testosterone doses never stop (stop_day=None), so there is no recovery to time; "
@@ -216,7 +214,8 @@ def _stop_day(cohort, stop_day: float | None) -> float:
 
 def suppression(cohort, threshold: float = 1.0) -> TimeToEvent:
     """Days from the first testosterone dose until sperm falls below ``threshold`` million/mL."""
-    start, _ = treatment_window(cohort.regimen)
+    threshold = validation.number("threshold", threshold, low=0, unit="million/mL")
+    start, _ = treatment_window(_check_cohort(cohort).regimen)
     return time_to_threshold(cohort, "sperm", threshold, below=True, origin_day=start,
                              label=f"sperm < {threshold:g} million/mL", origin="treatment_start",
                              endpoint="sperm_below")
@@ -224,8 +223,8 @@ def suppression(cohort, threshold: float = 1.0) -> TimeToEvent:
 
 def azoospermia(cohort) -> TimeToEvent:
     """Days from the first testosterone dose to azoospermia (model reading, data/lab_report.csv)."""
-    start, _ = treatment_window(cohort.regimen)
-    threshold = _azoospermia_threshold()
+    start, _ = treatment_window(_check_cohort(cohort).regimen)
+    threshold = azoospermia_threshold()
     event = time_to_threshold(cohort, "sperm", threshold, below=True, origin_day=start,
                               label="azoospermia (model reading)", origin="treatment_start", endpoint="azoospermia")
     return event
@@ -233,7 +232,8 @@ def azoospermia(cohort) -> TimeToEvent:
 
 def sperm_recovery(cohort, threshold: float = 20.0, stop_day: float | None = None) -> TimeToEvent:
     """Days from stopping testosterone until sperm first reaches ``threshold`` million/mL."""
-    stop = _stop_day(cohort, stop_day)
+    threshold = validation.number("threshold", threshold, low=0, unit="million/mL")
+    stop = _stop_day(_check_cohort(cohort), stop_day)
     return time_to_threshold(cohort, "sperm", threshold, below=False, origin_day=stop,
                              label=f"sperm ≥ {threshold:g} million/mL", origin="treatment_stop",
                              endpoint="sperm_at_least")
@@ -242,7 +242,7 @@ def sperm_recovery(cohort, threshold: float = 20.0, stop_day: float | None = Non
 def testosterone_recovery(cohort, stop_day: float | None = None) -> TimeToEvent:
     """Days from stopping until serum testosterone is back at or above the reference
     lower limit and stays there to the end of the simulation."""
-    stop = _stop_day(cohort, stop_day)
+    stop = _stop_day(_check_cohort(cohort), stop_day)
     low = float(reference_range("testosterone").low)
     return time_to_threshold(cohort, "testosterone", low, below=False, origin_day=stop, sustained=True,
                              label=f"testosterone ≥ {low:g} ng/dL (sustained)", origin="treatment_stop",
@@ -367,6 +367,7 @@ def compare_with_published(cohort, sources=None, stop_day: float | None = None) 
     'any sperm', men whose treatment is unknown) are left out.  The cohort's regimen
     should match the studies' (testosterone enanthate 200 mg weekly for most rows).
     """
+    _check_cohort(cohort)
     table = _published_table()
     if sources is not None:
         unknown = set(sources) - set(table["source"])

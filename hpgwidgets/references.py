@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import validation
 from .tables import data_dir
 
 _ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", re.S)
+_ENTRY_START = re.compile(r"^\s*@\w+\s*\{", re.M)
 _FIELD = re.compile(r"(\w+)\s*=\s*\{(.*?)\}\s*(?:,|$)", re.S)
 
 _used: list[str] = []
@@ -20,13 +22,32 @@ _used: list[str] = []
 @lru_cache(maxsize=None)
 def bibliography() -> dict[str, dict[str, str]]:
     """All entries of data/references.bib: key -> {field: value, 'type': ...}."""
-    text = (data_dir() / "references.bib").read_text(encoding="utf-8")
-    entries = {}
-    for kind, key, body in _ENTRY.findall(text):
+    return parse_bibtex((data_dir() / "references.bib").read_text(encoding="utf-8"), "references.bib")
+
+
+def parse_bibtex(text: str, source: str = "BibTeX") -> dict[str, dict[str, str]]:
+    """Entries of a BibTeX text: key -> {field: value, 'type': ...}.
+
+    Refuses (ValueError) a key used twice, since a second entry would silently replace
+    the first, and an entry this reader cannot take apart, since it would silently vanish.
+    """
+    entries: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    matches = list(_ENTRY.finditer(text))
+    for match in matches:
+        kind, key, body = match.groups()
+        line = text.count("\n", 0, match.start()) + 1
+        if key in entries:
+            raise ValueError(f"{source}: key {key!r} is defined twice (lines {lines[key]} and {line}); "
+                             "each reference needs its own key")
         fields = {name.lower(): " ".join(value.replace("{", "").replace("}", "").split())
                   for name, value in _FIELD.findall(body)}
         fields["type"] = kind.lower()
-        entries[key] = fields
+        entries[key], lines[key] = fields, line
+    starts = len(_ENTRY_START.findall(text))
+    if starts != len(matches):
+        raise ValueError(f"{source}: {starts} entries start with '@' but {len(matches)} could be read; "
+                         "each entry must be '@type{key,' ... with its closing '}' alone on a line")
     return entries
 
 
@@ -34,6 +55,7 @@ def cite(*keys: str) -> None:
     """Mark references as used in this session (unknown keys raise ValueError)."""
     known = bibliography()
     for key in keys:
+        validation.text("reference key", key)
         if key not in known:
             raise ValueError(f"unknown reference key {key!r}; known keys: {', '.join(sorted(known))}")
         if key not in _used:

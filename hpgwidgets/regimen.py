@@ -2,25 +2,16 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 
+from . import validation
 from .pharmacology import DRUGS
+from .validation import MAX_DAYS, MIN_DOSE_INTERVAL_DAYS
 
-MAX_DAYS = 365 * 30  # longest simulation horizon: 30 years
-
-
-def _check_number(name: str, value, *, allow_none: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
+DOSE_KEYS = ("drug", "amount", "every_days", "start_day", "stop_day")
 
 
 @dataclass(frozen=True)
@@ -43,35 +34,39 @@ class Dose:
     stop_day: float | None = None
 
     def __post_init__(self):
-        if self.drug not in DRUGS:
-            raise ValueError(f"unknown drug id {self.drug!r}; known ids: {', '.join(DRUGS)}")
-        drug = DRUGS[self.drug]
-        amount = _check_number("amount", self.amount)
-        every = _check_number("every_days", self.every_days)
-        start = _check_number("start_day", self.start_day)
-        stop = _check_number("stop_day", self.stop_day, allow_none=True)
-        if amount < 0:
-            raise ValueError(f"amount of {self.drug} must be >= 0 {drug.amount_unit}, got {amount}")
-        if amount > drug.max_amount:
-            raise ValueError(
-                f"{amount:g} {drug.amount_unit} of {self.drug} per dose is outside the range this teaching "
-                f"model accepts (0 to {drug.max_amount:g} {drug.amount_unit} per dose)")
-        if every <= 0:
-            raise ValueError(f"every_days must be > 0 (days between doses), got {every}")
+        drug = DRUGS[validation.choice("drug", self.drug, DRUGS)]
+        amount = validation.number(f"amount of {self.drug}", self.amount, low=0, high=drug.max_amount,
+                                   unit=f"{drug.amount_unit} per dose")
+        every = validation.number("every_days (days between doses)", self.every_days, above=0)
+        if every < MIN_DOSE_INTERVAL_DAYS * (1 - 1e-9):
+            raise ValueError(f"every_days (days between doses) must be at least one minute "
+                             f"(1/1440 = {MIN_DOSE_INTERVAL_DAYS:.6f} days), got {every:g}")
+        start = validation.number("start_day", self.start_day, low=0, high=MAX_DAYS, unit="days")
+        stop = validation.number("stop_day", self.stop_day, allow_none=True)
         weekly = amount * 7.0 / every
         if weekly > drug.max_amount_per_week:
             raise ValueError(
                 f"{self.drug} at {amount:g} {drug.amount_unit} every {every:g} days is "
                 f"{weekly:g} {drug.amount_unit} per week; this teaching model accepts at most "
                 f"{drug.max_amount_per_week:g} {drug.amount_unit} per week")
-        if not 0 <= start <= MAX_DAYS:
-            raise ValueError(f"start_day must be between 0 and {MAX_DAYS} days, got {start}")
         if stop is not None and stop < start:
-            raise ValueError(f"stop_day ({stop}) must not be before start_day ({start})")
+            raise ValueError(f"stop_day ({stop:g}) must not be before start_day ({start:g})")
         object.__setattr__(self, "amount", amount)
         object.__setattr__(self, "every_days", every)
         object.__setattr__(self, "start_day", start)
         object.__setattr__(self, "stop_day", stop)
+
+    @property
+    def weekly_share(self) -> float:
+        """Amount per week as a share of the most this model accepts of this drug per week."""
+        return self.amount * 7.0 / self.every_days / DRUGS[self.drug].max_amount_per_week
+
+    def count(self, days: float) -> int:
+        """How many doses fall within a simulation of ``days`` days (nothing is allocated)."""
+        end = self.end(days)
+        if end <= self.start_day:
+            return 0
+        return int(math.ceil((end - self.start_day) / self.every_days - 1e-9))
 
     def end(self, days: float) -> float:
         """Day after the last dose window: stop_day, or ``days`` when open-ended."""
@@ -79,21 +74,15 @@ class Dose:
 
     def times(self, days: float) -> np.ndarray:
         """Dose times (days) within a simulation of ``days`` days."""
-        end = self.end(days)
-        if end <= self.start_day:
-            return np.empty(0)
-        count = int(math.ceil((end - self.start_day) / self.every_days - 1e-9))
-        return self.start_day + self.every_days * np.arange(count)
+        return self.start_day + self.every_days * np.arange(self.count(days))
 
     def to_dict(self) -> dict:
-        return {"drug": self.drug, "amount": self.amount, "every_days": self.every_days,
-                "start_day": self.start_day, "stop_day": self.stop_day}
+        return {key: getattr(self, key) for key in DOSE_KEYS}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Dose":
-        if not isinstance(data, dict):
-            raise ValueError(f"a dose must be a mapping with keys drug, amount, every_days, start_day, stop_day; got {data!r}")
-        allowed = {"drug", "amount", "every_days", "start_day", "stop_day"}
+        validation.instance("a dose", data, dict, f"a mapping with keys {', '.join(DOSE_KEYS)}")
+        allowed = set(DOSE_KEYS)
         unknown = set(data) - allowed
         missing = {"drug", "amount", "every_days"} - set(data)
         if unknown or missing:
@@ -103,21 +92,31 @@ class Dose:
 
 
 class Regimen:
-    """A set of doses in time; ``Regimen()`` is no treatment.
+    """A set of doses in time; ``Regimen()`` is no treatment. Immutable: ``+`` makes a new one.
 
     >>> regimen = Regimen([Dose("testosterone_cypionate", 100, every_days=7, stop_day=365)])
     >>> len(regimen), sorted(regimen.drugs)
     (1, ['testosterone_cypionate'])
     """
 
+    __slots__ = ("_doses",)
+
     def __init__(self, doses=()):
         if isinstance(doses, Dose):
             doses = [doses]
+        if isinstance(doses, (str, bytes, dict)) or not hasattr(doses, "__iter__"):
+            raise TypeError(f"Regimen needs a list of hpg.Dose (or nothing, for no treatment), "
+                            f"got {type(doses).__name__} {doses!r}")
         doses = tuple(doses)
-        for dose in doses:
-            if not isinstance(dose, Dose):
-                raise ValueError(f"a Regimen holds hpg.Dose objects, got {dose!r}")
-        self.doses = doses
+        for index, dose in enumerate(doses):
+            validation.instance(f"Regimen dose {index}", dose, Dose, "an hpg.Dose")
+        _check_weekly_load(doses)
+        self._doses = doses
+
+    @property
+    def doses(self) -> tuple[Dose, ...]:
+        """The dose series (a tuple: a Regimen never changes once built)."""
+        return self._doses
 
     def __iter__(self):
         return iter(self.doses)
@@ -148,11 +147,72 @@ class Regimen:
     def doses_of(self, drug: str) -> tuple[Dose, ...]:
         return tuple(dose for dose in self.doses if dose.drug == drug)
 
+    def last_dose_day(self, days: float, drugs=None) -> float:
+        """Day of the last dose given within ``days`` days (of ``drugs``, an id or ids, or of any drug).
+
+        "Days after the last injection" count from here: ``stop_day`` can fall up to one
+        dosing interval after the last dose.
+
+        >>> Regimen([Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)]).last_dose_day(365)
+        175.0
+        """
+        wanted = {drugs} if isinstance(drugs, str) else None if drugs is None else set(drugs)
+        times = [time for dose in self.doses if wanted is None or dose.drug in wanted for time in dose.times(days)]
+        if not times:
+            raise ValueError(f"no dose of {sorted(wanted) if wanted else 'any drug'} falls within {days:g} days")
+        return float(max(times))
+
+    def count(self, days: float) -> int:
+        """Dose events within a simulation of ``days`` days (counted, not allocated)."""
+        return sum(dose.count(days) for dose in self.doses)
+
     def to_dict(self) -> dict:
         return {"doses": [dose.to_dict() for dose in self.doses]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Regimen":
-        if not isinstance(data, dict) or not isinstance(data.get("doses"), list):
-            raise ValueError(f"a regimen must be a mapping with a list under 'doses'; got {data!r}")
+        validation.instance("a regimen", data, dict, "a mapping with a list under 'doses'")
+        validation.instance("a regimen's 'doses'", data.get("doses"), list, "a list of doses")
         return cls(Dose.from_dict(item) for item in data["doses"])
+
+
+def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
+    """Refuse doses that together exceed one drug's weekly maximum, per kind of action.
+
+    The weekly cap of data/drugs.csv holds per dose series; drugs with the same action
+    (the ``effect`` column: all testosterone products, both SERMs, ...) add up. At any time
+    the series running together may use at most 100% of the weekly maximum between them:
+    200 mg enanthate and 200 mg cypionate a week together are fine, a hundred copies of the
+    highest enanthate dose are not. One sweep over start and stop days (a series stops
+    before one that starts on its stop day).
+    """
+    validation.limit("Regimen", len(doses), validation.MAX_DOSE_SERIES, "the number of dose series",
+                     "a course is one Dose with start_day and stop_day, not one Dose per injection")
+    by_effect: dict[str, list[tuple[float, int, float]]] = {}
+    for dose in doses:
+        if dose.amount > 0 and (dose.stop_day is None or dose.stop_day > dose.start_day):
+            events = by_effect.setdefault(DRUGS[dose.drug].effect, [])
+            events.append((dose.start_day, 1, dose.weekly_share))
+            if dose.stop_day is not None:
+                events.append((dose.stop_day, 0, -dose.weekly_share))
+    for effect, events in by_effect.items():
+        total = 0.0
+        for moment, _, share in sorted(events):
+            total += share
+            if total > 1 + 1e-9:
+                _refuse_weekly_load(doses, effect, moment)
+
+
+def _refuse_weekly_load(doses: tuple[Dose, ...], effect: str, moment: float):
+    running = [dose for dose in doses if DRUGS[dose.drug].effect == effect and dose.amount > 0
+               and dose.start_day <= moment and (dose.stop_day is None or moment < dose.stop_day)]
+    total = sum(dose.weekly_share for dose in running)
+    described = Counter(
+        f"{dose.drug} {dose.amount * 7 / dose.every_days:g} {DRUGS[dose.drug].amount_unit}/week "
+        f"({dose.weekly_share:.0%} of its {DRUGS[dose.drug].max_amount_per_week:g} "
+        f"{DRUGS[dose.drug].amount_unit}/week limit)" for dose in running)
+    parts = ", ".join(text if count == 1 else f"{count} x {text}" for text, count in described.items())
+    raise ValueError(
+        f"from day {moment:g} the regimen gives {len(running)} dose series acting on the same target, "
+        f"{DRUGS[running[0].drug].acts_on}, at once: {parts}; together {total:.0%} of the weekly maximum. "
+        "This teaching model accepts at most 100% between them (drugs with the same action add up)")

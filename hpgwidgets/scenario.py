@@ -14,8 +14,11 @@ back in class. The file is human-readable and versioned::
     }
 
 Saving writes a temporary file in the same folder and renames it over the target, so a
-crash or a full disk never leaves a half-written file where a good one was. Loading a
-corrupt, truncated or hand-edited file raises ValueError naming the file, the field and
+crash or a full disk never leaves a half-written file where a good one was; the file keeps
+its permissions, and a symbolic link stays a link (the file it points to is replaced).
+A Scenario is deeply immutable: its regimen, patient and view cannot change after it is
+built (``replace`` makes a changed copy). Loading a corrupt, truncated, oversized,
+too deeply nested or hand-edited file raises ValueError naming the file, the field and
 what is allowed. Preset teaching scenarios ship in ``data/scenarios/``:
 ``list_scenarios()`` names them, ``load_scenario(name)`` opens one.
 """
@@ -23,12 +26,16 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
+from . import markup, validation
 from .patient import Patient
+from .pharmacology import DRUGS
 from .regimen import Regimen
 from .simulation import VARIABLES, simulate
 from .tables import data_dir
@@ -44,48 +51,43 @@ REQUIRED_FIELDS = ("format", "version", "regimen")
 DEFAULT_VIEW = {"days": 365, "variables": ("testosterone", "lh", "fsh", "sperm")}
 MAX_VIEW_DAYS = 3650
 VIEW_FIELDS = ("days", "variables")
+# A scenario file is about 1 kB; anything over this is not one, and is not read whole.
+MAX_FILE_BYTES = 1_000_000
+# A scenario nests four levels deep (scenario > regimen > doses > dose); refuse files nested
+# far deeper before the JSON parser recurses into them.
+MAX_NESTING = 32
 
 
 class _ScenarioProblem(ValueError):
     """A problem in one field; ``Scenario.load`` adds the file name to the message."""
 
 
-def _check_view(view: Mapping[str, Any]) -> dict[str, Any]:
+def _check_view(view: Mapping[str, Any]) -> Mapping[str, Any]:
     if not isinstance(view, Mapping):
-        raise _ScenarioProblem(
-            f"field 'view' must be an object with keys {list(VIEW_FIELDS)}, got {type(view).__name__}"
-        )
+        raise TypeError(f"field 'view' must be an object with keys {list(VIEW_FIELDS)}, got {type(view).__name__}")
     unknown = sorted(set(view) - set(VIEW_FIELDS))
     if unknown:
-        raise _ScenarioProblem(f"field 'view' has unknown keys {unknown}; allowed keys are {list(VIEW_FIELDS)}")
+        raise ValueError(f"field 'view' has unknown keys {unknown}; allowed keys are {list(VIEW_FIELDS)}")
     checked = {**DEFAULT_VIEW, **view}
-
-    days = checked["days"]
     # bool is an int in Python, but `"days": true` in a file is a mistake, not one day.
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VIEW_DAYS:
-        raise _ScenarioProblem(
-            f"field 'view.days' must be a whole number of days from 1 to {MAX_VIEW_DAYS}, got {days!r}"
-        )
-
+    checked["days"] = validation.whole_number("field 'view.days'", checked["days"], low=1, high=MAX_VIEW_DAYS,
+                                              unit="days")
     variables = checked["variables"]
-    if isinstance(variables, str) or not isinstance(variables, (list, tuple)) or not variables:
-        raise _ScenarioProblem(
-            f"field 'view.variables' must be a non-empty list of variable names, got {variables!r}"
-        )
-    allowed = VARIABLES
-    unknown_variables = [name for name in variables if name not in allowed]
+    if isinstance(variables, str) or not isinstance(variables, (list, tuple)):
+        raise TypeError(f"field 'view.variables' must be a non-empty list of variable names, got {variables!r}")
+    if not variables:
+        raise ValueError("field 'view.variables' must be a non-empty list of variable names, got []")
+    unknown_variables = [name for name in variables if name not in VARIABLES]
     if unknown_variables:
-        raise _ScenarioProblem(
-            f"field 'view.variables' has unknown variables {unknown_variables}; allowed: {list(allowed)}"
+        raise ValueError(
+            f"field 'view.variables' has unknown variables {unknown_variables}; allowed: {list(VARIABLES)}"
         )
     checked["variables"] = tuple(variables)
-    return checked
+    return MappingProxyType(checked)
 
 
 def _check_text(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _ScenarioProblem(f"field '{name}' must be text, got {type(value).__name__} {value!r}")
-    return value
+    return validation.text(f"field '{name}'", value)
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,15 @@ class Scenario:
     notes: str = ""
 
     def __post_init__(self):
-        if not isinstance(self.regimen, Regimen):
-            raise ValueError(f"regimen must be an hpgwidgets.Regimen, got {type(self.regimen).__name__}")
-        if not isinstance(self.patient, Patient):
-            raise ValueError(f"patient must be an hpgwidgets.Patient, got {type(self.patient).__name__}")
+        validation.instance("regimen", self.regimen, Regimen, "an hpgwidgets.Regimen")
+        validation.instance("patient", self.patient, Patient, "an hpgwidgets.Patient")
         _check_text("title", self.title)
         _check_text("notes", self.notes)
-        # Frozen dataclass: store the checked, completed copy of the view.
+        # Frozen dataclass: store the checked, completed, read-only copy of the view.
         object.__setattr__(self, "view", _check_view(self.view))
+
+    def __hash__(self):
+        return hash((self.regimen, self.patient, tuple(self.view.items()), self.title, self.notes))
 
     @property
     def days(self) -> int:
@@ -153,7 +156,7 @@ class Scenario:
         if data["format"] != FORMAT:
             raise _ScenarioProblem(f"field 'format' must be {FORMAT!r}, got {data['format']!r}")
         version = data["version"]
-        if isinstance(version, bool) or not isinstance(version, int):
+        if not validation.is_number(version) or version != int(version):
             raise _ScenarioProblem(f"field 'version' must be the whole number {VERSION}, got {version!r}")
         if version != VERSION:
             newer = " (written by a newer hpgwidgets; upgrade to read it)" if version > VERSION else ""
@@ -164,60 +167,117 @@ class Scenario:
 
         regimen = _from_part("regimen", Regimen, data["regimen"])
         patient = _from_part("patient", Patient, data.get("patient", {}))
-        return cls(
-            regimen=regimen,
-            patient=patient,
-            view=data.get("view", {}),
-            title=_check_text("title", data.get("title", "")),
-            notes=_check_text("notes", data.get("notes", "")),
-        )
+        try:
+            return cls(regimen=regimen, patient=patient, view=data.get("view", {}),
+                       title=data.get("title", ""), notes=data.get("notes", ""))
+        except (TypeError, ValueError) as problem:
+            raise _ScenarioProblem(str(problem)) from None
+
+    def _repr_html_(self) -> str:
+        """The scenario in a notebook: title, notes and doses, all shown as literal text
+        (a shared file's title or notes may hold markup; it must never run)."""
+        doses = "".join(f"<li>{markup.text(_dose_words(dose))}</li>" for dose in self.regimen) or "<li>no treatment</li>"
+        return (f"<div class='hpg-scenario'><h3>{markup.text(self.title or 'Untitled scenario')}</h3>"
+                f"<p style='white-space:pre-wrap'>{markup.text(self.notes)}</p><ul>{doses}</ul>"
+                f"<p>{self.days} days shown; patient aged {self.patient.age:g}</p></div>")
 
     def to_json(self) -> str:
         # allow_nan=False: a NaN or infinity must never reach a file (JSON has no such numbers).
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the scenario to ``path`` atomically (temporary file, then rename); returns the path."""
-        path = Path(path)
+        """Write the scenario to ``path`` atomically (temporary file, then rename); returns the path.
+
+        An existing file keeps its permissions; when ``path`` is a symbolic link, the file it
+        points to is replaced and the link stays.
+        """
+        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
         text = self.to_json()  # serialise first: a failure here must not touch any file
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        data = text.encode("utf-8")
+        validation.limit(f"{path}", len(data), MAX_FILE_BYTES, "the scenario file's size in bytes",
+                         "shorten the notes")
+        target = Path(os.path.realpath(path))
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None  # a new file: the user's umask decides, as for any file they create
+        if mode is not None and not os.access(target, os.W_OK):
+            # renaming over it would work (the folder is writable), but the owner made it read-only
+            raise PermissionError(f"{path}: the file is read-only; save under another name or make it writable")
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
                 stream.flush()
+                if mode is not None:
+                    os.fchmod(stream.fileno(), mode)
                 os.fsync(stream.fileno())
-            os.replace(temporary, path)
+            os.replace(temporary, target)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
         return path
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Read a scenario file; ValueError names the file, the field and what is allowed."""
-        path = Path(path)
-        raw = path.read_bytes()
+        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError(f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario file is "
+                             "a few kilobytes, so this is not one")
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")  # a byte-order mark from a Windows editor is harmless
         except UnicodeDecodeError as problem:
             raise ValueError(f"{path}: not a scenario file (not UTF-8 text: {problem})") from None
         if not text.strip():
             raise ValueError(f"{path}: the file is empty; expected a {FORMAT} JSON object")
         try:
+            _check_nesting(text)
             data = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
         except json.JSONDecodeError as problem:
-            # A file cut short (interrupted copy, full disk) stops before its closing brace.
-            looks_truncated = problem.pos >= len(text.rstrip()) or not text.rstrip().endswith("}")
-            hint = " (the file looks truncated)" if looks_truncated and text.lstrip().startswith("{") else ""
+            hint = " (the file looks truncated: it ends before the JSON does)" if _ends_early(text, problem) else ""
             raise ValueError(
                 f"{path}: not valid JSON at line {problem.lineno}, column {problem.colno}: {problem.msg}{hint}"
             ) from None
         except _ScenarioProblem as problem:
             raise ValueError(f"{path}: {problem}") from None
+        except ValueError as problem:  # e.g. an integer of thousands of digits
+            raise ValueError(f"{path}: not a scenario file ({problem})") from None
         try:
             return cls.from_dict(data)
         except _ScenarioProblem as problem:
             raise ValueError(f"{path}: {problem}") from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_NESTING before parsing it (the parser recurses)."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_NESTING:
+            raise _ScenarioProblem(f"the JSON is nested more than {MAX_NESTING} levels deep; a scenario nests four")
+
+
+def _ends_early(text: str, problem: json.JSONDecodeError) -> bool:
+    """True when the parser ran out of text: the file was cut short (interrupted copy, full
+    disk), as opposed to holding something that is not JSON at all."""
+    if not text.lstrip().startswith(("{", "[")):
+        return False
+    return problem.pos >= len(text.rstrip()) or problem.msg.startswith("Unterminated string")
+
+
+def _dose_words(dose) -> str:
+    drug = DRUGS[dose.drug]
+    until = "the end" if dose.stop_day is None else f"day {dose.stop_day:g}"
+    return (f"{drug.name} {dose.amount:g} {drug.amount_unit} every {dose.every_days:g} days, "
+            f"from day {dose.start_day:g} to {until}")
 
 
 def _from_part(name: str, kind, value):
@@ -225,7 +285,7 @@ def _from_part(name: str, kind, value):
         raise _ScenarioProblem(f"field '{name}' must be an object, got {type(value).__name__} {value!r}")
     try:
         return kind.from_dict(value)
-    except (ValueError, TypeError, KeyError) as problem:
+    except (ValueError, TypeError) as problem:
         # The model's own message says what is allowed (drug ids, dose limits, ...).
         raise _ScenarioProblem(f"field '{name}': {problem}") from None
 
@@ -254,6 +314,7 @@ def list_scenarios() -> list[str]:
 def load_scenario(name: str) -> Scenario:
     """A preset teaching scenario by name, e.g. ``load_scenario("trt_alone")``."""
     names = list_scenarios()
+    validation.text("preset name", name)
     if name not in names:
         raise ValueError(f"unknown scenario {name!r}; presets are {names}")
     return Scenario.load(scenarios_dir() / f"{name}.json")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
+import warnings
 
 import numpy as np
 from scipy.signal import lfilter, sosfilt, sosfilt_zi
@@ -13,7 +13,8 @@ from .patient import Patient
 from .pharmacology import DRUGS, exposure, gonadorelin_signals
 from .pharmacology import drug as pharmacology_drug
 from .references import cite
-from .regimen import MAX_DAYS, Dose, Regimen
+from . import validation
+from .regimen import Dose, Regimen
 
 CLINICAL = ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")
 UNITS = {
@@ -41,14 +42,6 @@ class UnknownVariable(KeyError, ValueError):
         return str(self.args[0])
 
 
-def _check_days(days) -> float:
-    if isinstance(days, bool) or not isinstance(days, Real) or not math.isfinite(days):
-        raise ValueError(f"days must be a finite number of days, got {days!r}")
-    if not 1 <= days <= MAX_DAYS:
-        raise ValueError(f"days must be between 1 and {MAX_DAYS} (30 years), got {days!r}")
-    return float(days)
-
-
 def _as_regimen(regimen) -> Regimen:
     if regimen is None:
         return Regimen()
@@ -56,7 +49,28 @@ def _as_regimen(regimen) -> Regimen:
         return regimen if isinstance(regimen, Regimen) else Regimen([regimen])
     if isinstance(regimen, (list, tuple)):
         return Regimen(regimen)
-    raise ValueError(f"regimen must be an hpg.Regimen (or a list of hpg.Dose), got {regimen!r}")
+    raise TypeError(f"regimen must be an hpg.Regimen (or a list of hpg.Dose, or None), "
+                    f"got {type(regimen).__name__} {regimen!r}")
+
+
+def check_run(regimen, days, step_days, sample_every, every_days=None) -> tuple[Regimen, float, np.ndarray, int]:
+    """Every argument about time checked before anything is allocated: (regimen, days, grid,
+    stride of the reported samples). ``every_days`` is the old name of ``sample_every``."""
+    if every_days is not None:
+        warnings.warn("every_days= of simulate/simulate_cohort is now sample_every= (every_days is the "
+                      "dosing interval of a Dose)", DeprecationWarning, stacklevel=3)
+        sample_every = every_days
+    regimen = _as_regimen(regimen)
+    step_days = validation.number("step_days", step_days, low=1 / 96, high=1, unit="days")
+    sample_every = validation.days("sample_every", sample_every, low=step_days, multiple_of=step_days,
+                                   multiple_name="step_days")
+    days = validation.days("days", days, multiple_of=sample_every, multiple_name="sample_every")
+    validation.limit("simulate", days / step_days + 1, validation.MAX_GRID_POINTS,
+                     f"model time steps ({days:g} days at step_days={step_days:g})",
+                     "simulate fewer days or use a larger step_days")
+    validation.limit("simulate", regimen.count(days), validation.MAX_DOSE_EVENTS,
+                     f"dose events in {days:g} days", "give doses less often or simulate fewer days")
+    return regimen, days, time_grid(days, step_days), int(round(sample_every / step_days))
 
 
 def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, values: dict) -> tuple:
@@ -269,11 +283,7 @@ def baseline_values(steady: dict) -> dict:
 
 
 def time_grid(days: float, step_days: float) -> np.ndarray:
-    """Grid 0, step, 2*step, ... up to ``days``."""
-    if isinstance(step_days, bool) or not isinstance(step_days, Real) or not math.isfinite(step_days):
-        raise ValueError(f"step_days must be a finite number, got {step_days!r}")
-    if not 1 / 96 <= step_days <= 1:
-        raise ValueError(f"step_days must be between 1/96 (15 minutes) and 1 day, got {step_days!r}")
+    """Grid 0, step, 2*step, ... up to ``days`` (both checked by ``check_run``)."""
     steps = int(math.floor(days / step_days + 1e-9))
     return np.arange(steps + 1) * step_days
 
@@ -306,6 +316,7 @@ class Result:
         self.variables = VARIABLES
 
     def __getitem__(self, name: str) -> np.ndarray:
+        validation.text("variable name", name)
         if name not in self._series:
             raise UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
         return self._series[name]
@@ -315,7 +326,7 @@ class Result:
 
     def relative(self, name: str) -> np.ndarray:
         """``result[name]`` divided by the patient's untreated value."""
-        base = self.baseline[name] if name in self._series else None
+        base = self.baseline[name] if validation.text("variable name", name) in self._series else None
         if base is None:
             self[name]  # raises UnknownVariable
         if base == 0:
@@ -324,8 +335,7 @@ class Result:
 
     def at(self, day: float) -> dict:
         """Every variable at ``day`` (linear interpolation between grid points)."""
-        if isinstance(day, bool) or not isinstance(day, Real) or not self.t[0] <= day <= self.t[-1]:
-            raise ValueError(f"day must be a number between {self.t[0]:g} and {self.t[-1]:g}, got {day!r}")
+        day = validation.number("day", day, low=float(self.t[0]), high=float(self.t[-1]), unit="days")
         return {name: float(np.interp(day, self.t, self._series[name])) for name in self.variables}
 
     def to_frame(self):
@@ -345,12 +355,14 @@ class Result:
 
 
 def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
-             step_days: float = DEFAULT_STEP_DAYS, every_days: float = 1.0) -> Result:
+             step_days: float = DEFAULT_STEP_DAYS, sample_every: float = 1.0, every_days: float | None = None) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
     The model steps every ``step_days`` (default 2 hours) and reports every
-    ``every_days`` (default daily; use e.g. ``every_days=step_days=1/24`` to see
-    the hours after an injection).
+    ``sample_every`` days (default daily; use e.g. ``sample_every=step_days=1/24`` to see
+    the hours after an injection). ``days`` must be a whole number of samples (whole days
+    by default): nothing is cut.
+    ``every_days=`` is the old name of ``sample_every=`` (deprecated).
 
     >>> import hpgwidgets as hpg
     >>> trt = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
@@ -358,20 +370,9 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     >>> bool(result["lh"][21] < 0.2 * result.baseline["lh"])
     True
     """
-    regimen = _as_regimen(regimen)
-    days = _check_days(days)
-    if patient is None:
-        patient = Patient()
-    if not isinstance(patient, Patient):
-        raise ValueError(f"patient must be an hpg.Patient, got {patient!r}")
-    t = time_grid(days, step_days)
-    if isinstance(every_days, bool) or not isinstance(every_days, Real) or not math.isfinite(every_days):
-        raise ValueError(f"every_days must be a finite number, got {every_days!r}")
-    stride = every_days / step_days
-    if every_days < step_days or abs(stride - round(stride)) > 1e-9:
-        raise ValueError(f"every_days ({every_days}) must be a whole multiple of step_days ({step_days})")
-    stride = int(round(stride))
-    record = _record_every(every_days, step_days)
+    regimen, days, t, stride = check_run(regimen, days, step_days, sample_every, every_days)
+    patient = validation.instance("patient", Patient() if patient is None else patient, Patient, "an hpg.Patient")
+    record = _record_every(stride * step_days, step_days)
     series, steady = run_model(regimen, t, patient.traits(), record)
     cite_model(regimen)
     kept = slice(None, None, stride // record)

@@ -6,34 +6,196 @@ patient's untreated values and against the laboratory reference limits.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
+from . import validation
 from .pharmacology import DRUGS
-from .ranges import reference_range
-from .tables import read_table
+from .ranges import azoospermia_threshold, reference_range
+
+azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
 
 
-@lru_cache(maxsize=None)
-def azoospermia_reading() -> float:
-    """Below this concentration (million/mL) the workbook reads 'no sperm seen' (data/lab_report.csv)."""
-    for row in read_table("lab_report"):
-        if row["item"] == "azoospermia_threshold":
-            return float(row["value"])
-    raise ValueError("data/lab_report.csv has no azoospermia_threshold row")
+def percent(ratio: float, *, compact: bool = False) -> str:
+    """The workbook's one way to print a share: 0.004 -> 'under 1%', 0.045 -> '4.5%', 1.5 -> '150%'.
 
-
-def percent_of_baseline(ratio: float) -> str:
+    Small shares keep a decimal so 4% and 4.5% stay apart; below 1% the model's exact figure
+    means nothing to a reader, and a rounded '1%' or '0%' would mislead. ``compact`` writes
+    '<1%' for labels inside a drawing.
+    """
     if ratio < 0.01:
-        return "under 1%"
+        return "<1%" if compact else "under 1%"
     if ratio < 0.095:
         return f"{100 * ratio:.1f}%".replace(".0%", "%")
     return f"{100 * ratio:.0f}%"
 
 
+percent_of_baseline = percent
+
+
+def number(value: float, unit: str = "") -> str:
+    """A model value rounded for reading: three significant figures at most, no trailing zeros."""
+    magnitude = abs(value)
+    if magnitude >= 100:
+        shown = f"{value:.0f}"
+    elif magnitude >= 10:
+        shown = f"{value:.0f}" if magnitude >= 20 else f"{value:.1f}".replace(".0", "")
+    elif magnitude >= 1:
+        shown = f"{value:.1f}".replace(".0", "")
+    else:
+        shown = f"{value:.2g}"
+    return f"{shown} {unit}".strip()
+
+
+def value_text(variable: str, value: float) -> str:
+    """A model value as a table cell: rounded for reading; sperm below the 'none seen' reading say so."""
+    if variable == "sperm" and value < azoospermia_threshold():
+        return "none seen"
+    return number(value)
+
+
+def relation(value: float, reference: float, *, tolerance: float = 0.05,
+             words: tuple[str, str, str] = ("below", "about the same as", "above")) -> str:
+    """'below' / 'about the same as' / 'above': how ``value`` compares with ``reference``.
+
+    Within ``tolerance`` (a fraction of the reference) counts as the same, so prose never calls
+    a difference of a rounding error a finding.
+    """
+    lower, same, higher = words
+    if abs(value - reference) <= tolerance * abs(reference):
+        return same
+    return lower if value < reference else higher
+
+
+class Table:
+    """A small results table shown as Markdown: full cell text (no '...' cut), wrapped to the page,
+    numbers right-aligned. ``frame`` is the same table as a pandas DataFrame for code."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def _repr_markdown_(self) -> str:
+        def cell(value) -> str:
+            return str(value).replace("|", "\\|").replace("\n", " ")
+
+        frame = self.frame
+        numeric = [all(_looks_numeric(value) for value in frame[column]) for column in frame.columns]
+        header = "| " + " | ".join([cell(frame.index.name or "")] + [cell(column) for column in frame.columns]) + " |"
+        rule = "| --- | " + " | ".join("---:" if is_number else "---" for is_number in numeric) + " |"
+        rows = ["| " + " | ".join([cell(label)] + [cell(value) for value in row]) + " |"
+                for label, row in zip(frame.index, frame.itertuples(index=False))]
+        return "\n".join([header, rule, *rows])
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
+
+
+def _looks_numeric(value) -> bool:
+    try:
+        float(str(value).split(" ")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def readable_table(values, variables, *, index_name: str, flag: str | None = None) -> Table:
+    """A table of model values with names and units in the headers and rounding fit for reading.
+
+    ``values`` maps a row label to a dict of variable values (``Result.at(day)``, a baseline ...).
+    ``flag`` names a variable whose value is also placed against its laboratory reference range.
+    """
+    import pandas as pd
+
+    from .simulation import LABELS, UNITS
+
+    columns = {}
+    for variable in variables:
+        header = f"{LABELS.get(variable, variable)} ({UNITS[variable]})" if UNITS.get(variable) else LABELS.get(variable, variable)
+        columns[header] = {label: value_text(variable, row[variable]) for label, row in values.items()}
+    if flag is not None:
+        band = reference_range(flag)
+        columns[f"{LABELS.get(flag, flag)} against the reference range ({band.low:g}-{band.high:g} {band.unit})"] = {
+            label: {"": "in range", "L": "below", "H": "above"}.get(band.flag(row[flag]), band.flag(row[flag]))
+            for label, row in values.items()}
+    table = pd.DataFrame(columns)
+    table.index.name = index_name
+    return Table(table)
+
+
+def duration(days: float) -> str:
+    """A duration in the unit a reader would use: '2 min', '24 h', '4.5 days', '12 weeks'."""
+    minutes = days * 24 * 60
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if days < 2:
+        return f"{days * 24:.0f} h"
+    if days < 28:
+        return f"{days:.1f} days".replace(".0 days", " days")
+    return f"{days / 7:.0f} weeks"
+
+
+def short_reference(key: str) -> str:
+    """'Coviello et al. 2005' for a key of data/references.bib (the key itself if it has no author)."""
+    from .references import bibliography
+
+    entry = bibliography().get(key)
+    if entry is None:
+        return key
+    names = [name.strip() for name in entry.get("author", "").split(" and ") if name.strip()]
+    if not names:
+        return f"{entry.get('title', key)} ({entry.get('year', 'n.d.')})"
+    first = names[0].split(",")[0].strip()
+    many = len(names) > 2 or names[-1] == "others"
+    who = f"{first} et al." if many else " and ".join(name.split(",")[0].strip() for name in names)
+    return f"{who} {entry.get('year', 'n.d.')}"
+
+
+def reference_table(variables) -> Table:
+    """The laboratory reference ranges of ``variables``: limits with units, who they describe, and the source by name."""
+    import pandas as pd
+
+    from .simulation import LABELS
+
+    rows = {}
+    for variable in variables:
+        band = reference_range(variable)
+        rows[LABELS.get(variable, variable)] = {
+            "Lower limit": f"{band.low:g} {band.unit}",
+            "Upper limit": f"{band.high:g} {band.unit}" if band.high != float("inf") else "none",
+            "Population": band.population,
+            "Source": short_reference(band.source),
+        }
+    table = pd.DataFrame(rows).T
+    table.index.name = "Quantity"
+    return Table(table)
+
+
+def catalogue_table(agents):
+    """The drug catalogue (``hpg.drug_table()``) as a reader sees it: names, not ids; plain headers."""
+    table = agents.set_index("name")[["drug_class", "acts_on", "mechanism", "route", "licensed_use_in_men"]]
+    table.columns = ["Class", "Acts on", "Mechanism", "Given as", "Licensed use in men"]
+    table.index.name = "Agent"
+    return Table(table)
+
+
+def kinetics_table(agents):
+    """Half-life and typical dosing of each agent, with units, and its source by author and year."""
+    import pandas as pd
+
+    rows = {}
+    for _, agent in agents.iterrows():
+        rows[agent["name"]] = {
+            "Elimination half-life": duration(agent["elimination_half_life_days"]),
+            "Typical amount": f"{agent['typical_amount']:g} {agent['amount_unit']}",
+            "Typically every": duration(agent["typical_every_days"]),
+            "Source": short_reference(agent["source"]),
+        }
+    table = pd.DataFrame(rows).T
+    table.index.name = "Agent"
+    return Table(table)
+
+
 def sperm_phrase(concentration: float) -> str:
     """Sperm concentration in words, against the WHO lower reference limit."""
     limit = reference_range("sperm").low
-    floor = azoospermia_reading()
+    floor = azoospermia_threshold()
     if concentration < floor:
         return f"sperm below {floor:g} million/mL (no sperm seen, model reading)"
     shown = f"{concentration:.0f}" if concentration >= 10 else f"{concentration:.2g}"
@@ -52,6 +214,46 @@ def testosterone_phrase(value: float) -> str:
     return f"serum testosterone {value:.0f} {band.unit}, {where}"
 
 
+def citations():
+    """The papers behind what this session ran, as a numbered Markdown list (wraps between words,
+    unlike ``print_citations``' plain text in a notebook)."""
+    from IPython.display import Markdown
+
+    from .references import citations_text
+
+    lines = citations_text().splitlines()
+    if not lines or not lines[0].startswith("["):
+        return Markdown(lines[0] if lines else "")
+    return Markdown("\n".join(f"{number}. {line.split('] ', 1)[1]}" for number, line in enumerate(lines, start=1)))
+
+
+def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_variables=()) -> list[str]:
+    """The key of a time-series chart, one short line per kind of mark it draws.
+
+    ``names`` = (solid line, dashed line) when two runs are compared; ``cursor_day`` is where the
+    chart draws its dashed vertical line (the day a summary sentence describes; None: a line a
+    widget moves, so the key names no day).
+    """
+    from .charts import reference_band_frame
+
+    bands = [variable for variable in variables if len(reference_band_frame(variable))]
+    two_sided = [variable for variable in bands if reference_band_frame(variable)["high"].notna().all()]
+    limits = (["grey band: reference range"] if two_sided else []) + (
+        ["dotted line: lower reference limit"] if len(two_sided) < len(bands) else [])
+    lines = [" · ".join(limits)] if limits else []
+    lines.append("tinted background, bars and ticks: when a medicine is given")
+    if names is not None:
+        solid, dashed = names
+        lines.append(f"solid line: {solid} · dashed line: {dashed}")
+    if cursor_day is None:
+        lines.append("dashed vertical line: the day described in words")
+    elif cursor_day > 0:  # at day 0 the line sits on the axis
+        lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
+    if any(variable in log_variables for variable in variables):
+        lines.append("log scale: each grid line is 10 times the one below")
+    return lines
+
+
 def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     """Names of the drugs whose dose lines cover ``day``."""
     ids = dict.fromkeys(dose.drug for dose in regimen if dose.start_day <= day < dose.end(days))
@@ -66,17 +268,17 @@ def scenario_phrase(result, day: float) -> str:
             f"{percent_of_baseline(ratio['itt'])} of baseline; {sperm_phrase(values['sperm'])}")
 
 
-def summary_text(result, day: float, *, compare=None) -> str:
+def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | None = None) -> str:
     """E.g. 'Week 12 (day 84), on Testosterone enanthate: LH at 4% of baseline, ...'.
 
     With ``compare`` (a pinned Result) a second sentence gives the same figures for it,
-    when the pinned simulation reaches that day.
+    when the pinned simulation reaches that day; ``names`` = (this run, the compared run) names
+    it outside the Workbench (default "Pinned scenario").
     """
-    if not result.t[0] <= day <= result.t[-1]:
-        raise ValueError(f"day must be between {result.t[0]:g} and {result.t[-1]:g}, got {day!r}")
+    day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
     on = f", on {' + '.join(given)}" if given else ", no drug given that day"
     text = f"Week {day / 7:.0f} (day {day:.0f}){on}: {scenario_phrase(result, day)}."
     if compare is not None and compare.t[0] <= day <= compare.t[-1]:
-        text += f" Pinned scenario: {scenario_phrase(compare, day)}."
+        text += f" {names[1][:1].upper() + names[1][1:] if names else 'Pinned scenario'}: {scenario_phrase(compare, day)}."
     return text

@@ -5,6 +5,7 @@ with ``chart.to_dict()`` and, where the drawing itself matters, rendered offline
 vl-convert.
 """
 import csv
+import json
 import math
 import re
 
@@ -202,7 +203,7 @@ def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clom
     # Every panel shades the treatment phases.
     for variable in charts.CLINICAL_VARIABLES:
         shading = [layer for layer in layers_with_mark(panel_of(spec, variable), "rect")
-                   if layer["encoding"].get("x", {}).get("field") == "start_week"]
+                   if layer["encoding"].get("x", {}).get("field") == "bar_start"]
         assert len(shading) == 1
 
 
@@ -249,6 +250,34 @@ def test_chart_draws_both_scenarios_offline(trt_alone, trt_hcg_clomiphene):
         assert text in svg
 
 
+def test_no_mark_is_clipped_so_charts_on_one_page_never_share_clip_ids(trt_hcg_clomiphene):
+    """Vega numbers SVG clip paths per copy of its JavaScript (clip1, clip2...), and each
+    JupyterChart loads its own copy: a clipped mark in one chart would be cut to another
+    chart's area. No chart of ours asks for a clip."""
+    spec = charts.timeseries_chart(trt_hcg_clomiphene, window_days=(28, 300), cursor_day=350).to_dict()
+    assert '"clip"' not in json.dumps(vl_convert.vegalite_to_vega(spec))
+    assert "clipPath" not in vl_convert.vegalite_to_svg(spec)
+    assert "clipPath" not in vl_convert.vegalite_to_svg(diagram.axis_diagram(trt_hcg_clomiphene, 84).to_dict())
+
+
+def test_a_window_keeps_ticks_bars_and_cursor_inside_it_without_clipping(trt_hcg_clomiphene):
+    """Weeks 4 to 20 of 26 weeks of weekly TRT: 17 ticks (weeks 4..20), bars trimmed to the window,
+    and a cursor beyond the window is not drawn."""
+    window = (28, 140)
+    chart = charts.timeseries_chart(trt_hcg_clomiphene, variables=("lh",), window_days=window, cursor_day=300)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    timeline = svg[svg.index(f'{charts.panel_name("treatment")}_group'):]
+    ticks = re.findall(r'aria-roledescription="tick"', timeline)
+    expected_ticks = sum(window[0] <= day <= window[1] for dose in (TRT, HCG)
+                         for day in dose.times(DAYS))
+    assert len(ticks) == expected_ticks
+    axis_width = charts.ChartSize().timeline_width
+    for x, width in re.findall(r'aria-roledescription="bar"[^>]*d="M([-\d.]+),[-\d.]+h([-\d.]+)', timeline):
+        assert float(x) >= 0 and float(x) + float(width) <= axis_width + 0.5
+    cursor = re.search(rf'{charts.panel_name("treatment")}_layer_2_marks"[^>]*?(/?)>', timeline)
+    assert cursor.group(1) == "/"  # an empty rule layer: no cursor outside the window
+
+
 def test_export_writes_png_and_svg_for_slides(tmp_path, trt_alone):
     chart = charts.timeseries_chart(trt_alone)
     written = charts.export_chart(chart, tmp_path / "slides", "trt")
@@ -284,9 +313,9 @@ def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone)
         assert node in svg
     text = diagram.diagram_text(trt_alone, day=21)
     lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
-    assert f"LH {lh_percent:.0f}%" in text or (lh_percent < 0.5 and "LH <1%" in text)
+    assert f"LH {summary.percent(lh_percent / 100, compact=True)}" in text  # the workbook's one percent formatter
     assert "Testosterone enanthate" in text
-    with pytest.raises(ValueError, match="day must be between"):
+    with pytest.raises(ValueError, match="day = .* is outside the allowed range"):
         diagram.axis_diagram(trt_alone, day=DAYS + 10)
 
 
@@ -333,3 +362,36 @@ def test_a_scenario_view_can_chart_any_model_variable():
     receptor = panel_of(spec, "gnrh_receptor")
     assert curve_layer(receptor)["encoding"]["y"]["title"] == result.units["gnrh_receptor"]
     assert charts.chart_series(spec)["gnrh_receptor"].to_numpy() == pytest.approx(result["gnrh_receptor"], rel=1e-3)
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"variables": ("testosterone", "lh", "itt"), "heading": "TRT with hCG alongside", "names": ("A", "B"),
+     "size": charts.ChartSize.fitting(1800, 3), "window_days": (1, 300), "series_capacity": 4000},
+])
+def test_the_fast_spec_is_the_altair_chart_spec(trt_alone, trt_hcg_clomiphene, options):
+    """timeseries_spec assembles cached parts; it must say exactly what timeseries_chart says."""
+    for compare in (None, trt_alone):
+        expected = charts.timeseries_chart(trt_hcg_clomiphene, compare=compare, **options).to_dict()
+        assert charts.timeseries_spec(trt_hcg_clomiphene, compare=compare, **options) == expected
+
+
+@pytest.mark.parametrize("width, panels, columns", [(560, 6, 1), (900, 6, 2), (1350, 6, 3), (1800, 4, 4),
+                                                    (1800, 5, 3), (1800, 6, 3)])
+def test_chart_size_fills_the_width_in_balanced_rows(width, panels, columns):
+    size = charts.ChartSize.fitting(width, panels)
+    assert size.columns == columns
+    row = size.columns * (size.panel_width + charts.Y_AXIS_ROOM * size.font_scale) + \
+        (size.columns - 1) * charts.PANEL_SPACING
+    assert row <= width  # nothing beyond the box
+    assert size.panel_width >= charts.MIN_PANEL_WIDTH or columns == 1
+    assert size.timeline_width + charts.Y_AXIS_ROOM * size.font_scale <= width
+    assert (size.font_scale > 1) == (width >= charts.LARGE_SCREEN_PX)  # larger type on a projector
+    with pytest.raises(ValueError, match="width_px"):
+        charts.ChartSize.fitting(0, panels)
+
+
+def test_scenario_names_in_the_legend_come_from_a_param(trt_alone, trt_hcg_clomiphene):
+    chart = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone, names=("With hCG", "TRT alone"))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+    assert "With hCG" in texts and "TRT alone" in texts and charts.PINNED_LABEL not in texts

@@ -1,14 +1,22 @@
-"""The classroom dashboard's widget state: one click loads a preset, the slider sets the days,
-and the chart is redrawn in place (the same JupyterChart, a new simulation)."""
+"""The classroom dashboard's widget state: one click loads a preset (heading, notes, days and
+chart together), one click overlays the preset its notes compare it with, and the chart is
+redrawn in place (the same JupyterChart; params when the panels stay, else a new spec)."""
+import numpy as np
+import pandas as pd
 import pytest
 
-from hpgwidgets.charts import chart_series
-from hpgwidgets.classroom import Classroom, preset_label
+from hpgwidgets import charts
+from hpgwidgets.classroom import Classroom, compared_preset, first_day_shown, preset_label
 from hpgwidgets.scenario import list_scenarios, load_scenario
 
 
-def shown_series(classroom):
-    return chart_series(classroom.chart.chart.to_dict())
+def shown_series(classroom, scenario=charts.CURRENT_LABEL):
+    series = pd.DataFrame(classroom.chart.params.series)
+    return series[series["scenario"] == scenario]
+
+
+def heading(classroom):
+    return " ".join(classroom.chart.params.heading)
 
 
 def test_default_classroom_offers_every_preset_and_opens_on_the_first():
@@ -16,7 +24,7 @@ def test_default_classroom_offers_every_preset_and_opens_on_the_first():
     assert [value for _, value in classroom.picker.options] == list_scenarios()
     first = load_scenario(list_scenarios()[0])
     assert classroom.days.value == first.days
-    assert first.title in classroom.notes.value
+    assert heading(classroom) == first.title  # the heading is part of the chart
     assert shown_series(classroom)["day"].max() == first.days
 
 
@@ -35,13 +43,54 @@ def test_one_click_loads_the_preset_and_redraws_the_same_chart():
 
     trt = load_scenario("trt_alone")
     assert classroom.chart is chart_widget  # updated in place, not a new output
-    assert classroom.days.value == trt.days == 730
-    assert "TRT alone" in classroom.notes.value
+    assert classroom.days.value == trt.days
+    assert heading(classroom) == trt.title and trt.notes[:40] in classroom.notes.value
     series = shown_series(classroom)
-    assert series["day"].max() == 730
+    assert series["day"].max() == trt.days
     on_trt = series[(series["day"] > 90) & (series["day"] < 365)]
     assert on_trt["lh"].max() < 0.5 * untreated_lh.min()  # the axis is suppressed
-    assert set(series.columns) >= set(trt.variables)
+    assert [panel["title"]["text"] for row in classroom.chart.spec["vconcat"][:-1] for panel in row["hconcat"]] == [
+        charts.variable_title(variable) for variable in trt.variables]
+
+
+def test_a_switch_between_presets_with_the_same_panels_sends_params_only():
+    classroom = Classroom(["trt_alone", "trt_plus_hcg"])
+    spec = classroom.chart.spec
+    classroom.picker.value = "trt_plus_hcg"
+    assert classroom.chart.spec is spec
+    assert heading(classroom) == load_scenario("trt_plus_hcg").title
+    assert "Human chorionic gonadotropin (hCG)" in classroom.chart.params.treatments["drug_name"]
+
+
+def test_one_click_overlays_the_preset_the_notes_compare_with():
+    classroom = Classroom(["trt_plus_hcg", "trt_alone", "untreated_baseline"])
+    assert compared_preset(load_scenario("trt_plus_hcg"), classroom.scenarios) == "trt_alone"
+    assert classroom.overlay.description == "Overlay TRT alone"
+    classroom.overlay.value = True
+    alone = shown_series(classroom, charts.PINNED_LABEL)
+    with_hcg = shown_series(classroom)
+    assert len(alone) == len(with_hcg) > 0
+    on_trt = (with_hcg["day"] > 60).to_numpy() & (with_hcg["day"] < 300).to_numpy()
+    assert with_hcg["itt"].to_numpy()[on_trt].mean() > 5 * alone["itt"].to_numpy()[on_trt].mean()
+    assert classroom.chart.params.scenario_labels == ["TRT plus hCG", "TRT alone"]
+    # A preset whose notes compare with nothing on offer has no overlay button; the overlay goes.
+    classroom.picker.value = "untreated_baseline"
+    assert classroom.overlay.layout.display == "none" and not classroom.overlay.value
+    assert set(classroom.chart.params.series["scenario"]) == {charts.CURRENT_LABEL}
+
+
+@pytest.mark.parametrize("name", ["gonadorelin_pump", "gonadorelin_continuous"])
+def test_gonadorelin_presets_open_after_the_first_pulse_flare(name):
+    """The first pulse's flare on day 0 would squash the curves: the chart starts on day 1,
+    and LH there is within a few times its later level, so the teaching point shows."""
+    classroom = Classroom([name])
+    scenario = load_scenario(name)
+    assert first_day_shown(scenario) == 1
+    series = shown_series(classroom)
+    assert series["day"].min() == 1 and classroom.chart.params.window_weeks[0] == pytest.approx(1 / 7, abs=1e-3)
+    lh = series["lh"].to_numpy()
+    assert lh.max() < 4 * np.median(lh)
+    assert first_day_shown(load_scenario("trt_alone")) == 0
 
 
 def test_slider_sets_the_days_simulated_and_shown():
@@ -52,10 +101,25 @@ def test_slider_sets_the_days_simulated_and_shown():
     assert classroom.scenario.regimen == load_scenario("trt_alone").regimen
 
 
-def test_every_preset_fits_the_slider():
+def test_every_preset_fits_the_slider_and_is_simulated_once():
     classroom = Classroom()
     for name, scenario in classroom.scenarios.items():
         assert classroom.days.min <= scenario.days <= classroom.days.max, name
+        assert classroom.result(name, scenario.days) is classroom.result(name, scenario.days)
+
+
+def test_the_chart_fills_the_width_the_browser_reports():
+    classroom = Classroom(["trt_alone", "untreated_baseline"])
+    classroom.chart_width.width = 1800  # what the browser reports for a 1920-px projector
+    size = classroom.size_for("trt_alone")
+    assert size.font_scale > 1 and size.columns >= 3
+    first_row = classroom.chart.spec["vconcat"][0]["hconcat"]
+    assert first_row[0]["width"] == size.panel_width and len(first_row) == size.columns
+    classroom.chart_width.width = 700  # a laptop with the file browser open
+    narrow = classroom.size_for("trt_alone")
+    first_row = classroom.chart.spec["vconcat"][0]["hconcat"]
+    assert len(first_row) == narrow.columns < size.columns
+    assert narrow.columns * (first_row[0]["width"] + charts.Y_AXIS_ROOM) <= 700
 
 
 @pytest.mark.parametrize("presets, message", [

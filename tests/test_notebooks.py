@@ -1,8 +1,9 @@
 """The workbook's notebooks: each runs clean top to bottom in a fresh kernel, and keeps the house rules.
 
 Every notebook in notebooks/ is executed as "Restart and run all" would: a new python3 kernel,
-cells in order, working directory notebooks/. Cells that make a claim assert it, so a notebook that
-runs clean is a notebook whose text still agrees with the model.
+cells in order, working directory notebooks/. Then, in the same kernel, every check of understanding
+is answered and every claim the notebook's text makes about the model is evaluated
+(``hpgwidgets.lessons.verify``): a notebook that passes is one whose text still agrees with the model.
 
 The outputs policy (docs/notebooks.md): notebooks are committed without outputs, with stable cell
 ids, so diffs show only what an author changed. Run `pytest tests/test_notebooks.py -k policy` for
@@ -11,6 +12,7 @@ the quick structural checks without executing anything.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -44,6 +46,30 @@ for question in questions:
 print(f"answered {len(questions)} questions")
 """
 
+# Then: every claim the chapter's text makes about the model must hold (hpgwidgets/lessons/).
+VERIFY_CLAIMS = """
+from hpgwidgets import lessons
+claims = lessons.verify({chapter!r}, globals())
+failed = [claim for claim, holds in claims.items() if not holds]
+assert not failed, "the notebook's text no longer agrees with the model: " + "; ".join(failed)
+print(f"{{len(claims)}} claims hold")
+"""
+
+
+def chapter_of(path: Path) -> str:
+    """'01' for 01_fundamentals.ipynb: the key prefix of the notebook's lesson bank."""
+    return path.name.split("_")[0]
+
+
+def bank_of(path: Path):
+    from hpgwidgets import lessons
+
+    return lessons.bank_of(chapter_of(path))
+
+
+# Chapters whose questions, figures in prose and model checks live in hpgwidgets/lessons/chNN.py.
+BANKED = [path for path in CHAPTERS if (NOTEBOOK_DIR.parent / "hpgwidgets" / "lessons" / f"ch{chapter_of(path)}.py").exists()]
+
 
 def ids(paths):
     return [path.name for path in paths]
@@ -75,6 +101,12 @@ def test_policy_valid_nbformat_4_with_kernel_metadata(path):
     assert kernelspec.get("name") == "python3", "JupyterLab would ask which kernel to use"
     assert kernelspec.get("display_name") == "Python 3 (ipykernel)"
     assert notebook.metadata.get("language_info", {}).get("name") == "python"
+    # JupyterLab writes the kernel's language_info into the notebook when the kernel starts; stored
+    # as the kernel reports it, the notebook opens unmodified (nothing to autosave).
+    import platform
+
+    assert notebook.metadata["language_info"].get("version") == platform.python_version(), (
+        "store language_info as the workbook's kernel reports it, or JupyterLab marks the notebook modified on open")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
@@ -111,12 +143,18 @@ def test_policy_chapter_has_the_teaching_structure(path):
     flowing = re.sub(r"[\s>]+", " ", text)  # markdown line breaks and blockquote markers do not split a phrase
     assert "not medical advice" in flowing, "the educational-use note is missing"
     assert "## summary" in text
-    assert "print_citations()" in code_sources(notebook)[-1], "the last code cell prints the references used"
+    assert "summary.citations()" in code_sources(notebook)[-1], "the last code cell lists the references used (Markdown)"
 
 
 @pytest.mark.parametrize("path", CHAPTERS[1:], ids=ids(CHAPTERS[1:]))
 def test_policy_chapter_checks_understanding(path):
+    import inspect
+
     code = "\n".join(code_sources(read(path)))
+    if path in BANKED:
+        module = __import__(f"hpgwidgets.lessons.ch{chapter_of(path)}", fromlist=["BANK"])
+        static = Path(module.__file__).with_suffix(".toml")
+        code = inspect.getsource(module) + ("MultipleChoice(" if static.exists() else "")
     assert "MultipleChoice(" in code, "a multiple-choice check with explanations"
     assert "Predict(" in code, "a predict-then-run question"
     assert "Solution(" in code, "an exercise with a worked solution"
@@ -126,23 +164,71 @@ def test_policy_chapter_checks_understanding(path):
 def test_notebook_runs_clean_in_a_fresh_kernel(path):
     notebook = read(path)
     notebook.cells.append(nbformat.v4.new_code_cell(ANSWER_EVERY_QUESTION))
+    if path in BANKED:
+        notebook.cells.append(nbformat.v4.new_code_cell(VERIFY_CLAIMS.format(chapter=chapter_of(path))))
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_SECONDS,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )
-    # A CellExecutionError names the failing cell and its traceback.
+    # A CellExecutionError names the failing cell and its traceback (a claim that no longer holds included).
     client.execute()
     errors = [output for cell in notebook.cells if cell.cell_type == "code"
               for output in cell.outputs if output.output_type == "error"]
     assert not errors
     widget_cells = [cell for cell in notebook.cells if cell.cell_type == "code"
                     and any("application/vnd.jupyter.widget-view+json" in output.get("data", {}) for output in cell.outputs)]
-    if "quiz." in "\n".join(code_sources(notebook)[:-1]):
+    sources = "\n".join(code_sources(read(path)))
+    if "quiz." in sources or "lessons.ask(" in sources:
         assert widget_cells, "quiz cells should display widgets"
-        answered = notebook.cells[-1].outputs[0]["text"]
+        answered = next(cell for cell in notebook.cells if cell.source == ANSWER_EVERY_QUESTION).outputs[0]["text"]
         assert answered != "answered 0 questions\n"
+    if path in BANKED:
+        held = notebook.cells[-1].outputs[0]["text"]
+        assert held != "0 claims hold\n", "a chapter's text makes claims about the model; none were checked"
+
+
+@pytest.mark.parametrize("path", BANKED, ids=ids(BANKED))
+def test_policy_no_answer_or_check_in_the_students_path(path):
+    """Answers, explanations and checks of the model live in the lesson bank; what a reader of the
+    notebook (in Lab, Voila or a static rendering) sees before committing holds none of them."""
+    for source in code_sources(read(path)):
+        assert not re.search(r"quiz\.(MultipleChoice|Predict|Solution)\(|answer=|model_says=", source), (
+            f"a check of understanding is written out in the notebook; move it to the lesson bank: {source[:80]!r}")
+        assert not re.search(r"^\s*assert\s", source, re.MULTILINE), (
+            f"checks of the model belong to the lesson bank's claims, not the student's path: {source[:80]!r}")
+        assert "print(" not in source, f"prose is Markdown, not print(): {source[:80]!r}"
+
+
+@pytest.mark.parametrize("path", BANKED, ids=ids(BANKED))
+def test_policy_a_static_rendering_shows_no_answer(path):
+    """nbviewer / `jupyter nbconvert --to html` of the committed notebook: no explanation of any option."""
+    from nbconvert import HTMLExporter
+
+    from hpgwidgets import lessons
+
+    page, _ = HTMLExporter().from_notebook_node(read(path))
+    shown = [text[:60] for text in lessons.explanations(chapter_of(path)) if html.escape(text[:60], quote=False) in page]
+    assert shown == [], f"a static rendering shows explanations before any commit: {shown}"
+
+
+@pytest.mark.parametrize("path", BANKED, ids=ids(BANKED))
+def test_policy_bank_and_notebook_agree(path):
+    """Every question and prose the bank holds is used by its notebook, and every key the notebook
+    uses exists; question and prose cells are stored with their source collapsed."""
+    notebook = read(path)
+    bank = bank_of(path)
+    used = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        keys = re.findall(r"lessons\.(?:ask|say)\(\"([^\"]+)\"", cell.source)
+        used.update(keys)
+        if keys:
+            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, f"{keys}: collapse the cell's source"
+    offered = {f"{bank.chapter}.{name}" for name in (*bank.questions, *bank.prose)}
+    assert used == offered, f"unused in the notebook: {sorted(offered - used)}; missing from the bank: {sorted(used - offered)}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

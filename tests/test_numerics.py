@@ -24,7 +24,7 @@ def busy_regimen():
                          ids=["default man", "older low-T man"])
 def test_default_step_is_within_one_percent_of_a_reference_solution(busy_regimen, patient):
     reference = reference_solve(busy_regimen, 60, patient, sample_every=SAMPLE)
-    result = hpg.simulate(busy_regimen, days=60, patient=patient, every_days=SAMPLE)
+    result = hpg.simulate(busy_regimen, days=60, patient=patient, sample_every=SAMPLE)
     for name in hpg.CLINICAL:
         error = np.abs(result[name] - reference[name]) / np.max(np.abs(reference[name]))
         worst = int(np.argmax(error))

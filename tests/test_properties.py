@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hpgwidgets as hpg
+from hpgwidgets import validation
 
 drugs = st.sampled_from(hpg.drug_ids())
 
@@ -28,8 +29,17 @@ patients = st.builds(
 )
 
 
+def within_limits(dose_list):
+    """Dose lists the model accepts together: drugs with the same action share one weekly
+    maximum, and a run holds at most validation.MAX_DOSE_EVENTS dose events."""
+    try:
+        return hpg.Regimen(dose_list).count(400) <= validation.MAX_DOSE_EVENTS
+    except ValueError:
+        return False
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(doses(), max_size=4), patients)
+@given(st.lists(doses(), max_size=4).filter(within_limits), patients)
 def test_any_legal_regimen_gives_finite_non_negative_values(dose_list, patient):
     result = hpg.simulate(hpg.Regimen(dose_list), days=400, patient=patient)
     for name in result.variables:

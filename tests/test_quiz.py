@@ -179,12 +179,12 @@ def test_predict_passes_widgets_through():
         (dict(answer=4.0, reveal=lambda: ""), "tolerance"),
         (dict(answer=4.0, tolerance=-1, reveal=lambda: ""), "tolerance"),
         (dict(answer=float("nan"), tolerance=1, reveal=lambda: ""), "finite number"),
-        (dict(answer="falls", tolerance=1, reveal=lambda: ""), "finite number"),
+        (dict(answer="falls", tolerance=1, reveal=lambda: ""), "answer .* must be a number"),
         (dict(answer=4.0, tolerance=1, reveal="not callable"), "callable"),
     ],
 )
 def test_predict_rejects_bad_definitions(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         quiz.Predict("LH?", **kwargs)
 
 
@@ -221,3 +221,90 @@ def test_solution_is_hidden_until_asked_for_and_can_be_hidden_again():
 def test_solution_needs_text():
     with pytest.raises(ValueError, match="markdown"):
         quiz.Solution("Exercise 1", "  ")
+
+
+def test_a_computed_solution_is_written_only_when_opened():
+    written = []
+
+    def write():
+        written.append(True)
+        return "LH on day 21 is **6%** of baseline."
+
+    solution = quiz.Solution("Exercise 1", write)
+    assert written == [] and solution.content is None, "nothing of the answer exists before the learner asks"
+    solution.toggle()
+    assert markdown_of(solution.children[1]) == "LH on day 21 is **6%** of baseline."
+    solution.toggle()
+    solution.toggle()
+    assert written == [True], "written once"
+
+
+# ---- the lesson banks (hpgwidgets/lessons): questions, prose and claims kept out of the notebooks ----
+
+from hpgwidgets import lessons  # noqa: E402
+
+
+def test_ask_builds_the_stored_question_without_its_answer_in_the_call():
+    question = lessons.ask("01.leydig_makes_t")
+    assert isinstance(question, quiz.MultipleChoice)
+    question.choice.value = question.answer
+    assert question.check() is True
+
+
+@pytest.mark.parametrize("key, message", [
+    ("01.no_such_question", "no question named 'no_such_question'"),
+    ("99.anything", "no lesson bank for notebook '99'"),
+    ("lh_after_trt", "'<notebook>.<name>'"),
+    (7, "'<notebook>.<name>'"),
+])
+def test_a_bad_lesson_key_names_what_exists(key, message):
+    with pytest.raises(ValueError, match=message):
+        lessons.ask(key)
+
+
+def test_prose_shows_as_markdown_and_is_remembered_for_verify():
+    import hpgwidgets as hpg
+
+    run = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=182)
+    prose = lessons.say("01.sperm_lag", run)
+    assert prose._repr_markdown_() == prose.markdown
+    assert "after six months" in prose.markdown
+    assert set(prose.figures) == {"month_1", "month_6"}
+    checked = lessons.verify("01", {"three_weeks": run, "average_man": run, "weak_testes": run,
+                                    "by_dose": {200: run}, "stopped": run})
+    assert any(key.startswith("01.sperm_lag:") for key in checked)
+
+
+def test_verify_names_the_notebook_variable_a_claim_needs():
+    with pytest.raises(ValueError, match="needs notebook variables"):
+        lessons.verify("01", {})
+
+
+def test_readable_table_puts_units_in_headers_and_rounds_for_reading():
+    from hpgwidgets import summary
+
+    table = summary.readable_table({"200 mg weekly": {"lh": 0.08912, "testosterone": 875.6}}, ["testosterone", "lh"],
+                                   index_name="Dose")
+    assert list(table.frame.columns) == ["Serum total testosterone (ng/dL)", "LH (IU/L)"]
+    assert table.frame.loc["200 mg weekly"].tolist() == ["876", "0.089"]
+    assert table._repr_markdown_().splitlines() == [
+        "| Dose | Serum total testosterone (ng/dL) | LH (IU/L) |", "| --- | ---: | ---: |", "| 200 mg weekly | 876 | 0.089 |"]
+
+
+@pytest.mark.parametrize("ratio, text", [(0.004, "under 1%"), (0.007, "under 1%"), (0.045, "4.5%"), (0.05, "5%"), (0.89, "89%")])
+def test_one_percent_formatter(ratio, text):
+    from hpgwidgets import diagram, summary
+
+    assert summary.percent(ratio) == text
+    # The axis diagram's labels use the same rule, in short form.
+    assert diagram._percent(ratio) == text.replace("under 1%", "<1%")
+
+
+def test_citations_are_a_numbered_markdown_list_of_what_was_cited():
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    hpg.cite("coviello2005")
+    lines = summary.citations().data.splitlines()
+    assert lines and all(line.split(". ", 1)[0].isdigit() for line in lines)
+    assert any("Coviello" in line for line in lines)

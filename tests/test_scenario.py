@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import hpgwidgets as hpg
-from hpgwidgets.scenario import FORMAT, MAX_VIEW_DAYS, VERSION, Scenario, list_scenarios, load_scenario
+from hpgwidgets.scenario import (FORMAT, MAX_FILE_BYTES, MAX_NESTING, MAX_VIEW_DAYS, VERSION, Scenario,
+                                 list_scenarios, load_scenario)
 
 PRESETS = list_scenarios()
 
@@ -78,21 +79,90 @@ def test_saving_over_an_existing_file_replaces_it(tmp_path):
     assert Scenario.load(path).title == "Revised"
 
 
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o600, 0o640])
+def test_saving_over_a_file_keeps_its_permissions(tmp_path, mode):
+    path = tmp_path / "shared.json"
+    lecture_scenario().save(path)
+    path.chmod(mode)
+    lecture_scenario().replace(title="Revised").save(path)
+    assert path.stat().st_mode & 0o7777 == mode
+    assert Scenario.load(path).title == "Revised"
+
+
+def test_a_new_file_gets_the_users_usual_permissions(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        path = lecture_scenario().save(tmp_path / "new.json")
+    finally:
+        os.umask(old_umask)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_saving_through_a_symlink_updates_the_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "store").mkdir()
+    target = lecture_scenario().save(tmp_path / "store" / "week6.json")
+    link = tmp_path / "current.json"
+    link.symlink_to(target)
+    lecture_scenario().replace(title="Through the link").save(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert Scenario.load(target).title == "Through the link"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current.json", "store"]
+    assert [p.name for p in (tmp_path / "store").iterdir()] == ["week6.json"]
+
+
+def test_a_file_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "from-windows.json"
+    path.write_bytes(b"\xef\xbb\xbf" + good_text().encode("utf-8"))
+    assert Scenario.load(path) == lecture_scenario()
+
+
+def test_saving_refuses_a_scenario_larger_than_the_file_cap(tmp_path):
+    with pytest.raises(ValueError, match="1,000,000"):
+        lecture_scenario().replace(notes="x" * MAX_FILE_BYTES).save(tmp_path / "huge.json")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
-    "arguments, message",
+    "arguments, error, message",
     [
-        ({"regimen": {"doses": []}}, "regimen must be an hpgwidgets.Regimen"),
-        ({"regimen": hpg.Regimen(), "patient": {"age": 40}}, "patient must be an hpgwidgets.Patient"),
-        ({"regimen": hpg.Regimen(), "view": {"days": 0}}, r"view\.days.*1 to 3650"),
-        ({"regimen": hpg.Regimen(), "view": {"days": 365.5}}, r"view\.days.*whole number"),
-        ({"regimen": hpg.Regimen(), "view": {"zoom": 2}}, r"unknown keys \['zoom'\].*allowed keys"),
-        ({"regimen": hpg.Regimen(), "view": {"variables": ["lh", "libido"]}}, r"\['libido'\].*allowed.*'fsh'"),
-        ({"regimen": hpg.Regimen(), "title": 3}, "field 'title' must be text"),
+        ({"regimen": {"doses": []}}, TypeError, "regimen must be an hpgwidgets.Regimen"),
+        ({"regimen": hpg.Regimen(), "patient": {"age": 40}}, TypeError, "patient must be an hpgwidgets.Patient"),
+        ({"regimen": hpg.Regimen(), "view": {"days": 0}}, ValueError, r"view\.days.*1 to 3650"),
+        ({"regimen": hpg.Regimen(), "view": {"days": 365.5}}, ValueError, r"view\.days.*whole number"),
+        ({"regimen": hpg.Regimen(), "view": {"days": "365"}}, TypeError, r"view\.days.*whole number"),
+        ({"regimen": hpg.Regimen(), "view": {"zoom": 2}}, ValueError, r"unknown keys \['zoom'\].*allowed keys"),
+        ({"regimen": hpg.Regimen(), "view": {"variables": ["lh", "libido"]}}, ValueError,
+         r"\['libido'\].*allowed.*'fsh'"),
+        ({"regimen": hpg.Regimen(), "view": {"variables": []}}, ValueError, "non-empty list"),
+        ({"regimen": hpg.Regimen(), "title": 3}, TypeError, "field 'title' must be text"),
     ],
 )
-def test_bad_scenarios_are_refused_when_built_in_code(arguments, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_scenarios_are_refused_when_built_in_code(arguments, error, message):
+    with pytest.raises(error, match=message):
         Scenario(**arguments)
+
+
+@pytest.mark.parametrize("days", [np.int64(365), np.int32(365), 365.0, np.float64(365.0)])
+def test_view_days_accepts_numpy_integers_and_whole_floats(days):
+    scenario = Scenario(hpg.Regimen(), view={"days": days})
+    assert scenario.days == 365 and type(scenario.days) is int
+    assert json.loads(scenario.to_json())["view"]["days"] == 365
+
+
+def test_a_scenario_is_deeply_immutable():
+    scenario = lecture_scenario()
+    with pytest.raises(TypeError):
+        scenario.view["days"] = 10
+    with pytest.raises(AttributeError):
+        scenario.regimen.doses = ()
+    with pytest.raises(AttributeError):
+        scenario.patient.age = 20
+    with pytest.raises(AttributeError):
+        scenario.title = "changed"
+    assert isinstance(scenario.variables, tuple) and isinstance(scenario.regimen.doses, tuple)
+    changed = scenario.replace(view={**scenario.view, "days": 100})
+    assert (changed.days, scenario.days) == (100, 300)
+    assert hash(scenario) == hash(lecture_scenario())
 
 
 # ---- presets ---------------------------------------------------------------------------
@@ -193,7 +263,24 @@ DELETE = object()
 DAMAGED_FILES = {
     "empty": ("", "file is empty"),
     "truncated": (lambda: good_text()[: len(good_text()) // 2], r"not valid JSON.*looks truncated"),
-    "not_json": ("regimen: testosterone weekly\n", r"not valid JSON at line 1, column 1"),
+    "truncated_in_a_string": (lambda: good_text()[: good_text().index("restarting")], r"looks truncated"),
+    "not_json": ("regimen: testosterone weekly\n", r"not valid JSON at line 1, column 1: Expecting value$"),
+    "garbage_after_a_brace": ("{garbage, not json at all}\n", r"Expecting property name[^(]*$"),
+    "garbage_in_the_middle": (lambda: good_text().replace('"title"', "title", 1), r"Expecting property name[^(]*$"),
+    "too_large": (lambda: good_text() + " " * MAX_FILE_BYTES, r"larger than 1,000,000 bytes"),
+    "deeply_nested": ("[" * 100_000 + "]" * 100_000, rf"nested more than {MAX_NESTING} levels"),
+    "deeply_nested_in_a_field": (lambda: edited(notes=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]),
+                                 "nested more than"),
+    "huge_integer": ('{"format": "hpgwidgets-scenario", "version": 1' + "0" * 5000 + "}", "not a scenario file"),
+    "days_infinite": (lambda: edited(view__days=1).replace('"days": 1', '"days": 1e400'), r"view\.days.*whole number"),
+    "dose_as_text": (lambda: edited(regimen={"doses": ["hcg 500"]}), r"field 'regimen'.*mapping"),
+    "doses_not_a_list": (lambda: edited(regimen={"doses": "hcg"}), r"field 'regimen'.*list"),
+    "drug_as_list": (lambda: edited(regimen={"doses": [{"drug": ["hcg"], "amount": 5, "every_days": 2}]}),
+                     r"field 'regimen'.*drug must be one of"),
+    "title_as_number": (lambda: edited(title=5), r"field 'title' must be text"),
+    "view_as_list": (lambda: edited(view=[365]), r"field 'view' must be an object"),
+    "patient_origin_unknown": (lambda: edited(patient__low_testosterone_origin="brain"),
+                               r"field 'patient'.*low_testosterone_origin must be one of"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
     "json_list": ("[1, 2, 3]\n", "must be a JSON object"),
     "other_format": (lambda: edited(format="jupyter-notebook"), r"field 'format' must be 'hpgwidgets-scenario'"),
@@ -269,3 +356,14 @@ def test_a_crash_at_rename_leaves_the_good_file_intact(tmp_path, monkeypatch):
         lecture_scenario().replace(title="never written").save(path)
     assert path.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == ["lecture.json"]
+
+
+def test_concurrent_saves_leave_one_whole_scenario_and_no_temporary_files(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "shared.json"
+    titles = [f"Save {number}" for number in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda title: lecture_scenario().replace(title=title).save(path), titles))
+    assert Scenario.load(path).title in titles
+    assert [p.name for p in tmp_path.iterdir()] == ["shared.json"]

@@ -166,8 +166,9 @@ def test_window_sets_the_simulated_and_shown_days(wb):
 
 def test_moving_the_diagram_day_reruns_nothing(wb, monkeypatch):
     runs = []
-    real_simulate = workbench.simulate
-    monkeypatch.setattr(workbench, "simulate", lambda *args, **kwargs: runs.append(1) or real_simulate(*args, **kwargs))
+    real_simulate = workbench.widget.simulate
+    monkeypatch.setattr(workbench.widget, "simulate",
+                        lambda *args, **kwargs: runs.append(1) or real_simulate(*args, **kwargs))
     result, series_before = wb.result, wb.chart_widget.params.series
     wb.controls["cursor_day"].value = 21
     assert runs == [] and wb.result is result
@@ -211,7 +212,7 @@ def test_pin_overlays_the_pinned_scenario_and_keeps_it_while_controls_move(wb):
 def test_a_setting_the_model_rejects_is_explained_and_the_last_chart_stays(wb):
     wb.controls["trt_every_days"].value = 0.5  # 200 mg twice a day: still accepted
     series_before, result_before = wb.chart_widget.params.series, wb.result
-    wb.controls["trt_dose"].value = 2000  # 28 g a week: beyond what the model accepts
+    wb.controls["trt_dose"].value = wb.controls["trt_dose"].options[-1][1]  # the top rung, twice a day: 7 g a week
     message = error_text(wb)
     assert "cannot be simulated" in message and "per week" in message
     assert "still show the last scenario" in message
@@ -275,7 +276,7 @@ def test_every_preset_loads_into_the_controls_by_name(wb, name):
     assert error_text(wb) == ""
     assert wb.patient() == preset.patient
     days = float(preset.days)
-    assert workbench._dose_events(wb.regimen(), days) == workbench._dose_events(preset.regimen, days)
+    assert workbench.dose_events(wb.regimen(), days) == workbench.dose_events(preset.regimen, days)
 
 
 def test_a_scenario_the_controls_cannot_show_is_refused_and_nothing_changes(wb):
@@ -313,3 +314,35 @@ def test_near_continuous_gonadorelin_desensitises_where_the_pump_does_not(wb):
         wb.controls["gonadorelin_mode"].value = mode
         receptor[mode] = wb.result["gnrh_receptor"][56]
     assert receptor["continuous"] < 0.5 * receptor["pump"]
+
+
+def test_a_formulation_given_at_start_opens_on_its_own_dose_and_interval():
+    drug = hpg.DRUGS["testosterone_undecanoate"]
+    wb = hpg.Workbench(trt_drug=drug.id)
+    assert wb.controls["trt_dose"].value == drug.typical_amount
+    assert wb.controls["trt_every_days"].value == drug.typical_every_days
+    assert drug.amount_unit in wb.controls["trt_dose"].description
+    assert [value for _, value in wb.controls["trt_dose"].options] == list(workbench.mapping.dose_choices(drug.id))
+    (dose,) = wb.result.regimen.doses
+    assert (dose.drug, dose.amount, dose.every_days) == (drug.id, drug.typical_amount, drug.typical_every_days)
+    # Values given beside the formulation win over its catalogue schedule, even off the ladder.
+    wb = hpg.Workbench(trt_drug="testosterone_cypionate", trt_dose=160, trt_every_days=10)
+    (dose,) = wb.result.regimen.doses
+    assert (dose.drug, dose.amount, dose.every_days) == ("testosterone_cypionate", 160, 10)
+
+
+def test_state_is_declared_and_one_control_move_reruns_once(wb, monkeypatch):
+    assert {"result", "pinned", "problem"} <= set(wb.traits())
+    assert "values" in wb.settings.traits()
+    reruns = []
+    real_simulate = workbench.widget.simulate
+    monkeypatch.setattr(workbench.widget, "simulate",
+                        lambda *args, **kwargs: reruns.append(1) or real_simulate(*args, **kwargs))
+    shown = []
+    wb.observe(lambda change: shown.append(change["new"]), names="result")
+    wb.controls["trt_drug"].value = "testosterone_gel"  # moves drug, dose and interval: one rerun
+    assert reruns == [1] and len(shown) == 1 and shown[0] is wb.result
+    assert wb.settings.values["trt_dose"] == hpg.DRUGS["testosterone_gel"].typical_amount
+    assert max(value for _, value in wb.controls["trt_dose"].options) < 200  # a gel is not on a gram scale
+    wb.pinned = wb.result
+    assert wb.chart_widget.params.series["scenario"].count(charts.PINNED_LABEL) > 0

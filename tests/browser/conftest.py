@@ -14,6 +14,7 @@ Fixtures (use them from any test module under tests/browser/):
   ``outputs`` per cell as nbformat JSON, ``errors`` = error outputs).
 - ``start_server(command, ready_path)``: starts any other localhost server (Voila, a
   static file server for JupyterLite) on a free port and stops it after the session.
+- ``present_server``: the classroom dashboard (`make present-serve`, Voila), session-scoped.
 
 Outside CI, when /usr/bin/chromium is missing, every browser test is skipped with a message
 saying how to install it; with CI=true they fail instead, so CI never passes by skipping.
@@ -249,6 +250,15 @@ def lab_server(start_server, tmp_path_factory):
     ]
     server = start_server(command, ready_path=f"/api/status?token={token}", cwd=root_dir, env=env)
     return LabServer(server.url, token, root_dir, server)
+
+
+@pytest.fixture(scope="session")
+def present_server(start_server):
+    """The classroom dashboard served by `make present-serve` (Voila), once per session."""
+    return start_server(
+        ["make", "--no-print-directory", "present-serve", "PRESENT_PORT={port}", "PRESENT_BROWSER=--no-browser"],
+        ready_path="/voila/static/voila-style.js", cwd=BROWSER_DIR.parents[1],
+    )
 
 
 @pytest.fixture(scope="session")

@@ -16,18 +16,10 @@ CLASSROOM = ROOT / "notebooks" / "classroom.ipynb"
 LOAD_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="session")
-def present_server(start_server):
-    return start_server(
-        ["make", "--no-print-directory", "present-serve", "PRESENT_PORT={port}", "PRESENT_BROWSER=--no-browser"],
-        ready_path="/voila/static/voila-style.js", cwd=ROOT,
-    )
-
-
 @pytest.fixture
 def dashboard(page, present_server):
     page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
-    page.locator(".hpg-classroom .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.locator(".hpg-classroom-presets .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     chart_drawing(page).wait_for(timeout=LOAD_TIMEOUT_MS)
     page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(
         state="attached", timeout=LOAD_TIMEOUT_MS)
@@ -75,7 +67,7 @@ def font_size_px(locator):
 
 def test_dashboard_renders_offline_with_large_type_and_no_code(dashboard, console_errors, external_requests):
     page = dashboard
-    buttons = page.locator(".hpg-classroom .widget-toggle-button")
+    buttons = page.locator(".hpg-classroom-presets .widget-toggle-button")
     labels = buttons.all_inner_texts()
     assert labels[:3] == [preset_label(name) for name in ("untreated_baseline", "trt_alone", "trt_plus_hcg")]
     assert len(labels) == 7
@@ -101,8 +93,9 @@ def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, c
     assert readout.inner_text() == "365"
     before = chart_pixels(page)
 
-    page.locator(".hpg-classroom .widget-toggle-button", has_text="TRT alone").click()
-    page.locator(".hpg-classroom-notes h2", has_text="TRT alone").wait_for(timeout=30_000)
+    page.locator(".hpg-classroom-presets .widget-toggle-button", has_text="TRT alone").click()
+    # The heading is drawn inside the chart, so it changes with the curves, never before them.
+    page.locator(".hpg-classroom-chart .role-title-text", has_text="TRT alone").wait_for(timeout=30_000)
     page.wait_for_function("el => el.innerText === '730'", arg=readout.element_handle(), timeout=30_000)
     wait_for_new_drawing(page, before)
 
@@ -111,6 +104,19 @@ def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, c
     page.keyboard.press("End")  # the slider's longest view
     page.wait_for_function("el => el.innerText !== '730'", arg=readout.element_handle(), timeout=30_000)
     wait_for_new_drawing(page, before)
+
+    # One click overlays the preset the notes compare with: dashed orange curves and its name.
+    page.locator(".hpg-classroom-presets .widget-toggle-button", has_text="TRT plus hCG").click()
+    page.locator(".hpg-classroom-chart .role-title-text", has_text="TRT with hCG").wait_for(timeout=30_000)
+    page.locator(".hpg-classroom-overlay", has_text="Overlay TRT alone").click()
+    classroom_chart = page.locator(".hpg-classroom-chart")
+    page.wait_for_function(
+        "el => Array.from(el.querySelectorAll('svg .mark-line path'))"
+        ".some(path => (path.getAttribute('stroke') || '').toUpperCase() === '#E69F00')",
+        arg=classroom_chart.element_handle(), timeout=30_000)
+    legend = classroom_chart.evaluate(
+        "el => Array.from(el.querySelectorAll('.role-legend text')).map(text => text.textContent)")
+    assert "TRT alone" in legend and "TRT plus hCG" in legend
 
     # The Workbench below: a longer course of TRT redraws its curves in place.
     workbench_chart = page.locator(".hpg-workbench .hpg-chart")

@@ -5,10 +5,23 @@ feedback *text* on the page (not just a colour), predict-then-run reveals a live
 the commit, the Mermaid diagram of the axis renders, and nothing is fetched from the internet.
 """
 import os
+import shutil
+import uuid
 from pathlib import Path
+
+from hpgwidgets import lessons
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_fundamentals.ipynb"
 SCREENSHOT_DIR = os.environ.get("HPG_SCREENSHOT_DIR")  # set it to keep screenshots for a human look
+
+
+# What a reveal or a check writes: none of it may be on the page before the learner commits.
+ANSWER_MARKERS = ("Correct.", "Not quite.", "Model: his LH", "Model, day 21", "Model: testosterone inside", "Published (Coviello",
+                  "sperm pass 16 million/mL after", "Hide worked solution")
+
+
+def visible_text(page) -> str:
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").inner_text()
 
 
 def shoot(page, name):
@@ -31,6 +44,12 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
     quizzes = page.locator(".hpg-quiz")
     assert quizzes.count() >= 6
 
+    # After Run All, before any click: no explanation, verdict or model answer anywhere in the notebook.
+    before = visible_text(page)
+    shown_early = [text[:60] for text in lessons.explanations("01") if text[:60] in before]
+    assert shown_early == [], f"explanations visible before the learner committed: {shown_early}"
+    assert [marker for marker in ANSWER_MARKERS if marker in before] == []
+
     # First multiple choice (hormones and receptors): a wrong option, then the right one.
     first = quizzes.nth(0)
     first.scroll_into_view_if_needed()
@@ -44,6 +63,8 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
     page.wait_for_function(
         "el => el.innerText.startsWith('Correct.')", arg=first.locator("[role=status]").element_handle(),
         timeout=10_000)
+    # ... and after the click, the explanation of the chosen option is on the page.
+    assert "Only cells with the matching receptor can read the message" in first.inner_text()
     shoot(page, "multiple_choice")
 
     # Predict-then-run on LH after three weeks: no chart before the commit, a live chart after it.
@@ -58,6 +79,7 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
     predict.locator(".vega-embed").first.wait_for(timeout=30_000)
     feedback = predict.locator("[role=status]").inner_text()
     assert feedback.startswith("Not quite.") and "the model shows" in feedback
+    assert "Model, day 21: LH" in feedback and "Published (Coviello 2005" in feedback, "the model's figures come with the answer"
     shoot(page, "predict")
 
     # Worked solution stays hidden until asked for.
@@ -72,3 +94,34 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
 
     assert external_requests == []
     assert console_errors == []
+
+
+NOTEBOOK_DIRTY_JS = """
+async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  return panel.context.model.dirty;
+}
+"""
+
+
+def test_a_chapter_opens_unmodified_and_its_collapsed_cells_show_no_answer(lab_server, page):
+    """Opening a notebook does not mark it changed (so nothing is autosaved), and before anything
+    runs, the collapsed question cells show neither code nor text a student could take an answer from."""
+    folder = lab_server.root_dir / uuid.uuid4().hex[:8]
+    folder.mkdir()
+    shutil.copy(NOTEBOOK, folder / NOTEBOOK.name)
+    page.goto(lab_server.lab_url(f"{folder.name}/{NOTEBOOK.name}"))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
+    assert page.evaluate(NOTEBOOK_DIRTY_JS) is False
+    page.wait_for_timeout(3_000)  # the kernel starting and reporting its language must not change the file either
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty") is False
+    text = visible_text(page)
+    # A collapsed cell shows at most its first line, the lesson key: never an answer or an explanation.
+    assert "answer=" not in text and "quiz.MultipleChoice(" not in text
+    assert page.locator(".jp-InputPlaceholder").count() >= 12, "question cells are stored collapsed"
+    assert [marker for marker in ANSWER_MARKERS if marker in text] == []
+    assert page.locator(".jp-InputArea-editor:visible").count() > 0, "the story's own code stays visible"
+    shoot(page, "opened_unrun")

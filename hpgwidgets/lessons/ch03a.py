@@ -1,0 +1,274 @@
+"""Notebook 03a · Academic I (signals, receptors and the testis): checks of understanding, sentences
+stating model figures, and the claims its text makes about the model (see hpgwidgets/lessons/__init__.py)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import hpgwidgets as hpg
+from hpgwidgets import charts, quiz, summary
+from hpgwidgets.lessons import Bank, Prose
+from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day
+
+BANK = Bank("03a")
+SPERM_LIMIT = hpg.reference_range("sperm").low  # WHO lower reference limit, million/mL
+pct = summary.percent
+GONADORELIN_WINDOW = (84, 168)  # the twelve weeks of gonadorelin after twelve weeks of testosterone
+CONTINUOUS = "a pulse every minute (effectively continuous)"
+PUMP = "the pump pulsing every 90 minutes"
+TWICE = "twice-weekly injections"
+
+
+# ---- 3 · Desensitisation ----------------------------------------------------------------------------
+
+def _receptor_day_112(pulsatile, continuous, twice_weekly) -> dict[str, float]:
+    return {PUMP: pulsatile.at(112)["gnrh_receptor"], CONTINUOUS: continuous.at(112)["gnrh_receptor"],
+            TWICE: twice_weekly.at(112)["gnrh_receptor"]}
+
+
+@BANK.question("least_responsive_receptor")
+def least_responsive_receptor(pulsatile, continuous, twice_weekly):
+    receptor = _receptor_day_112(pulsatile, continuous, twice_weekly)
+    return quiz.Predict(
+        "Four weeks into gonadorelin (day 112), which schedule leaves the pituitary's GnRH receptor "
+        "LEAST responsive (lowest `gnrh_receptor`)?",
+        {
+            PUMP: "Pulses every 90 minutes leave a trough long enough for the receptor machinery to reset.",
+            CONTINUOUS: "Continuous exposure gives the receptor no trough in which to recover: the model's "
+                        "`gnrh_receptor` falls furthest, as in the monkeys of Belchetz and Knobil.",
+            TWICE: "A spike every 3.5 days with a half-life of minutes is too rare to desensitise anything, "
+                   "and too rare to stimulate much either.",
+        },
+        answer=min(receptor, key=receptor.get),
+        reveal=lambda: charts.timeseries_chart(continuous, ["lh", "fsh", "testosterone", "sperm"], compare=pulsatile, window_days=(56, 196),
+                                               names=("a pulse every minute", "pump, every 90 minutes")),
+        model_says="Model, `gnrh_receptor` on day 112 (1 = fully responsive): "
+                   + ", ".join(f"{name} {value:.2f}" for name, value in receptor.items())
+                   + ".",
+    )
+
+
+def _mean_lh(run) -> float:
+    start, stop = GONADORELIN_WINDOW
+    return float(run["lh"][(run.t >= start) & (run.t < stop)].mean())
+
+
+@BANK.claim("desensitisation")
+def desensitisation_claims(pulsatile, continuous, twice_weekly, stop_alone):
+    receptor = _receptor_day_112(pulsatile, continuous, twice_weekly)
+    first_days = (continuous.t >= 84) & (continuous.t < 86)
+    flare = continuous["lh"][first_days].max() > 2 * stop_alone["lh"][first_days].max()
+    last_month = (continuous.t >= 140) & (continuous.t < 168)
+    held_down = continuous["lh"][last_month].mean() < 0.5 * stop_alone["lh"][last_month].mean()
+    return {
+        "continuous exposure desensitises most; the pump less; twice weekly least":
+            receptor[CONTINUOUS] < receptor[PUMP] <= receptor[TWICE],
+        "the pump gives more LH than the continuous drip": _mean_lh(pulsatile) > _mean_lh(continuous),
+        "the pump keeps LH above stopping alone": _mean_lh(pulsatile) > _mean_lh(stop_alone),
+        "the drip briefly pushes LH above stopping alone (the flare)": flare,
+        "then holds it below half of stopping alone": held_down,
+    }
+
+
+@BANK.say("gonadorelin_reading")
+def gonadorelin_reading(pulsatile, continuous, twice_weekly, stop_alone):
+    lh = {"pump": _mean_lh(pulsatile), "drip": _mean_lh(continuous), "twice weekly": _mean_lh(twice_weekly), "stop alone": _mean_lh(stop_alone)}
+    difference = abs(lh["twice weekly"] - lh["stop alone"]) / lh["stop alone"]
+    twice_words = ("is almost indistinguishable from" if difference < 0.25 else
+                   "differs clearly from" if difference > 0.5 else "is only a little different from")
+    return Prose(
+        "Mean LH over the twelve weeks of gonadorelin (IU/L): "
+        + ", ".join(f"{name} {summary.number(value)}" for name, value in lh.items()) + ".\n\n"
+        f"**Reading the result.** In the model, the twice-weekly schedule (solid line) {twice_words} stopping "
+        "testosterone and doing nothing (dashed line): each injection is gone within hours. The pump gives "
+        f"{lh['pump'] / lh['stop alone']:.1f} times the LH of stopping alone; the continuous drip briefly pushes LH above "
+        "stopping alone (a flare) and then holds it far below, as the receptor desensitises. This is the model's version of Belchetz and Knobil's result.",
+        figures=lh,
+        claims={"twice weekly is almost indistinguishable from stopping alone (the summary says 'almost nothing')": difference < 0.25},
+    )
+
+
+@lru_cache(maxsize=1)
+def _pulse_frequencies() -> dict[str, object]:
+    trt = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=84)
+    return {label: hpg.simulate(hpg.Regimen([trt, hpg.Dose("gonadorelin", amount=10, every_days=every, start_day=84, stop_day=168)]), days=196)
+            for label, every in (("every 30 minutes", 1 / 48), ("every 90 minutes", 1 / 16), ("every 4 hours", 1 / 6))}
+
+
+@BANK.question("solution_pulse_frequency")
+def solution_pulse_frequency():
+    def write() -> str:
+        runs = _pulse_frequencies()
+        rows = "".join(f"| {label} | {run.at(112)['gnrh_receptor']:.2f} | {summary.number(_mean_lh(run))} |\n" for label, run in runs.items())
+        return ("Build three regimens that differ only in `every_days`:\n\n"
+                "```python\n"
+                "fast = hpg.simulate(hpg.Regimen([trt_12_weeks, hpg.Dose('gonadorelin', amount=10, every_days=1/48, start_day=84, stop_day=168)]), days=196)\n"
+                "```\n\n"
+                "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
+                "| pulses | `gnrh_receptor`, day 112 | mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
+                "\nIn the model, the faster the pulses, the lower `gnrh_receptor` (less time to recover between pulses), "
+                "while the rarest pulses give less total stimulation. Physiology settled on about 90 minutes: strong "
+                "stimulation with recovery between pulses. Real pumps for men with GnRH deficiency pulse every 90-120 minutes.")
+
+    return quiz.Solution("pulse frequency", write)
+
+
+@BANK.claim("pulse_frequency")
+def pulse_frequency_claims():
+    runs = list(_pulse_frequencies().values())
+    receptor = [run.at(112)["gnrh_receptor"] for run in runs]
+    return {"the faster the pulses, the lower gnrh_receptor (worked solution)": receptor[0] < receptor[1] < receptor[2],
+            "the rarest pulses give less LH than the 90-minute pump (worked solution)": _mean_lh(runs[2]) < _mean_lh(runs[1])}
+
+
+# ---- 4 · SERMs -------------------------------------------------------------------------------------
+
+@BANK.say("clomiphene_response")
+def clomiphene_response(on_clomiphene):
+    before, after = on_clomiphene.at(13), on_clomiphene.at(100)
+    change = {name: after[name] / before[name] for name in ("lh", "fsh", "testosterone", "estradiol")}
+    t_rise = change["testosterone"] - 1
+    compared = summary.relation(change["testosterone"], 2.0, tolerance=0.15,
+                                words=("less than the doubling", "about the doubling", "more than the doubling"))
+    return Prose(
+        f"In the model, from day 13 to day 100: LH ×{change['lh']:.2f}, FSH ×{change['fsh']:.2f}, testosterone "
+        f"×{change['testosterone']:.2f}, estradiol ×{change['estradiol']:.2f}.\n\n"
+        "**Estradiol rises on clomiphene.** Blocking the receptor does not lower the hormone; it raises LH, which raises "
+        "testosterone, which is aromatised to more estradiol. The body's own estradiol now meets receptors partly occupied "
+        "by the SERM. Clinical series report the same rise (Helo and colleagues saw median estradiol go from 17 to 34 pg/mL).\n\n"
+        f"LH and FSH both rise (Wiehle and colleagues, 2014, saw the same with enclomiphene). Testosterone rises by about "
+        f"{pct(t_rise)} here, {compared} reported by Ramasamy and colleagues (2014). In the model a SERM can only lift the "
+        f"brake that is there: this man starts with estradiol of {before['estradiol']:.0f} pg/mL, and only that much feedback "
+        "can be blocked. Try `aromatase_activity=2` in the patient above (a man who converts more testosterone, as in "
+        "obesity) and see whether the response grows: the model predicts that SERMs help most where estradiol is high.",
+        figures=change,
+        claims={"a SERM raises LH and FSH": change["lh"] > 1 and change["fsh"] > 1,
+                "testosterone rises clearly (over 30%)": change["testosterone"] > 1.3,
+                "estradiol rises on clomiphene": change["estradiol"] > 1},
+    )
+
+
+@BANK.claim("serm_needs_estradiol")
+def serm_needs_estradiol_claims(central_low_t):
+    """The text invites the reader to try aromatase_activity=2 and predicts a larger response."""
+    import dataclasses
+
+    regimen = hpg.Regimen([hpg.Dose("clomiphene", amount=25, every_days=1, start_day=14)])
+    rise = {}
+    for label, patient in (("as given", central_low_t), ("more aromatase", dataclasses.replace(central_low_t, aromatase_activity=2))):
+        run = hpg.simulate(regimen, days=120, patient=patient)
+        rise[label] = run.at(100)["testosterone"] / run.at(13)["testosterone"]
+    return {"more aromatase, a larger testosterone response to clomiphene": rise["more aromatase"] > rise["as given"]}
+
+
+# ---- 5 · Intratesticular versus serum testosterone --------------------------------------------------
+
+@BANK.say("itt_serum_ratio")
+def itt_serum_ratio(untreated):
+    itt = untreated.baseline["itt"]
+    serum = hpg.lab_report(untreated, 0)["testosterone_si"].value
+    return Prose(
+        f"In the model's untreated man: intratesticular testosterone {itt:.0f} nmol/L, serum {serum:.1f} nmol/L, "
+        f"a ratio of about {itt / serum:.0f} to 1.",
+        figures={"itt": itt, "serum": serum},
+        claims={"ITT is about a hundred times serum (50-150)": 50 < itt / serum < 150},
+    )
+
+
+@BANK.question("itt_day_21")
+def itt_day_21(coviello_te, coviello_te_hcg):
+    itt, serum, with_hcg = (coviello_te.relative("itt")[21], coviello_te.relative("testosterone")[21],
+                            coviello_te_hcg.relative("itt")[21])
+    return quiz.Predict(
+        "After three weekly injections of 200 mg testosterone enanthate (day 21), what is intratesticular "
+        "testosterone as a percentage of the man's own baseline? (Serum testosterone at that point is "
+        "above baseline.)",
+        answer=float(100 * itt),
+        tolerance=8,
+        unit="% of baseline",
+        reveal=lambda: charts.timeseries_chart(coviello_te, ["testosterone", "itt", "lh", "sperm"], compare=coviello_te_hcg,
+                                               names=("testosterone alone", "with hCG 500 IU")),
+        model_says=(f"Model, day 21: serum testosterone ×{serum:.2f} of baseline, intratesticular ×{itt:.2f}; with hCG 500 IU "
+                    f"every other day, intratesticular ×{with_hcg:.2f}. Coviello and colleagues measured about 6%."),
+    )
+
+
+@BANK.claim("coviello")
+def coviello_claims(coviello_te, coviello_te_hcg):
+    return {
+        "serum testosterone is above baseline on day 21 (question text)": coviello_te.relative("testosterone")[21] > 1,
+        "ITT is below a tenth of normal on TRT ('below a tenth', text after)": coviello_te.relative("itt")[21] < 0.1,
+        "hCG keeps ITT up (over 70%)": coviello_te_hcg.relative("itt")[21] > 0.7,
+    }
+
+
+# ---- 6 · Slow adaptation ------------------------------------------------------------------------------
+
+def _days_to_sperm(short_trt, long_trt) -> dict[str, float | None]:
+    return {"3 months": days_after_last_injection(short_trt, "sperm", SPERM_LIMIT),
+            "3 years": days_after_last_injection(long_trt, "sperm", SPERM_LIMIT)}
+
+
+@BANK.say("capacity_at_stop")
+def capacity_at_stop(short_trt, long_trt):
+    at_stop = {"3 months": short_trt.at(last_injection_day(short_trt)), "3 years": long_trt.at(last_injection_day(long_trt))}
+    days = _days_to_sperm(short_trt, long_trt)
+    rows = "".join(f"| {name} | {values['leydig_capacity']:.2f} | {values['germinal_capacity']:.2f} | "
+                   f"{'not within the run' if days[name] is None else f'{days[name]:.0f}'} |\n" for name, values in at_stop.items())
+    return Prose(
+        "| TRT for | Leydig capacity at the last injection (1 = untreated) | germinal capacity at the last injection | "
+        f"days from the last injection to sperm ≥ {SPERM_LIMIT:g} million/mL |\n| --- | ---: | ---: | ---: |\n" + rows,
+        figures={f"{name} {key}": values[key] for name, values in at_stop.items() for key in ("leydig_capacity", "germinal_capacity")},
+        claims={"longer suppression leaves less germinal capacity": at_stop["3 years"]["germinal_capacity"] <= at_stop["3 months"]["germinal_capacity"],
+                "sperm come back after both": None not in days.values(),
+                "sperm come back more slowly after three years": None not in days.values() and days["3 years"] > days["3 months"]},
+    )
+
+
+@BANK.say("lag_after_long_trt")
+def lag_after_long_trt(long_trt):
+    lh_back = days_after_last_injection(long_trt, "lh", 0.5, relative=True)
+    sperm_back = days_after_last_injection(long_trt, "sperm", SPERM_LIMIT)
+    known = None not in (lh_back, sperm_back)
+    text = (f"In the model, after three years of TRT, LH is back to half its baseline **{lh_back:.0f} days** after the last "
+            f"injection; sperm reach {SPERM_LIMIT:g} million/mL after **{sperm_back:.0f} days**, "
+            f"{(sperm_back - lh_back) / 7:.0f} weeks later." if known else
+            "In the model, within the time simulated, LH or sperm do not come back after three years of TRT.")
+    return Prose(text, figures={"lh_back": lh_back, "sperm_back": sperm_back},
+                 claims={"the sperm lag LH by at least one spermatogenic span (42 days)": known and sperm_back - lh_back >= 42,
+                         "LH is back within weeks of the last injection (under 12; multiple-choice explanation)": known and lh_back < 84})
+
+
+# ---- 7 · The lag at the start of therapy --------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _onset():
+    onset = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=240)
+    lh_below_1 = onset.t[onset["lh"] < 1]
+    sperm_below_1 = onset.t[onset["sperm"] < 1]
+    return (float(lh_below_1[0]) if len(lh_below_1) else None, float(sperm_below_1[0]) if len(sperm_below_1) else None)
+
+
+@BANK.question("solution_lag_at_start")
+def solution_lag_at_start():
+    def write() -> str:
+        lh_day, sperm_day = _onset()
+        return ("```python\n"
+                "onset = hpg.simulate(hpg.Regimen([hpg.Dose('testosterone_enanthate', amount=200, every_days=7)]), days=240)\n"
+                "lh_below_1 = onset.t[onset['lh'] < 1][0]\n"
+                "sperm_below_1 = onset.t[onset['sperm'] < 1][0]\n"
+                "```\n\n"
+                f"In the model LH drops below 1 IU/L on **day {lh_day:.0f}**, but sperm concentration crosses 1 million/mL only "
+                f"on **day {sperm_day:.0f}**, {(sperm_day - lh_day) / 7:.0f} weeks later. Cells already in meiosis or "
+                "spermiogenesis finish their development and are ejaculated for weeks after the hormonal signal is gone. "
+                "The WHO contraception trials with the same regimen saw the same time scale: their fitted population "
+                "curve crossed 1 million/mL at about 13 weeks (Handelsman and colleagues, 2005).")
+
+    return quiz.Solution("the lag at the start of therapy", write)
+
+
+@BANK.claim("onset")
+def onset_claims():
+    lh_day, sperm_day = _onset()
+    return {"both cross their thresholds within 240 days": None not in (lh_day, sperm_day),
+            "sperm fall more than a month after LH": None not in (lh_day, sperm_day) and sperm_day - lh_day > 30,
+            "LH falls within days (under two weeks)": lh_day is not None and lh_day < 14}

@@ -1,0 +1,276 @@
+"""Notebook 03b · Academic II (who recovers, how fast, what is speculation): checks of understanding,
+sentences stating model figures, and the claims its text makes about the model
+(see hpgwidgets/lessons/__init__.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+import hpgwidgets as hpg
+from hpgwidgets import charts, quiz, recovery, summary
+from hpgwidgets.lessons import Bank, Prose
+from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day
+
+BANK = Bank("03b")
+SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
+pct = summary.percent
+REFERENCE = "reference: 35 y, 150 mg weekly for 1 year"
+FIVE_YEARS = "duration: 5 years"
+
+
+# ---- 1 · Predictors, one man at a time ---------------------------------------------------------------
+
+def _predictors(runs) -> dict[str, dict[str, float | None]]:
+    return {name: {"days": days_after_last_injection(run, "sperm", SPERM_FERTILE),
+                   "regained": run.relative("sperm")[-1],
+                   "germinal": run.at(last_injection_day(run))["germinal_capacity"]}
+            for name, (run, _stop) in runs.items()}
+
+
+def _predictor_table(rows) -> str:
+    lines = ["| scenario | days from the last injection to 20 million/mL | sperm 2 years after stopping (% of own baseline) | "
+             "germinal capacity at the last injection (1 = untreated) |", "| --- | ---: | ---: | ---: |"]
+    for name, row in rows.items():
+        days = "not within 2 years" if row["days"] is None else f"{row['days']:.0f}"
+        lines.append(f"| {name} | {days} | {pct(row['regained'])} | {row['germinal']:.2f} |")
+    return "\n".join(lines)
+
+
+@BANK.question("five_years_regained")
+def five_years_regained(runs):
+    rows = _predictors(runs)
+    five, one = rows[FIVE_YEARS]["regained"], rows[REFERENCE]["regained"]
+    lower, same, higher = ("5 years: lower share of his own baseline regained",
+                           "no difference: once LH is back, the testes pick up where they left off",
+                           "5 years: higher share, because the testes had longer to adapt to TRT")
+    answer = same if abs(five - one) < 0.03 else lower if five < one else higher
+    reading = ("**Reading the table.** Every predictor the documents name pushes in the expected direction in the model: "
+               "longer suppression, an older man, weaker testes to start with, or slower tissue repair delay recovery or leave it "
+               "less complete, and a lower dose (100 mg instead of 150 mg weekly) suppresses less and recovers sooner.")
+    return quiz.Predict(
+        "Same man, same weekly dose, stopped after 1 year or after 5 years. Two years after stopping, how do the two compare?",
+        {
+            lower: "Longer suppression shrinks germinal capacity further, and it has to regrow before counts return to his own level.",
+            same: "LH returns within weeks in both cases, but the tissue that answers LH has to be rebuilt.",
+            higher: "Adaptation to TRT is the problem, not a benefit: the testes adapt by shrinking.",
+        },
+        answer=answer,
+        reveal=lambda: [charts.timeseries_chart(runs[FIVE_YEARS][0], ["lh", "sperm"], compare=runs[REFERENCE][0], names=("5 years", "1 year")),
+                        _predictor_table(rows), reading],
+        model_says=(f"Model: {pct(five)} of his own baseline two years after 5 years of TRT, {pct(one)} after 1 year. "
+                    "Time runs from the first injection."),
+    )
+
+
+@BANK.claim("predictors")
+def predictor_claims(runs):
+    rows = _predictors(runs)
+    reference = rows[REFERENCE]
+
+    def sooner(name):
+        return None not in (rows[name]["days"], reference["days"]) and rows[name]["days"] < reference["days"]
+
+    def later(name):
+        return reference["days"] is not None and (rows[name]["days"] is None or rows[name]["days"] > reference["days"])
+
+    return {
+        "5 years: less of his own baseline regained": rows[FIVE_YEARS]["regained"] < reference["regained"],
+        "a lower dose recovers sooner": sooner("dose: 100 mg weekly"),
+        "an older man recovers later": later("age: 55 y"),
+        "weaker testes cross the line later": later("baseline: weaker testes (30 million/mL)"),
+        "slow tissue repair leaves recovery less complete": rows["individual: slow tissue recovery (x0.5)"]["regained"] < reference["regained"],
+    }
+
+
+# ---- 2 · Virtual cohorts -----------------------------------------------------------------------------
+
+LIU_2006 = {6: 0.67, 12: 0.90, 24: 1.00}  # share back to 20 million/mL by month; median 3.4 months (Liu et al. 2006)
+
+
+@BANK.say("cohort_vs_liu")
+def cohort_vs_liu(back_to_20):
+    share = {months: back_to_20.probability_by(months * recovery.DAYS_PER_MONTH) for months in LIU_2006}
+    median = back_to_20.median()
+    rows = "".join(f"| {months} months | {pct(share[months])} | {pct(LIU_2006[months])} |\n" for months in LIU_2006)
+    median_words = ("not reached within the follow-up" if median is None
+                    else f"{median:.0f} days ({median / recovery.DAYS_PER_MONTH:.1f} months)")
+    side = "not reached" if median is None else summary.relation(median / recovery.DAYS_PER_MONTH, 3.4, tolerance=0.15,
+                                                                  words=("sooner than", "close to", "later than"))
+    return Prose(
+        "| back to 20 million/mL by | virtual men | Liu 2006 |\n| --- | ---: | ---: |\n" + rows
+        + f"\nMedian time to 20 million/mL after stopping: model {median_words}, {side} Liu's 3.4 months (103 days).",
+        figures={f"share_{months}": value for months, value in share.items()} | {"median_days": median},
+        claims={"the share recovered grows with time": share[6] < share[12] <= share[24],
+                "a real spread: between 30% and 95% recovered by 6 months": 0.3 < share[6] < 0.95},
+    )
+
+
+@BANK.say("medians_by_group")
+def medians_by_group(by_age, by_baseline):
+    def medians(groups):
+        return {label: group.median() for label, group in groups.items()}
+
+    age, baseline = medians(by_age), medians(by_baseline)
+
+    def spread(values):
+        known = [value for value in values.values() if value is not None]
+        return max(known) - min(known) if len(known) > 1 else 0.0
+
+    def listing(values):
+        return ", ".join(f"{label} {'not reached' if value is None else f'{value:.0f}'}" for label, value in values.items())
+
+    age_spread, baseline_spread = spread(age), spread(baseline)
+    words = "smaller than" if age_spread < baseline_spread else "larger than"
+    return Prose(
+        f"Median days to 20 million/mL, by age: {listing(age)}; by baseline sperm: {listing(baseline)}. "
+        f"The age groups' medians lie {age_spread:.0f} days apart, {words} the {baseline_spread:.0f} days between the baseline groups.",
+        figures={"age_spread": age_spread, "baseline_spread": baseline_spread},
+        claims={"the age effect is small next to the spread between men (text above: 'small')": age_spread < baseline_spread,
+                "older men recover no sooner within a year": by_age["40-60 y"].probability_by(365) <= by_age["18-29 y"].probability_by(365),
+                "men with more sperm to start with recover no later at 6 months":
+                    by_baseline["90-300"].probability_by(183) >= by_baseline["16-40 million/mL"].probability_by(183)},
+    )
+
+
+@BANK.say("long_users_spread")
+def long_users_spread(back_to_20_long, long_users):
+    _, stop = recovery.treatment_window(long_users.regimen)
+    not_back = 1 - back_to_20_long.probability_by(long_users.days - stop)  # recovery times count from stop_day
+    regained = long_users.relative("sperm")[:, -1]
+    fully_back = float(np.mean(regained >= 0.95))
+    typical = float(np.median(regained))
+    centiles = np.percentile(regained, [5, 25, 50, 75, 95])
+    table = ("| centile of the 300 men | 5th | 25th | median | 75th | 95th |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+             "| sperm two years after stopping (% of own baseline) | " + " | ".join(pct(value) for value in centiles) + " |\n")
+    majority = back_to_20_long.probability_by(365)
+    return Prose(
+        f"After 3 years of TRT, {pct(not_back)} of the virtual men are not back at 20 million/mL two years after stopping, and "
+        f"{pct(fully_back)} are back to at least 95% of their own untreated concentration.\n\n" + table
+        + f"\n**What the spread means.** The model's answer to \"will I recover?\" is a distribution: {pct(majority)} of the "
+        "virtual men cross the fertility threshold within a year, a minority take much longer, and some are still below it two "
+        f"years on. Few are back to their *own* untreated count by then: the typical man has regained {pct(typical)} of it. "
+        "The slow ones are the men with weak testes to begin with, slow tissue repair, or both. Clinical series of men who had "
+        "used testosterone and wanted children report a similar picture: in Kohn's series, about 70% reached a total motile "
+        "count above 5 million within 12 months *with* hCG and a SERM, and fewer of the men who had been azoospermic.",
+        figures={"not_back": not_back, "fully_back": fully_back, "median_regained": typical, "within_a_year": majority},
+        claims={"some are still below the threshold two years on (over 3%)": not_back > 0.03,
+                "most cross the threshold within a year": majority > 0.5,
+                "the typical man is not back to his own count (median under 95%)": typical < 0.95,
+                "few are fully back (under half)": fully_back < 0.5},
+    )
+
+
+# ---- 3 · The monitoring table ------------------------------------------------------------------------
+
+WEEKS = (0, 2, 4, 8, 12, 26, 39, 52)
+
+
+@BANK.claim("monitoring")
+def monitoring_claims(monitored):
+    _, start = recovery.treatment_window(monitored.regimen)  # the visits count weeks from stopping, as in the notebook
+    marker = {variable: {week: monitored.at(start + 7 * week)[variable] for week in WEEKS}
+              for variable in ("testosterone", "lh", "fsh", "estradiol", "sperm")}
+    untreated = monitored.baseline
+    return {
+        "LH rises early above his untreated level while clomiphene runs": max(marker["lh"][w] for w in (4, 8, 12)) > untreated["lh"],
+        "LH settles near his untreated level after it stops (within 35%)": abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35,
+        "FSH comes back from near zero into the normal range":
+            marker["fsh"][0] < 0.5 < hpg.reference_range("fsh").low < marker["fsh"][12],
+        "his own testosterone carries him by week 12": marker["testosterone"][12] > hpg.reference_range("testosterone").low,
+        "estradiol climbs with testosterone": marker["estradiol"][12] > untreated["estradiol"],
+        "sperm recover over months": marker["sperm"][4] < marker["sperm"][12] < marker["sperm"][26],
+    }
+
+
+@BANK.say("trough")
+def trough(troughs):
+    low_label, normal_label = "low testosterone before TRT (300 ng/dL)", "eugonadal before TRT"
+    band = hpg.reference_range("testosterone")
+    lowest = {name: run["testosterone"][run.t >= last_injection_day(run)].min() for name, run in troughs.items()}
+    below_days = {name: float(np.sum((run.t >= last_injection_day(run)) & (run["testosterone"] < band.low)) * (run.t[1] - run.t[0]))
+                  for name, run in troughs.items()}
+    lh_back = {name: days_after_last_injection(run, "lh", 0.5, relative=True) for name, run in troughs.items()}
+
+    def where(name):
+        if lowest[name] >= band.low:
+            return f"stays inside the reference range (lowest {lowest[name]:.0f} ng/dL)"
+        return f"falls below the reference range for about {below_days[name] / 7:.0f} weeks (lowest {lowest[name]:.0f} ng/dL)"
+
+    restart = max((value for value in lh_back.values() if value is not None), default=None)
+    restart_words = ("does not restart within the time simulated" if restart is None
+                     else f"restarts within about {restart / 7:.0f} weeks of the last injection (LH back to half its untreated level)")
+    return Prose(
+        f"Without a SERM, the man who was low before TRT (solid line) {where(low_label)}; the eugonadal man (dashed line) "
+        f"{where(normal_label)}. The reference range starts at {band.low:g} ng/dL. A caution about the model: its hypothalamus "
+        f"{restart_words}, whatever the duration of TRT. Clinical series describe men whose LH stays low for months after long "
+        "TRT or anabolic steroids, so the model's trough is probably too short.",
+        figures={"lowest_low": lowest[low_label], "lowest_normal": lowest[normal_label]},
+        claims={"the man low before TRT dips below the range; the eugonadal man does not":
+                lowest[low_label] < band.low < lowest[normal_label],
+                "the model's restart is quick (LH half-way back within 4 weeks), so the caution applies":
+                restart is not None and restart < 28},
+    )
+
+
+# ---- Exercise ------------------------------------------------------------------------------------------
+
+def _slowest_third_share(back_to_20_long, long_users) -> tuple[float, float]:
+    """(share of the men not back at two years who are in the slowest third of repair speed, share of men in it)."""
+    speed = np.asarray(long_users.patients["recovery_speed"], dtype=float)
+    not_back = ~np.asarray(back_to_20_long.to_frame()["observed"], dtype=bool)  # censored: not back by the end of the run
+    slowest = speed <= np.quantile(speed, 1 / 3)
+    return (float(np.mean(slowest[not_back])) if not_back.any() else float("nan"), float(np.mean(slowest)))
+
+
+@BANK.question("solution_own_cohort")
+def solution_own_cohort(back_to_20, back_to_20_long, long_users):
+    def write() -> str:
+        share_long = back_to_20_long.probability_by(12 * recovery.DAYS_PER_MONTH)
+        share_short = back_to_20.probability_by(12 * recovery.DAYS_PER_MONTH)
+        in_slowest, _ = _slowest_third_share(back_to_20_long, long_users)
+        return ("```python\n"
+                "share_12 = back_to_20_long.probability_by(12 * recovery.DAYS_PER_MONTH)\n"
+                "groups = recovery.split_by(back_to_20_long, long_users.patients['recovery_speed'], name='repair speed')\n"
+                "recovery.recovery_chart(groups, published=False)\n"
+                "```\n\n"
+                f"`probability_by` reads the Kaplan-Meier curve at 12 months: **{pct(share_long)}** of the long-term users are back, "
+                f"against {pct(share_short)} after one year of enanthate in the same men, and Liu's 90% for trial volunteers. "
+                f"Split by tissue recovery speed, the slowest third of the men holds {pct(in_slowest)} of those not back at two years. "
+                "Liu's 90% belongs to young trial volunteers treated for at most about 18 months; it is an upper bound "
+                "for long-term TRT users, not a promise. Remember that the spread in recovery speed is an assumption "
+                "in data/population.csv, so the exact share is less certain than its direction.")
+
+    return quiz.Solution("your own cohort question", write)
+
+
+@BANK.claim("own_cohort")
+def own_cohort_claims(back_to_20, back_to_20_long, long_users):
+    in_slowest, base_rate = _slowest_third_share(back_to_20_long, long_users)
+    return {"long-term users recover no more often within a year": back_to_20_long.probability_by(365) <= back_to_20.probability_by(365),
+            "the slowest third of repair speed is over-represented among the men not back": in_slowest > base_rate}
+
+
+# ---- 6 · How far to trust the model --------------------------------------------------------------------
+
+@BANK.claim("trust")
+def trust_claims():
+    table = hpg.calibration.calibration_table()
+    weak = table[table["provenance"] == "weak"]
+    return {
+        "two rows are weak, and the model agrees with both (text)": len(weak) == 2 and bool(weak["within"].all()),
+        "every target but the Nankin conflict is reproduced (text)": set(table.loc[~table["within"], "id"]) == {"nankin1987_tc_return"},
+    }
+
+
+@BANK.say("calibration_table")
+def calibration_table():
+    table = hpg.calibration.calibration_table()
+    lines = ["| quantity | published | model | accepted band | unit | reproduced | source quality |",
+             "| --- | ---: | ---: | ---: | --- | --- | --- |"]
+    for _, row in table.iterrows():
+        model = row["model"]
+        shown = summary.number(model) if isinstance(model, (int, float, np.floating)) else str(model)
+        lines.append(f"| {row['quantity']} | {row['published']} | {shown} | {row['accepted']} | {row['unit']} | "
+                     f"{'yes' if row['within'] else '**no**'} | {row['provenance']} |")
+    reproduced = int(table["within"].sum())
+    return Prose(f"{reproduced} of the {len(table)} calibration targets are reproduced.\n\n" + "\n".join(lines),
+                 figures={"reproduced": reproduced, "targets": len(table)})

@@ -1,0 +1,284 @@
+"""Notebook 04 · case studies: the decisions (their text is in ch04.toml; the model's answer for every
+option is revealed only after the learner commits), sentences stating model figures, and the claims
+the cases make about the model (see hpgwidgets/lessons/__init__.py)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import hpgwidgets as hpg
+from hpgwidgets import charts, quiz, summary
+from hpgwidgets.lessons import Bank, Prose
+
+BANK = Bank("04")
+MONTH, WEEK, YEAR = 30, 7, 365
+SPERM_LIMIT = hpg.reference_range("sperm").low  # WHO lower reference limit, million/mL
+T_RANGE = hpg.reference_range("testosterone")
+
+
+def _decision(name: str, *, reveal, model_says: str = "") -> quiz.Predict:
+    """A case decision: commit to a plan, then see what the model does with every plan."""
+    text = BANK.texts[name]
+    return quiz.Predict(text["question"], text["options"], answer=text["answer"], reveal=reveal, model_says=model_says)
+
+
+def _course_table(runs, columns, index_name: str) -> summary.Table:
+    """One row per plan, one column per reading (label -> function of the run), values rounded for reading."""
+    import pandas as pd
+
+    frame = pd.DataFrame({name: {label: read(run) for label, read in columns.items()} for name, run in runs.items()}).T
+    frame = frame.apply(lambda column: column.map(lambda value: value if isinstance(value, str) else summary.number(value)))
+    frame.index.name = index_name
+    return summary.Table(frame)
+
+
+def _sperm(run, day: float) -> str | float:
+    value = run.at(day)["sperm"]
+    return summary.value_text("sperm", value) if value < summary.azoospermia_reading() else value
+
+
+# ---- Case A · Daniel ------------------------------------------------------------------------------------
+
+@BANK.claim("daniel_today")
+def daniel_today_claims(daniel_today):
+    return {"LH and FSH are flagged low on TRT ('suppressed')": daniel_today.flags["lh"] == "L" and daniel_today.flags["fsh"] == "L",
+            "the semen shows no sperm (under 1 million/mL)": daniel_today["sperm_concentration"].value < 1}
+
+
+def _daniel_readings(daniel_runs, visit_day):
+    def lowest_t(run):
+        window = (run.t >= visit_day) & (run.t <= visit_day + 3 * MONTH)
+        return float(run["testosterone"][window].min())
+
+    return {name: {"lowest_t": lowest_t(run), "fsh_3": run.at(visit_day + 3 * MONTH)["fsh"],
+                   **{f"sperm_{m}": run.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 12)}}
+            for name, run in daniel_runs.items()}
+
+
+@BANK.question("daniel_plan")
+def daniel_plan(daniel_runs, visit_day):
+    clomiphene, hcg = "stop TRT, start clomiphene 25 mg daily", "stop TRT, start hCG alone (2000 IU three times a week)"
+    table = _course_table(daniel_runs, {
+        "lowest T, months 0-3 (ng/dL)": lambda run: float(run["testosterone"][(run.t >= visit_day) & (run.t <= visit_day + 3 * MONTH)].min()),
+        "FSH at 3 months (IU/L)": lambda run: run.at(visit_day + 3 * MONTH)["fsh"],
+        **{f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, visit_day + m * MONTH)) for m in (3, 6, 12)},
+    }, index_name="Daniel's plan")
+    window = (visit_day - 8 * WEEK, visit_day + 18 * MONTH)
+    return _decision("daniel_plan", reveal=lambda: [
+        table,
+        charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
+                                names=("clomiphene", "hCG alone"), cursor_day=visit_day + 6 * MONTH),
+        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
+                "**What the model says.** Continuing TRT, with or without anastrozole, keeps him azoospermic. Stopping alone works, "
+        "with a fall from the injected testosterone level to his own. Clomiphene keeps his own testosterone higher while sperm "
+        "return as fast as by waiting. hCG alone keeps testosterone high too but holds FSH near zero, and the count recovers more "
+        "slowly: the model reproduces the old observation that FSH is needed for *quantitatively* normal spermatogenesis "
+        "(Matsumoto 1986), while hCG alone can restart sperm production at a reduced level (Bremner 1981). In every option the "
+        "first sperm take two to three months, the spermatogenic clock of 03a.\n\n"
+        "What the model does not include: **recombinant FSH**, which clinics add when counts stay low, and the couple's other "
+        "factors (the partner's age matters as much as his count)."])
+
+
+@BANK.claim("daniel_plans")
+def daniel_plan_claims(daniel_runs, visit_day):
+    r = _daniel_readings(daniel_runs, visit_day)
+    cont, wait, clom, hcg, ai = (r[name] for name in daniel_runs)
+    return {
+        "continuing TRT, with or without anastrozole, keeps him azoospermic": cont["sperm_12"] < 1 and ai["sperm_12"] < 1,
+        "clomiphene keeps his testosterone higher than waiting": clom["lowest_t"] > wait["lowest_t"],
+        "sperm return on clomiphene as fast as by waiting": clom["sperm_6"] > 0.9 * wait["sperm_6"],
+        "hCG alone keeps testosterone higher than waiting": hcg["lowest_t"] > wait["lowest_t"],
+        "hCG alone holds FSH near zero and the count recovers more slowly": hcg["fsh_3"] < 0.5 and hcg["sperm_6"] < wait["sperm_6"],
+        "the first sperm take two to three months (none above the limit at month 1)":
+            all(run.at(visit_day + MONTH)["sperm"] < SPERM_LIMIT for run in daniel_runs.values()),
+    }
+
+
+def _months_to_limit(run, visit_day) -> float | None:
+    reached = run.t[(run.t > visit_day) & (run["sperm"] >= SPERM_LIMIT)]
+    return float(reached[0] - visit_day) / MONTH if len(reached) else None
+
+
+@BANK.question("daniel_months_to_16")
+def daniel_months_to_16(daniel_runs, visit_day):
+    waiting = daniel_runs["stop TRT and wait"]
+    return quiz.Predict(
+        "If Daniel simply stopped his injections today, after how many months would his sperm concentration "
+        f"first reach the WHO lower limit of {SPERM_LIMIT:g} million/mL in the model?",
+        answer=_months_to_limit(waiting, visit_day),
+        tolerance=1.5,
+        unit="months",
+        reveal=lambda: charts.timeseries_chart(waiting, ["testosterone", "lh", "fsh", "sperm"], window_days=(visit_day - 8 * WEEK, visit_day + 18 * MONTH)),
+        model_says="Hormones return within weeks; the count needs the spermatogenic cycle plus tissue repair.",
+    )
+
+
+@BANK.claim("daniel_waiting")
+def daniel_waiting_claims(daniel_runs, visit_day):
+    months = _months_to_limit(daniel_runs["stop TRT and wait"], visit_day)
+    return {"waiting brings sperm back within months (2 to 9)": months is not None and 2 < months < 9}
+
+
+@BANK.claim("daniel_visits")
+def daniel_visit_claims(daniel_clomiphene, visit_day):
+    counts = [daniel_clomiphene.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 9)]
+    return {"on clomiphene the count keeps rising (months 3, 6, 9)": counts[0] < counts[1] < counts[2],
+            "back at the WHO limit by month 6": counts[1] >= SPERM_LIMIT,
+            "still below the limit at month 3 (question text)": counts[0] < SPERM_LIMIT}
+
+
+# ---- Case B · Mark ------------------------------------------------------------------------------------------
+
+@BANK.claim("mark_today")
+def mark_today_claims(mark_history, gel_days):
+    today = mark_history.at(gel_days - 1)
+    return {"the gel suppresses LH (under half)": today["lh"] < 0.5 * mark_history.baseline["lh"],
+            "his count is far below his own untreated level (under a quarter)": today["sperm"] < 0.25 * mark_history.baseline["sperm"]}
+
+
+@BANK.question("mark_plan")
+def mark_plan(mark_runs, gel_days):
+    table = _course_table(mark_runs, {
+        "T at 3 months (ng/dL)": lambda run: run.at(gel_days + 3 * MONTH)["testosterone"],
+        "estradiol at 3 months (pg/mL)": lambda run: run.at(gel_days + 3 * MONTH)["estradiol"],
+        **{f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, gel_days + m * MONTH)) for m in (3, 6, 12)},
+    }, index_name="Mark's plan")
+    return _decision("mark_plan", reveal=lambda: [
+        table,
+        charts.timeseries_chart(mark_runs["switch the gel for clomiphene 25 mg daily"], ["testosterone", "lh", "estradiol", "sperm"],
+                                compare=mark_runs["continue the gel"], window_days=(gel_days - 8 * WEEK, gel_days + YEAR),
+                                names=("clomiphene", "the gel")),
+                "**What the model says.** On the gel, his count stays low. Clomiphene brings his own testosterone above the level the gel "
+        "gave him and lets sperm recover over months; stopping alone recovers the count too, at his own lower testosterone. "
+        "Adding anastrozole to the gel helps little."])
+
+
+@BANK.claim("mark_plans")
+def mark_plan_claims(mark_runs, gel_days):
+    at = {name: {"t_3": run.at(gel_days + 3 * MONTH)["testosterone"], "sperm_6": run.at(gel_days + 6 * MONTH)["sperm"]}
+          for name, run in mark_runs.items()}
+    gel, stop, clomiphene, gel_ai = (at[name] for name in mark_runs)
+    return {
+        "clomiphene gives him more testosterone than the gel or stopping": clomiphene["t_3"] > max(gel["t_3"], stop["t_3"]),
+        "stopping gives his own lower testosterone than the gel": stop["t_3"] < gel["t_3"],
+        "clomiphene lets sperm recover (over 3 times the gel at 6 months)": clomiphene["sperm_6"] > 3 * gel["sperm_6"],
+        "stopping alone recovers the count too (above the gel at 6 months)": stop["sperm_6"] > 3 * gel["sperm_6"],
+        "anastrozole with the gel helps little (below clomiphene)": gel_ai["sperm_6"] < clomiphene["sperm_6"],
+    }
+
+
+@BANK.say("mark_anastrozole")
+def mark_anastrozole(mark_clomiphene, mark_with_ai, gel_days):
+    day = gel_days + 6 * MONTH
+    plain, with_ai = mark_clomiphene.at(day), mark_with_ai.at(day)
+    change = with_ai["sperm"] / plain["sperm"] - 1
+    table = ("| at 6 months | estradiol (pg/mL) | testosterone (ng/dL) | sperm (million/mL) |\n| --- | ---: | ---: | ---: |\n"
+             + "".join(f"| {name} | {summary.number(values['estradiol'])} | {summary.number(values['testosterone'])} | "
+                       f"{summary.value_text('sperm', values['sperm'])} |\n"
+                       for name, values in (("clomiphene", plain), ("clomiphene + anastrozole", with_ai))))
+    return Prose(
+        table + f"\n**What the model says.** Anastrozole lowers his estradiol, as expected, and changes his count by "
+        f"{summary.percent(abs(change))} ({'up' if change > 0 else 'down'}): hardly at all. Whether lowering it is *useful* is a "
+        "question the model cannot answer: it has no bone, lipid or mood compartment, so it cannot show the cost of driving "
+        "estradiol too low. It can show that the estradiol rise did not stop his recovery.",
+        figures={"estradiol": plain["estradiol"], "estradiol_with_ai": with_ai["estradiol"], "sperm_change": change},
+        claims={"anastrozole lowers his estradiol": with_ai["estradiol"] < plain["estradiol"],
+                "and changes his count hardly at all (under 10%)": abs(change) < 0.1},
+    )
+
+
+@BANK.claim("mark_on_clomiphene")
+def mark_on_clomiphene_claims(mark_clomiphene, mark_history, gel_days):
+    on_gel = mark_history.at(gel_days - 1)["estradiol"]
+    at_3_months = mark_clomiphene.at(gel_days + 3 * MONTH)["estradiol"]
+    return {"his estradiol has risen on clomiphene (visit B2 heading and question)": at_3_months > on_gel,
+            "to the upper half of the range or beyond (question text)": at_3_months > 0.5 * hpg.reference_range("estradiol").high}
+
+
+# ---- Case C · Alex --------------------------------------------------------------------------------------------
+
+@BANK.question("alex_one_more_cycle")
+def alex_one_more_cycle(alex_runs, alex_visit):
+    table = _course_table(alex_runs, {f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, alex_visit + m * MONTH))
+                                      for m in (3, 6, 9, 12)}, index_name="Alex's choice")
+    return _decision("alex_one_more_cycle", reveal=lambda: [
+        table,
+        charts.timeseries_chart(alex_runs["one more cycle"], ["testosterone", "lh", "sperm"], compare=alex_runs["no further cycle"], names=("one more cycle", "no further cycle"),
+                                window_days=(alex_visit - 8 * WEEK, alex_visit + YEAR))])
+
+
+@BANK.claim("alex")
+def alex_claims(alex_runs, alex_visit, alex_model_sheet):
+    no_cycle = alex_runs["no further cycle"].at(alex_visit + 6 * MONTH)["sperm"]
+    claims = {f"'{name}' sets the count back at 6 months": run.at(alex_visit + 6 * MONTH)["sperm"] < no_cycle
+              for name, run in alex_runs.items() if name != "no further cycle"}
+    claims["the model's sheet: testosterone in range and LH high eight weeks out (text of visit C2)"] = (
+        alex_model_sheet.flags["lh"] == "H" and alex_model_sheet.flags["testosterone"] == "")
+    return claims
+
+
+# ---- Case D · Sam ---------------------------------------------------------------------------------------------
+
+def _sam_readings(sam_runs):
+    return {name: {"t_6": run.at(6 * MONTH)["testosterone"], "e2_6": run.at(6 * MONTH)["estradiol"],
+                   "sperm_12": run.at(12 * MONTH)["sperm"] / run.baseline["sperm"], "sperm_24": run.relative("sperm")[-1]}
+            for name, run in sam_runs.items()}
+
+
+@BANK.question("sam_plan")
+def sam_plan(sam_runs):
+    readings = _sam_readings(sam_runs)
+    lines = ["| Sam's plan | T at 6 months (ng/dL) | estradiol at 6 months (pg/mL) | sperm at 12 months (% of own baseline) | "
+             "sperm at 24 months (% of own baseline) |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {name} | {summary.number(r['t_6'])} | {summary.number(r['e2_6'])} | {summary.percent(r['sperm_12'])} | "
+              f"{summary.percent(r['sperm_24'])} |" for name, r in readings.items()]
+    return _decision("sam_plan", reveal=lambda: [
+        "\n".join(lines),
+        charts.timeseries_chart(sam_runs["TRT plus hCG 500 IU every other day"], ["testosterone", "itt", "sperm"],
+                                compare=sam_runs["TRT alone (enanthate 125 mg weekly)"], names=("TRT plus hCG", "TRT alone")),
+                "**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps most of it; "
+        "clomiphene keeps more and brings his testosterone into the range from his own testes. Note the price of TRT plus hCG "
+        "in the model: testosterone and estradiol well above the range, because both the injection and his own stimulated "
+        "testes add to them."])
+
+
+@BANK.claim("sam")
+def sam_claims(sam_runs):
+    alone, with_hcg, clomiphene = _sam_readings(sam_runs).values()
+    return {
+        "TRT alone suppresses his count to almost nothing (under 5%)": alone["sperm_24"] < 0.05,
+        "hCG keeps most of it, clomiphene more": clomiphene["sperm_24"] > with_hcg["sperm_24"] > 0.5,
+        "both bring testosterone into the range": min(with_hcg["t_6"], clomiphene["t_6"]) > T_RANGE.low,
+        "TRT plus hCG: testosterone and estradiol above the range":
+            with_hcg["t_6"] > T_RANGE.high and with_hcg["e2_6"] > hpg.reference_range("estradiol").high,
+    }
+
+
+@lru_cache(maxsize=1)
+def _hcg_gap(sam):
+    return hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=125, every_days=7),
+                                     hpg.Dose("hcg", amount=500, every_days=2, stop_day=YEAR)]), days=2 * YEAR, patient=sam)
+
+
+@BANK.question("solution_hcg_stops")
+def solution_hcg_stops(sam):
+    def write() -> str:
+        gap = _hcg_gap(sam)
+        counts = ", ".join(f"month {m}: {summary.value_text('sperm', gap.at(m * MONTH)['sperm'])}" for m in (12, 13, 15, 18))
+        return ("```python\n"
+                "hcg_gap = hpg.simulate(hpg.Regimen([hpg.Dose('testosterone_enanthate', amount=125, every_days=7),\n"
+                "                                    hpg.Dose('hcg', amount=500, every_days=2, stop_day=year)]), days=2 * year, patient=sam)\n"
+                "[hcg_gap.at(m * month)['sperm'] for m in (12, 13, 15, 18)]\n"
+                "```\n\n"
+                f"Sperm concentration (million/mL): {counts}. Without hCG, the testosterone injections leave nothing to drive his Leydig "
+                "cells: intratesticular testosterone collapses within days, and the count follows over the next two to three months as "
+                "the cells already in development are ejaculated and no new ones follow. By 18 months he is back to the picture of TRT "
+                "alone. The protection lasts only as long as the hCG does.")
+
+    return quiz.Solution("what if the hCG stops", write)
+
+
+@BANK.claim("hcg_stops")
+def hcg_stops_claims(sam):
+    gap = _hcg_gap(sam)
+    counts = {m: gap.at(m * MONTH)["sperm"] for m in (12, 15, 18)}
+    return {"the count falls after hCG stops and is near zero by month 18 (worked solution)": counts[12] > counts[15] > counts[18] and counts[18] < 1}

@@ -1,0 +1,96 @@
+"""Charts that draw with no internet, in JupyterLab, Voila and JupyterLite alike.
+
+Altair's ``JupyterChart`` widget loads Vega from a CDN unless ``enable_offline()`` is called,
+which starts vl-convert's JavaScript engine in the kernel to bundle it (78 MiB of every
+student's kernel and about 2 s of every notebook's start, and impossible in Pyodide).
+The same bundle is made once instead (``tools/build_vega_bundle.py``) and shipped in the wheel
+as ``hpgwidgets/js/jupyterchart.js``; ``use_bundled_vega()`` hands it to the widget class.
+vl-convert is then needed only to export PNG/SVG files.
+
+Under Pyodide (JupyterLite) ``use_bundled_vega()`` also fixes how the kernel sends widget
+messages: pyodide-kernel converts them with ``PyProxy.toJs()``, which turns Python ``None``
+into JavaScript ``undefined``, so a chart's ``axis=None``, ``legend=None`` and ``scale=None``
+vanish and Vega draws default axes and legends. Sending the content as parsed JSON keeps
+``None`` as ``null``, exactly what a JupyterLab kernel sends.
+"""
+from __future__ import annotations
+
+import json
+import numbers
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+
+BUNDLE_PATH = Path(__file__).resolve().parent / "js" / "jupyterchart.js"
+_HEADER_PATTERN = re.compile(r"^// hpgwidgets offline JupyterChart: (?P<fields>.*)$")
+
+
+def bundle_header(**fields: str) -> str:
+    """The bundle's first line: where it came from (``name=value`` pairs, space separated)."""
+    return "// hpgwidgets offline JupyterChart: " + " ".join(f"{name}={value}" for name, value in fields.items())
+
+
+def bundle_provenance(bundle: str) -> dict[str, str]:
+    """The ``name=value`` fields of a bundle's first line (altair_version, source_sha256, vega, ...)."""
+    match = _HEADER_PATTERN.match(bundle.split("\n", 1)[0])
+    if match is None:
+        raise ValueError(f"{BUNDLE_PATH} has no provenance line; rebuild it with `make vega-bundle`")
+    return dict(field.split("=", 1) for field in match["fields"].split())
+
+
+@lru_cache(maxsize=1)
+def bundled_vega() -> str:
+    """The JupyterChart front end with Vega, Vega-Lite and vega-embed inside (an ES module)."""
+    return BUNDLE_PATH.read_text(encoding="utf-8")
+
+
+def use_bundled_vega() -> None:
+    """Make every ``alt.JupyterChart`` (and the "jupyter" renderer) draw from the shipped bundle.
+
+    Idempotent. Altair's own ``enable_offline()`` then finds the class already offline and
+    returns without starting vl-convert.
+    """
+    alt.JupyterChart._esm = bundled_vega()
+    alt.JupyterChart._is_offline = True
+    if sys.platform == "emscripten":
+        send_comm_content_as_json()
+
+
+def _json_default(value):
+    # numpy integers and floats are not json-serialisable; a JupyterLab kernel's session
+    # packer converts them the same way.
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def send_comm_content_as_json(shell=None) -> None:
+    """Pyodide only: send widget message content as parsed JSON, so ``None`` arrives as ``null``.
+
+    Wraps the ``send_comm`` that pyodide-kernel's JavaScript puts on the IPython shell. Content
+    that JSON cannot carry (NaN, bytes) goes through the kernel's own conversion as before.
+    """
+    import js  # Pyodide's view of the browser's JavaScript globals
+
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    send = getattr(shell, "send_comm", None)
+    if send is None or getattr(send, "sends_json", False):
+        return
+
+    def send_comm(msg_type, content, metadata, ident, buffers):
+        try:
+            text = json.dumps(content, allow_nan=False, default=_json_default)
+        except (TypeError, ValueError):
+            return send(msg_type, content, metadata, ident, buffers)
+        return send(msg_type, js.JSON.parse(text), metadata, ident, buffers)
+
+    send_comm.sends_json = True
+    shell.send_comm = send_comm

@@ -1,0 +1,163 @@
+"""One policy for what a user may pass in: every public entry point checks its arguments here.
+
+- A wrong type (text where a number belongs, ``True`` for a dose, a list for a drug id)
+  raises ``TypeError``; a value of the right type that is not allowed (NaN, infinity,
+  out of range, 2.5 patients, an unknown choice) raises ``ValueError``.
+- Every message names the argument, says what is allowed and shows what was given.
+- Wherever a whole number is expected, numpy integers (``np.int64(365)``) and integral
+  floats (``365.0``) are accepted; ``5.5`` is refused, never rounded or cut.
+- ``seed=None`` means a fresh random seed, as in numpy; the seed drawn is returned so the
+  run can be repeated.
+- Nothing is clamped and no NaN is let through.
+
+Only the checking lives here; the limits themselves live with what they describe (drug
+limits in data/drugs.csv, patient ranges in patient.py, time limits below).
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Iterable
+
+import numpy as np
+
+# Time limits of one simulation, checked before anything is allocated. They protect a
+# classroom kernel (and a JupyterLite browser tab, which has no swap) from a request that
+# would take minutes and gigabytes; no teaching scenario comes near them.
+MAX_DAYS = 365 * 30             # longest simulation horizon: 30 years
+MIN_DOSE_INTERVAL_DAYS = 1 / 1440  # one minute: the fastest pump programme a model step can tell apart
+MAX_DOSE_SERIES = 1_000         # Dose objects in one Regimen (a course is one Dose, not one per injection)
+MAX_DOSE_EVENTS = 1_000_000     # dose events in one simulation (e.g. a pulse every minute for 694 days)
+MAX_GRID_POINTS = 100_000       # model time steps of one simulation (e.g. 10 years at hourly steps: about 10 s)
+MAX_COHORT_VALUES = 10_000_000  # patients x time steps of one cohort (e.g. 1000 men x 10 years, 5000 men x 2 years)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _given(value) -> str:
+    return f"got {type(value).__name__} {_shown(value)}"
+
+
+def _range_text(low, high, unit: str) -> str:
+    unit = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}{unit}"
+    if low is not None:
+        return f"at least {low:g}{unit}"
+    return f"at most {high:g}{unit}"
+
+
+def is_number(value) -> bool:
+    """A real number that is not a bool (Python and numpy ints and floats)."""
+    return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+
+
+def number(name: str, value, *, low: float | None = None, high: float | None = None, unit: str = "",
+           above: float | None = None, allow_none: bool = False) -> float | None:
+    """``value`` as a finite float within [low, high] (and > ``above``); None if allowed.
+
+    >>> number("amount", 200, low=0, unit="mg")
+    200.0
+    """
+    if value is None and allow_none:
+        return None
+    if not is_number(value):
+        none = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a number{none}, {_given(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if above is not None and not value > above:
+        raise ValueError(f"{name} must be greater than {above:g}{' ' + unit if unit else ''}, got {value:g}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} = {value:g} is outside the allowed range ({_range_text(low, high, unit)})")
+    return value
+
+
+def whole_number(name: str, value, *, low: int | None = None, high: int | None = None, unit: str = "") -> int:
+    """``value`` as an int within [low, high]; numpy integers and integral floats count.
+
+    >>> whole_number("n", 5.0, low=1)
+    5
+    """
+    if not is_number(value):
+        raise TypeError(f"{name} must be a whole number, {_given(value)}")
+    if not isinstance(value, (Integral, np.integer)):
+        value = float(value)
+        if not math.isfinite(value) or not value.is_integer():
+            raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value!r}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value}")
+    return value
+
+
+def number_list(name: str, values, *, low: float | None = None, high: float | None = None, unit: str = "",
+                example: str = "") -> list[float]:
+    """A non-empty list (or tuple, or 1-D array) of numbers, each checked by ``number``."""
+    if isinstance(values, (str, bytes, dict)) or not np.iterable(values) or np.ndim(values) != 1:
+        raise TypeError(f"{name} must be a list of numbers{' such as ' + example if example else ''}, {_given(values)}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must hold at least one number{' such as ' + example if example else ''}")
+    return [number(f"{name}[{index}]", value, low=low, high=high, unit=unit) for index, value in enumerate(values)]
+
+
+def days(name: str, value, *, low: float = 1, high: float = MAX_DAYS, multiple_of: float | None = None,
+         multiple_name: str = "") -> float:
+    """A number of days within [low, high]; with ``multiple_of``, a whole multiple of it
+    (a simulation reports on a fixed grid: a fraction of a step is refused, never cut)."""
+    value = number(name, value, low=low, high=high, unit="days")
+    if multiple_of is not None:
+        count = value / multiple_of
+        if abs(count - round(count)) > 1e-9 * max(1.0, count):
+            lower, upper = math.floor(count) * multiple_of, math.ceil(count) * multiple_of
+            raise ValueError(f"{name} must be a whole multiple of {multiple_name or 'the step'} ({multiple_of:g} day"
+                             f"{'' if multiple_of == 1 else 's'}), "
+                             f"e.g. {lower:g} or {upper:g}; got {value:g}")
+    return value
+
+
+def choice(name: str, value, allowed: Iterable):
+    """``value`` if it is one of ``allowed`` (TypeError for an unhashable or non-text value
+    where text choices are expected)."""
+    allowed = tuple(allowed)
+    if all(isinstance(option, str) for option in allowed) and not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, allowed))}; {_given(value)}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {_shown(value)}")
+    return value
+
+
+def text(name: str, value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be text, {_given(value)}")
+    return value
+
+
+def instance(name: str, value, kind: type | tuple, what: str):
+    """``value`` if it is a ``kind``; TypeError naming ``what`` is expected otherwise."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {what}, {_given(value)}")
+    return value
+
+
+def seed(value) -> int:
+    """A seed for ``numpy.random.default_rng``: a whole number >= 0, or None for a fresh one
+    (drawn from the operating system and returned, so the run can be repeated)."""
+    if value is None:
+        return int(np.random.SeedSequence().entropy)
+    return whole_number("seed", value, low=0)
+
+
+def limit(name: str, amount: float, most: float, what: str, advice: str = "") -> None:
+    """Refuse work that would exceed a size limit, saying both numbers and the limit."""
+    if amount > most:
+        raise ValueError(f"{name}: {what} would be {amount:,.0f}; the limit is {most:,.0f}"
+                         + (f" ({advice})" if advice else ""))
+
+
+__all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
+           "number", "number_list", "whole_number", "days", "choice", "text", "instance", "seed", "limit", "is_number"]

@@ -1,0 +1,110 @@
+"""The Workbench's file actions: figures for slides (PNG/SVG) and scenarios saved and loaded as JSON.
+
+Every path and title shown back to the user goes through ``markup`` (a file may come from
+anyone). A failed action says why under the charts and changes nothing on screen.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from .. import charts, markup
+from ..scenario import Scenario, list_scenarios, load_scenario
+
+DEFAULT_EXPORT_FOLDER = "hpg-figures"
+DEFAULT_SCENARIO_FILE = "my-scenario.json"
+
+
+def free_stem(folder: Path, stem: str, formats) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``... so an export never overwrites an earlier one."""
+    candidate, number = stem, 1
+    while any((folder / f"{candidate}-{kind}.{fmt}").exists() for kind in ("chart", "diagram") for fmt in formats):
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate
+
+
+def open_scenario(name: str) -> Scenario:
+    """A preset by its name, or a scenario file by its path."""
+    return load_scenario(name) if name in list_scenarios() else Scenario.load(name)
+
+
+class FileActions:
+    """Export and scenario buttons of one Workbench (``owner``: figures, to_scenario, apply_scenario)."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        text_style = {"description_width": "11.5em"}
+        wide = widgets.Layout(width="98%")
+        auto = widgets.Layout(width="auto")
+        self.widgets = {
+            "export_folder": widgets.Text(value=DEFAULT_EXPORT_FOLDER, description="Save into folder",
+                                          style=text_style, layout=wide, continuous_update=False),
+            "export_png": widgets.Button(description="Save PNG", icon="download", layout=auto),
+            "export_svg": widgets.Button(description="Save SVG", icon="download", layout=auto),
+            "scenario_file": widgets.Text(value=DEFAULT_SCENARIO_FILE, description="Scenario file or preset",
+                                          placeholder=f"a .json path, or a preset: {', '.join(list_scenarios())}",
+                                          style=text_style, layout=wide, continuous_update=False),
+            "save_scenario": widgets.Button(description="Save scenario", icon="save", layout=auto),
+            "load_scenario": widgets.Button(description="Load scenario", icon="folder-open", layout=auto),
+        }
+        for name, control in self.widgets.items():
+            control.add_class(f"hpg-{name}")
+        self.status = widgets.HTML()
+        self.status.add_class("hpg-export-status")
+        actions = {"export_png": lambda: self._export_clicked("png"), "export_svg": lambda: self._export_clicked("svg"),
+                   "save_scenario": self._save_clicked, "load_scenario": self._load_clicked}
+        for name, action in actions.items():
+            self.widgets[name].on_click(self._reported(action))
+
+    def _reported(self, action):
+        """A button callback whose unexpected errors show under the charts, not in a hidden log."""
+        def clicked(_button):
+            with self.owner.errors:
+                action()
+        return clicked
+
+    def tab_page(self) -> list[widgets.Widget]:
+        w = self.widgets
+        return [w["export_folder"], widgets.HBox([w["export_png"], w["export_svg"]]), w["scenario_file"],
+                widgets.HBox([w["save_scenario"], w["load_scenario"]]), self.status]
+
+    def export(self, formats=("png", "svg")) -> list[Path]:
+        """Save the time-series chart and the diagram into the chosen folder; returns the paths."""
+        folder = Path(self.widgets["export_folder"].value.strip() or ".").expanduser().resolve()
+        stem = free_stem(folder, f"hpg-week{self.owner.cursor_day / 7:.0f}", formats)
+        written = []
+        for kind, figure in self.owner.figures().items():
+            written += charts.export_chart(figure, folder, f"{stem}-{kind}", formats).values()
+        return written
+
+    def _export_clicked(self, fmt: str):
+        try:
+            paths = self.export((fmt,))
+        except (ValueError, OSError) as problem:
+            self.status.value = ""
+            self.owner.show_problem(problem, "The figure could not be saved")
+            return
+        self.status.value = "Saved: " + ", ".join(markup.code(path) for path in paths)
+
+    def _scenario_path(self) -> str:
+        return self.widgets["scenario_file"].value.strip()
+
+    def _save_clicked(self):
+        try:
+            path = self.owner.to_scenario().save(self._scenario_path() or DEFAULT_SCENARIO_FILE)
+        except (ValueError, OSError) as problem:
+            self.owner.show_problem(problem, "The scenario could not be saved")
+            return
+        self.status.value = f"Scenario saved: {markup.code(path)}"
+
+    def _load_clicked(self):
+        name = self._scenario_path()
+        try:
+            scenario = open_scenario(name)
+            self.owner.apply_scenario(scenario)
+        except (ValueError, OSError) as problem:
+            self.owner.show_problem(problem, f"The scenario {name!r} could not be loaded")
+            return
+        self.status.value = f"Scenario loaded: {markup.text(scenario.title or name)}"

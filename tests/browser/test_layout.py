@@ -1,0 +1,118 @@
+"""Layouts that fit: the Workbench in JupyterLab (file browser open) and the classroom dashboard
+in Voila, at 1366x768, 1440x900 and 1920x1080.
+
+At each size, once the charts have been rebuilt for the new width, every chart panel, the
+controls and the buttons lie inside the visible area (nothing off screen to the right, no
+horizontal scrolling inside a chart), no control label is cut, and on a 1920-px projector the
+chart uses most of the width with larger type. Screenshots go to build/screenshots/ (look at
+them: this test cannot judge what a reader sees).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = Path(__file__).parent / "notebooks" / "workbench.ipynb"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+SIZES = [(1366, 768), (1440, 900), (1920, 1080)]
+FIT_TIMEOUT_MS = 45_000
+
+# Boxes (page px) of every chart panel (Vega groups named panel_*), the widgets' boxes that must
+# stay visible, and the area they must stay inside; plus every control label whose text is cut.
+MEASURE_JS = """
+([root, area]) => {
+  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, width: r.width}; };
+  const panels = [];
+  for (const group of document.querySelectorAll(root + ' g.mark-group.role-scope')) {
+    const name = Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group'));
+    if (name) panels.push({name, ...box(group)});
+  }
+  const widgets = Array.from(document.querySelectorAll(
+      root + ' .hpg-controls, ' + root + ' .hpg-chart-column, ' + root + ' .widget-toggle-button, ' +
+      root + ' .hpg-classroom-notes, ' + root + ' .widget-slider'))
+    .filter(el => el.offsetParent !== null).map(el => ({name: el.className.split(' ').slice(-1)[0], ...box(el)}));
+  const cut = Array.from(document.querySelectorAll(
+      root + ' .widget-label, ' + root + ' .widget-toggle-button, ' + root + ' .widget-radio-box label, ' +
+      root + ' .widget-button, ' + root + ' .lm-TabBar-tabLabel'))
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1).map(el => el.textContent);
+  const axisFonts = Array.from(document.querySelectorAll(root + ' svg .role-axis-label text'))
+    .map(text => parseFloat(text.getAttribute('font-size')));
+  const visible = box(document.querySelector(area));
+  visible.right = Math.min(visible.right, window.innerWidth);
+  return {panels, widgets, cut, visible, axisFont: Math.min(...axisFonts)};
+}
+"""
+
+
+def off_screen(measured) -> list[str]:
+    visible = measured["visible"]
+    return [f"{item['name']} spans {item['left']:.0f}-{item['right']:.0f} px, visible {visible['left']:.0f}-"
+            f"{visible['right']:.0f}" for item in measured["panels"] + measured["widgets"]
+            if item["left"] < visible["left"] - 1 or item["right"] > visible["right"] + 1]
+
+
+def settle_and_measure(page, root: str, area: str, expected_panels: int):
+    """Wait until the charts have been rebuilt for this width, then measure."""
+    deadline = page.evaluate("() => performance.now()") + FIT_TIMEOUT_MS
+    while True:
+        page.wait_for_timeout(700)
+        measured = page.evaluate(MEASURE_JS, [root, area])
+        settled = len(measured["panels"]) >= expected_panels and not off_screen(measured)
+        if settled or page.evaluate("() => performance.now()") > deadline:
+            page.wait_for_timeout(500)
+            return page.evaluate(MEASURE_JS, [root, area])
+
+
+def check_fits(page, name: str, root: str, area: str, expected_panels: int, width: int):
+    measured = settle_and_measure(page, root, area, expected_panels)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(root).first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
+    assert len(measured["panels"]) >= expected_panels
+    assert off_screen(measured) == []
+    assert measured["cut"] == [], f"labels cut at {width} px: {measured['cut']}"
+    return measured
+
+
+def chart_share(measured, prefix: str) -> float:
+    """Width the chart's panels span, as a share of the visible width."""
+    panels = [panel for panel in measured["panels"] if panel["name"].startswith(prefix)]
+    span = max(panel["right"] for panel in panels) - min(panel["left"] for panel in panels)
+    return span / (measured["visible"]["right"] - measured["visible"]["left"])
+
+
+def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, console_errors):
+    run = run_notebook(NOTEBOOK)
+    assert run.errors == []
+    page = run.page
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.locator(".jp-FileBrowser").wait_for(state="visible", timeout=20_000)
+    measured = {}
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        measured[width] = check_fits(page, "workbench-lab", ".hpg-workbench", ".jp-NotebookPanel-notebook",
+                                     7, width)
+        assert page.locator(".jp-FileBrowser").is_visible()
+    assert min(measured[width]["axisFont"] for width in measured) >= 14
+    assert chart_share(measured[1920], "panel_") > 0.5
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_classroom_dashboard_fits_and_fills_the_screen(browser, present_server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(present_server.url + "/", timeout=120_000)
+        page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached", timeout=120_000)
+        page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(state="attached",
+                                                                                     timeout=120_000)
+        measured = check_fits(page, "classroom-voila", ".hpg-classroom", "#rendered_cells", 4, width)
+        check_fits(page, "workbench-voila", ".hpg-workbench", "#rendered_cells", 7, width)
+        # The preset chart spans most of the screen, with type that grows with it.
+        assert chart_share(measured, "panel_") > 0.75
+        assert measured["axisFont"] >= (18 if width >= 1920 else 14)
+    finally:
+        context.close()

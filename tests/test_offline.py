@@ -1,0 +1,74 @@
+"""Offline charts come from the Vega bundle shipped in the package, not from vl-convert in each
+kernel; under Pyodide, widget messages keep Python None as JavaScript null."""
+import hashlib
+import json
+import subprocess
+import sys
+import types
+
+import altair as alt
+import numpy as np
+from altair.jupyter.jupyter_chart import load_js_src
+
+from hpgwidgets import offline
+from hpgwidgets.charts import enable_offline_charts
+
+
+def test_shipped_bundle_was_made_from_the_installed_altairs_jupyterchart():
+    provenance = offline.bundle_provenance(offline.bundled_vega())
+    rebuild = "hpgwidgets/js/jupyterchart.js is stale: run `make vega-bundle`"
+    assert provenance["altair_version"] == alt.__version__, rebuild
+    assert provenance["source_sha256"] == hashlib.sha256(load_js_src().encode()).hexdigest(), rebuild
+    # The bundle must be self-contained: no module is fetched from a CDN when it loads.
+    assert "esm.sh" not in offline.bundled_vega()
+    assert "vegaEmbed" in offline.bundled_vega() or "vega-embed" in offline.bundled_vega()
+
+
+def test_charts_and_the_workbench_draw_offline_without_starting_vl_convert():
+    # A fresh interpreter: another test may already have imported vl_convert for an export.
+    script = (
+        "import sys, altair as alt\n"
+        "from hpgwidgets import charts, offline, Workbench\n"
+        "charts.enable_offline_charts(renderer=True)\n"
+        "Workbench()\n"
+        "alt.Chart(alt.Data(values=[{'x': 1}])).mark_point().encode(x='x:Q')._repr_mimebundle_()\n"
+        "assert alt.JupyterChart._esm == offline.bundled_vega()\n"
+        "print('vl_convert' in sys.modules)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_enabling_twice_keeps_the_bundle():
+    enable_offline_charts(renderer=True)
+    enable_offline_charts(renderer=True)
+    assert alt.JupyterChart._is_offline and alt.JupyterChart._esm == offline.bundled_vega()
+
+
+class RecordingShell:
+    """Stands in for pyodide-kernel's IPython shell, whose send_comm is a JavaScript function."""
+
+    def __init__(self):
+        self.sent = []
+        self.send_comm = lambda *message: self.sent.append(message)
+
+
+def test_pyodide_comm_content_is_sent_as_parsed_json_so_none_stays_null(monkeypatch):
+    parsed = []
+    fake_js = types.SimpleNamespace(JSON=types.SimpleNamespace(parse=lambda text: parsed.append(text) or text))
+    monkeypatch.setitem(sys.modules, "js", fake_js)
+    shell = RecordingShell()
+    offline.send_comm_content_as_json(shell)
+    offline.send_comm_content_as_json(shell)  # wrapping twice would parse twice
+
+    content = {"data": {"state": {"spec": {"encoding": {"x": {"axis": None}}}, "count": np.int64(3)}}}
+    shell.send_comm("comm_msg", content, {}, b"topic", [])
+    assert len(parsed) == 1
+    assert json.loads(parsed[0])["data"]["state"] == {"spec": {"encoding": {"x": {"axis": None}}}, "count": 3}
+    assert shell.sent[0][1] == parsed[0]
+
+    # NaN is not JSON: such content keeps the kernel's own conversion rather than failing.
+    nan_content = {"data": {"value": float("nan")}}
+    shell.send_comm("comm_msg", nan_content, {}, b"topic", [])
+    assert shell.sent[1][1] is nan_content and len(parsed) == 1

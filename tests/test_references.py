@@ -1,0 +1,25 @@
+"""The bibliography: one entry per key, none silently lost."""
+import pytest
+
+from hpgwidgets.references import bibliography, parse_bibtex
+from hpgwidgets.tables import data_dir
+
+ENTRY = "@article{{{key},\n  title = {{{title}}},\n  year = {{2013}}\n}}\n"
+
+
+def test_every_entry_of_the_shipped_file_is_read_once():
+    text = (data_dir() / "references.bib").read_text(encoding="utf-8")
+    assert len(bibliography()) == text.count("\n@") + text.startswith("@")
+    assert bibliography()["hsieh2013"]["journal"] == "J Urol"
+
+
+def test_a_key_defined_twice_is_refused_with_both_lines():
+    text = ENTRY.format(key="hsieh2013", title="One") + "\n" + ENTRY.format(key="hsieh2013", title="Two")
+    with pytest.raises(ValueError, match=r"key 'hsieh2013' is defined twice \(lines 1 and 6\)"):
+        parse_bibtex(text)
+
+
+def test_an_entry_the_reader_cannot_take_apart_is_refused_not_dropped():
+    text = ENTRY.format(key="good", title="Fine") + "@article{bad,\n  title = {Closing brace on the last line}}\n"
+    with pytest.raises(ValueError, match="2 entries start with '@' but 1 could be read"):
+        parse_bibtex(text)
