@@ -112,7 +112,7 @@ def test_dose_events_and_grid_points_are_capped_before_anything_is_allocated():
         hpg.simulate(pump, days=730)
     with raises(ValueError, f"the limit is {validation.MAX_GRID_POINTS:,}"):
         hpg.simulate(None, days=3650, step_days=1 / 96)
-    with raises(ValueError, f"patients x time steps (5000 x 7301) would be 36,505,000; the limit is "
+    with raises(ValueError, f"patients x stored days (5000 x 3651) would be 18,255,000; the limit is "
                             f"{validation.MAX_COHORT_VALUES:,}"):
         hpg.simulate_cohort(None, n=5000, days=3650, progress=False)
 
@@ -150,7 +150,7 @@ def test_sample_every_replaces_every_days_which_still_works_with_a_warning():
         warnings.simplefilter("error")
         hpg.simulate_cohort(TRT, n=2, days=28, sample_every=7, progress=False)
     with raises(ValueError, "sample_every must be a whole multiple of step_days (0.5 days), e.g. 0.5 or 1; got 0.75"):
-        hpg.simulate(TRT, days=28, sample_every=0.75)
+        hpg.simulate(TRT, days=28, step_days=0.5, sample_every=0.75)
 
 
 def test_result_at_names_the_allowed_days():
