@@ -94,8 +94,9 @@ def time_scale_claims(stop_only, protocol):
     return {
         "every marker gets half-way back within the run": complete,
         "sperm recover at least one spermatogenic cycle (6 weeks) after LH": complete and alone["sperm"] - alone["lh"] > 42,
-        "the medicines hardly move the sperm clock (under 4 weeks; text after the question)":
-            complete and abs(phased["sperm"] - alone["sperm"]) < 28,
+        "no medicine shortens the maturation of sperm: with the protocol too, sperm get half-way back at least "
+        "six weeks after intratesticular testosterone (text after the question)":
+            complete and phased["sperm"] - phased["itt"] > 42,
     }
 
 
