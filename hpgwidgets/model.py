@@ -45,9 +45,11 @@ from .patient import ORIGINS
 
 try:   # numba compiles the kernel where it is installed; Pyodide (JupyterLite) runs it as plain Python
     import numba
+    from numba import prange
     from numba.extending import register_jitable as _jitable
 except ImportError:
     numba = None
+    prange = range
 
     def _jitable(function):
         return function
@@ -204,11 +206,11 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
 
 
 def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
-    """``integrate`` for each patient p: y0[p], c[p] -> hormone_out[p], state_out[p]; the
-    exposures are inputs[p] where they differ between patients, else inputs[0] for all."""
-    for p in range(len(c)):
-        k = p if len(inputs) > 1 else 0
-        integrate(inputs[k], midpoints[k], y0[p], c[p], dt, stride, hormone_out[p], state_out[p])
+    """``integrate`` for each patient p: inputs[p], y0[p], c[p] -> hormone_out[p], state_out[p]
+    (shared exposures arrive as a broadcast view, one copy for all). Compiled, patients run in
+    parallel on every core (prange)."""
+    for p in prange(len(c)):
+        integrate(inputs[p], midpoints[p], y0[p], c[p], dt, stride, hormone_out[p], state_out[p])
 
 
 def kernels():
@@ -221,7 +223,7 @@ def kernels():
             _KERNELS = (integrate, integrate_cohort, False)
         else:
             jit = numba.njit(cache=True, nogil=True)
-            _KERNELS = (jit(integrate), jit(integrate_cohort), True)
+            _KERNELS = (jit(integrate), numba.njit(cache=True, nogil=True, parallel=True)(integrate_cohort), True)
     return _KERNELS
 
 

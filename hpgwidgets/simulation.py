@@ -230,7 +230,9 @@ def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
     if compiled:
         hormone_out = np.empty((patients, rows * model.N_HORMONES))
         state_out = np.empty((patients, rows * model.N_STATES))
-        integrate_cohort(inputs, midpoints, y0, constants, dt, stride, hormone_out, state_out)
+        shape = (patients,) + inputs.shape[1:]     # a view: shared exposures are not copied per patient
+        integrate_cohort(np.broadcast_to(inputs, shape), np.broadcast_to(midpoints, shape), y0, constants, dt, stride,
+                         hormone_out, state_out)
     else:   # plain Python is fastest on lists of floats
         hormone_out = np.empty((patients, rows * model.N_HORMONES))
         state_out = np.empty((patients, rows * model.N_STATES))
