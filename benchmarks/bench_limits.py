@@ -36,7 +36,7 @@ CASES = {
     "gel every minute, 694 days (1M dose events)": (
         "hpg.simulate(hpg.Regimen([hpg.Dose('testosterone_gel', 0.5, every_days=1/1440)]), days=694)"),
     "10 years at hourly steps (87,601 steps)": "hpg.simulate(None, days=3650, step_days=1/24, sample_every=1)",
-    "1000 men x 10 years (7.3M patient-steps)": "hpg.simulate_cohort(None, n=1000, days=3650, progress=False)",
+    "1000 men x 10 years (3.65M patient-days kept)": "hpg.simulate_cohort(None, n=1000, days=3650, progress=False)",
 }
 
 
