@@ -227,15 +227,15 @@ def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
     """Run the model kernel; returns (rows x patients x HORMONES, rows x patients x STATES)."""
     integrate, integrate_cohort, compiled = model.kernels()
     patients = len(constants)
-    if compiled:
-        hormone_out = np.empty((patients, rows * model.N_HORMONES))
-        state_out = np.empty((patients, rows * model.N_STATES))
+    hormone_out = np.empty((patients, rows * model.N_HORMONES))
+    state_out = np.empty((patients, rows * model.N_STATES))
+    if compiled and patients > 1:
         shape = (patients,) + inputs.shape[1:]     # a view: shared exposures are not copied per patient
         integrate_cohort(np.broadcast_to(inputs, shape), np.broadcast_to(midpoints, shape), y0, constants, dt, stride,
                          hormone_out, state_out)
+    elif compiled:                                 # one man: the serial kernel, no thread pool
+        integrate(inputs[0], midpoints[0], y0[0], constants[0], dt, stride, hormone_out[0], state_out[0])
     else:   # plain Python is fastest on lists of floats
-        hormone_out = np.empty((patients, rows * model.N_HORMONES))
-        state_out = np.empty((patients, rows * model.N_STATES))
         for p in range(patients):
             hormones_, states_ = [0.0] * (rows * model.N_HORMONES), [0.0] * (rows * model.N_STATES)
             k = p if len(inputs) > 1 else 0
