@@ -30,7 +30,9 @@ LOAD_TIMEOUT_MS = 120_000
 # Curves of the preset chart, joined: changes whenever any curve is redrawn.
 CURVES = ("() => Array.from(document.querySelectorAll('.hpg-classroom-chart svg .mark-line path'))"
           ".map(p => p.getAttribute('d')).join('|')")
-HEADING = "() => { const h = document.querySelector('.hpg-classroom-heading'); return h ? h.textContent : ''; }"
+# The heading is drawn inside the chart (its title); Vega names it in the title's aria-label.
+HEADING = ("() => Array.from(document.querySelectorAll('.hpg-classroom-chart .role-title-text'))"
+           ".map(t => t.getAttribute('aria-label') || '').join('|')")
 
 # Clicks a button and resolves with [ms until the heading reads `title`, ms until the curves changed].
 CLICK_AND_WATCH_JS = f"""
