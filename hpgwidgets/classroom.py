@@ -22,6 +22,7 @@ Built for a lecture hall:
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 
@@ -51,6 +52,7 @@ LONGEST_SLIDER_DAYS = 4 * 365  # the longest preset shows three years; leave roo
 # A drug pulsed more often than daily from day 0 flares on day 0 (see the module docstring).
 PULSED_EVERY_DAYS = 1.0
 FLARE_DAYS = 1
+PREPARE_AFTER_S = 4.0  # the other presets' charts are made this long after the page first reports its width
 
 ACRONYMS = {"trt": "TRT", "hcg": "hCG"}
 
@@ -73,6 +75,18 @@ def first_day_shown(scenario: Scenario) -> int:
     """0, or FLARE_DAYS when a pulsed drug starts on day 0 (its day-0 flare would squash the chart)."""
     pulsed = any(dose.every_days < PULSED_EVERY_DAYS and dose.start_day == 0 for dose in scenario.regimen)
     return FLARE_DAYS if pulsed else 0
+
+
+def _after_first_load(callback):
+    """Run ``callback`` PREPARE_AFTER_S from now in the kernel's event loop (at once without one):
+    the dashboard's other charts are drawn first, and the page's first load does not wait for
+    the hidden ones."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        callback()
+        return
+    loop.call_later(PREPARE_AFTER_S, callback)
 
 
 class Classroom(widgets.VBox):
@@ -230,7 +244,7 @@ class Classroom(widgets.VBox):
             box.children[0].close()
             box.close()
         self.chart_box.children = tuple(self.charts.values())
-        self._make_every_preset_chart()
+        _after_first_load(self._make_every_preset_chart)
 
     def _make_every_preset_chart(self):
         """Every preset's chart at this width, made now and hidden while the lecturer talks, so
