@@ -26,11 +26,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_TIMEOUT_MS = 120_000
+# Classroom.PREPARE_AFTER_S after the first load the other presets are prepared; time clicks after that.
+PREPARED_AFTER_MS = 10_000
 
 # Curves of the preset chart, joined: changes whenever any curve is redrawn.
 CURVES = ("() => Array.from(document.querySelectorAll('.hpg-classroom-chart svg .mark-line path'))"
           ".map(p => p.getAttribute('d')).join('|')")
-HEADING = "() => { const h = document.querySelector('.hpg-classroom-heading'); return h ? h.textContent : ''; }"
+# The heading is drawn inside the chart (its title); Vega names it in the title's aria-label.
+HEADING = ("() => Array.from(document.querySelectorAll('.hpg-classroom-chart .role-title-text'))"
+           ".map(t => t.getAttribute('aria-label') || '').join('|')")
 
 # Clicks a button and resolves with [ms until the heading reads `title`, ms until the curves changed].
 CLICK_AND_WATCH_JS = f"""
@@ -104,7 +108,7 @@ def run(rounds: int, width: int, height: int):
             for selector in (".hpg-classroom-chart svg .mark-line path", ".hpg-workbench .hpg-chart svg .mark-line path"):
                 page.locator(selector).first.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
             print(f"first load at {width}x{height}: {time.perf_counter() - start:.1f} s (until both charts are drawn)")
-            page.wait_for_timeout(1500)  # let the kernel settle before timing clicks
+            page.wait_for_timeout(PREPARED_AFTER_MS)  # the hidden charts of the other presets are made by then
             switches, gaps = [], []
             order = presets(page)
             for round_number in range(1, rounds + 1):

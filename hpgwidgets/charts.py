@@ -696,15 +696,6 @@ def _title(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] | None
     return alt.Undefined
 
 
-def prepare_parts(units: dict[str, str], size: ChartSize) -> None:
-    """Serialise ahead of time the parts ``timeseries_spec`` will need: a panel per variable
-    in ``units`` ({variable: unit}), with and without a compared scenario, and the timeline."""
-    for variable, unit in units.items():
-        for has_compare in (False, True):
-            _part_json("panel", variable, unit, has_compare, size)
-    _part_json("timeline", "", "", False, size)
-
-
 @functools.lru_cache(maxsize=256)
 def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: ChartSize) -> tuple[str, dict]:
     """One panel ("panel") or the timeline ("timeline") as JSON, with the inline datasets it names."""

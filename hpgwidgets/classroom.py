@@ -9,9 +9,11 @@ Built for a lecture hall:
 
 - every preset is simulated when the dashboard opens and kept (``Classroom.result``
   caches by preset and days), so a switch only sends data;
-- a switch between presets with the same panels updates the chart's params in one
-  message, and the heading is part of the chart (a param too), so the new heading never
-  stands over the old curves;
+- each preset (overlaid or not, at the width on screen) has its own chart, made once
+  (``charts.timeseries_spec``: milliseconds) and then only hidden or shown: switching back
+  to a preset never asks the browser to rebuild a chart it has drawn before, and the days
+  slider updates the shown chart's params in one message;
+- the heading is part of the chart, so the new heading never stands over the old curves;
 - the chart is rebuilt to the width of its box (``ContainerWidth``), with larger type on
   a projector-sized screen;
 - a preset whose drug pulses from day 0 (a gonadorelin pump) is shown from day 1: the
@@ -20,17 +22,16 @@ Built for a lecture hall:
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
-import threading
 
 import ipywidgets as widgets
 
 from . import markup
-from .charts import HEADING_PARAM, ChartSize, enable_offline_charts, heading_lines, prepare_parts, \
-    timeseries_params, timeseries_spec
+from .charts import ChartSize, enable_offline_charts, timeseries_params, timeseries_spec
 from .scenario import Scenario, list_scenarios, load_scenario
-from .workbench.view import ContainerWidth, set_params, show_spec, spec_chart
+from .workbench.view import ContainerWidth, set_params, spec_chart
 
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
 # the rest of JupyterLab when the widget is shown in a notebook.
@@ -51,6 +52,7 @@ LONGEST_SLIDER_DAYS = 4 * 365  # the longest preset shows three years; leave roo
 # A drug pulsed more often than daily from day 0 flares on day 0 (see the module docstring).
 PULSED_EVERY_DAYS = 1.0
 FLARE_DAYS = 1
+PREPARE_AFTER_S = 4.0  # the other presets' charts are made this long after the page first reports its width
 
 ACRONYMS = {"trt": "TRT", "hcg": "hCG"}
 
@@ -73,6 +75,18 @@ def first_day_shown(scenario: Scenario) -> int:
     """0, or FLARE_DAYS when a pulsed drug starts on day 0 (its day-0 flare would squash the chart)."""
     pulsed = any(dose.every_days < PULSED_EVERY_DAYS and dose.start_day == 0 for dose in scenario.regimen)
     return FLARE_DAYS if pulsed else 0
+
+
+def _after_first_load(callback):
+    """Run ``callback`` PREPARE_AFTER_S from now in the kernel's event loop (at once without one):
+    the dashboard's other charts are drawn first, and the page's first load does not wait for
+    the hidden ones."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        callback()
+        return
+    loop.call_later(PREPARE_AFTER_S, callback)
 
 
 class Classroom(widgets.VBox):
@@ -110,15 +124,15 @@ class Classroom(widgets.VBox):
             style={"description_width": "initial"}, layout=widgets.Layout(width="min(640px, 100%)"),
         )
         self.width_px = 0  # of the chart's box, once the browser has reported it
-        self._layout_key = None
-        self.chart = spec_chart(self._new_chart())
-        self.chart.add_class("hpg-classroom-chart")
+        self.charts: dict[tuple, widgets.Box] = {}  # view (see _view_of) -> a box holding its JupyterChart
+        self.chart_box = widgets.Box()
+        self.chart_box.add_class("hpg-classroom-chart-box")
         self.chart_width = ContainerWidth()
-        chart_box = widgets.Box([self.chart])
-        chart_box.add_class("hpg-classroom-chart-box")
+        self._layout_key = None
+        self._redraw()
         self._show_words()
         super().__init__([widgets.HTML(CLASSROOM_CSS), self.picker, self.notes, self.overlay, self.days,
-                          self.chart_width, chart_box])
+                          self.chart_width, self.chart_box])
         self.add_class("hpg-classroom")
 
         self.picker.observe(self._on_preset, names="value")
@@ -141,32 +155,47 @@ class Classroom(widgets.VBox):
         return preset.replace(view={**preset.view, "days": self.days.value})
 
     @property
+    def chart(self):
+        """The JupyterChart on screen (the others in ``charts`` are hidden)."""
+        return self.charts[self._layout_key].children[0]
+
+    @property
     def compared(self) -> str | None:
         """The preset overlaid on the chosen one, or None."""
         partner = self.partners[self.picker.value]
         return partner if self.overlay.value and partner is not None else None
 
-    def _chart_inputs(self) -> dict:
-        name, days = self.picker.value, self.days.value
+    def _chart_inputs(self, name: str | None = None, days: int | None = None, compared: str | None = None) -> dict:
+        """What ``timeseries_spec`` needs for a preset (default: what the controls show)."""
+        if name is None:
+            name, days, compared = self.picker.value, self.days.value, self.compared
         scenario = self.scenarios[name]
-        compared = self.compared
         names = (preset_label(name), preset_label(compared) if compared else "")
         return {"result": self.result(name, days), "variables": scenario.variables, "size": self.size_for(name),
                 "compare": self.result(compared, days) if compared else None,
                 "window_days": (min(first_day_shown(scenario), days - 1), days), "names": names}
 
-    @staticmethod
-    def _layout_of(inputs: dict) -> tuple:
-        """What only a new spec can change: the panels, their size, and the key's names of the runs."""
-        compared = inputs["compare"] is not None
-        return inputs["variables"], compared, inputs["size"], inputs["names"] if compared else None
+    def _make_chart(self, key: tuple, inputs: dict):
+        """A hidden box holding the chart of ``key`` = (preset, overlaid preset or None, size)."""
+        spec = timeseries_spec(**inputs, heading=self.scenarios[key[0]].title, series_capacity=self.series_capacity)
+        self.charts[key] = widgets.Box([spec_chart(spec)], layout=widgets.Layout(display="none"))
+        self.chart_box.children = tuple(self.charts.values())
 
-    def _new_chart(self) -> dict:
-        """The spec of what the controls say (assembled from cached parts: milliseconds)."""
-        inputs = self._chart_inputs()
-        self._layout_key = self._layout_of(inputs)
-        return timeseries_spec(**inputs, heading=self.scenarios[self.picker.value].title,
-                               series_capacity=self.series_capacity)
+    def _show_chart(self, inputs: dict) -> bool:
+        """Show the chart of this view, made now if it is new (then True: it already holds the data)."""
+        key = (self.picker.value, self.compared, inputs["size"])
+        made = key not in self.charts
+        if made:
+            self._make_chart(key, inputs)
+        if key != self._layout_key:
+            if self._layout_key in self.charts:
+                previous = self.charts[self._layout_key]
+                previous.remove_class("hpg-classroom-chart")
+                previous.layout.display = "none"
+            self.charts[key].add_class("hpg-classroom-chart")
+            self.charts[key].layout.display = None
+            self._layout_key = key
+        return made
 
     def _show_words(self):
         name = self.picker.value
@@ -195,6 +224,12 @@ class Classroom(widgets.VBox):
             self.days.value = self.scenarios[name].days
             self._redraw()  # the preset changed even if nothing else did
         self._show_words()
+        partner = self.partners[name]
+        size = self.size_for(name)
+        if partner is not None and (name, partner, size) not in self.charts:
+            # made hidden now, after the switch, so the overlay button shows it at once
+            days = self.days.value
+            self._make_chart((name, partner, size), self._chart_inputs(name, days, partner))
 
     def size_for(self, name: str) -> ChartSize:
         """Columns and panel size of preset ``name``'s chart in the box the browser reported."""
@@ -204,26 +239,28 @@ class Classroom(widgets.VBox):
     def _on_width(self, change):
         self.width_px = change["new"]
         self._redraw()
-        # Serialise the other presets' panels at this width while the lecturer talks, so
-        # their first switch is as quick as the next ones.
-        threading.Thread(target=self._prepare_all, daemon=True).start()
+        for key in [key for key in self.charts if key[2] != self._layout_key[2]]:  # drawn for another width
+            box = self.charts.pop(key)
+            box.children[0].close()
+            box.close()
+        self.chart_box.children = tuple(self.charts.values())
+        _after_first_load(self._make_every_preset_chart)
 
-    def _prepare_all(self):
+    def _make_every_preset_chart(self):
+        """Every preset's chart at this width, made now and hidden while the lecturer talks, so
+        a first switch to a preset is as quick as a return to it."""
         for name, scenario in self.scenarios.items():
-            units = self.result(name, scenario.days).units
-            prepare_parts({variable: units[variable] for variable in scenario.variables}, self.size_for(name))
+            key = (name, None, self.size_for(name))
+            if key not in self.charts:
+                self._make_chart(key, self._chart_inputs(name, scenario.days, None))
 
     def _redraw(self):
-        """Params in one message when the panels stay the same; otherwise a new chart."""
+        """The chart of this layout shown, and the data in its params (one message)."""
         if self._holding:
             self._redraw_wanted = True
             return
         inputs = self._chart_inputs()
-        key = self._layout_of(inputs)
-        if key != self._layout_key:
-            show_spec(self.chart, self._new_chart())
+        if self._show_chart(inputs):
             return
-        params = timeseries_params(inputs["result"], inputs["variables"], compare=inputs["compare"],
-                                   window_days=inputs["window_days"], names=inputs["names"])
-        params[HEADING_PARAM] = heading_lines(self.scenarios[self.picker.value].title, inputs["size"])
-        set_params(self.chart, params)
+        set_params(self.chart, timeseries_params(inputs["result"], inputs["variables"], compare=inputs["compare"],
+                                                 window_days=inputs["window_days"], names=inputs["names"]))

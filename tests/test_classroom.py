@@ -42,7 +42,14 @@ def test_one_click_loads_the_preset_and_redraws_the_same_chart():
     classroom.picker.value = "trt_alone"
 
     trt = load_scenario("trt_alone")
-    assert classroom.chart is chart_widget  # updated in place, not a new output
+    # Its own chart in the same box, the first one hidden (kept: switching back redraws nothing).
+    first_box, trt_box = classroom.chart_box.children
+    assert classroom.chart is not chart_widget and chart_widget is first_box.children[0]
+    assert first_box.layout.display == "none" and trt_box.layout.display is None
+    assert "hpg-classroom-chart" in trt_box._dom_classes and "hpg-classroom-chart" not in first_box._dom_classes
+    classroom.picker.value = "untreated_baseline"
+    assert classroom.chart is chart_widget and first_box.layout.display is None
+    classroom.picker.value = "trt_alone"
     assert classroom.days.value == trt.days
     assert heading(classroom) == trt.title and trt.notes[:40] in classroom.notes.value
     series = shown_series(classroom)
@@ -53,13 +60,18 @@ def test_one_click_loads_the_preset_and_redraws_the_same_chart():
         charts.variable_title(variable) for variable in trt.variables]
 
 
-def test_a_switch_between_presets_with_the_same_panels_sends_params_only():
+def test_switching_back_to_a_preset_shows_its_chart_again_and_the_slider_sends_params_only():
     classroom = Classroom(["trt_alone", "trt_plus_hcg"])
-    spec = classroom.chart.spec
+    trt_alone = classroom.chart
     classroom.picker.value = "trt_plus_hcg"
-    assert classroom.chart.spec is spec
     assert heading(classroom) == load_scenario("trt_plus_hcg").title
     assert "Human chorionic gonadotropin (hCG)" in classroom.chart.params.treatments["drug_name"]
+    classroom.picker.value = "trt_alone"
+    assert classroom.chart is trt_alone
+    assert {key[:2] for key in classroom.charts} == {("trt_alone", None), ("trt_plus_hcg", None), ("trt_plus_hcg", "trt_alone")}
+    spec = trt_alone.spec
+    classroom.days.value = 400
+    assert trt_alone.spec is spec and max(trt_alone.params.series["day"]) == 400
 
 
 def test_one_click_overlays_the_preset_the_notes_compare_with():
@@ -119,6 +131,8 @@ def test_the_chart_fills_the_width_the_browser_reports():
     assert size.font_scale > 1 and size.columns >= 3
     first_row = classroom.chart.spec["vconcat"][0]["hconcat"]
     assert first_row[0]["width"] == size.panel_width and len(first_row) == size.columns
+    # every preset's chart is made at this width, hidden, so a first switch is as quick as a return
+    assert {key[0] for key in classroom.charts} == {"trt_alone", "untreated_baseline"}
     classroom.chart_width.width = 700  # a laptop with the file browser open
     narrow = classroom.size_for("trt_alone")
     first_row = classroom.chart.spec["vconcat"][0]["hconcat"]

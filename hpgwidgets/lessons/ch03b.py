@@ -164,20 +164,60 @@ def long_users_spread(back_to_20_long, long_users):
 WEEKS = (0, 2, 4, 8, 12, 26, 39, 52)
 
 
+def _markers(monitored):
+    _, start = recovery.treatment_window(monitored.regimen)  # the visits count weeks from stopping, as in the notebook
+    return {variable: {week: monitored.at(start + 7 * week)[variable] for week in WEEKS}
+            for variable in ("testosterone", "lh", "fsh", "estradiol", "itt", "sperm")}
+
+
+def _first_week(series: dict, test) -> int | None:
+    return next((week for week, value in series.items() if test(value)), None)
+
+
+@BANK.say("monitoring_verdict")
+def monitoring_verdict(monitored):
+    marker, untreated = _markers(monitored), monitored.baseline
+    t = marker["testosterone"]
+    low_week = min((week for week in WEEKS if week > 0), key=lambda week: t[week])
+    t_back = _first_week({w: v for w, v in t.items() if w > low_week}, lambda value: value >= hpg.reference_range("testosterone").low)
+    lh_above = _first_week(marker["lh"], lambda value: value > untreated["lh"])
+    fsh_above = _first_week(marker["fsh"], lambda value: value > untreated["fsh"])
+    sperm_back = _first_week(marker["sperm"], lambda value: value >= hpg.reference_range("sperm").low)
+
+    def when(week, early_by=8):
+        if week is None:
+            return "not within the year, unlike the documents' early rise"
+        return f"by week {week}" + (", early as the documents say" if week <= early_by else
+                                     ", later than the documents' early rise")
+
+    settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
+    rows = [
+        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at week {low_week}, as the injected hormone "
+        "washes out, then rises" + (f" back into the reference range by week {t_back}" if t_back else "")
+        + ": a gradual rise, but from a trough the documents do not mention.",
+        f"**LH** rises above his untreated level {when(lh_above)}, and "
+        + ("settles near it by week 52." if settles else "has not settled by week 52."),
+        f"**FSH** rises above his untreated level {when(fsh_above)}.",
+        f"**Estradiol** follows testosterone: {summary.number(marker['estradiol'][low_week], 'pg/mL')} at the trough, "
+        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at week 26.",
+        "**Sperm** recover over months: " + (f"back at the WHO limit by week {sperm_back}." if sperm_back else "not back within the year."),
+    ]
+    return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
+                 figures={"trough": t[low_week], "trough_week": low_week},
+                 claims={"testosterone first falls, then rises (the trough in the text below)": t[low_week] < t[52] and t[low_week] < t[0],
+                         "estradiol follows testosterone (lower at the trough than at week 26)": marker["estradiol"][low_week] < marker["estradiol"][26],
+                         "sperm recover over months, not weeks": sperm_back is not None and sperm_back >= 8})
+
+
 @BANK.claim("monitoring")
 def monitoring_claims(monitored):
-    _, start = recovery.treatment_window(monitored.regimen)  # the visits count weeks from stopping, as in the notebook
-    marker = {variable: {week: monitored.at(start + 7 * week)[variable] for week in WEEKS}
-              for variable in ("testosterone", "lh", "fsh", "estradiol", "sperm")}
-    untreated = monitored.baseline
+    marker = _markers(monitored)
+    itt_back = _first_week(marker["itt"], lambda value: value >= 0.5 * monitored.baseline["itt"])
+    sperm_back = _first_week(marker["sperm"], lambda value: value >= 0.5 * monitored.baseline["sperm"])
     return {
-        "LH rises early above his untreated level while clomiphene runs": max(marker["lh"][w] for w in (4, 8, 12)) > untreated["lh"],
-        "LH settles near his untreated level after it stops (within 35%)": abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35,
-        "FSH comes back from near zero into the normal range":
-            marker["fsh"][0] < 0.5 < hpg.reference_range("fsh").low < marker["fsh"][12],
-        "his own testosterone carries him by week 12": marker["testosterone"][12] > hpg.reference_range("testosterone").low,
-        "estradiol climbs with testosterone": marker["estradiol"][12] > untreated["estradiol"],
-        "sperm recover over months": marker["sperm"][4] < marker["sperm"][12] < marker["sperm"][26],
+        "FSH comes back from near zero": marker["fsh"][0] < 0.5 < marker["fsh"][26],
+        "intratesticular testosterone rises months before the count (text below)":
+            itt_back is not None and sperm_back is not None and sperm_back - itt_back >= 8,
     }
 
 
@@ -196,18 +236,24 @@ def trough(troughs):
         return f"falls below the reference range for about {below_days[name] / 7:.0f} weeks (lowest {lowest[name]:.0f} ng/dL)"
 
     restart = max((value for value in lh_back.values() if value is not None), default=None)
-    restart_words = ("does not restart within the time simulated" if restart is None
-                     else f"restarts within about {restart / 7:.0f} weeks of the last injection (LH back to half its untreated level)")
+    if restart is None:
+        caution = ("A caution about the model: within the time simulated its hypothalamus does not restart. Clinical series "
+                   "describe men whose LH comes back within months, so here the model is probably too pessimistic.")
+    elif restart < 8 * 7:
+        caution = (f"A caution about the model: its hypothalamus restarts within about {restart / 7:.0f} weeks of the last "
+                   "injection (LH back to half its untreated level). Clinical series describe men whose LH stays low for "
+                   "months after long TRT or anabolic steroids, so the model's trough is probably too short.")
+    else:
+        caution = (f"The model's hypothalamus takes about {restart / 7:.0f} weeks after the last injection to bring LH back to "
+                   "half its untreated level. Clinical series describe restarts from weeks to many months after long TRT or "
+                   "anabolic steroids: real men vary far more than one simulated man.")
     return Prose(
         f"Without a SERM, the man who was low before TRT (solid line) {where(low_label)}; the eugonadal man (dashed line) "
-        f"{where(normal_label)}. The reference range starts at {band.low:g} ng/dL. A caution about the model: its hypothalamus "
-        f"{restart_words}, whatever the duration of TRT. Clinical series describe men whose LH stays low for months after long "
-        "TRT or anabolic steroids, so the model's trough is probably too short.",
+        f"{where(normal_label)}. The reference range starts at {band.low:g} ng/dL. {caution}",
         figures={"lowest_low": lowest[low_label], "lowest_normal": lowest[normal_label]},
-        claims={"the man low before TRT dips below the range; the eugonadal man does not":
-                lowest[low_label] < band.low < lowest[normal_label],
-                "the model's restart is quick (LH half-way back within 4 weeks), so the caution applies":
-                restart is not None and restart < 28},
+        claims={"how deep the trough falls depends on his own reserve (the man low before TRT falls lower)":
+                lowest[low_label] < lowest[normal_label],
+                "the man low before TRT falls below the range": lowest[low_label] < band.low},
     )
 
 

@@ -118,12 +118,35 @@ def daniel_waiting_claims(daniel_runs, visit_day):
     return {"waiting brings sperm back within months (2 to 9)": months is not None and 2 < months < 9}
 
 
+def _lab_words(run, day: float) -> str:
+    """'his testosterone is 187 ng/dL (below the reference range), his LH 3.2 IU/L (inside it), and no sperm are seen yet.'"""
+    values = run.at(day)
+
+    def where(variable):
+        band = hpg.reference_range(variable)
+        return {"": "inside the reference range", "L": "below the reference range", "H": "above the reference range"}[band.flag(values[variable])]
+
+    sperm = values["sperm"]
+    sperm_words = ("no sperm are seen yet" if sperm < summary.azoospermia_reading() else
+                   f"sperm are back at {summary.number(sperm)} million/mL, " + ("below" if sperm < SPERM_LIMIT else "at or above")
+                   + " the WHO lower limit")
+    return (f"his testosterone is {summary.number(values['testosterone'], 'ng/dL')} ({where('testosterone')}), his LH "
+            f"{summary.number(values['lh'], 'IU/L')} ({where('lh')}), and {sperm_words}.")
+
+
+@BANK.question("daniel_impatient")
+def daniel_impatient(daniel_clomiphene, visit_day):
+    text = BANK.texts["daniel_impatient"]
+    return quiz.MultipleChoice(text["question"].format(labs=_lab_words(daniel_clomiphene, visit_day + 3 * MONTH)),
+                               text["options"], answer=text["answer"])
+
+
 @BANK.claim("daniel_visits")
 def daniel_visit_claims(daniel_clomiphene, visit_day):
-    counts = [daniel_clomiphene.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 9)]
-    return {"on clomiphene the count keeps rising (months 3, 6, 9)": counts[0] < counts[1] < counts[2],
-            "back at the WHO limit by month 6": counts[1] >= SPERM_LIMIT,
-            "still below the limit at month 3 (question text)": counts[0] < SPERM_LIMIT}
+    counts = [daniel_clomiphene.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 9, 12)]
+    return {"on clomiphene the count keeps rising over months (3, 6, 9)": counts[0] <= counts[1] < counts[2],
+            "back at the WHO limit within a year ('once counts allow')": max(counts) >= SPERM_LIMIT,
+            "not yet at the limit at month 3 (he is 'impatient')": counts[0] < SPERM_LIMIT}
 
 
 # ---- Case B · Mark ------------------------------------------------------------------------------------------
@@ -138,8 +161,9 @@ def mark_today_claims(mark_history, gel_days):
 @BANK.question("mark_plan")
 def mark_plan(mark_runs, gel_days):
     table = _course_table(mark_runs, {
-        "T at 3 months (ng/dL)": lambda run: run.at(gel_days + 3 * MONTH)["testosterone"],
-        "estradiol at 3 months (pg/mL)": lambda run: run.at(gel_days + 3 * MONTH)["estradiol"],
+        "T at 1 month (ng/dL)": lambda run: run.at(gel_days + MONTH)["testosterone"],
+        "T at 6 months (ng/dL)": lambda run: run.at(gel_days + 6 * MONTH)["testosterone"],
+        "estradiol at 6 months (pg/mL)": lambda run: run.at(gel_days + 6 * MONTH)["estradiol"],
         **{f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, gel_days + m * MONTH)) for m in (3, 6, 12)},
     }, index_name="Mark's plan")
     return _decision("mark_plan", reveal=lambda: [
@@ -147,19 +171,22 @@ def mark_plan(mark_runs, gel_days):
         charts.timeseries_chart(mark_runs["switch the gel for clomiphene 25 mg daily"], ["testosterone", "lh", "estradiol", "sperm"],
                                 compare=mark_runs["continue the gel"], window_days=(gel_days - 8 * WEEK, gel_days + YEAR),
                                 names=("clomiphene", "the gel")),
-                "**What the model says.** On the gel, his count stays low. Clomiphene brings his own testosterone above the level the gel "
-        "gave him and lets sperm recover over months; stopping alone recovers the count too, at his own lower testosterone. "
-        "Adding anastrozole to the gel helps little."])
+        "**What the model says.** On the gel, his count stays low. Off the gel, his testosterone first dips well below the "
+        "range for some weeks while his own axis restarts, with or without clomiphene. Clomiphene then brings his own "
+        "testosterone above the level the gel gave him and lets sperm recover over months; stopping alone recovers the count "
+        "too, at his own lower testosterone. Adding anastrozole to the gel helps little."])
 
 
 @BANK.claim("mark_plans")
 def mark_plan_claims(mark_runs, gel_days):
-    at = {name: {"t_3": run.at(gel_days + 3 * MONTH)["testosterone"], "sperm_6": run.at(gel_days + 6 * MONTH)["sperm"]}
-          for name, run in mark_runs.items()}
+    at = {name: {"t_1": run.at(gel_days + MONTH)["testosterone"], "t_6": run.at(gel_days + 6 * MONTH)["testosterone"],
+                 "sperm_6": run.at(gel_days + 6 * MONTH)["sperm"]} for name, run in mark_runs.items()}
     gel, stop, clomiphene, gel_ai = (at[name] for name in mark_runs)
     return {
-        "clomiphene gives him more testosterone than the gel or stopping": clomiphene["t_3"] > max(gel["t_3"], stop["t_3"]),
-        "stopping gives his own lower testosterone than the gel": stop["t_3"] < gel["t_3"],
+        "off the gel his testosterone first dips below the range (with or without clomiphene)":
+            max(stop["t_1"], clomiphene["t_1"]) < T_RANGE.low,
+        "clomiphene then gives him more testosterone than the gel or stopping (6 months)": clomiphene["t_6"] > max(gel["t_6"], stop["t_6"]),
+        "stopping gives his own lower testosterone than the gel": stop["t_6"] < gel["t_6"],
         "clomiphene lets sperm recover (over 3 times the gel at 6 months)": clomiphene["sperm_6"] > 3 * gel["sperm_6"],
         "stopping alone recovers the count too (above the gel at 6 months)": stop["sperm_6"] > 3 * gel["sperm_6"],
         "anastrozole with the gel helps little (below clomiphene)": gel_ai["sperm_6"] < clomiphene["sperm_6"],
@@ -168,10 +195,10 @@ def mark_plan_claims(mark_runs, gel_days):
 
 @BANK.say("mark_anastrozole")
 def mark_anastrozole(mark_clomiphene, mark_with_ai, gel_days):
-    day = gel_days + 6 * MONTH
+    day = gel_days + 12 * MONTH
     plain, with_ai = mark_clomiphene.at(day), mark_with_ai.at(day)
     change = with_ai["sperm"] / plain["sperm"] - 1
-    table = ("| at 6 months | estradiol (pg/mL) | testosterone (ng/dL) | sperm (million/mL) |\n| --- | ---: | ---: | ---: |\n"
+    table = ("| at 12 months | estradiol (pg/mL) | testosterone (ng/dL) | sperm (million/mL) |\n| --- | ---: | ---: | ---: |\n"
              + "".join(f"| {name} | {summary.number(values['estradiol'])} | {summary.number(values['testosterone'])} | "
                        f"{summary.value_text('sperm', values['sperm'])} |\n"
                        for name, values in (("clomiphene", plain), ("clomiphene + anastrozole", with_ai))))
@@ -186,12 +213,15 @@ def mark_anastrozole(mark_clomiphene, mark_with_ai, gel_days):
     )
 
 
+VISIT_B2_MONTHS = 9  # Mark's second visit (notebook: Visit B2)
+
+
 @BANK.claim("mark_on_clomiphene")
 def mark_on_clomiphene_claims(mark_clomiphene, mark_history, gel_days):
     on_gel = mark_history.at(gel_days - 1)["estradiol"]
-    at_3_months = mark_clomiphene.at(gel_days + 3 * MONTH)["estradiol"]
-    return {"his estradiol has risen on clomiphene (visit B2 heading and question)": at_3_months > on_gel,
-            "to the upper half of the range or beyond (question text)": at_3_months > 0.5 * hpg.reference_range("estradiol").high}
+    at_visit = mark_clomiphene.at(gel_days + VISIT_B2_MONTHS * MONTH)["estradiol"]
+    return {"his estradiol has risen on clomiphene by visit B2 (heading and question)": at_visit > on_gel,
+            "to the upper half of the range or beyond (question text)": at_visit > 0.5 * hpg.reference_range("estradiol").high}
 
 
 # ---- Case C · Alex --------------------------------------------------------------------------------------------
@@ -206,14 +236,44 @@ def alex_one_more_cycle(alex_runs, alex_visit):
                                 window_days=(alex_visit - 8 * WEEK, alex_visit + YEAR))])
 
 
+def _model_sees_central_suppression(sheet) -> bool:
+    """The model's sheet shows what clinics often see: low testosterone without a high LH."""
+    return sheet.flags["testosterone"] == "L" and sheet.flags["lh"] != "H"
+
+
+@BANK.say("alex_model_versus_clinic")
+def alex_model_versus_clinic(alex_model_sheet):
+    t, lh = alex_model_sheet["testosterone"].value, alex_model_sheet["lh"].value
+    picture = (f"The model's sheet above shows Alex eight weeks out: testosterone {summary.number(t, 'ng/dL')}"
+               f" ({'below' if alex_model_sheet.flags['testosterone'] == 'L' else 'inside'} the reference range), LH {summary.number(lh, 'IU/L')}"
+               f" ({ {'H': 'high', 'L': 'low', '': 'inside the range'}[alex_model_sheet.flags['lh']] }).")
+    if _model_sees_central_suppression(alex_model_sheet):
+        verdict = ("Here the model and the clinic agree: a typical result after repeated high-dose cycles is **low testosterone "
+                   "(say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves have not restarted.")
+    else:
+        verdict = ("Many real men at this point look different. A typical result after repeated high-dose cycles is **low "
+                   "testosterone (say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves "
+                   "have not restarted, which the model's picture does not show.")
+    return Prose(
+        f"{picture} {verdict} In a Danish case-control study, men who had stopped anabolic steroids on average two and a half "
+        "years earlier still had lower testosterone than controls, and about a quarter were below the reference limit, with "
+        "more low libido, erectile problems and low mood (Rasmussen and colleagues, 2016). Prolonged hypogonadism after "
+        "withdrawal is well described (Kanayama and colleagues, 2015).",
+        figures={"testosterone": t, "lh": lh})
+
+
+@BANK.question("alex_real_blood_test")
+def alex_real_blood_test(alex_model_sheet):
+    variant = "agrees" if _model_sees_central_suppression(alex_model_sheet) else "disagrees"
+    text = BANK.texts[f"alex_real_blood_test_{variant}"]
+    return quiz.MultipleChoice(text["question"], text["options"], answer=text["answer"])
+
+
 @BANK.claim("alex")
-def alex_claims(alex_runs, alex_visit, alex_model_sheet):
+def alex_claims(alex_runs, alex_visit):
     no_cycle = alex_runs["no further cycle"].at(alex_visit + 6 * MONTH)["sperm"]
-    claims = {f"'{name}' sets the count back at 6 months": run.at(alex_visit + 6 * MONTH)["sperm"] < no_cycle
-              for name, run in alex_runs.items() if name != "no further cycle"}
-    claims["the model's sheet: testosterone in range and LH high eight weeks out (text of visit C2)"] = (
-        alex_model_sheet.flags["lh"] == "H" and alex_model_sheet.flags["testosterone"] == "")
-    return claims
+    return {f"'{name}' sets the count back at 6 months": run.at(alex_visit + 6 * MONTH)["sperm"] < no_cycle
+            for name, run in alex_runs.items() if name != "no further cycle"}
 
 
 # ---- Case D · Sam ---------------------------------------------------------------------------------------------
@@ -235,10 +295,15 @@ def sam_plan(sam_runs):
         "\n".join(lines),
         charts.timeseries_chart(sam_runs["TRT plus hCG 500 IU every other day"], ["testosterone", "itt", "sperm"],
                                 compare=sam_runs["TRT alone (enanthate 125 mg weekly)"], names=("TRT plus hCG", "TRT alone")),
-                "**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps most of it; "
-        "clomiphene keeps more and brings his testosterone into the range from his own testes. Note the price of TRT plus hCG "
+                f"**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps "
+        f"{_share_words(readings['TRT plus hCG 500 IU every other day']['sperm_24'])} of it; clomiphene keeps more and brings his "
+        "testosterone into the range from his own testes. Note the price of TRT plus hCG "
         "in the model: testosterone and estradiol well above the range, because both the injection and his own stimulated "
         "testes add to them."])
+
+
+def _share_words(share: float) -> str:
+    return "most" if share >= 0.5 else "part" if share >= 0.2 else "little"
 
 
 @BANK.claim("sam")
@@ -246,7 +311,7 @@ def sam_claims(sam_runs):
     alone, with_hcg, clomiphene = _sam_readings(sam_runs).values()
     return {
         "TRT alone suppresses his count to almost nothing (under 5%)": alone["sperm_24"] < 0.05,
-        "hCG keeps most of it, clomiphene more": clomiphene["sperm_24"] > with_hcg["sperm_24"] > 0.5,
+        "hCG keeps some of it, clomiphene more": clomiphene["sperm_24"] > with_hcg["sperm_24"] > 0.05,
         "both bring testosterone into the range": min(with_hcg["t_6"], clomiphene["t_6"]) > T_RANGE.low,
         "TRT plus hCG: testosterone and estradiol above the range":
             with_hcg["t_6"] > T_RANGE.high and with_hcg["e2_6"] > hpg.reference_range("estradiol").high,

@@ -27,7 +27,7 @@ MEASURE_JS = """
   const panels = [];
   for (const group of document.querySelectorAll(root + ' g.mark-group.role-scope')) {
     const name = Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group'));
-    if (name) panels.push({name, ...box(group)});
+    if (name && group.getBoundingClientRect().width > 0) panels.push({name, ...box(group)});  // shown charts
   }
   const widgets = Array.from(document.querySelectorAll(
       root + ' .hpg-controls, ' + root + ' .hpg-chart-column, ' + root + ' .widget-toggle-button, ' +

@@ -28,7 +28,8 @@ def dashboard(page, present_server):
 
 def chart_drawing(page):
     # Vega draws into a canvas or an SVG, depending on the renderer.
-    return page.locator(".hpg-classroom canvas.marks, .hpg-classroom svg.marks").first
+    # the preset on screen: the other presets' charts wait hidden in the same box
+    return page.locator(".hpg-classroom-chart canvas.marks, .hpg-classroom-chart svg.marks").first
 
 
 def chart_pixels(page):
@@ -109,12 +110,10 @@ def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, c
     page.locator(".hpg-classroom-presets .widget-toggle-button", has_text="TRT plus hCG").click()
     page.locator(".hpg-classroom-chart .role-title-text", has_text="TRT with hCG").wait_for(timeout=30_000)
     page.locator(".hpg-classroom-overlay", has_text="Overlay TRT alone").click()
-    classroom_chart = page.locator(".hpg-classroom-chart")
-    page.wait_for_function(
-        "el => Array.from(el.querySelectorAll('svg .mark-line path'))"
-        ".some(path => (path.getAttribute('stroke') || '').toUpperCase() === '#E69F00')",
-        arg=classroom_chart.element_handle(), timeout=30_000)
-    legend = classroom_chart.evaluate(
+    page.wait_for_function(  # the chart on screen changes box: look it up afresh each time
+        "() => Array.from(document.querySelectorAll('.hpg-classroom-chart svg .mark-line path'))"
+        ".some(path => (path.getAttribute('stroke') || '').toUpperCase() === '#E69F00')", timeout=30_000)
+    legend = page.locator(".hpg-classroom-chart").evaluate(
         "el => Array.from(el.querySelectorAll('.role-legend text')).map(text => text.textContent)")
     assert "TRT alone" in legend and "TRT plus hCG" in legend
 
