@@ -148,7 +148,7 @@ def test_after_years_of_trt_the_axis_passes_through_a_low_phase():
     after = r.t >= stop
     assert r["testosterone"][after].min() < 0.85 * r.baseline["testosterone"]
     assert r["central_suppression"][stop + 30] > 0.2      # GnRH drive still held back a month later
-    assert r["central_suppression"][stop + 540] < 0.05
+    assert r["central_suppression"][stop + 540] < 0.3 * r["central_suppression"][stop + 30]     # and fades
     # no rebound: a month after the last injection LH is not above its untreated level
     assert r.relative("lh")[stop + 37] < 1.1
 
