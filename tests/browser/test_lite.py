@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import OUTPUTS_JS, RUN_ALL_JS, NotebookRun
+from conftest import OUTPUTS_JS, RUN_ALL_JS, NotebookRun, record_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
@@ -125,14 +125,20 @@ def chart_shapes_in_jupyterlab(run_notebook, notebook):
     return run.page.evaluate(CHART_SHAPES_JS)
 
 
-def assert_runs_and_draws_as_in_jupyterlab(name, page, run_notebook, lite_server):
+def assert_runs_and_draws_as_in_jupyterlab(name, page, page_record, run_notebook, lite_server):
+    """Run notebook ``name`` in JupyterLab (in ``page``), then in the JupyterLite site in a second
+    page of the same context (same blocked requests, errors recorded in ``page_record``). The
+    JupyterLab page stays open: navigating it away while widgets still load would log errors
+    no reader sees. Returns the JupyterLite run."""
     expected = chart_shapes_in_jupyterlab(run_notebook, ROOT / "notebooks" / name)
-    run = run_in_lite(page, lite_server, name)
+    lite_page = page.context.new_page()
+    record_errors(lite_page, page_record)
+    run = run_in_lite(lite_page, lite_server, name)
     assert run.errors == [], f"{name} in JupyterLite: {run.errors}"
-    unrun = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
-                          ".filter(cell => cell.model.type === 'code' && cell.model.executionCount === null).length")
+    unrun = lite_page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
+                               ".filter(cell => cell.model.type === 'code' && cell.model.executionCount === null).length")
     assert unrun == 0
-    assert page.evaluate(CHART_SHAPES_JS) == expected
+    assert lite_page.evaluate(CHART_SHAPES_JS) == expected
     return run
 
 
@@ -251,11 +257,11 @@ def test_axis_none_draws_no_axis_and_the_workbench_redraws_in_pyodide(
 
 
 def test_first_notebook_runs_in_pyodide_and_draws_every_chart_as_in_jupyterlab(
-    page, run_notebook, lite_server, console_errors, external_requests
+    page, page_record, run_notebook, lite_server, console_errors, external_requests
 ):
-    run = assert_runs_and_draws_as_in_jupyterlab(FIRST_NOTEBOOK, page, run_notebook, lite_server)
-    # The HPG diagram is drawn without axes or legends, as in JupyterLab.
-    diagrams = page.locator(".jp-Notebook .vega-embed").filter(has=page.locator("text", has_text="Hypothalamus"))
+    run = assert_runs_and_draws_as_in_jupyterlab(FIRST_NOTEBOOK, page, page_record, run_notebook, lite_server)
+    # The HPG diagram is drawn without axes, as in JupyterLab.
+    diagrams = run.page.locator(".jp-Notebook .vega-embed").filter(has=run.page.locator("text", has_text="Hypothalamus"))
     assert diagrams.count() >= 1
     assert diagrams.locator(".role-axis").count() == 0
     assert run.page.locator(".hpg-chart svg .mark-line path").count() >= 6
@@ -267,8 +273,8 @@ if os.environ.get("HPG_LITE_ALL_NOTEBOOKS") == "1":  # `make test-lite`: the nig
 
     @pytest.mark.parametrize("name", [name for name in NOTEBOOKS if name != FIRST_NOTEBOOK])
     def test_every_other_notebook_runs_in_pyodide_and_draws_as_in_jupyterlab(
-        name, page, run_notebook, lite_server, console_errors, external_requests
+        name, page, page_record, run_notebook, lite_server, console_errors, external_requests
     ):
-        assert_runs_and_draws_as_in_jupyterlab(name, page, run_notebook, lite_server)
+        assert_runs_and_draws_as_in_jupyterlab(name, page, page_record, run_notebook, lite_server)
         assert console_errors == []
         assert external_requests == []
