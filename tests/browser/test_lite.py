@@ -118,11 +118,25 @@ def run_in_lite(page, lite_server, path, content=None):
     return NotebookRun(page, outputs, errors)
 
 
+def settled_chart_shapes(page):
+    """CHART_SHAPES_JS once every chart has drawn and the list has not changed for two seconds
+    (widget views appear one by one after the kernel goes idle)."""
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=DRAW_TIMEOUT_MS, polling=500)
+    shapes = page.evaluate(CHART_SHAPES_JS)
+    for _ in range(DRAW_TIMEOUT_MS // 2000):
+        page.wait_for_timeout(2000)
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=DRAW_TIMEOUT_MS, polling=500)
+        latest = page.evaluate(CHART_SHAPES_JS)
+        if latest == shapes:
+            return shapes
+        shapes = latest
+    raise AssertionError(f"charts still changing after {DRAW_TIMEOUT_MS} ms: {shapes}")
+
+
 def chart_shapes_in_jupyterlab(run_notebook, notebook):
     run = run_notebook(notebook)
     assert run.errors == [], f"{notebook.name} fails in JupyterLab itself: {run.errors}"
-    run.page.wait_for_function(CHARTS_DRAWN_JS, timeout=DRAW_TIMEOUT_MS, polling=500)
-    return run.page.evaluate(CHART_SHAPES_JS)
+    return settled_chart_shapes(run.page)
 
 
 def assert_runs_and_draws_as_in_jupyterlab(name, page, page_record, run_notebook, lite_server):
@@ -138,7 +152,7 @@ def assert_runs_and_draws_as_in_jupyterlab(name, page, page_record, run_notebook
     unrun = lite_page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
                                ".filter(cell => cell.model.type === 'code' && cell.model.executionCount === null).length")
     assert unrun == 0
-    assert lite_page.evaluate(CHART_SHAPES_JS) == expected
+    assert settled_chart_shapes(lite_page) == expected
     return run
 
 
