@@ -112,6 +112,12 @@ MAX_PANEL_WIDTH = 560
 MAX_COLUMNS = 4
 PANEL_ASPECT = 0.5  # height / width
 PANEL_HEIGHT_RANGE = (150, 230)
+# Fitting the window's height: the room a panel needs besides its plot (title, x axis, spacing)
+# and the timeline's, in px at font scale 1.
+SCREEN_HEIGHT_SHARE = 0.7
+PANEL_ROOM_Y = 100
+TIMELINE_ROOM_Y = 170
+MIN_PANEL_HEIGHT = 110
 # From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
 LARGE_SCREEN_PX = 1400
 LARGE_FONT_SCALE = 1.25
@@ -165,7 +171,9 @@ class ChartSize:
     font_scale: float = 1.0
 
     @classmethod
-    def fitting(cls, width_px: float, panels: int) -> "ChartSize":
+    def fitting(cls, width_px: float, panels: int, height_px: float | None = None) -> "ChartSize":
+        """``height_px`` (the browser window's height), if given, flattens the panels so that the
+        rows and the timeline take at most SCREEN_HEIGHT_SHARE of it (never below MIN_PANEL_HEIGHT)."""
         if isinstance(width_px, bool) or not isinstance(width_px, (int, float)) or not width_px > 0:
             raise ValueError(f"width_px must be a positive number of pixels, got {width_px!r}")
         font_scale = LARGE_FONT_SCALE if width_px >= LARGE_SCREEN_PX else 1.0
@@ -180,8 +188,11 @@ class ChartSize:
         rows = math.ceil(panels / widest)
         columns = min(columns for columns in range(1, widest + 1) if math.ceil(panels / columns) == rows)
         width = int(min(max(panel_width(columns), 160), MAX_PANEL_WIDTH * font_scale))
-        height = int(min(max(width * PANEL_ASPECT, PANEL_HEIGHT_RANGE[0]), PANEL_HEIGHT_RANGE[1] * font_scale))
-        return cls(columns, width, height, font_scale)
+        height = min(max(width * PANEL_ASPECT, PANEL_HEIGHT_RANGE[0]), PANEL_HEIGHT_RANGE[1] * font_scale)
+        if height_px:
+            budget = height_px * SCREEN_HEIGHT_SHARE - TIMELINE_ROOM_Y * font_scale
+            height = max(min(height, budget / rows - PANEL_ROOM_Y * font_scale), MIN_PANEL_HEIGHT)
+        return cls(columns, width, int(height), font_scale)
 
     @property
     def timeline_width(self) -> int:

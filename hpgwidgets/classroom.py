@@ -234,7 +234,9 @@ class Classroom(widgets.VBox):
     def size_for(self, name: str) -> ChartSize:
         """Columns and panel size of preset ``name``'s chart in the box the browser reported."""
         panels = len(self.scenarios[name].variables)
-        return ChartSize.fitting(self.width_px, panels) if self.width_px else ChartSize()
+        if not self.width_px:
+            return ChartSize()
+        return ChartSize.fitting(self.width_px, panels, self.chart_width.viewport_height or None)
 
     def _on_width(self, change):
         self.width_px = change["new"]

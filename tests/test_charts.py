@@ -391,6 +391,16 @@ def test_chart_size_fills_the_width_in_balanced_rows(width, panels, columns):
         charts.ChartSize.fitting(0, panels)
 
 
+def test_a_window_height_flattens_the_panels_so_the_chart_fits_it():
+    laptop = charts.ChartSize.fitting(1300, 4, height_px=768)
+    assert laptop.panel_height < charts.ChartSize.fitting(1300, 4).panel_height
+    rows = math.ceil(4 / laptop.columns)
+    needed = rows * (laptop.panel_height + charts.PANEL_ROOM_Y) + charts.TIMELINE_ROOM_Y
+    assert needed <= 768 * charts.SCREEN_HEIGHT_SHARE or laptop.panel_height == charts.MIN_PANEL_HEIGHT
+    projector = charts.ChartSize.fitting(1850, 4, height_px=1080)
+    assert projector.panel_height == charts.ChartSize.fitting(1850, 4).panel_height  # room enough already
+
+
 def test_scenario_names_in_the_legend_come_from_a_param(trt_alone, trt_hcg_clomiphene):
     chart = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone, names=("With hCG", "TRT alone"))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))

@@ -203,8 +203,10 @@ def mark_anastrozole(mark_clomiphene, mark_with_ai, gel_days):
                        f"{summary.value_text('sperm', values['sperm'])} |\n"
                        for name, values in (("clomiphene", plain), ("clomiphene + anastrozole", with_ai))))
     return Prose(
-        table + f"\n**What the model says.** Anastrozole lowers his estradiol, as expected, and changes his count by "
-        f"{summary.percent(abs(change))} ({'up' if change > 0 else 'down'}): hardly at all. Whether lowering it is *useful* is a "
+        table + f"\n**What the model says.** Anastrozole lowers his estradiol, as expected, and "
+        + ("leaves his count as it was" if abs(change) < 0.01 else
+           f"moves his count {'up' if change > 0 else 'down'} by {summary.percent(abs(change))}, hardly at all")
+        + ". Whether lowering it is *useful* is a "
         "question the model cannot answer: it has no bone, lipid or mood compartment, so it cannot show the cost of driving "
         "estradiol too low. It can show that the estradiol rise did not stop his recovery.",
         figures={"estradiol": plain["estradiol"], "estradiol_with_ai": with_ai["estradiol"], "sperm_change": change},

@@ -62,6 +62,7 @@ class ContainerWidth(anywidget.AnyWidget):
       const report = () => {
         const width = Math.floor(el.getBoundingClientRect().width);
         if (width > 0 && Math.abs(width - model.get("width")) >= STEP_PX) {
+          model.set("viewport_height", window.innerHeight);
           model.set("width", width);
           model.save_changes();
         }
@@ -73,6 +74,7 @@ class ContainerWidth(anywidget.AnyWidget):
     export default { render };
     """.replace("STEP_PX", str(REPORT_STEP_PX))
     width = traitlets.Int(0, help="width of the containing box in px (0: not shown yet)").tag(sync=True)
+    viewport_height = traitlets.Int(0, help="height of the browser window in px when width was reported").tag(sync=True)
 
 
 def set_params(jupyter_chart: alt.JupyterChart, values: dict):
@@ -166,9 +168,9 @@ class ChartView:
         self.buttons["unpin"].disabled = pinned is None
         self._describe(result, pinned, cursor_day)
 
-    def fit(self, width_px: int, result, pinned, *, window_days: float, cursor_day: float):
-        """Rebuild the chart to fill ``width_px`` (a new spec: panel sizes are not params)."""
-        size = charts.ChartSize.fitting(width_px, len(charts.CLINICAL_VARIABLES))
+    def fit(self, width_px: int, height_px: int, result, pinned, *, window_days: float, cursor_day: float):
+        """Rebuild the chart to fill ``width_px`` of a ``height_px`` window (a new spec: sizes are not params)."""
+        size = charts.ChartSize.fitting(width_px, len(charts.CLINICAL_VARIABLES), height_px or None)
         if size == self.size:
             return
         self.size = size

@@ -175,8 +175,8 @@ class Workbench(widgets.VBox):
 
     def _on_chart_width(self, change):
         with self.errors:
-            self.view.fit(change["new"], self.result, self.pinned, window_days=self.window_days,
-                          cursor_day=self.cursor_day)
+            self.view.fit(change["new"], self.chart_width.viewport_height, self.result, self.pinned,
+                          window_days=self.window_days, cursor_day=self.cursor_day)
 
     def _on_cursor(self, _change):
         with self.errors:

@@ -300,15 +300,21 @@ def page(browser, page_record):
 
     context.route("**/*", block_external)
     new_page = context.new_page()
-    new_page.on(
+    record_errors(new_page, page_record)
+    yield new_page
+    context.close()
+
+
+def record_errors(any_page, record: PageRecord):
+    """Record ``any_page``'s console errors and uncaught page errors in ``record.console_errors``
+    (for a second page opened in the ``page`` fixture's context, which blocks the same requests)."""
+    any_page.on(
         "console",
-        lambda message: page_record.console_errors.append(f"console.{message.type}: {message.text}")
+        lambda message: record.console_errors.append(f"console.{message.type}: {message.text}")
         if message.type == "error"
         else None,
     )
-    new_page.on("pageerror", lambda error: page_record.console_errors.append(f"pageerror: {error}"))
-    yield new_page
-    context.close()
+    any_page.on("pageerror", lambda error: record.console_errors.append(f"pageerror: {error}"))
 
 
 @pytest.fixture
