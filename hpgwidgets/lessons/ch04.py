@@ -180,12 +180,14 @@ def mark_plan(mark_runs, gel_days):
 @BANK.claim("mark_plans")
 def mark_plan_claims(mark_runs, gel_days):
     at = {name: {"t_1": run.at(gel_days + MONTH)["testosterone"], "t_6": run.at(gel_days + 6 * MONTH)["testosterone"],
-                 "sperm_6": run.at(gel_days + 6 * MONTH)["sperm"]} for name, run in mark_runs.items()}
+                 "t_9": run.at(gel_days + 9 * MONTH)["testosterone"], "sperm_6": run.at(gel_days + 6 * MONTH)["sperm"]}
+          for name, run in mark_runs.items()}
     gel, stop, clomiphene, gel_ai = (at[name] for name in mark_runs)
     return {
         "off the gel his testosterone first dips below the range (with or without clomiphene)":
             max(stop["t_1"], clomiphene["t_1"]) < T_RANGE.low,
-        "clomiphene then gives him more testosterone than the gel or stopping (6 months)": clomiphene["t_6"] > max(gel["t_6"], stop["t_6"]),
+        "clomiphene then gives him more testosterone than the gel or stopping (by visit B2, 9 months)":
+            clomiphene["t_9"] > max(gel["t_9"], stop["t_9"]),
         "stopping gives his own lower testosterone than the gel": stop["t_6"] < gel["t_6"],
         "clomiphene lets sperm recover (over 3 times the gel at 6 months)": clomiphene["sperm_6"] > 3 * gel["sperm_6"],
         "stopping alone recovers the count too (above the gel at 6 months)": stop["sperm_6"] > 3 * gel["sperm_6"],
