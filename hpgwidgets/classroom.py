@@ -81,9 +81,16 @@ def _after_first_load(callback):
     """Run ``callback`` PREPARE_AFTER_S from now in the kernel's event loop (at once without one):
     the dashboard's other charts are drawn first, and the page's first load does not wait for
     the hidden ones."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
+        loop = None
+    # only a kernel serves a page that could draw first; elsewhere (a test, a script, a loop left
+    # running by another library) the charts are made at once
+    if loop is None or shell is None or not hasattr(shell, "kernel"):
         callback()
         return
     loop.call_later(PREPARE_AFTER_S, callback)

@@ -37,7 +37,7 @@ DISTRIBUTIONS = ("normal", "lognormal")
 MAX_PATIENTS = 100_000
 # work per engine call (patients x stored rows); larger cohorts run in chunks so a
 # progress bar can move and the working memory stays a fraction of the result
-CHUNK_PATIENT_STEPS = 150_000
+CHUNK_PATIENT_STEPS = 1_000_000
 PATIENT_FIELDS = tuple(field.name for field in fields(Patient))
 
 
@@ -181,9 +181,11 @@ class _ProgressBar:
             self.bar.value = done
 
     def close(self) -> None:
+        # hidden, not closed: a closed widget would leave a dead output that a reopened or
+        # re-rendered notebook shows as an error
         if self.bar is not None:
             self.bar.bar_style = "success"
-            self.bar.close()
+            self.bar.layout.display = "none"
 
 
 class Cohort:
