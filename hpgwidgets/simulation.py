@@ -179,16 +179,23 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
             fine_hcg[0::2])
 
 
+def _hormones_in_clinical_units(relative: dict, values: dict) -> dict:
+    """The hormones of ``relative`` (1 = the reference man) in clinical units."""
+    return {
+        "testosterone": relative["testosterone"] * values["testosterone_reference"],
+        "lh": relative["lh"] * values["lh_reference"],
+        "fsh": relative["fsh"] * values["fsh_reference"],
+        "estradiol": relative["estradiol"] * _estradiol_reference(values),
+        "itt": relative["itt"] * values["itt_reference"],
+    }
+
+
 def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict, dt: float) -> dict:
     """Model hormones ``h`` and states ``y`` (rows x patients, relative units), sampled
     every ``dt`` days, as the variables of a Result in clinical units."""
     shape = h["testosterone"].shape
     return {
-        "testosterone": h["testosterone"] * values["testosterone_reference"],
-        "lh": h["lh"] * values["lh_reference"],
-        "fsh": h["fsh"] * values["fsh_reference"],
-        "estradiol": h["estradiol"] * _estradiol_reference(values),
-        "itt": h["itt"] * values["itt_reference"],
+        **_hormones_in_clinical_units(h, values),
         "sperm": sperm_concentration(y["germinal_capacity"], h["support"], steady["sperm_scale"], values, dt),
         "inhibin_b": y["inhibin"] * values["inhibin_b_reference"],
         "gnrh": h["gnrh"],
@@ -271,11 +278,7 @@ def baseline_values(steady: dict) -> dict:
     values = parameter_values()
     zeros = np.zeros_like(steady["testosterone"])
     return {
-        "testosterone": steady["testosterone"] * values["testosterone_reference"],
-        "lh": steady["lh"] * values["lh_reference"],
-        "fsh": steady["fsh"] * values["fsh_reference"],
-        "estradiol": steady["estradiol"] * _estradiol_reference(values),
-        "itt": steady["itt"] * values["itt_reference"],
+        **_hormones_in_clinical_units(steady, values),
         "sperm": steady["sperm"],
         "inhibin_b": steady["inhibin"] * values["inhibin_b_reference"],
         "gnrh": steady["gnrh"], "gnrh_receptor": steady["gnrh_receptor"],
