@@ -571,6 +571,15 @@ def l15_e2_follows_t(men: Men) -> Verdict:
     return tally.verdict
 
 
+def describe(treatment: hpg.Regimen) -> str:
+    """A regimen in one short line: "hcg 500 IU every 2 d from day 0 to 90; ..."."""
+    def one(d: hpg.Dose) -> str:
+        until = "" if d.stop_day is None else f" to {d.stop_day:.0f}"
+        return (f"{d.drug} {d.amount:.3g} {hpg.DRUGS[d.drug].amount_unit} every {d.every_days:.3g} d "
+                f"from day {d.start_day:.0f}{until}")
+    return "; ".join(one(d) for d in treatment) or "no treatment"
+
+
 def legal_regimen(rng: np.random.Generator) -> hpg.Regimen:
     """A random regimen the package accepts: 1-3 doses of any drug, any interval, any amount
     up to the drug's single and weekly maxima."""
@@ -598,7 +607,7 @@ def l16_bounded(men: Men, regimen_seed: int = 0, regimens: int = 6) -> Verdict:
     for _ in range(regimens):
         treatment = legal_regimen(rng)
         cohort = men.run(treatment, 400)
-        label = repr(treatment)
+        label = describe(treatment)
         for name in cohort.variables:
             values = cohort[name]
             tally.at_least(np.where(np.isfinite(values), values, -np.inf).min(axis=1), 0.0,
