@@ -39,7 +39,7 @@ import math
 import sys
 import time
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, product
 from typing import Callable
 
 import numpy as np
@@ -364,7 +364,7 @@ def _induction(kind: str, hcg_iu: float, hcg_per_week: int, pump_minutes: float)
             f"gonadorelin pump {PUMP_MICROGRAMS:g} µg every {pump_minutes:g} min")
 
 
-def l5_induction_pace(men: Men, hcg_iu: float = 1500, hcg_per_week: int = 3, pump_minutes: float = 90) -> Verdict:
+def l5_induction_pace(men: Men, hcg_iu: float, hcg_per_week: int, pump_minutes: float) -> Verdict:
     tally = Tally(men)
     days = day_of_month(24)
     for kind in ("hcg", "pump"):
@@ -382,7 +382,7 @@ def l5_induction_pace(men: Men, hcg_iu: float = 1500, hcg_per_week: int = 3, pum
     return tally.verdict
 
 
-def l6_fsh_helps(men: Men, hcg_iu: float = 1500, hcg_per_week: int = 3, pump_minutes: float = 90) -> Verdict:
+def l6_fsh_helps(men: Men, hcg_iu: float, hcg_per_week: int, pump_minutes: float) -> Verdict:
     tally = Tally(men)
     day = day_of_month(18)
     hcg, label = _induction("hcg", hcg_iu, hcg_per_week, pump_minutes)
@@ -396,7 +396,7 @@ def l6_fsh_helps(men: Men, hcg_iu: float = 1500, hcg_per_week: int = 3, pump_min
     return tally.verdict
 
 
-def l7_hcg_ceiling(men: Men, hcg_iu: float = 3000, every_days: float = 2) -> Verdict:
+def l7_hcg_ceiling(men: Men, hcg_iu: float, every_days: float) -> Verdict:
     tally = Tally(men)
     day, untreated = day_of_month(3), men.untreated()
     label = f"hCG {hcg_iu:g} IU every {every_days:.3g} days"
@@ -505,7 +505,9 @@ def l13_oligospermia_drugs(men: Men) -> Verdict:
     tally = Tally(men)
     day = day_of_month(6)
     fsh_range = hpg.reference_range("fsh")
-    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=(fsh_range.low + fsh_range.high) / 4)
+    # normal FSH: the middle of the reference range (geometric); germinal failure: 1.5 x its top
+    # (Schoor 2002: about 19 IU/L in non-obstructive azoospermia)
+    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=math.sqrt(fsh_range.low * fsh_range.high))
     germinal = men.changed(baseline_sperm=8.0, baseline_fsh=1.5 * fsh_range.high)
     for agent in (dose("clomiphene", 25, 1), dose("anastrozole", 1, 1)):
         label = f"{agent.drug} {agent.amount:g} mg/day for 6 months"
@@ -518,7 +520,7 @@ def l13_oligospermia_drugs(men: Men) -> Verdict:
     return tally.verdict
 
 
-def l14_gnrh_pattern(men: Men, pump_minutes: float = 90) -> Verdict:
+def l14_gnrh_pattern(men: Men, pump_minutes: float) -> Verdict:
     tally = Tally(men)
     no_gnrh, healthy = men.where(men.kinds == "no_gnrh"), men.where(men.kinds == "healthy")
     day = day_of_month(3)
@@ -601,7 +603,7 @@ def legal_regimen(rng: np.random.Generator) -> hpg.Regimen:
             continue
 
 
-def l16_bounded(men: Men, regimen_seed: int = 0, regimens: int = 6) -> Verdict:
+def l16_bounded(men: Men, regimen_seed: int, regimens: int = 4) -> Verdict:
     tally = Tally(men)
     rng = np.random.default_rng(regimen_seed)
     for _ in range(regimens):
@@ -618,11 +620,47 @@ def l16_bounded(men: Men, regimen_seed: int = 0, regimens: int = 6) -> Verdict:
 
 
 @dataclass(frozen=True)
+class Between:
+    """A dose the law allows anywhere from ``low`` to ``high``: checked at both ends here,
+    drawn in between by the tests."""
+    low: float
+    high: float
+
+    @property
+    def grid(self) -> tuple:
+        return (self.low, self.high)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A dose the law allows at each of ``values``."""
+    values: tuple
+
+    @property
+    def grid(self) -> tuple:
+        return self.values
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A seed of random legal regimens: seeds 0 and 1 here, any seed in the tests."""
+
+    @property
+    def grid(self) -> tuple:
+        return (0, 1)
+
+
+@dataclass(frozen=True)
 class Law:
     id: str
     check: Callable[..., Verdict]
     kinds: tuple = KINDS          # the men the law is about
     ages: tuple = AGES
+    doses: dict = field(default_factory=dict)    # keyword of check -> Between, OneOf or Seed
+
+    def grid(self) -> list[dict]:
+        """Every combination of the doses' grid points (one empty dict when the law has none)."""
+        return [dict(zip(self.doses, values)) for values in product(*(d.grid for d in self.doses.values()))]
 
     @property
     def title(self) -> str:
@@ -630,35 +668,41 @@ class Law:
         return f"{self.id} {self.check.__name__.split('_', 1)[1].replace('_', '-')}"
 
 
+# hCG 1500-2000 IU two or three times a week, or a pump pulse every 90-120 minutes (L5, L6)
+INDUCTION = {"hcg_iu": Between(1500, 2000), "hcg_per_week": OneOf((2, 3)), "pump_minutes": Between(90, 120)}
+
 LAWS = (
     # weighted towards healthy men: the law's share clause is about a healthy cohort
     Law("L1", l1_androgen_dose, kinds=("healthy",) * 4 + LOW_T_KINDS + ("no_gnrh",)),
     Law("L2", l2_androgen_brake, kinds=("healthy",)),
     Law("L3", l3_recovery_order, kinds=("healthy",)),
     Law("L4", l4_dose_duration, kinds=("healthy",)),
-    Law("L5", l5_induction_pace, kinds=("no_gnrh",)),
-    Law("L6", l6_fsh_helps, kinds=("no_gnrh",)),
-    Law("L7", l7_hcg_ceiling, kinds=("healthy",) + LOW_T_KINDS),
+    Law("L5", l5_induction_pace, kinds=("no_gnrh",), doses=INDUCTION),
+    Law("L6", l6_fsh_helps, kinds=("no_gnrh",), doses=INDUCTION),
+    Law("L7", l7_hcg_ceiling, kinds=("healthy",) + LOW_T_KINDS,
+        doses={"hcg_iu": Between(250, 3000), "every_days": OneOf((2, 7 / 3))}),
     Law("L8", l8_primary_lh, kinds=("testicular",)),
     Law("L9", l9_fsh_germ_cells, kinds=WITH_GNRH),
     Law("L10", l10_ageing, kinds=("healthy",)),
     Law("L11", l11_serm_graded, kinds=LOW_T_KINDS),
     Law("L12", l12_ai_graded, kinds=("healthy", "mixed"), ages=(60.0, 80.0)),
-    Law("L13", l13_oligospermia_drugs, kinds=WITH_GNRH),
-    Law("L14", l14_gnrh_pattern, kinds=("healthy", "no_gnrh")),
+    Law("L13", l13_oligospermia_drugs, kinds=("healthy", "mixed")),
+    Law("L14", l14_gnrh_pattern, kinds=("healthy", "no_gnrh"), doses={"pump_minutes": Between(60, 120)}),
     Law("L15", l15_e2_follows_t),
-    Law("L16", l16_bounded),
+    Law("L16", l16_bounded, doses={"regimen_seed": Seed()}),
 )
 BY_ID = {law.id: law for law in LAWS}
 
 
-def run_law(law: Law, men: Men, **dose) -> Verdict:
-    """The law's verdict; a law the API cannot express yet (e.g. an unknown drug) fails with the error."""
+def run_law(law: Law, men: Men, doses: list[dict] | None = None) -> Verdict:
+    """The law's verdict over ``men`` at each of ``doses`` (default: the law's grid); a law the
+    API cannot express yet (e.g. an unknown drug) fails with the error."""
+    verdict = Verdict(law.title)
     try:
-        verdict = law.check(men, **dose)
+        for dose in law.grid() if doses is None else doses:
+            verdict.comparisons += law.check(men, **dose).comparisons
     except (ValueError, TypeError, KeyError) as problem:
-        verdict = Verdict("", error=f"{type(problem).__name__}: {problem}")
-    verdict.law = law.title
+        verdict.error = f"{type(problem).__name__}: {problem}"
     return verdict
 
 
