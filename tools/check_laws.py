@@ -76,7 +76,7 @@ def dose(drug: str, amount: float, every_days: float, stop_day: float | None = N
 
 
 def regimen(*doses) -> hpg.Regimen:
-    return hpg.Regimen([d for d in doses if d is not None and d.amount > 0])
+    return hpg.Regimen([d for d in doses if d.amount > 0])      # a dose of 0 (a ladder's first rung) is none
 
 
 def weekly_te(mg: float, stop_day: float | None = None) -> hpg.Dose:
@@ -682,7 +682,8 @@ LAWS = (
     Law("L7", l7_hcg_ceiling, kinds=("healthy",) + LOW_T_KINDS,
         doses={"hcg_iu": Between(250, 3000), "every_days": OneOf((2, 7 / 3))}),
     Law("L8", l8_primary_lh, kinds=("testicular",)),
-    Law("L9", l9_fsh_germ_cells, kinds=WITH_GNRH),
+    # FSH can rise with germ-cell loss only where the GnRH drive is intact: not in central men
+    Law("L9", l9_fsh_germ_cells, kinds=("healthy", "mixed", "testicular")),
     Law("L10", l10_ageing, kinds=("healthy",)),
     Law("L11", l11_serm_graded, kinds=LOW_T_KINDS),
     Law("L12", l12_ai_graded, kinds=("healthy", "mixed"), ages=(60.0, 80.0)),
