@@ -79,13 +79,13 @@ def regimen_of(text) -> hpg.Regimen:
 
 def men_of(row) -> Men:
     """The man (or drawn men) a row describes, as a table hpg.simulate_cohort takes."""
-    fields = {name: (np.nan if value is None else value) for name, value in json.loads(row.patient or "{}").items()}
+    fields = json.loads(row.patient or "{}")          # Patient fields; null = typical for his age
     if row.men == "one":
-        patient = hpg.Patient(**{name: (None if value is np.nan else value) for name, value in fields.items()})
-        table = pd.DataFrame([{name: (np.nan if value is None else value) for name, value in patient.to_dict().items()}])
+        table = pd.DataFrame([hpg.Patient(**fields).to_dict()]).fillna(np.nan)
         return Men(table, np.array(["one"]))
     low, high = (float(age) for age in row.ages.split("-"))
-    return Men.panel(int(row.n), kinds=(row.men,), ages=(low, high), seed=SEED).changed(**fields)
+    return Men.panel(int(row.n), kinds=(row.men,), ages=(low, high), seed=SEED).changed(
+        **{name: np.nan if value is None else value for name, value in fields.items()})
 
 
 class Runs:
