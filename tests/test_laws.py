@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import check_laws as laws  # noqa: E402  (tools/ is not a package)
 
 # drawn men per example; more where a law counts a share or a median of a cohort
-MEN = {"L1": 20, "L2": 20, "L3": 10, "L4": 10}
+MEN = {"L1": 20, "L2": 20, "L3": 30, "L4": 30}
 MEN_PER_EXAMPLE = 6
 law_settings = settings(max_examples=3, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
                         suppress_health_check=[HealthCheck.too_slow])

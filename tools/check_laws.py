@@ -266,7 +266,8 @@ class Tally:
         worst = int(np.argmin(np.where(ok, margin, margin - 10)))   # a failing case first
         i = index[worst]
         relation = {(1, True): "<", (1, False): "<=", (-1, True): ">", (-1, False): ">="}[(sign, strict)]
-        whom = who if who is not None else (self.men.name(i) if self.men is not None and len(measured) > 1 else "")
+        # per-man comparisons name the man; a comparison of cohort figures says whose (who=...)
+        whom = who if who is not None else (self.men.name(i) if self.men is not None else "")
         self.verdict.comparisons.append(Comparison(
             bool(ok.all()), float(margin[worst]), int((~ok).sum()), len(index),
             f"{whom + ': ' if whom else ''}{what}: {measured[i]:.4g} (bound {relation} {bound[i]:.4g})"))
