@@ -13,6 +13,7 @@ already names him).
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -53,3 +54,38 @@ def test_law_holds_for_drawn_men(law_id, data):
     verdict = laws.run_law(law, drawn, [dose])
     if not verdict.holds:
         pytest.fail(verdict.report())
+
+
+# The harness itself: a law must fail because of the model, never because of how it is read.
+
+class Series:
+    """A stand-in for hpg.Cohort: days t and one array (men x days) per variable."""
+
+    def __init__(self, t, **series):
+        self.t, self.series = np.asarray(t, float), {name: np.asarray(v, float) for name, v in series.items()}
+
+    def __getitem__(self, name):
+        return self.series[name]
+
+
+def test_recovery_day_is_the_day_from_which_a_man_stays_above_the_threshold():
+    cohort = Series(range(6), sperm=[[30, 5, 25, 10, 21, 22],     # dips again on day 3: recovered on day 4
+                                     [30, 25, 26, 27, 28, 29],    # never below: recovered at once
+                                     [30, 5, 5, 5, 5, 5]])        # not by the end: never
+    assert list(laws.recovered_day(cohort, "sperm", 20, after=1)) == [3, 0, np.inf]
+
+
+def test_level_at_a_month_is_the_mean_of_the_week_ending_that_day():
+    cohort = Series(range(10), lh=[np.arange(10.0)])
+    assert laws.level(cohort, "lh", 9)[0] == np.mean([3, 4, 5, 6, 7, 8, 9])
+
+
+def test_a_law_fails_on_the_worst_man_and_names_him():
+    drawn = laws.Men.panel(3, kinds=("healthy",), seed=1)
+    tally = laws.Tally(drawn)
+    tally.at_most([1.0, 2.0, 9.0, 3.0], 5.0, "LH at month 1")
+    tally.at_least([1.0, 1.0, 1.0, 1.0], 1.0 + 1e-12, "equal within rounding")
+    tally.at_least([1.0, 1.0, 1.0, 1.0], 1.0, "strictly above", strict=True)
+    verdict = tally.verdict
+    assert [c.holds for c in verdict.comparisons] == [False, True, False]
+    assert verdict.comparisons[0].text.startswith(drawn.name(2)) and "9 (bound <= 5)" in verdict.comparisons[0].text
