@@ -12,9 +12,11 @@ $(PY):
 	$(PY) -m pip install --upgrade pip
 
 # .venv/.installed-<extra>: the package with JupyterLab and that extra (lab, test, lite, present);
-# reinstalled when pyproject.toml changes.
+# reinstalled when pyproject.toml changes. The warm-up compiles and caches the model kernel, so
+# no notebook waits for numba (hpgwidgets/warmup.py).
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[lab,$*]"
+	$(PY) -m hpgwidgets.warmup
 	touch $@
 
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
