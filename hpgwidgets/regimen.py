@@ -12,6 +12,7 @@ from .pharmacology import DRUGS
 from .validation import MAX_DAYS, MIN_DOSE_INTERVAL_DAYS
 
 DOSE_KEYS = ("drug", "amount", "every_days", "start_day", "stop_day")
+REGIMEN_KEYS = ("doses",)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Dose:
 
     def count(self, days: float) -> int:
         """How many doses fall within a simulation of ``days`` days (nothing is allocated)."""
-        end = self.end(days)
+        end = self.end(validation.number("days", days, low=0, unit="days"))
         if end <= self.start_day:
             return 0
         return int(math.ceil((end - self.start_day) / self.every_days - 1e-9))
@@ -82,12 +83,8 @@ class Dose:
     @classmethod
     def from_dict(cls, data: dict) -> "Dose":
         validation.instance("a dose", data, dict, f"a mapping with keys {', '.join(DOSE_KEYS)}")
-        allowed = set(DOSE_KEYS)
-        unknown = set(data) - allowed
-        missing = {"drug", "amount", "every_days"} - set(data)
-        if unknown or missing:
-            raise ValueError(f"dose {data!r}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}; "
-                             f"allowed keys: {sorted(allowed)}")
+        validation.keys(f"dose {validation.shown(data)}", data, allowed=DOSE_KEYS,
+                        required=("drug", "amount", "every_days"))
         return cls(**data)
 
 
@@ -172,7 +169,8 @@ class Regimen:
     @classmethod
     def from_dict(cls, data: dict) -> "Regimen":
         validation.instance("a regimen", data, dict, "a mapping with a list under 'doses'")
-        validation.instance("a regimen's 'doses'", data.get("doses"), list, "a list of doses")
+        validation.keys("a regimen", data, allowed=REGIMEN_KEYS, required=REGIMEN_KEYS)
+        validation.instance("a regimen's 'doses'", data["doses"], list, "a list of doses")
         return cls(Dose.from_dict(item) for item in data["doses"])
 
 

@@ -205,7 +205,7 @@ def test_counts_and_seeds_accept_numpy_integers_and_whole_floats():
         assert hpg.simulate_cohort(TRT, n=n, days=30, seed=np.int64(3), progress=False).n == 5
     with raises(ValueError, "n must be a whole number (1 to 100000 patients), got 5.5"):
         hpg.simulate_cohort(TRT, n=5.5, days=30)
-    with raises(TypeError, "n must be a whole number, got str '5'"):
+    with raises(TypeError, "n must be a whole number (1 to 100000 patients), got str '5'"):
         hpg.simulate_cohort(TRT, n="5", days=30)
 
 
