@@ -166,6 +166,43 @@ def instance(name: str, value, kind: type | tuple, what: str):
     return value
 
 
+def simulation_result(name: str, value, *, allow_none: bool = False):
+    """``value`` if it is one simulation's ``Result`` (or None, if allowed); TypeError otherwise."""
+    from .cohort import Cohort  # imported here: both modules import this one
+    from .simulation import Result
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, Cohort):
+        raise TypeError(f"{name} must be one simulation's Result (from hpg.simulate); this is a Cohort of "
+                        f"{value.n} men: pick one with cohort.result(index), or chart it with hpg.recovery")
+    return instance(name, value, Result, "a Result from hpg.simulate()" + (" or None" if allow_none else ""))
+
+
+def chart_arguments(result, *, compare=None, cursor_day=0.0) -> None:
+    """The checks of a time-series chart's arguments (charts.timeseries_chart and _spec)."""
+    simulation_result("result", result)
+    simulation_result("compare", compare, allow_none=True)
+    number("cursor_day", cursor_day, low=0, unit="days")
+
+
+def known_keys(name: str, keys, known: Iterable[str], what: str) -> list[str]:
+    """``keys`` as a list of text, each one of ``known``; None stays None."""
+    if keys is None:
+        return None
+    if isinstance(keys, (str, bytes)) or not np.iterable(keys):
+        raise TypeError(f"{name} must be a list of {what}, {_given(keys)}")
+    keys, known = list(keys), set(known)
+    for key in keys:
+        text(f"{name} entry", key)
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        listed = sorted(known)
+        raise ValueError(f"{name}: unknown {what} {unknown}; known: {', '.join(listed[:12])}"
+                         + (f" ... ({len(listed)} in all)" if len(listed) > 12 else ""))
+    return keys
+
+
 def seed(value) -> int:
     """A seed for ``numpy.random.default_rng``: a whole number >= 0, or None for a fresh one
     (drawn from the operating system and returned, so the run can be repeated)."""
@@ -182,4 +219,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "figure", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "known_keys", "figure", "seed", "limit", "is_number"]

@@ -444,3 +444,52 @@ def cohort():
 def test_other_entry_points_name_the_bad_argument(cohort, call, error, message):
     with raises(error, message):
         call(cohort)
+
+
+# ---- entry points an outside sweep found unclear -----------------------------------------
+
+def test_a_number_in_a_message_is_the_number_given_not_a_rounded_one():
+    with raises(ValueError, "Patient age = 100.0001 is outside the allowed range (18 to 100"):
+        hpg.Patient(age=100.0001)
+    assert validation.figure(1e308) == "1e+308" and validation.figure(200.0) == "200"
+
+
+def test_dose_count_refuses_a_horizon_that_is_not_a_number():
+    dose = hpg.Dose("hcg", 500, every_days=2)
+    with raises(ValueError, "days must be a finite number, got nan"):
+        dose.count(math.nan)
+    with raises(TypeError, "days must be a number"):
+        dose.count("30")
+    assert dose.count(30) == 15
+
+
+def test_a_regimen_from_a_mapping_refuses_unknown_keys_like_every_other_level():
+    with raises(ValueError, "a regimen: unknown keys ['dosage']; allowed keys: ['doses']"):
+        hpg.Regimen.from_dict({"doses": [], "dosage": 5})
+    with raises(ValueError, "missing keys ['doses']"):
+        hpg.Regimen.from_dict({})
+
+
+@pytest.mark.parametrize("shown, compare, cursor_day, error, message", [
+    ("cohort", None, 0.0, TypeError, "result must be one simulation's Result (from hpg.simulate); this is a Cohort"),
+    ("x", None, 0.0, TypeError, "result must be a Result from hpg.simulate(), got str 'x'"),
+    ("result", "x", 0.0, TypeError, "compare must be a Result from hpg.simulate() or None, got str 'x'"),
+    ("result", None, math.nan, ValueError, "cursor_day must be a finite number, got nan"),
+])
+def test_a_time_series_chart_of_something_else_says_what_it_needs(shown, compare, cursor_day, error, message):
+    from hpgwidgets import charts
+
+    result = {"cohort": hpg.simulate_cohort(None, n=2, days=10, progress=False),
+              "result": hpg.simulate(None, days=10)}.get(shown, shown)
+    with raises(error, message):
+        charts.timeseries_chart(result, compare=compare, cursor_day=cursor_day)
+
+
+def test_citations_of_unknown_keys_name_them_and_the_known_ones():
+    from hpgwidgets.references import citations_text
+
+    with raises(ValueError, "keys: unknown reference keys of data/references.bib ['nope']; known: "):
+        citations_text(["nope"])
+    with raises(TypeError, "keys must be a list of reference keys"):
+        citations_text("travison2017")
+    assert citations_text(["travison2017"]).startswith("[1] Travison")
