@@ -65,11 +65,26 @@ def test_doses_accept_numpy_numbers():
 # ---- regimens: limits per kind of action -------------------------------------------------
 
 def test_a_hundred_copies_of_the_highest_weekly_dose_are_refused_naming_the_limit():
-    dose = hpg.Dose("testosterone_enanthate", 1000, every_days=7)
+    dose = hpg.Dose("testosterone_enanthate", 500, every_days=7)
     with raises(ValueError, "acting on the same target, bloodstream (adds serum testosterone), at once") as error:
         hpg.Regimen([dose] * 100)
-    assert "2000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
-    assert "5000 mg/week limit" in str(error.value)
+    assert "10000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
+    assert "100 x testosterone_enanthate 500 mg every 7 days (100% of its limits: 500 mg a dose, 500 mg a week)" in str(error.value)
+
+
+def test_two_of_the_largest_single_doses_at_once_are_refused_even_when_spread_over_weeks():
+    # each 4000 mg undecanoate every 16 weeks is 36% of the weekly limit, but 100% of the largest dose:
+    # two depots injected together peak like 8000 mg
+    depot = hpg.Dose("testosterone_undecanoate", 4000, every_days=112)
+    assert hpg.Regimen([depot])
+    with raises(ValueError, "together 200% of the weekly maximum"):
+        hpg.Regimen([depot, depot])
+
+
+def test_hcg_counts_with_the_testosterone_products_it_adds_to():
+    with raises(ValueError, "2 dose series acting on the same target"):
+        hpg.Regimen([hpg.Dose("testosterone_enanthate", 500, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
+    assert hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
 
 
 def share_of_weekly_maximum(drug, share, every_days=1, **timing):
@@ -310,10 +325,11 @@ def test_round_trip_of_regimen_and_patient_through_dicts():
 
 
 def every_drug_at_once():
-    """Every agent at its weekly maximum (one product per kind of action), a pump every 5 minutes."""
+    """Every agent at its weekly maximum (one product per kind of action; testosterone and hCG,
+    whose loads add up, half each), a pump every 5 minutes."""
     return hpg.Regimen([
-        share_of_weekly_maximum("testosterone_enanthate", 1.0),
-        share_of_weekly_maximum("hcg", 1.0, every_days=1),
+        share_of_weekly_maximum("testosterone_enanthate", 0.5),
+        share_of_weekly_maximum("hcg", 0.5, every_days=1),
         share_of_weekly_maximum("clomiphene", 1.0, every_days=1),
         share_of_weekly_maximum("anastrozole", 1.0, every_days=1),
         share_of_weekly_maximum("gonadorelin", 1.0, every_days=5 / 1440),
@@ -321,7 +337,7 @@ def every_drug_at_once():
 
 
 @pytest.mark.parametrize("regimen, days, patient", [
-    (hpg.Regimen([hpg.Dose("testosterone_enanthate", 1000, every_days=7)]), 365 * 3, hpg.Patient()),
+    (hpg.Regimen([hpg.Dose("testosterone_enanthate", 500, every_days=7)]), 365 * 3, hpg.Patient()),
     (every_drug_at_once(), 730, hpg.Patient()),
     (hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=1 / 1440)]), 365, hpg.Patient()),
     (hpg.Regimen([hpg.Dose("testosterone_cypionate", 200, every_days=7)]), 365,
