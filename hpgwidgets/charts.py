@@ -42,7 +42,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import offline
+from . import offline, validation
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
 from .simulation import CLINICAL, LABELS
@@ -659,6 +659,7 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
 
 def _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size, names, heading):
     """Every param of a time-series chart (data, cursor, heading) and the series capacity."""
+    validation.chart_arguments(result, compare=compare, cursor_day=cursor_day)
     unknown = [variable for variable in variables if variable not in result.variables]
     if unknown:
         raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")

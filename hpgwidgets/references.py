@@ -87,6 +87,7 @@ def format_reference(key: str) -> str:
 
 def citations_text(keys=None) -> str:
     """The used references (or the given keys) as numbered lines."""
+    keys = validation.known_keys("keys", keys, bibliography(), "reference keys of data/references.bib")
     keys = list(keys) if keys is not None else list(_used)
     keys = [key for key in keys if key != "assumption"]
     if not keys:
