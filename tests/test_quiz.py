@@ -64,7 +64,7 @@ def test_changing_the_choice_clears_stale_feedback():
 
 def test_every_option_is_offered_and_labelled():
     question = quiz.MultipleChoice("Which cells make **testosterone**?", OPTIONS, answer="Leydig cells")
-    assert list(question.choice.options) == list(OPTIONS)
+    assert sorted(question.choice.options) == sorted(OPTIONS)
     assert question.choice.description == "Your answer:"
     assert markdown_of(question.children[0]) == "Which cells make **testosterone**?"
 

@@ -77,7 +77,7 @@ def itt_after_three_weeks(three_weeks):
         "Serum testosterone is above its starting value on day 21. What has happened to the testosterone level *inside* the testis?",
         {
             "It is high too, like the blood level": "Injected testosterone does reach the testis, but only at blood-level concentrations, far below the testis's own.",
-            "It has fallen by more than 80 %": "Right: without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
+            "It has fallen by more than 80 %": "Without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
             "It is unchanged: the testis makes its own regardless": "The testis makes its own only when LH tells it to, and LH is almost gone.",
         },
         answer=answer,
@@ -118,6 +118,30 @@ def dose_claims(by_dose):
             "sperm fall with dose": all(a >= b for a, b in zip(sperm, sperm[1:]))}
 
 
+@BANK.say("people_differ")
+def people_differ(by_person):
+    """What the people table shows, in words chosen from it: whether LH or only sperm tell the men apart."""
+    at_182 = {name: run.at(182) for name, run in by_person.items()}
+    lh = [values["lh"] for values in at_182.values()]
+    sperm = {name: values["sperm"] for name, values in at_182.items()}
+    lh_spread = max(lh) / max(min(lh), 1e-6)
+    most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
+    if lh_spread < 1.2:
+        lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
+                    "at this dose the brake is already almost fully on in every man, so a more or less sensitive brain "
+                    "changes little. The differences show further down the chain")
+    else:
+        lh_words = (f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L, "
+                    "so the brain's sensitivity shows in the hormones already")
+    return Prose(
+        f"**Model:** {lh_words}: sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL "
+        f"({least}) to {summary.value_text('sperm', sperm[most])} million/mL ({most}).",
+        figures={"lh_spread": lh_spread, **{f"sperm, {name}": value for name, value in sperm.items()}},
+        claims={"men on the same dose end with different sperm counts (the most over twice the least)":
+                sperm[most] > 2 * max(sperm[least], 0.05)},
+    )
+
+
 def _published(row_id: str) -> dict:
     return next(row for row in read_table("published_population") if row["id"] == row_id)
 
@@ -128,6 +152,9 @@ def cohort_vs_who(same_dose, no_sperm):
     published, n_published = float(who["value"]), who["n"]
     share = no_sperm.probability_by(182)
     low, median, high = (float(v) for v in np.quantile(same_dose["sperm"][:, 91], [0.1, 0.5, 0.9]))
+    curve = no_sperm.curve()
+    first = curve.loc[curve["probability"] > 0, "day"]
+    first_month = float(first.iloc[0]) / 30.4 if len(first) else None
     side = summary.relation(share, published, tolerance=0.1, words=("below", "close to", "above"))
     reason = {
         "below": "fewer virtual men lose all sperm than real ones did",
@@ -145,7 +172,8 @@ def cohort_vs_who(same_dose, no_sperm):
         "against data the model was not tuned to, are how a teaching model shows its limits honestly.",
         figures={"model_share": share, "published_share": published, "p10": low, "p50": median, "p90": high},
         claims={"identical doses, very different men: the least suppressed tenth is over 5 times the most suppressed":
-                high > 5 * max(low, 1e-3)},
+                high > 5 * max(low, 1e-3),
+                "at six months some men have no sperm and others still have some (the 'two friends' question)": 0 < share < 1},
     )
 
 

@@ -120,9 +120,24 @@ def medians_by_group(by_age, by_baseline):
 
     age_spread, baseline_spread = spread(age), spread(baseline)
     words = "smaller than" if age_spread < baseline_spread else "larger than"
+
+    def apart(days):
+        return "within a day of each other" if days < 1.5 else f"{days:.0f} days apart"
+
+    youngest, oldest = age[next(iter(age))], age[list(age)[-1]]
+    if None in (youngest, oldest):
+        direction = ""
+    elif oldest > youngest + 1:
+        direction = (f" The oldest group's median is the latest ({oldest:.0f} against {youngest:.0f} days): the slower tissue "
+                     "repair with age that the model builds in shows, if only a little.")
+    else:
+        direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} against {youngest:.0f} days): "
+                     "in this trial-like cohort the model's slower repair with age is too small to show against the other "
+                     "differences between men, such as their starting sperm output.")
     return Prose(
         f"Median days to 20 million/mL, by age: {listing(age)}; by baseline sperm: {listing(baseline)}. "
-        f"The age groups' medians lie {age_spread:.0f} days apart, {words} the {baseline_spread:.0f} days between the baseline groups.",
+        f"The age groups' medians lie {apart(age_spread)}, {words} the {apart(baseline_spread)} between the baseline groups."
+        + direction,
         figures={"age_spread": age_spread, "baseline_spread": baseline_spread},
         claims={"the age effect is small next to the spread between men (text above: 'small')": age_spread < baseline_spread,
                 "older men recover no sooner within a year": by_age["40-60 y"].probability_by(365) <= by_age["18-29 y"].probability_by(365),
@@ -231,12 +246,25 @@ def trough(troughs):
     lh_back = {name: days_after_last_injection(run, "lh", 0.5, relative=True) for name, run in troughs.items()}
 
     def where(name):
+        run = troughs[name]
         if lowest[name] >= band.low:
             return f"stays inside the reference range (lowest {lowest[name]:.0f} ng/dL)"
+        if run["testosterone"][-1] < band.low:
+            weeks_followed = (run.t[-1] - last_injection_day(run)) / 7
+            return (f"falls below the reference range and is still below it when the run ends, {weeks_followed:.0f} weeks "
+                    f"after the last injection (lowest {lowest[name]:.0f} ng/dL, {run['testosterone'][-1]:.0f} at the end)")
         return f"falls below the reference range for about {below_days[name] / 7:.0f} weeks (lowest {lowest[name]:.0f} ng/dL)"
 
+    never = [name for name, value in lh_back.items() if value is None]
     restart = max((value for value in lh_back.values() if value is not None), default=None)
-    if restart is None:
+    if never and restart is not None:
+        caution = (f"A caution about the model: the eugonadal man's LH is back to half its untreated level about "
+                   f"{restart / 7:.0f} weeks after the last injection, but in the man who was low before TRT it does not come "
+                   "back within the run. Real men vary far more than two simulated ones; clinical series describe restarts "
+                   "from weeks to many months after long TRT." if never == [low_label] else
+                   f"A caution about the model: in {', '.join(never)} LH does not come back to half its untreated level within "
+                   "the run. Clinical series describe restarts from weeks to many months after long TRT.")
+    elif restart is None:
         caution = ("A caution about the model: within the time simulated its hypothalamus does not restart. Clinical series "
                    "describe men whose LH comes back within months, so here the model is probably too pessimistic.")
     elif restart < 8 * 7:
