@@ -202,6 +202,13 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path):
         keys = [tuple(pair) for pair in json.loads(positions.removeprefix("key positions "))]
         assert favoured_positions(keys) == {}, f"answers (options, position) favour a position: {keys}"
     if path in BANKED:
+        # Predict, then see (issue 16), on the rendered notebook: no cell with output shows a question's evidence
+        # unless the question unlocks it (tests/test_questions.py walks the same rule on the source alone).
+        from test_questions import spoilers
+
+        original = read(path)
+        rendered = notebook.cells[:len(original.cells)]
+        assert spoilers(original, shows=lambda index, _source: bool(rendered[index].outputs)) == []
         held = notebook.cells[-1].outputs[0]["text"]
         assert held != "0 claims hold\n", "a chapter's text makes claims about the model; none were checked"
 

@@ -120,26 +120,47 @@ def dose_claims(by_dose):
 
 @BANK.say("people_differ")
 def people_differ(by_person):
-    """What the people table shows, in words chosen from it: whether LH or only sperm tell the men apart."""
+    """What the people table shows, in words chosen from it: whether LH, sperm or neither tell the men apart."""
     at_182 = {name: run.at(182) for name, run in by_person.items()}
     lh = [values["lh"] for values in at_182.values()]
     sperm = {name: values["sperm"] for name, values in at_182.items()}
-    lh_spread = max(lh) / max(min(lh), 1e-6)
-    most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
-    if lh_spread < 1.2:
-        lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
-                    "at this dose the brake is already almost fully on in every man, so a more or less sensitive brain "
-                    "changes little. The differences show further down the chain")
+    none_seen = summary.azoospermia_reading()
+    lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
+                "at this dose the brake is almost fully on in every man, so a more or less sensitive brain changes little"
+                if max(lh) < 1.2 * min(lh) else
+                f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
+                "sensitivity shows in the hormones already")
+    if max(sperm.values()) < none_seen:
+        sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
+                       "differences between these men; the cohort below shows where men still differ: in *when* they get there.")
     else:
-        lh_words = (f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L, "
-                    "so the brain's sensitivity shows in the hormones already")
-    return Prose(
-        f"**Model:** {lh_words}: sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL "
-        f"({least}) to {summary.value_text('sperm', sperm[most])} million/mL ({most}).",
-        figures={"lh_spread": lh_spread, **{f"sperm, {name}": value for name, value in sperm.items()}},
-        claims={"men on the same dose end with different sperm counts (the most over twice the least)":
-                sperm[most] > 2 * max(sperm[least], 0.05)},
-    )
+        most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
+        sperm_words = (f"while sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL ({least}) "
+                       f"to {summary.value_text('sperm', sperm[most])} million/mL ({most}).")
+    return Prose(f"**Model:** {lh_words}, {sperm_words}",
+                 figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
+
+
+def _split_month(no_sperm) -> tuple[int, float]:
+    """The whole month at which the cohort is most evenly split between men with and without sperm."""
+    months = [month for month in range(1, 7) if month * 30.4 <= no_sperm.curve()["day"].iloc[-1]]
+    shares = {month: no_sperm.probability_by(month * 30.4) for month in months}
+    month = min(shares, key=lambda m: abs(shares[m] - 0.5))
+    return month, shares[month]
+
+
+@BANK.question("two_friends", evidence=())
+def two_friends(no_sperm):
+    """The premise (one friend has none, the other some) is set at the month the virtual cohort splits most evenly."""
+    text = BANK.texts["two_friends"]
+    month, _ = _split_month(no_sperm)
+    return quiz.MultipleChoice(text["question"].format(months=month), text["options"], answer=text["answer"])
+
+
+@BANK.claim("two_friends_premise")
+def two_friends_claims(no_sperm):
+    month, share = _split_month(no_sperm)
+    return {f"at month {month} some virtual men have no sperm and others still have some (the question's premise)": 0.1 < share < 0.9}
 
 
 def _published(row_id: str) -> dict:
@@ -172,8 +193,7 @@ def cohort_vs_who(same_dose, no_sperm):
         "against data the model was not tuned to, are how a teaching model shows its limits honestly.",
         figures={"model_share": share, "published_share": published, "p10": low, "p50": median, "p90": high},
         claims={"identical doses, very different men: the least suppressed tenth is over 5 times the most suppressed":
-                high > 5 * max(low, 1e-3),
-                "at six months some men have no sperm and others still have some (the 'two friends' question)": 0 < share < 1},
+                high > 5 * max(low, 1e-3)},
     )
 
 

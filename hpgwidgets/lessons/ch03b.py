@@ -8,7 +8,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day
+from hpgwidgets.lessons.measures import story_week, days_after_last_injection, last_injection_day
 
 BANK = Bank("03b")
 SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
@@ -199,23 +199,29 @@ def monitoring_verdict(monitored):
     fsh_above = _first_week(marker["fsh"], lambda value: value > untreated["fsh"])
     sperm_back = _first_week(marker["sperm"], lambda value: value >= hpg.reference_range("sperm").low)
 
+    _, stop = recovery.treatment_window(monitored.regimen)
+
+    def at(week):
+        """A visit on the story's clock (weeks since his first injection), with the weeks since stopping."""
+        return f"{story_week(monitored, stop + 7 * week)} ({week} weeks after stopping)"
+
     def when(week, early_by=8):
         if week is None:
             return "not within the year, unlike the documents' early rise"
-        return f"by week {week}" + (", early as the documents say" if week <= early_by else
+        return f"by {at(week)}" + (", early as the documents say" if week <= early_by else
                                      ", later than the documents' early rise")
 
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
     rows = [
-        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at week {low_week}, as the injected hormone "
-        "washes out, then rises" + (f" back into the reference range by week {t_back}" if t_back else "")
+        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at {at(low_week)}, as the injected hormone "
+        "washes out, then rises" + (f" back into the reference range by {at(t_back)}" if t_back else "")
         + ": a gradual rise, but from a trough the documents do not mention.",
         f"**LH** rises above his untreated level {when(lh_above)}, and "
-        + ("settles near it by week 52." if settles else "has not settled by week 52."),
+        + (f"settles near it by {at(52)}." if settles else f"has not settled by {at(52)}."),
         f"**FSH** rises above his untreated level {when(fsh_above)}.",
         f"**Estradiol** follows testosterone: {summary.number(marker['estradiol'][low_week], 'pg/mL')} at the trough, "
-        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at week 26.",
-        "**Sperm** recover over months: " + (f"back at the WHO limit by week {sperm_back}." if sperm_back else "not back within the year."),
+        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at {at(26)}.",
+        "**Sperm** recover over months: " + (f"back at the WHO limit by {at(sperm_back)}." if sperm_back else "not back within the year."),
     ]
     return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
                  figures={"trough": t[low_week], "trough_week": low_week},

@@ -136,7 +136,8 @@ def daniel_plan_claims(daniel_runs, visit_day):
             any(reading["sperm_12"] >= SPERM_LIMIT for reading in r.values()),
         "no plan restores his count within a year without a low-testosterone spell (the reveal's sentence)":
             all(reading["days_low"] > 0 for reading in r.values() if reading["sperm_12"] >= SPERM_LIMIT),
-        "hCG alone holds FSH near zero and the count recovers more slowly": hcg["fsh_3"] < 0.5 and hcg["sperm_6"] < wait["sperm_6"],
+        "hCG alone holds FSH near zero and restarts sperm only partially (below waiting at 12 months)":
+            hcg["fsh_3"] < 0.5 and hcg["sperm_12"] < wait["sperm_12"],
         "the key of decision A1 is not a near-tie (a week less below range, or a count at 6 months over 10% higher)":
             _key_is_clear(r),
         "the first sperm take two to three months (none above the limit at month 1)":
@@ -166,7 +167,8 @@ def daniel_months_to_16(daniel_runs, visit_day):
 @BANK.claim("daniel_waiting")
 def daniel_waiting_claims(daniel_runs, visit_day):
     months = _months_to_limit(daniel_runs["stop TRT and wait"], visit_day)
-    return {"waiting brings sperm back within months (2 to 9)": months is not None and 2 < months < 9}
+    return {"waiting brings sperm back within the 18 months followed, after at least 2 (the question has an answer)":
+            months is not None and 2 < months < 18}
 
 
 def _lab_words(run, day: float) -> str:
