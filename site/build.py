@@ -119,7 +119,9 @@ def references_page(cited_by: dict[str, list[str]]) -> str:
     for key in sorted(bibliography(), key=lambda key: format_reference(key).lower()):
         lines.append(f"({key})=")
         lines.append(f"**{markdown_text(format_reference(key))}**  ")
-        where = [f"[{markdown_text(titles[stem])}](notebooks/{stem}.ipynb)" for stem in cited_by.get(key, [])]
+        # "03b · Academic tier, part 2: who recovers..." is linked as "03b · Academic tier, part 2"
+        where = [f"[{markdown_text(titles[stem].split(':')[0])}](notebooks/{stem}.ipynb)"
+                 for stem in cited_by.get(key, [])]
         lines.append("Cited in: " + ("; ".join(where) if where else "the [model page](model.md) and the package data"))
         lines.append("")
     return "\n".join(lines)

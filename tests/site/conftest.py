@@ -24,6 +24,7 @@ def _browser_harness():
     """tests/browser/conftest.py as a module of its own (its hooks are not registered twice)."""
     spec = importlib.util.spec_from_file_location("hpg_browser_harness", ROOT / "tests" / "browser" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
