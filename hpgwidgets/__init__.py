@@ -15,7 +15,7 @@ followed by ``simulate`` stays fast in a script, a test or a JupyterLite tab
 """
 from importlib import import_module
 
-from .parameters import Parameter, load_parameters
+from .parameters import Parameter, ParameterSet, load_parameters
 from .patient import Patient
 from .pharmacology import DRUGS, Drug, drug_ids, drug_table
 from .ranges import ReferenceRange, reference_range
@@ -56,7 +56,7 @@ __all__ = [
     "calibration", "quiz", "charts", "diagram", "summary", "Workbench",
     "Scenario", "list_scenarios", "load_scenario",
     "Cohort", "simulate_cohort", "lab_report", "follow_up", "recovery",
-    "CLINICAL", "DRUGS", "Dose", "Drug", "Parameter", "Patient", "ReferenceRange", "Regimen", "Result",
+    "CLINICAL", "DRUGS", "Dose", "Drug", "Parameter", "ParameterSet", "Patient", "ReferenceRange", "Regimen", "Result",
     "UNITS", "cite", "citations_text", "drug_ids", "drug_table", "load_parameters", "print_citations",
     "reference_range", "simulate", "used_citations",
 ]

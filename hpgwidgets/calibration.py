@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .parameters import check_source, parameter_values
+from .parameters import as_parameter_set, check_source
 from .patient import Patient
 from .pharmacology import drug
 from .references import cite
@@ -190,9 +190,9 @@ def _fine(observation: Observation) -> dict:
     return _FINE if observation.statistic in ("peak_ratio", "peak_day", "return_day", "largest_gap") else {}
 
 
-def _run(observation: Observation, reference: bool = False):
+def _run(observation: Observation, reference: bool = False, parameters=None):
     return simulate(observation.make_regimen(reference), days=observation.days,
-                    patient=observation.make_patient(reference), **_fine(observation))
+                    patient=observation.make_patient(reference), parameters=parameters, **_fine(observation))
 
 
 def _window(result, observation: Observation):
@@ -218,24 +218,25 @@ def _first_crossing(t, series, level, above: bool) -> float:
     return float(t[i - 1] + fraction * (t[i] - t[i - 1]))
 
 
-def measure(observation: Observation) -> float:
-    """The model's figure for one observation, in the row's unit."""
+def measure(observation: Observation, parameters=None) -> float:
+    """The model's figure for one observation, in the row's unit, with an hpg.ParameterSet
+    (default: the committed values)."""
     statistic, variable = observation.statistic, observation.variable
-    values = parameter_values()
+    values = as_parameter_set(parameters)
     if statistic == "parameter":
         return values[variable]
     if statistic == "drug_half_life":
-        return drug(variable).elimination_half_life
+        return drug(variable, values).elimination_half_life
     if statistic == "spermatogenic_delay_quantile":
         from scipy.stats import gamma
 
         stages = int(values["spermatogenesis_stages"])
         return float(gamma.ppf(observation.threshold, stages, scale=values["spermatogenesis_duration"] / stages))
-    result = _run(observation)
+    result = _run(observation, parameters=values)
     if statistic == "baseline":
         return result.baseline[variable]
     if statistic == "baseline_ratio":
-        return result.baseline[variable] / _run(observation, reference=True).baseline[variable]
+        return result.baseline[variable] / _run(observation, reference=True, parameters=values).baseline[variable]
     if statistic == "baseline_quotient":
         converted = result.baseline[variable] * _NANOMOL_PER_NG_DL[observation.threshold_unit] / values[
             "testosterone_molar_mass"]
@@ -249,7 +250,7 @@ def measure(observation: Observation) -> float:
         if statistic == "value_at":
             return value
         if observation.reference_regimen is not None or observation.reference_patient is not None:
-            other = _run(observation, reference=True)
+            other = _run(observation, reference=True, parameters=values)
             return value / float(np.interp(observation.day, other.t, other[variable]))
         return value / result.baseline[variable]
     if statistic == "mean_over":
@@ -271,18 +272,18 @@ def measure(observation: Observation) -> float:
                                    above=statistic == "first_day_above")
         return crossing - observation.day
     if statistic == "largest_gap":
-        other = _run(observation, reference=True)
+        other = _run(observation, reference=True, parameters=values)
         t, inside = _window(result, observation)
         _, reference = _window(other, observation)
         return float(np.max(np.abs(inside - reference)) / np.max(reference))
     raise ValueError(f"evidence.csv: {observation.id}: unknown statistic {statistic!r}")   # load_observations prevents
 
 
-def shortfall(observation: Observation) -> float:
+def shortfall(observation: Observation, parameters=None) -> float:
     """For a time-to-threshold row whose curve never crosses its threshold: how far the
     closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
     crossing where the time itself is infinite and gives no direction."""
-    result = _run(observation)
+    result = _run(observation, parameters=parameters)
     after = result.t >= observation.day
     series, level = result[observation.variable][after], _threshold(observation, result)
     if observation.statistic == "first_day_below":
@@ -290,9 +291,10 @@ def shortfall(observation: Observation) -> float:
     return math.log(level / max(float(np.max(series)), 1e-12))
 
 
-def evaluate(observations=None) -> list[tuple[Observation, float]]:
-    """(observation, model figure) for every row (or the given rows)."""
-    return [(observation, measure(observation)) for observation in (observations or load_observations())]
+def evaluate(observations=None, parameters=None) -> list[tuple[Observation, float]]:
+    """(observation, model figure) for every row (or the given rows), with an hpg.ParameterSet."""
+    return [(observation, measure(observation, parameters))
+            for observation in (load_observations() if observations is None else observations)]
 
 
 def calibration_table():
