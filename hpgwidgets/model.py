@@ -586,16 +586,31 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
         need = c[active, RELEASE_NEED] * np.clip(produced(active) / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
         c[active, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
         h = untreated_hormones()
-    measured = fsh_given[rows]
-    if len(rows) and np.any(measured):
-        hormonal = rows[measured]
-        off = np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal]))
+    # more sperm than his hormones give a typical man: his testes need less stimulation (a lower
+    # threshold, so hormones he does not have could not multiply his count), and only beyond a
+    # fully supported testis are they larger (a larger scale)
+    made = produced(everyone)
+    active = np.flatnonzero(~np.isnan(given_sperm) & ~no_gnrh & (given_sperm > sperm_scale * made * (1 + 1e-9)))
+    most = spermiation_survival(1.0, values)            # output of a fully supported, full testis
+    for _ in range(300):
+        wanted = np.minimum(given_sperm[active] / sperm_scale[active], most * c[active, GERMINAL_RESERVE])
+        made_here = produced(active)
+        off = np.abs(made_here / wanted - 1) > 1e-10
+        active = active[off]
+        if not len(active):
+            break
+        c[active, ITT_HALF] *= np.clip(made_here[off] / wanted[off], 0.5, 2.0) ** 0.2
+        resettle(active)
+        h = untreated_hormones()
+    if np.any(fsh_given):
+        checked = np.flatnonzero(fsh_given)
+        off = np.abs(np.log(h[checked, H_FSH] / given_fsh[checked]))
         if np.max(off) > 1e-4:
-            worst = hormonal[np.argmax(off)]
-            raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L and baseline_sperm = "
-                             f"{given_sperm[worst]:.4g} million/mL do not fit together in this model (the closest it "
-                             f"comes is FSH {h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh "
-                             f"nearer that, or leave it out")
+            worst = checked[np.argmax(off)]
+            raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L does not fit this "
+                             f"man's other baselines in this model (the closest it comes is FSH "
+                             f"{h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
+                             f"or leave it out")
     made = produced(everyone)
     more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * made) & (made > 0)
     sperm_scale = np.where(more, given_sperm / np.maximum(made, 1e-300), sperm_scale)
