@@ -79,8 +79,10 @@ def _daniel_line(reading) -> str:
     low = (f"about {reading['days_low']:.0f} days below the reference range in the first three months (lowest "
            f"{summary.number(reading['lowest_t'], 'ng/dL')})" if reading["days_low"] > 0 else
            f"never below the reference range in the first three months (lowest {summary.number(reading['lowest_t'], 'ng/dL')})")
-    return (f"Model: testosterone {low}; sperm {summary.value_text('sperm', reading['sperm_6'])} million/mL at 6 months and "
-            f"{summary.value_text('sperm', reading['sperm_12'])} at 12 months.")
+    def count(value):
+        return "none seen" if value < summary.azoospermia_reading() else f"{summary.number(value)} million/mL"
+
+    return f"Model: testosterone {low}; sperm {count(reading['sperm_6'])} at 6 months and {count(reading['sperm_12'])} at 12 months."
 
 
 @BANK.question("daniel_plan", evidence=("daniel_runs",))
