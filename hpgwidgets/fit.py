@@ -5,7 +5,10 @@ named in the ``fitted`` column of ``data/drugs.csv`` (with its bounds, e.g.
 ``ec50:10..2000``) is estimated together, by scipy's ``least_squares`` (trust-region
 reflective, bounded, in log space), against every row of ``data/evidence.csv`` with
 ``role = fit``. Each residual is the distance from the published figure in units of
-that row's accepted half-band (so a row's tolerance is its weight). The command
+that row's accepted half-band (so a row's tolerance is its weight). Every fitted value
+also has a prior in ``data/priors.csv`` (a physiological or published value and its
+spread on the log scale, with a source): the fit is penalised least squares, so a value
+the rows do not pin down stays near what physiology says instead of wandering to a bound. The command
 prints the residual of every row, which parameters the data pin down (from the
 Jacobian at the optimum), and writes the fitted values back to ``data/``.
 
@@ -26,7 +29,7 @@ import time
 import numpy as np
 
 from . import calibration
-from .parameters import ParameterSet, load_parameters
+from .parameters import ParameterSet, check_source, load_parameters
 from .pharmacology import DRUGS
 from .tables import data_dir, read_table
 
@@ -45,6 +48,20 @@ def fitted_parameters() -> dict[str, tuple[float, float, float]]:
             value = float(row[column])
             chosen[f"{row['id']}.{column}"] = (value, max(float(low), _SMALLEST), float(high))
     return chosen
+
+
+def priors(names) -> tuple[np.ndarray, np.ndarray]:
+    """(log prior value, log spread) for each fitted name, from data/priors.csv; every fitted
+    parameter must have exactly one prior and every prior a fitted parameter."""
+    rows = {row["name"]: row for row in read_table("priors")}
+    missing, extra = set(names) - set(rows), set(rows) - set(names)
+    if missing or extra:
+        raise ValueError(f"data/priors.csv must hold one row per fitted parameter: missing {sorted(missing)}, "
+                         f"not fitted {sorted(extra)}")
+    for name in names:
+        check_source(rows[name]["source"], f"priors.csv: {name!r}")
+    return (np.log([float(rows[name]["prior"]) for name in names]),
+            np.array([float(rows[name]["log_sd"]) for name in names]))
 
 
 def _residual(observation, parameters: ParameterSet) -> float:
@@ -129,7 +146,12 @@ def _print_rows(observations, values) -> int:
 def _solve(names, start, lower, upper, observations, max_evaluations, verbose=2):
     from scipy.optimize import least_squares
 
-    return least_squares(lambda x: residuals(dict(zip(names, np.exp(x))), observations), start,
+    centre, spread = priors(names)
+
+    def penalised(x):
+        return np.concatenate([residuals(dict(zip(names, np.exp(x))), observations), (x - centre) / spread])
+
+    return least_squares(penalised, start,
                          bounds=(lower, upper), x_scale=1.0, diff_step=1e-3, ftol=1e-4, xtol=1e-4,
                          max_nfev=max_evaluations, verbose=verbose)
 

@@ -68,7 +68,7 @@ INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "arom
  U_FSH) = range(len(INPUTS))
 # Per-patient constants, in the order the kernel reads them (index names right below).
 CONSTANTS = (
-    "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "lh_at_rest",
+    "drive", "gain_t", "gain_e", "steepness", "estrogen_steepness", "memory_gain", "memory_exponent", "lh_at_rest",
     "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
     "receptor_resensitise", "receptor_desensitise", "feedback_rate",
     "memory_build_rate", "memory_fade_rate", "memory_fade_depth",
@@ -82,7 +82,7 @@ CONSTANTS = (
     "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
     "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate", "support_at_rest",
 )
-(DRIVE, GAIN_T, GAIN_E, STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
+(DRIVE, GAIN_T, GAIN_E, STEEPNESS, ESTROGEN_STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
  GAIN_LH, GAIN_FSH, FSH_GNRH_EXPONENT, INHIBIN_GAIN, INHIBIN_HILL, FLARE_GAIN,
  RECEPTOR_RESENSITISE, RECEPTOR_DESENSITISE, FEEDBACK_RATE,
  MEMORY_BUILD_RATE, MEMORY_FADE_RATE, MEMORY_FADE_DEPTH,
@@ -109,9 +109,11 @@ def _hill(x, half, steepness):
 def hormones(y, u, c):
     """Hormones (order of ``HORMONES``, relative units) from state ``y``, exposures ``u``
     and constants ``c`` (sequences in the orders of STATES, INPUTS and CONSTANTS)."""
-    n = c[STEEPNESS]
-    felt_e = (y[SENSED_E] * (1.0 - u[U_ESTROGEN_BLOCK])) ** n     # SERMs hide estradiol from its receptors
-    androgen = y[SENSED_T] ** n
+    # androgen and estrogen receptors brake with their own steepness: steep for testosterone (TRT
+    # suppresses LH deeply), shallower for estradiol (it brakes even at the low levels of a low-T man,
+    # which is why a SERM lifts his LH)
+    felt_e = (y[SENSED_E] * (1.0 - u[U_ESTROGEN_BLOCK])) ** c[ESTROGEN_STEEPNESS]  # SERMs hide estradiol
+    androgen = y[SENSED_T] ** c[STEEPNESS]
     # the adaptation to long suppression (0 in an untreated man) holds GnRH drive down
     memory_brake = 1.0 / (1.0 + c[MEMORY_GAIN] * y[MEMORY])
     hypothalamus = (c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e)
@@ -137,8 +139,10 @@ def hormones(y, u, c):
     # ... but the germinal epithelium behind the blood-testis barrier is supplied by the Leydig
     # cells beside it: testosterone from the medicine, at any dose, does not keep sperm made
     # (contraceptive trials; azoospermia in heavy steroid users), so more of it never means more sperm
+    # immature Sertoli cells (a man who never went through puberty) cannot carry germ cells
+    # through meiosis whatever the hormones: support grows with maturity
     fsh_share = c[FSH_INDEPENDENT_SHARE]
-    support = (c[SUPPORT_SCALE] * _hill(tubular, c[ITT_HALF], c[ITT_HILL])
+    support = (c[SUPPORT_SCALE] * y[MATURITY] * _hill(tubular, c[ITT_HALF], c[ITT_HILL])
                * (fsh_share + (1.0 - fsh_share) * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
     # central suppression: the share of GnRH drive the adaptation holds back
     return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + u[U_PULSATILE],
@@ -178,13 +182,12 @@ def targets_and_rates(y, u, h, c, target, rate):
     target[LEYDIG_RECEPTOR] = 1.0 / (1.0 + c[LH_RECEPTOR_DOWNREGULATION] * max(stimulus - 1.0, 0.0))
     rate[LEYDIG_RECEPTOR] = c[LH_RECEPTOR_RATE]
     # germ cells: regress towards what hormones support (never below the stem-cell floor);
-    # regrow by proliferation, at a rate proportional to the cells present (logistic), which
-    # an immature testis cannot do
+    # regrow by proliferation, at a rate proportional to the cells present (logistic)
     germinal = y[GERMINAL]
     germinal_target = min(support ** c[GERMINAL_EXPONENT], c[GERMINAL_RESERVE] * (1.0 - y[DAMAGE]))
     if germinal_target >= germinal:
         growth_share = c[GERMINAL_GROWTH_FSH_SHARE]
-        growth = (c[GERMINAL_GROWTH_RATE] * maturity * support
+        growth = (c[GERMINAL_GROWTH_RATE] * support
                   * ((1.0 - growth_share) + growth_share * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
         target[GERMINAL], rate[GERMINAL] = germinal_target, growth * germinal / max(germinal_target, 1e-12)
     else:
@@ -247,7 +250,7 @@ def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_ou
 
 
 # What the steady-state solver adjusts so that the untreated man matches his baselines.
-SOLVE_DRIVE, SOLVE_LEYDIG, SOLVE_SUPPORT_SCALE = 1, 2, 4
+SOLVE_DRIVE, SOLVE_LEYDIG, SOLVE_SUPPORT_SCALE, SOLVE_DRIVE_FOR_LH = 1, 2, 4, 8
 _SETTLE_STEP = 40.0          # days of pseudo-time per iteration
 _SETTLE_ITERATIONS = 5000
 
@@ -258,8 +261,9 @@ def settle(y, c, testosterone, lh, how):
     dynamics above while solving the constants in ``c`` (changed in place) that make it match
     his baselines: ``testosterone`` and ``lh`` (relative) with ``how`` = SOLVE_* flags:
     DRIVE and LEYDIG together match both; LEYDIG alone (normal drive, failing testes) or
-    DRIVE alone (normal testes, weak drive) match testosterone; SUPPORT_SCALE makes this
-    man's spermatogenic support 1 (the reference man). Maturity is a trait of the man
+    DRIVE alone (normal testes, weak drive) match testosterone; DRIVE_FOR_LH matches LH
+    alone (a man without GnRH drive: his testosterone is what his immature testes make);
+    SUPPORT_SCALE makes this man's spermatogenic support 1 (the reference man). Maturity is a trait of the man
     (it is not relaxed). Returns the iterations used, or -1 if it did not converge."""
     u = np.zeros(N_INPUTS)
     out, target, rate = y.copy(), y.copy(), y.copy()
@@ -268,10 +272,13 @@ def settle(y, c, testosterone, lh, how):
         # the fast states held at the goal (testosterone as secreted and as sensed, estradiol as
         # sensed): drive and Leydig scale are then solved without a feedback loop (LH is
         # proportional to drive, secretion to the scale), while the slow states relax
-        y[SENSED_T], y[LEYDIG_OUTPUT] = testosterone, wanted_output
-        y[SENSED_E] = hormones(y, u, c)[H_E2]
+        if not how & SOLVE_DRIVE_FOR_LH:
+            y[SENSED_T], y[LEYDIG_OUTPUT] = testosterone, wanted_output
+            y[SENSED_E] = hormones(y, u, c)[H_E2]
         h = hormones(y, u, c)
-        if how & SOLVE_LEYDIG:
+        if how & SOLVE_DRIVE_FOR_LH:
+            c[DRIVE] *= lh / max(h[H_LH], 1e-300)
+        elif how & SOLVE_LEYDIG:
             c[LEYDIG_SCALE] *= wanted_output / max(h[H_LEYDIG_DRIVE], 1e-300)
             if how & SOLVE_DRIVE:
                 c[DRIVE] *= lh / max(h[H_LH], 1e-300)
@@ -289,7 +296,10 @@ def settle(y, c, testosterone, lh, how):
                 change = max(change, abs(out[i] - y[i]) / max(abs(y[i]), 1e-9))
                 y[i] = out[i]
         h = hormones(y, u, c)
-        mismatch = abs(h[H_T] / testosterone - 1.0)
+        if how & SOLVE_DRIVE_FOR_LH:
+            mismatch = abs(h[H_LH] / lh - 1.0)
+        else:
+            mismatch = abs(h[H_T] / testosterone - 1.0)
         if how & SOLVE_DRIVE and how & SOLVE_LEYDIG:
             mismatch = max(mismatch, abs(h[H_LH] / lh - 1.0))
         if iteration > 5 and change < 1e-12 and mismatch < 1e-10:
@@ -358,7 +368,8 @@ def _constant_row(values) -> np.ndarray:
                  / values["testosterone_molar_mass"] / values["itt_reference"])
     row = {
         "drive": 1.0, "gain_t": values["hypothalamic_androgen_gain"], "gain_e": values["hypothalamic_estrogen_gain"],
-        "steepness": values["feedback_hill"], "memory_gain": values["androgen_memory_gain"],
+        "steepness": values["feedback_hill"], "estrogen_steepness": values["estrogen_feedback_hill"],
+        "memory_gain": values["androgen_memory_gain"],
         "memory_exponent": values["androgen_memory_exponent"], "lh_at_rest": 1.0,
         "gain_lh": values["pituitary_estrogen_gain_lh"], "gain_fsh": values["pituitary_estrogen_gain_fsh"],
         "fsh_gnrh_exponent": values["fsh_gnrh_exponent"], "inhibin_gain": values["inhibin_gain_fsh"],
@@ -450,8 +461,7 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
 
     reference_t = values["testosterone_reference"]
     years_past_onset = np.maximum(0.0, age - values["age_decline_onset"])
-    typical_t = np.where(no_gnrh, values["hh_testosterone"],
-                         reference_t - values["age_testosterone_decline"] * years_past_onset) / reference_t
+    typical_t = (reference_t - values["age_testosterone_decline"] * years_past_onset) / reference_t
     given_t = trait("baseline_testosterone") / reference_t
     t_star = np.where(np.isnan(given_t), typical_t, given_t)
     if np.any(t_star <= c[:, ADRENAL]):
@@ -459,11 +469,15 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
                          f"{values['adrenal_testosterone']:g} ng/dL")
     given_lh = trait("baseline_lh") / values["lh_reference"]
     typical_lh = 1.0 + values["age_lh_rise"] * years_past_onset       # LH rises with age (Wu 2008)
-    lh_star = np.where(np.isnan(given_lh), typical_lh, given_lh)
+    lh_star = np.where(np.isnan(given_lh), np.where(no_gnrh, values["hh_lh"] / values["lh_reference"], typical_lh),
+                       given_lh)
     # who is solved how: measured LH, or a "mixed" man, match both; failing testes keep the normal
     # drive; weak or absent drive keeps normal testes
     how = np.where(testicular, SOLVE_LEYDIG, np.where(central | no_gnrh, SOLVE_DRIVE, SOLVE_DRIVE | SOLVE_LEYDIG))
     how = np.where(np.isnan(given_lh), how, SOLVE_DRIVE | SOLVE_LEYDIG)
+    # a man without GnRH drive: his LH is what little drive is left; his testosterone follows
+    # (unless measured, then his drive is solved for it)
+    how = np.where(no_gnrh & np.isnan(given_t) & np.isnan(given_lh), SOLVE_DRIVE_FOR_LH, how)
     # a man who never had GnRH drive: immature testes, a small germ-cell pool (Rastrelli 2014)
     y[no_gnrh, MATURITY] = 0.0
     y[no_gnrh, LEYDIG] = values["immature_leydig_share"]
@@ -476,28 +490,50 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
             raise ValueError(f"a baseline testosterone above {(most + reference_c[ADRENAL]) * reference_t:.0f} ng/dL "
                              "cannot come from normal testes; use low_testosterone_origin='testicular' or 'mixed'")
 
-    # sperm: a man with fewer sperm than his hormones support has fewer germ cells (a lower reserve)
-    given_sperm = trait("baseline_sperm")
+    # sperm: a man with fewer sperm than his hormones support has fewer germ cells (a lower
+    # reserve), or, when his FSH is measured and not raised, germ cells that need more
+    # stimulation than usual (a hormonal component)
+    given_sperm, given_fsh = trait("baseline_sperm"), trait("baseline_fsh") / values["fsh_reference"]
     sperm_scale = np.full(patients, values["sperm_reference"])
-    for _ in range(20):
-        h = np.array([hormones(y[p], np.zeros(N_INPUTS), c[p]) for p in range(patients)])
-        support = h[:, H_SUPPORT]
-        survival = spermiation_survival(support, values)
-        typical_sperm = sperm_scale * y[:, GERMINAL] * support * survival
-        fewer = ~np.isnan(given_sperm) & (given_sperm < typical_sperm * (1 - 1e-9)) & ~no_gnrh
-        if not np.any(fewer):
-            break
-        reserve = given_sperm / np.maximum(values["sperm_reference"] * support * survival, 1e-300)
-        c[fewer, GERMINAL_RESERVE] = reserve[fewer]
-        y[fewer, GERMINAL] = reserve[fewer]
-        rows = np.flatnonzero(fewer)
+
+    def untreated_hormones():
+        return np.array([hormones(y[p], np.zeros(N_INPUTS), c[p]) for p in range(patients)])
+
+    def resettle(rows):
         y_part, c_part = y[rows], c[rows]
         settle_all(y_part, c_part, t_star[rows], lh_star[rows], how[rows])
         y[rows], c[rows] = y_part, c_part
-    h = np.array([hormones(y[p], np.zeros(N_INPUTS), c[p]) for p in range(patients)])
+
+    h = untreated_hormones()
+    low = ~np.isnan(given_sperm) & ~no_gnrh
+    low &= given_sperm < sperm_scale * y[:, GERMINAL] * h[:, H_SUPPORT] * spermiation_survival(h[:, H_SUPPORT], values)
+    rows = np.flatnonzero(low)
+    hormonal = rows[~np.isnan(given_fsh[rows])]
+    for _ in range(60 if len(rows) else 0):
+        support = h[rows, H_SUPPORT]
+        produced = y[rows, GERMINAL] * support * spermiation_survival(support, values)
+        wanted = given_sperm[rows] / sperm_scale[rows]
+        if np.all(np.abs(produced / np.maximum(wanted, 1e-300) - 1) < 1e-6) and np.all(
+                np.abs(h[hormonal, H_FSH] / given_fsh[hormonal] - 1) < 1e-6):
+            break
+        # germ cells from FSH where it is measured (more germ cells, more inhibin B, lower FSH),
+        # else from the count; the count's remaining shortfall is poor stimulation
+        reserve = np.minimum(c[rows, GERMINAL_RESERVE] * (produced / np.maximum(wanted, 1e-300)) ** -0.7, 1.0)
+        measured = ~np.isnan(given_fsh[rows])
+        from_fsh = np.minimum(c[rows, GERMINAL_RESERVE] * (h[rows, H_FSH] / given_fsh[rows]) ** 1.5, 1.0)
+        c[rows, GERMINAL_RESERVE] = np.where(measured, from_fsh, reserve)
+        y[rows, GERMINAL] = np.minimum(y[rows, GERMINAL], c[rows, GERMINAL_RESERVE])
+        c[hormonal, ITT_HALF] *= np.clip(produced[measured] / wanted[measured], 0.5, 2.0) ** 0.3
+        resettle(rows)
+        h = untreated_hormones()
+    if len(hormonal) and not np.allclose(h[hormonal, H_FSH], given_fsh[hormonal], rtol=1e-4):
+        worst = hormonal[np.argmax(np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal])))]
+        raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L and baseline_sperm = "
+                         f"{given_sperm[worst]:.4g} million/mL do not fit together in this model (the closest it comes is "
+                         f"FSH {h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
+                         f"or leave it out")
     support = h[:, H_SUPPORT]
-    survival = spermiation_survival(support, values)
-    produced = y[:, GERMINAL] * support * survival
+    produced = y[:, GERMINAL] * support * spermiation_survival(support, values)
     more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * produced) & (produced > 0)
     sperm_scale = np.where(more, given_sperm / np.maximum(produced, 1e-300), sperm_scale)
     steady = {name: y[:, i] for i, name in enumerate(STATES)}

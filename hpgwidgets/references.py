@@ -93,6 +93,7 @@ def is_verified(key: str) -> bool:
 
 def citations_text(keys=None) -> str:
     """The used references (or the given keys) as numbered lines; unverified entries are left out."""
+    keys = validation.known_keys("keys", keys, bibliography(), "reference keys of data/references.bib")
     keys = list(keys) if keys is not None else list(_used)
     keys = [key for key in keys if key != "assumption" and is_verified(key)]
     if not keys:
