@@ -104,7 +104,7 @@ def testosterone_on_clomiphene(on_clomiphene):
         prompt="Testosterone at week 12",
         model_says=f"LH rose to {pct(on_clomiphene.relative('lh')[84])}, FSH to {pct(on_clomiphene.relative('fsh')[84])} and estradiol to "
                    f"{pct(on_clomiphene.relative('estradiol')[84])} of their starting values"
-                   + ("; FSH answers less than LH in the model, because inhibin B from the Sertoli cells keeps its own brake on it"
+                   + ("; FSH answers less than LH in the model: it has a second brake, inhibin B from the Sertoli cells, which a SERM does not lift"
                       if on_clomiphene.relative("fsh")[84] < on_clomiphene.relative("lh")[84] - 0.1 else "")
                    + ". A published series reported testosterone roughly doubling (247 to 504 ng/dL).",
         reveal=lambda: charts.timeseries_chart(on_clomiphene, ["testosterone", "lh", "fsh", "estradiol"]),
