@@ -131,12 +131,11 @@ def spoilers(notebook, shows=None) -> list[str]:
 
 def test_the_walk_finds_a_chart_beside_its_question():
     notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("runs = {'a': 1}\npump = runs['a']"),
-        nbformat.v4.new_code_cell('lessons.ask("02a.highest_lh_schedule", runs)'.replace("runs)", "gonadorelin_runs)")),
+        nbformat.v4.new_code_cell("gonadorelin_runs = {'a': 1}\npump = gonadorelin_runs['a']"),
+        nbformat.v4.new_code_cell('lessons.ask("02a.highest_lh_schedule", gonadorelin_runs)'),
         nbformat.v4.new_code_cell("charts.timeseries_chart(pump)"),
         nbformat.v4.new_code_cell('lessons.after("02a.highest_lh_schedule", lambda: charts.timeseries_chart(pump))'),
     ])
-    notebook.cells[0].source = "gonadorelin_runs = {'a': 1}\npump = gonadorelin_runs['a']"
     assert spoilers(notebook) == ["cell 2 (below 02a.highest_lh_schedule) shows ['pump'] before the commitment"]
 
 
