@@ -128,8 +128,9 @@ def medians_by_group(by_age, by_baseline):
     if None in (youngest, oldest):
         direction = ""
     elif oldest > youngest + 1:
+        size = "clearly" if oldest - youngest > 30 else "if only a little"
         direction = (f" The oldest group's median is the latest ({oldest:.0f} against {youngest:.0f} days): the slower tissue "
-                     "repair with age that the model builds in shows, if only a little.")
+                     f"repair with age that the model builds in shows, {size}.")
     else:
         direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} against {youngest:.0f} days): "
                      "in this trial-like cohort the model's slower repair with age is too small to show against the other "
