@@ -130,8 +130,14 @@ present: $(STAMP_PRESENT)
 
 # JUPYTER_PATH finds the `classroom` template in present/ (no CDN links, large type); the
 # JupyterLite kernel's labextension (installed for `make lite`) has no place in Voila.
+# Served on 127.0.0.1 only; HPG_FILES_FOLDER keeps every figure and scenario the Workbench's
+# file boxes save or load inside $(PRESENT_FILES) (workbench/files.py). On a shared machine
+# set PRESENT_TOKEN=<secret> so that only who has the link can open the dashboard.
+PRESENT_FILES ?= $(CURDIR)/build/present-files
+PRESENT_TOKEN ?=
 present-serve:
-	JUPYTER_PATH=$(CURDIR)/present $(VENV)/bin/voila notebooks/classroom.ipynb \
+	mkdir -p $(PRESENT_FILES)
+	HPG_FILES_FOLDER=$(PRESENT_FILES) JUPYTER_PATH=$(CURDIR)/present $(VENV)/bin/voila notebooks/classroom.ipynb \
 		--template=classroom --theme=light --show_tracebacks=True \
 		--VoilaConfiguration.extension_denylist=@jupyterlite/pyodide-kernel-extension \
-		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) $(PRESENT_BROWSER)
+		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) $(if $(PRESENT_TOKEN),--token=$(PRESENT_TOKEN)) $(PRESENT_BROWSER)
