@@ -12,9 +12,11 @@ $(PY):
 	$(PY) -m pip install --upgrade pip
 
 # .venv/.installed-<extra>: the package with JupyterLab and that extra (lab, test, lite, present);
-# reinstalled when pyproject.toml changes.
+# reinstalled when pyproject.toml changes. The warm-up compiles and caches the model kernel, so
+# no notebook waits for numba (hpgwidgets/warmup.py).
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[lab,$*]"
+	$(PY) -m hpgwidgets.warmup
 	touch $@
 
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
@@ -141,3 +143,30 @@ present-serve:
 		--template=classroom --theme=light --show_tracebacks=True \
 		--VoilaConfiguration.extension_denylist=@jupyterlite/pyodide-kernel-extension \
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) $(if $(PRESENT_TOKEN),--token=$(PRESENT_TOKEN)) $(PRESENT_BROWSER)
+
+# ---- Course site (docs/site.md) ---------------------------------------------------------
+# `make site`: the static course site in build/site: every notebook executed and rendered by
+# Sphinx (myst-nb, sphinx-book-theme), the JupyterLite site its launch buttons open in
+# build/site/lite. Only lite-fetch uses the network (once; cached in build/lite-pyodide).
+# `make site-serve` serves it on http://127.0.0.1:$(SITE_PORT)/ ; `make test-site` builds and tests it.
+STAMP_SITE := $(VENV)/.installed-site
+SITE_OUT ?= build/site
+SITE_PORT ?= 8000
+
+.PHONY: site site-build site-serve test-site
+
+site: $(STAMP_SITE)
+	$(MAKE) --no-print-directory lite-fetch
+	$(MAKE) --no-print-directory site-build
+
+site-build:
+	$(PY) site/build.py --out $(SITE_OUT)
+	$(MAKE) --no-print-directory lite-build LITE_OUT=$(SITE_OUT)/lite
+	@echo "Course site built in $(SITE_OUT); serve it with: make site-serve"
+
+site-serve:
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(SITE_OUT) $(SITE_PORT)
+
+test-site: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
+	$(PY) -m pytest tests/site -q

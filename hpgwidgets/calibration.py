@@ -40,7 +40,7 @@ from typing import Callable
 import numpy as np
 
 from . import validation
-from .parameters import check_source, parameter_values
+from .parameters import as_parameter_set, check_source
 from .patient import Patient
 from .pharmacology import drug
 from .references import cite
@@ -192,8 +192,8 @@ def _fine(observation: Observation) -> dict:
     return _FINE if STATISTICS[observation.statistic].fine else {}
 
 
-def _run(observation: Observation, reference: bool = False):
-    return simulate(observation.make_regimen(reference), days=observation.days,
+def _run(observation: Observation, parameters, reference: bool = False):
+    return simulate(observation.make_regimen(reference), days=observation.days, parameters=parameters,
                     patient=observation.make_patient(reference), **_fine(observation))
 
 
@@ -224,9 +224,9 @@ def _first_crossing(t, series, level, above: bool) -> float:
 class Statistic:
     """How one kind of row is measured: a small function and the columns it reads.
 
-    ``compute(observation, result)`` returns the model's figure; ``result`` is the
-    simulation of the row (None when ``simulated`` is False: the figure comes from the
-    data alone). ``arguments`` are the Observation fields the statistic needs: a row that
+    ``compute(observation, result, parameters)`` returns the model's figure; ``result`` is
+    the simulation of the row (None when ``simulated`` is False: the figure comes from the
+    data alone) and ``parameters`` the hpg.ParameterSet it ran with. ``arguments`` are the Observation fields the statistic needs: a row that
     leaves one empty is refused when the table is loaded.
     """
 
@@ -249,44 +249,45 @@ def statistic(name: str, *arguments: str, simulated: bool = True, fine: bool = F
 
 
 @statistic("parameter", simulated=False)
-def _parameter(observation, _result):
-    return parameter_values()[observation.variable]
+def _parameter(observation, _result, parameters):
+    return parameters[observation.variable]
 
 
 @statistic("drug_half_life", simulated=False)
-def _drug_half_life(observation, _result):
-    return drug(observation.variable).elimination_half_life
+def _drug_half_life(observation, _result, parameters):
+    return drug(observation.variable, parameters).elimination_half_life
 
 
 @statistic("spermatogenic_delay_quantile", "threshold", simulated=False)
-def _spermatogenic_delay_quantile(observation, _result):
+def _spermatogenic_delay_quantile(observation, _result, parameters):
     from scipy.stats import gamma
 
-    values = parameter_values()
+    values = parameters
     stages = int(values["spermatogenesis_stages"])
     return float(gamma.ppf(observation.threshold, stages, scale=values["spermatogenesis_duration"] / stages))
 
 
 @statistic("baseline")
-def _baseline(observation, result):
+def _baseline(observation, result, parameters):
     return result.baseline[observation.variable]
 
 
 @statistic("baseline_ratio", "reference_patient")
-def _baseline_ratio(observation, result):
-    return result.baseline[observation.variable] / _run(observation, reference=True).baseline[observation.variable]
+def _baseline_ratio(observation, result, parameters):
+    reference = _run(observation, parameters, reference=True)
+    return result.baseline[observation.variable] / reference.baseline[observation.variable]
 
 
 @statistic("baseline_quotient")
-def _baseline_quotient(observation, result):
+def _baseline_quotient(observation, result, parameters):
     """Untreated serum testosterone in nmol/L / untreated intratesticular testosterone (nmol/L)."""
-    molar_mass = parameter_values()["testosterone_molar_mass"]
+    molar_mass = parameters["testosterone_molar_mass"]
     return testosterone_ng_dl_to_nmol_l(result.baseline[observation.variable], molar_mass) / result.baseline["itt"]
 
 
 @statistic("production_rate")
-def _production_rate(observation, result):
-    clearance = parameter_values()[f"{observation.variable}_clearance"]   # L/day
+def _production_rate(observation, result, parameters):
+    clearance = parameters[f"{observation.variable}_clearance"]   # L/day
     return result.baseline[observation.variable] * clearance / 1000.0    # pg/mL x L/day = ng/day; / 1000 -> µg/day
 
 
@@ -295,44 +296,44 @@ def _value_at_day(observation, result) -> float:
 
 
 @statistic("value_at", "day")
-def _value_at(observation, result):
+def _value_at(observation, result, parameters):
     return _value_at_day(observation, result)
 
 
 @statistic("ratio_at", "day")
-def _ratio_at(observation, result):
+def _ratio_at(observation, result, parameters):
     value = _value_at_day(observation, result)
     if observation.reference_regimen is not None or observation.reference_patient is not None:
-        return value / _value_at_day(observation, _run(observation, reference=True))
+        return value / _value_at_day(observation, _run(observation, parameters, reference=True))
     return value / result.baseline[observation.variable]
 
 
 @statistic("mean_over", "window")
-def _mean_over(observation, result):
+def _mean_over(observation, result, parameters):
     return float(np.mean(_window(result, observation)[1]))
 
 
 @statistic("peak_ratio", "window", fine=True)
-def _peak_ratio(observation, result):
+def _peak_ratio(observation, result, parameters):
     _, inside = _window(result, observation)
     return float(np.max(inside) / result.baseline[observation.variable])
 
 
 @statistic("peak_day", "window", fine=True)
-def _peak_day(observation, result):
+def _peak_day(observation, result, parameters):
     t, inside = _window(result, observation)
     return float(t[int(np.argmax(inside))])
 
 
 @statistic("half_life", "window")
-def _half_life(observation, result):
+def _half_life(observation, result, parameters):
     t, inside = _window(result, observation)
     slope = np.polyfit(t, np.log(inside), 1)[0]
     return math.log(2) / -slope if slope < 0 else math.inf
 
 
 @statistic("return_day", "threshold", fine=True)
-def _return_day(observation, result):
+def _return_day(observation, result, parameters):
     series = result[observation.variable]
     peak = int(np.argmax(series))
     return _first_crossing(result.t[peak:], series[peak:], _threshold(observation, result), above=False)
@@ -346,30 +347,32 @@ def _days_to_crossing(observation, result, above: bool) -> float:
 
 
 @statistic("first_day_above", "day", "threshold")
-def _first_day_above(observation, result):
+def _first_day_above(observation, result, parameters):
     return _days_to_crossing(observation, result, above=True)
 
 
 @statistic("first_day_below", "day", "threshold")
-def _first_day_below(observation, result):
+def _first_day_below(observation, result, parameters):
     return _days_to_crossing(observation, result, above=False)
 
 
 @statistic("largest_gap", "window", "reference_regimen", fine=True)
-def _largest_gap(observation, result):
+def _largest_gap(observation, result, parameters):
     _, inside = _window(result, observation)
-    _, reference = _window(_run(observation, reference=True), observation)
+    _, reference = _window(_run(observation, parameters, reference=True), observation)
     return float(np.max(np.abs(inside - reference)) / np.max(reference))
 
 
-def measure(observation: Observation | str) -> float:
-    """The model's figure for one observation (or the row of that id), in the row's unit."""
+def measure(observation: Observation | str, parameters=None) -> float:
+    """The model's figure for one observation (or the row of that id), in the row's unit,
+    with an hpg.ParameterSet (default: the committed values)."""
     if isinstance(observation, str):
         observation = observation_by_id(observation)
     validation.instance("observation", observation, Observation,
                         "a row of load_observations() or its id (a string)")
+    parameters = as_parameter_set(parameters)
     how = STATISTICS[observation.statistic]
-    return how.compute(observation, _run(observation) if how.simulated else None)
+    return how.compute(observation, _run(observation, parameters) if how.simulated else None, parameters)
 
 
 def observation_by_id(identifier: str) -> Observation:
@@ -380,11 +383,11 @@ def observation_by_id(identifier: str) -> Observation:
     return rows[identifier]
 
 
-def shortfall(observation: Observation) -> float:
+def shortfall(observation: Observation, parameters=None) -> float:
     """For a time-to-threshold row whose curve never crosses its threshold: how far the
     closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
     crossing where the time itself is infinite and gives no direction."""
-    result = _run(observation)
+    result = _run(observation, as_parameter_set(parameters))
     after = result.t >= observation.day
     series, level = result[observation.variable][after], _threshold(observation, result)
     if observation.statistic == "first_day_below":
@@ -392,8 +395,9 @@ def shortfall(observation: Observation) -> float:
     return math.log(level / max(float(np.max(series)), 1e-12))
 
 
-def evaluate(observations=None) -> list[tuple[Observation, float]]:
-    """(observation, model figure) for every row, or for the given rows (Observations or ids)."""
+def evaluate(observations=None, parameters=None) -> list[tuple[Observation, float]]:
+    """(observation, model figure) for every row, or for the given rows (Observations or ids),
+    with an hpg.ParameterSet (default: the committed values)."""
     if observations is None:
         observations = load_observations()
     elif isinstance(observations, (str, Observation)) or not np.iterable(observations):
@@ -402,7 +406,7 @@ def evaluate(observations=None) -> list[tuple[Observation, float]]:
     elif len(observations) == 0:
         raise ValueError("observations must name at least one row (or be None for every row); got an empty list")
     rows = [observation_by_id(row) if isinstance(row, str) else row for row in observations]
-    return [(observation, measure(observation)) for observation in rows]
+    return [(observation, measure(observation, parameters)) for observation in rows]
 
 
 def calibration_table():

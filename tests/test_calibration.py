@@ -7,6 +7,8 @@ import hpgwidgets as hpg
 from hpgwidgets import fit
 from dataclasses import replace
 
+from hpgwidgets.parameters import ParameterSet
+
 from hpgwidgets.calibration import STATISTICS, evaluate, load_observations, measure
 from hpgwidgets.references import bibliography
 
@@ -112,7 +114,7 @@ DECAY = Curve(np.arange(0, 11.0), 8.0 * 0.5 ** (np.arange(0, 11.0) / 2), {"lh": 
     ("first_day_above", {"day": 0.0, "threshold": 100.0, "threshold_unit": "IU/L"}, np.inf),
 ])
 def test_each_statistic_on_a_curve_worked_by_hand(statistic, fields, expected):
-    assert STATISTICS[statistic].compute(row(statistic, **fields), DECAY) == pytest.approx(expected)
+    assert STATISTICS[statistic].compute(row(statistic, **fields), DECAY, ParameterSet.default()) == pytest.approx(expected)
 
 
 def test_every_statistic_declares_what_it_reads_and_the_table_gives_it():

@@ -33,7 +33,7 @@ def test_drug_catalogue_matches_the_api_contract():
     units = {drug: hpg.DRUGS[drug].amount_unit for drug in hpg.drug_ids()}
     assert units == {
         "testosterone_cypionate": "mg", "testosterone_enanthate": "mg", "testosterone_undecanoate": "mg",
-        "testosterone_gel": "mg", "hcg": "IU", "clomiphene": "mg", "tamoxifen": "mg", "anastrozole": "mg",
+        "testosterone_gel": "mg", "hcg": "IU", "fsh": "IU", "clomiphene": "mg", "tamoxifen": "mg", "anastrozole": "mg",
         "gonadorelin": "µg",
     }
     table = hpg.drug_table()
