@@ -27,10 +27,10 @@ lab: $(STAMP_LAB)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --config=lab/jupyter_lab_config.py notebooks/00_start_here.ipynb
 
 # lite-fetch downloads (once; pinned and checked) what the JupyterLite tests build their site from.
-# The browser tests need npm (to fetch Pyodide) and Chromium at /usr/bin/chromium (README).
+# make test needs npm (to fetch Pyodide); the browser tests need Chromium at /usr/bin/chromium (README).
 test: $(STAMP_TEST)
 	@command -v npm >/dev/null || { echo "make test needs npm (it fetches the JupyterLite site's Pyodide): apt-get install npm"; exit 1; }
-	@test -x /usr/bin/chromium || { echo "make test needs Chromium at /usr/bin/chromium: apt-get install chromium"; exit 1; }
+	@test -x /usr/bin/chromium || echo "No Chromium at /usr/bin/chromium: the browser tests will be skipped (CI: they fail); apt-get install chromium"
 	$(MAKE) --no-print-directory lite-fetch
 	$(PY) -m pytest
 
