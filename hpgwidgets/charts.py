@@ -45,7 +45,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import offline
+from . import offline, validation
 from .chart_widget import ChartWidget
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
@@ -753,6 +753,7 @@ def _check_time_title(time_title) -> str:
 def _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size, names, heading,
                   origin_day):
     """Every param of a time-series chart (data, cursor, heading) and the series capacity."""
+    validation.chart_arguments(result, compare=compare, cursor_day=cursor_day)
     unknown = [variable for variable in variables if variable not in result.variables]
     if unknown:
         raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")
