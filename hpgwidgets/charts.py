@@ -74,6 +74,8 @@ alt.renderers.register(CHART_RENDERER, _render_as_chart_widget)
 
 CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
+# Log-axis variables with a laboratory lower limit (intratesticular testosterone has none).
+SERIES_WITH_LOWER_LIMIT = frozenset({"sperm"})
 # Decades shown below the untreated value on log axes (see the module docstring).
 LOG_FLOOR_FRACTION_OF_BASELINE = 1e-3
 
@@ -275,8 +277,12 @@ def log_floor(variable: str, results) -> float:
     fraction is taken of the lower reference limit instead, so the floor stays positive.
     """
     untreated = [result.baseline[variable] for result in results if result.baseline[variable] > 0]
-    reference = min(untreated) if untreated else reference_range(variable).low
-    return LOG_FLOOR_FRACTION_OF_BASELINE * reference
+    if variable not in SERIES_WITH_LOWER_LIMIT:
+        return LOG_FLOOR_FRACTION_OF_BASELINE * min(untreated)
+    # "none at all" reaches the chart as zero or as a vanishing number (1e-299) from the model
+    low = reference_range(variable).low
+    untreated = [value for value in untreated if value >= LOG_FLOOR_FRACTION_OF_BASELINE * low]
+    return LOG_FLOOR_FRACTION_OF_BASELINE * (min(untreated) if untreated else low)
 
 
 def shown_field(variable: str) -> str:
