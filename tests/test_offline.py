@@ -72,3 +72,52 @@ def test_pyodide_comm_content_is_sent_as_parsed_json_so_none_stays_null(monkeypa
     nan_content = {"data": {"value": float("nan")}}
     shell.send_comm("comm_msg", nan_content, {}, b"topic", [])
     assert shell.sent[1][1] is nan_content and len(parsed) == 1
+
+
+def _kinds_of_chart():
+    """A chart of each kind Altair has, with the parameters and selections a JupyterChart tracks."""
+    import hpgwidgets as hpg
+    from hpgwidgets import charts
+
+    data = alt.Data(values=[{"x": x, "y": x * x, "g": "ab"[x % 2]} for x in range(6)])
+    brush = alt.selection_interval(name="brush")
+    pick = alt.selection_point(name="pick", fields=["g"])
+    dose = alt.param(name="dose", value=3, bind=alt.binding_range(min=0, max=5))
+    base = alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q", color="g:N")
+    result = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=60)]), days=90)
+    return {
+        "single view": base.add_params(brush, dose).transform_filter(alt.datum.x <= dose),
+        "layer": base + base.mark_line().add_params(pick),
+        "vconcat": alt.vconcat(base.add_params(brush), base),
+        "hconcat": alt.hconcat(base, base.add_params(pick)),
+        "concat": alt.concat(base, base, columns=2),
+        "facet": base.facet("g:N"),
+        "repeat": alt.Chart(data).mark_point().encode(x=alt.X(alt.repeat("column"), type="quantitative"), y="y:Q")
+        .repeat(column=["x", "y"]),
+        "hpgwidgets time series": charts.timeseries_chart(result),
+    }
+
+
+def test_shown_charts_are_the_widgets_altairs_own_renderer_makes():
+    # use_bundled_vega() replaces the "jupyter" renderer by one that skips a second validation;
+    # what a student's notebook draws (spec, parameters, selections) must not change.
+    from altair.vegalite.v6.display import jupyter_renderer as altairs_renderer
+
+    enable_offline_charts(renderer=True)
+    shown = []
+    original_repr = alt.JupyterChart._repr_mimebundle_
+    alt.JupyterChart._repr_mimebundle_ = lambda widget, *args, **kwargs: shown.append(widget) or {}
+    try:
+        for name, chart in _kinds_of_chart().items():
+            spec = chart.to_dict(context={"pre_transform": False})
+            offline.jupyter_renderer(spec)
+            altairs_renderer(spec, offline=True)
+            ours, altairs = shown[-2:]
+            assert type(ours.chart) is type(altairs.chart), name
+            assert ours.spec == altairs.spec, name
+            assert (ours._params, ours._vl_selections, ours._selection_types) == \
+                (altairs._params, altairs._vl_selections, altairs._selection_types), name
+    finally:
+        alt.JupyterChart._repr_mimebundle_ = original_repr
+    active = alt.renderers.get()
+    assert getattr(active, "func", active) is offline.jupyter_renderer
