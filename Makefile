@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_LAB := $(VENV)/.installed-lab
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: lab test bench clean vega-bundle
+.PHONY: lab test test-latest test-explore bench clean vega-bundle
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,31 @@ lab: $(STAMP_LAB)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --config=lab/jupyter_lab_config.py notebooks/00_start_here.ipynb
 
 # lite-fetch downloads (once; pinned and checked) what the JupyterLite tests build their site from.
+# The browser tests need npm (to fetch Pyodide) and Chromium at /usr/bin/chromium (README).
 test: $(STAMP_TEST)
+	@command -v npm >/dev/null || { echo "make test needs npm (it fetches the JupyterLite site's Pyodide): apt-get install npm"; exit 1; }
+	@test -x /usr/bin/chromium || { echo "make test needs Chromium at /usr/bin/chromium: apt-get install chromium"; exit 1; }
 	$(MAKE) --no-print-directory lite-fetch
 	$(PY) -m pytest
+
+# The newest release of every dependency, past pyproject.toml's upper bounds, in a separate
+# venv (.venv-latest): the unit tests (not the browser ones) say whether a bound can move.
+LATEST_VENV := .venv-latest
+LATEST_TESTS ?= --ignore=tests/browser -m "not browser"
+test-latest:
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PYTHON) tools/latest_requirements.py > $(LATEST_VENV)/requirements.txt
+	$(LATEST_VENV)/bin/python -m pip install --upgrade --upgrade-strategy eager -r $(LATEST_VENV)/requirements.txt
+	$(LATEST_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(LATEST_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|scipy|pandas|altair|ipywidgets|anywidget|vl-convert-python|numba|jupyterlab|voila)=='
+	$(LATEST_VENV)/bin/python -m pytest -q $(LATEST_TESTS)
+
+# Property tests with new random examples each run, failures kept in .hypothesis/ and tried
+# first next time. CI stays derandomised (the "ci" profile of tests/conftest.py).
+test-explore: $(STAMP_TEST)
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q $$(grep -l "from hypothesis" tests/test_*.py)
 
 bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_simulate.py
@@ -45,7 +67,7 @@ vega-bundle: $(STAMP_TEST)
 	$(PY) tools/build_vega_bundle.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(LATEST_VENV) build dist *.egg-info
 
 # ---- JupyterLite and presentation mode (platform helper) ----------------------------
 # `make lite`: a static JupyterLite site in build/lite that needs nothing but its own host
@@ -115,3 +137,30 @@ present-serve:
 		--template=classroom --theme=light --show_tracebacks=True \
 		--VoilaConfiguration.extension_denylist=@jupyterlite/pyodide-kernel-extension \
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) $(PRESENT_BROWSER)
+
+# ---- Course site (docs/site.md) ---------------------------------------------------------
+# `make site`: the static course site in build/site: every notebook executed and rendered by
+# Sphinx (myst-nb, sphinx-book-theme), the JupyterLite site its launch buttons open in
+# build/site/lite. Only lite-fetch uses the network (once; cached in build/lite-pyodide).
+# `make site-serve` serves it on http://127.0.0.1:$(SITE_PORT)/ ; `make test-site` builds and tests it.
+STAMP_SITE := $(VENV)/.installed-site
+SITE_OUT ?= build/site
+SITE_PORT ?= 8000
+
+.PHONY: site site-build site-serve test-site
+
+site: $(STAMP_SITE)
+	$(MAKE) --no-print-directory lite-fetch
+	$(MAKE) --no-print-directory site-build
+
+site-build:
+	$(PY) site/build.py --out $(SITE_OUT)
+	$(MAKE) --no-print-directory lite-build LITE_OUT=$(SITE_OUT)/lite
+	@echo "Course site built in $(SITE_OUT); serve it with: make site-serve"
+
+site-serve:
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(SITE_OUT) $(SITE_PORT)
+
+test-site: $(STAMP_TEST)
+	$(MAKE) --no-print-directory lite-fetch
+	$(PY) -m pytest tests/site -q

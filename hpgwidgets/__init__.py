@@ -41,7 +41,7 @@ def _jsonschema_without_iri_grammar() -> None:
 
 _jsonschema_without_iri_grammar()
 
-from .parameters import Parameter, load_parameters  # noqa: E402
+from .parameters import Parameter, ParameterSet, load_parameters  # noqa: E402
 from .patient import Patient  # noqa: E402
 from .ranges import ReferenceRange, reference_range  # noqa: E402
 from .references import cite, citations_text, print_citations, used_citations  # noqa: E402
@@ -80,7 +80,7 @@ __all__ = [
     "calibration", "quiz", "charts", "diagram", "summary", "Workbench",
     "Scenario", "list_scenarios", "load_scenario",
     "Cohort", "simulate_cohort", "lab_report", "follow_up", "recovery",
-    "CLINICAL", "DRUGS", "Dose", "Drug", "Parameter", "Patient", "ReferenceRange", "Regimen", "Result",
+    "CLINICAL", "DRUGS", "Dose", "Drug", "Parameter", "ParameterSet", "Patient", "ReferenceRange", "Regimen", "Result",
     "UNITS", "cite", "citations_text", "drug_ids", "drug_table", "load_parameters", "print_citations",
     "reference_range", "simulate", "used_citations",
 ]

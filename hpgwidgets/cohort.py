@@ -268,7 +268,8 @@ def _chunks(n: int, steps: int) -> list[slice]:
 
 def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 0, *, fixed: dict | None = None,
                     patients: pd.DataFrame | None = None, step_days: float = _simulate.DEFAULT_STEP_DAYS,
-                    sample_every: float = 1.0, every_days: float | None = None, progress: bool = True) -> Cohort:
+                    sample_every: float = 1.0, every_days: float | None = None, progress: bool = True,
+                    parameters=None) -> Cohort:
     """Simulate ``n`` virtual patients drawn from data/population.csv under ``regimen``.
 
     seed: the same seed gives the same patients (and the same curves); None draws a fresh
@@ -278,6 +279,7 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     patients: a table of patients to reuse (e.g. ``other_cohort.patients``) instead of drawing.
     progress: show a progress bar in a notebook when the cohort runs in several chunks
     (more than about a second of work).
+    parameters: an hpg.ParameterSet (default: the committed values of data/).
     """
     regimen, days, t, stride = _simulate.check_run(regimen, days, step_days, sample_every, every_days)
     record = _simulate._record_every(stride * step_days, step_days)     # rows the engine stores
@@ -309,12 +311,12 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     try:
         for part in chunks:
             chunk_traits = {name: values[part] for name, values in traits.items()}
-            chunk_series, steady = _simulate.run_model(regimen, t, chunk_traits, record)
+            chunk_series, steady = _simulate.run_model(regimen, t, chunk_traits, record, parameters)
             for name, values in chunk_series.items():
                 if name not in series:
                     series[name] = np.empty((count, len(t_out)))
                 series[name][part] = values[kept].T
-            for name, values in _simulate.baseline_values(steady).items():
+            for name, values in _simulate.baseline_values(steady, parameters).items():
                 baseline.setdefault(name, np.empty(count))[part] = values
             bar.advance(part.stop)
     finally:

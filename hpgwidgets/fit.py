@@ -5,12 +5,18 @@ named in the ``fitted`` column of ``data/drugs.csv`` (with its bounds, e.g.
 ``ec50:10..2000``) is estimated together, by scipy's ``least_squares`` (trust-region
 reflective, bounded, in log space), against every row of ``data/evidence.csv`` with
 ``role = fit``. Each residual is the distance from the published figure in units of
-that row's accepted half-band (so a row's tolerance is its weight). The command
+that row's accepted half-band (so a row's tolerance is its weight). Every fitted value
+also has a prior in ``data/priors.csv`` (a physiological or published value and its
+spread on the log scale, with a source): the fit is penalised least squares, so a value
+the rows do not pin down stays near what physiology says instead of wandering to a bound. The command
 prints the residual of every row, which parameters the data pin down (from the
 Jacobian at the optimum), and writes the fitted values back to ``data/``.
 
 Options: ``--check`` prints the residuals of the committed values without fitting;
-``--max-evaluations N`` bounds the work (default 400).
+``--max-evaluations N`` bounds the work (default 400); ``--cross-validate K`` refits K
+times, each time with the rows of about 1/K of the sources left out (every row of a
+source leaves together), and prints the share of left-out rows the refitted model
+predicts within their band beside the in-sample share. Nothing is written back then.
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ import time
 import numpy as np
 
 from . import calibration
-from .parameters import load_parameters, trial_values
+from .parameters import ParameterSet, check_source, load_parameters
 from .pharmacology import DRUGS
 from .tables import data_dir, read_table
 
@@ -44,20 +50,36 @@ def fitted_parameters() -> dict[str, tuple[float, float, float]]:
     return chosen
 
 
-def _residual(observation) -> float:
+def priors(names) -> tuple[np.ndarray, np.ndarray]:
+    """(log prior value, log spread) for each fitted name, from data/priors.csv; every fitted
+    parameter must have exactly one prior and every prior a fitted parameter."""
+    rows = {row["name"]: row for row in read_table("priors")}
+    missing, extra = set(names) - set(rows), set(rows) - set(names)
+    if missing or extra:
+        raise ValueError(f"data/priors.csv must hold one row per fitted parameter: missing {sorted(missing)}, "
+                         f"not fitted {sorted(extra)}")
+    for name in names:
+        check_source(rows[name]["source"], f"priors.csv: {name!r}")
+    return (np.log([float(rows[name]["prior"]) for name in names]),
+            np.array([float(rows[name]["log_sd"]) for name in names]))
+
+
+def _residual(observation, parameters: ParameterSet) -> float:
     try:
-        measured = calibration.measure(observation)
+        measured = calibration.measure(observation, parameters)
         if math.isinf(measured) and observation.statistic in ("first_day_above", "first_day_below"):
             # never crossed: steer by how far the curve stays from the threshold
-            return 3.0 + 10.0 * calibration.shortfall(observation)
+            return 3.0 + 10.0 * calibration.shortfall(observation, parameters)
         return observation.residual(measured)
     except ValueError:      # a trial value that makes the study's man impossible to describe
         return 10.0
 
 
 def residuals(values: dict[str, float], observations) -> np.ndarray:
-    with trial_values(values):
-        return np.array([_residual(observation) for observation in observations])
+    """Residual of each observation with ``values`` (name or drug_id.column -> value) in place
+    of the committed ones."""
+    parameters = ParameterSet.default().replace(values)
+    return np.array([_residual(observation, parameters) for observation in observations])
 
 
 def _write_back(values: dict[str, float]) -> None:
@@ -110,24 +132,62 @@ def _print_identifiability(jacobian, names, chosen, values) -> None:
 
 def _print_rows(observations, values) -> int:
     inside = 0
-    with trial_values(values):
-        for observation in observations:
-            measured = calibration.measure(observation)
-            ok = observation.within(measured)
-            inside += ok
-            print(f"  {'ok ' if ok else 'OUT'} {observation.id:38s} model {measured:10.4g}  accepted "
-                  f"{observation.low:.3g}..{observation.high:.3g} {observation.unit:10s} "
-                  f"residual {observation.residual(measured):+6.2f}  ({observation.role})")
+    parameters = ParameterSet.default().replace(values)
+    for observation in observations:
+        measured = calibration.measure(observation, parameters)
+        ok = observation.within(measured)
+        inside += ok
+        print(f"  {'ok ' if ok else 'OUT'} {observation.id:38s} model {measured:10.4g}  accepted "
+              f"{observation.low:.3g}..{observation.high:.3g} {observation.unit:10s} "
+              f"residual {observation.residual(measured):+6.2f}  ({observation.role})")
     return inside
 
 
-def main(argv=None) -> int:
+def _solve(names, start, lower, upper, observations, max_evaluations, verbose=2):
     from scipy.optimize import least_squares
 
+    centre, spread = priors(names)
+
+    def penalised(x):
+        return np.concatenate([residuals(dict(zip(names, np.exp(x))), observations), (x - centre) / spread])
+
+    return least_squares(penalised, start,
+                         bounds=(lower, upper), x_scale=1.0, diff_step=1e-3, ftol=1e-4, xtol=1e-4,
+                         max_nfev=max_evaluations, verbose=verbose)
+
+
+def source_folds(observations, k: int) -> list[list]:
+    """The fitting rows split into ``k`` folds by source (every row of a source in one fold),
+    sources dealt out in a fixed order so the folds are reproducible."""
+    sources = sorted({observation.source_key for observation in observations})
+    return [[o for o in observations if sources.index(o.source_key) % k == fold] for fold in range(k)]
+
+
+def cross_validate(k: int, max_evaluations: int, names, start, lower, upper, fitting) -> tuple[int, int]:
+    """(left-out rows within band, left-out rows) over ``k`` refits, each without one fold."""
+    inside = total = 0
+    for fold, left_out in enumerate(source_folds(fitting, k)):
+        kept = [o for o in fitting if o not in left_out]
+        solution = _solve(names, start, lower, upper, kept, max_evaluations, verbose=0)
+        parameters = ParameterSet.default().replace(dict(zip(names, np.exp(solution.x))))
+        hits = [o.within(calibration.measure(o, parameters)) for o in left_out]
+        inside, total = inside + sum(hits), total + len(hits)
+        print(f"  fold {fold + 1}/{k}: {sum(hits)} of {len(hits)} left-out rows within band "
+              f"(sources {', '.join(sorted({o.source_key for o in left_out}))})", flush=True)
+    return inside, total
+
+
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hpgwidgets.fit", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="print residuals of the committed values only")
     parser.add_argument("--max-evaluations", type=int, default=400)
+    parser.add_argument("--cross-validate", type=int, metavar="K", default=0,
+                        help="refit K times leaving out the rows of 1/K of the sources; report the share predicted")
     arguments = parser.parse_args(argv)
+    if arguments.max_evaluations < 1:
+        parser.error(f"--max-evaluations must be at least 1, got {arguments.max_evaluations}")
+    if arguments.cross_validate == 1 or arguments.cross_validate < 0:
+        parser.error(f"--cross-validate needs at least 2 folds, got {arguments.cross_validate}")
     every = calibration.load_observations()
     fitting = [observation for observation in every if observation.role == "fit"]
     chosen = fitted_parameters()
@@ -136,13 +196,20 @@ def main(argv=None) -> int:
     lower = np.log([chosen[name][1] for name in names])
     upper = np.log([chosen[name][2] for name in names])
     start = np.clip(start, lower + 1e-9, upper - 1e-9)
+    if arguments.cross_validate:
+        inside_sample = sum(o.within(calibration.measure(o)) for o in fitting)
+        print(f"cross-validation by source, {arguments.cross_validate} folds, "
+              f"at most {arguments.max_evaluations} evaluations per refit:", flush=True)
+        inside, total = cross_validate(arguments.cross_validate, arguments.max_evaluations, names, start, lower,
+                                       upper, fitting)
+        print(f"\nout of sample: {inside} of {total} left-out rows within band ({inside / total:.0%}); "
+              f"in sample: {inside_sample} of {len(fitting)} ({inside_sample / len(fitting):.0%})")
+        return 0
     if not arguments.check:
         print(f"fitting {len(names)} parameters to {len(fitting)} observations "
               f"({len(every) - len(fitting)} more only check the result)")
         began = time.perf_counter()
-        solution = least_squares(lambda x: residuals(dict(zip(names, np.exp(x))), fitting), start,
-                                 bounds=(lower, upper), x_scale=1.0, diff_step=1e-3, ftol=1e-4, xtol=1e-4,
-                                 max_nfev=arguments.max_evaluations, verbose=2)
+        solution = _solve(names, start, lower, upper, fitting, arguments.max_evaluations)
         fitted = dict(zip(names, np.exp(solution.x)))
         print(f"  cost {solution.cost:.4g} after {solution.nfev} evaluations, "
               f"{time.perf_counter() - began:.0f} s ({solution.message})")

@@ -1,4 +1,4 @@
-"""The HPG feedback system: a pure right-hand side and its integrator, no I/O.
+"""The HPG feedback system: one right-hand side, its integrator and its steady state; no I/O.
 
 Quantities inside the model are relative to the reference man of
 ``data/parameters.csv`` (1 = his untreated level); :mod:`hpgwidgets.simulation`
@@ -7,33 +7,34 @@ reason and source.
 
 Hormones (GnRH drive, LH, FSH, testosterone, estradiol, intratesticular T) settle
 within hours, so they are algebraic functions of the state and of the drug
-exposures. The state (``STATES``) carries what takes a day to years:
+exposures (:func:`hormones`). The state (``STATES``) carries what takes a day to years:
 
-- sensed_testosterone, sensed_estradiol: the steroid levels as hypothalamus and
-  pituitary register them (a lag of about a day);
+- sensed_testosterone, sensed_estradiol: the steroid levels as hypothalamus,
+  pituitary and Leydig cells register them (a lag of about a day);
 - gnrh_receptor: pituitary GnRH-receptor responsiveness, lost under continuous
   GnRH exposure (agonist castration), regained under pulses;
 - androgen_memory: central adaptation to LH being held down by feedback; it builds
-  over months to years, more the deeper the suppression (heavy doses), holds GnRH
-  drive down after the androgen is gone and fades over months (the low-gonadotropin
-  phase after TRT or steroids). A SERM, which lifts LH, builds none;
+  with depth x duration of suppression, holds GnRH drive down after the androgen is
+  gone and fades over months (the low-gonadotropin phase after TRT or steroids);
 - leydig_capacity: Leydig-cell mass relative to a normal adult testis, following LH;
-- leydig_receptor: Leydig LH-receptor availability, down-regulated by strong LH/hCG
-  stimulation (the physiological ceiling of the hCG response);
+- leydig_receptor: Leydig LH-receptor availability, down-regulated by strong LH/hCG;
 - germinal_capacity: spermatogonia and Sertoli support relative to a normal adult
-  testis; it regresses under suppression and regrows by proliferation (slowly from
-  a few cells, as in men who never had GnRH drive);
+  testis; regresses under suppression, regrows by proliferation;
 - germinal_damage: capacity that years of suppression remove for years;
 - inhibin: Sertoli-cell inhibin B, which follows FSH and the germ cells and brakes FSH;
-- leydig_output: testosterone secretion, which follows LH/hCG stimulation with a lag of
-  a day or two (steroidogenic enzymes are induced over days: the testosterone response
-  to a large hCG dose peaks after 2-4 days).
+- leydig_output: testosterone secretion, following LH/hCG with a lag of a day or two;
+- maturity: pubertal maturation of the testis (Sertoli and Leydig cells); 1 in a man
+  who went through puberty, 0 in a man who never had GnRH drive, rising over months
+  under gonadotropin stimulation. An immature testis makes little testosterone and
+  cannot expand its germ cells.
 
-Each state obeys dx/dt = rate * (target - x); :func:`integrate` advances the system
-in exponential midpoint steps. Constants reach the kernel as one flat sequence in the
-order of ``CONSTANTS`` (``patient_constants`` builds it by name). The kernel is plain
-Python on floats; where numba is installed it is compiled (a 2-year run in about a
-millisecond), and under Pyodide (JupyterLite) the same code runs uncompiled.
+Each state obeys dx/dt = rate * (target - x) (:func:`targets_and_rates`, the one
+definition of the dynamics). :func:`integrate` advances it in exponential midpoint
+steps; :func:`settle` finds the untreated steady state with the same functions, while
+solving the constants that make it match a man's measured baselines. Constants reach
+the kernel as one flat sequence in the order of ``CONSTANTS``, addressed by the index
+names below. The kernel is plain Python on floats; where numba is installed it is
+compiled, and under Pyodide (JupyterLite) the same code runs uncompiled.
 """
 from __future__ import annotations
 
@@ -55,19 +56,25 @@ except ImportError:
         return function
 
 STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "androgen_memory", "leydig_capacity",
-          "leydig_receptor", "germinal_capacity", "germinal_damage", "inhibin", "leydig_output")
+          "leydig_receptor", "germinal_capacity", "germinal_damage", "inhibin", "leydig_output", "maturity")
+(SENSED_T, SENSED_E, GNRH_RECEPTOR, MEMORY, LEYDIG, LEYDIG_RECEPTOR, GERMINAL, DAMAGE, INHIBIN,
+ LEYDIG_OUTPUT, MATURITY) = range(len(STATES))
 HORMONES = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_drive", "gnrh",
             "central_suppression")
+(H_T, H_LH, H_FSH, H_E2, H_ITT, H_SUPPORT, H_LEYDIG_DRIVE, H_GNRH, H_CENTRAL) = range(len(HORMONES))
 INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "aromatase_inhibition",
-          "gonadorelin_pulsatile", "gonadorelin_desensitising")
-# Per-patient constants, in the order the kernel reads them.
+          "gonadorelin_pulsatile", "gonadorelin_desensitising", "exogenous_fsh")
+(U_TESTOSTERONE, U_HCG, U_ESTROGEN_BLOCK, U_AROMATASE_BLOCK, U_PULSATILE, U_DESENSITISING,
+ U_FSH) = range(len(INPUTS))
+# Per-patient constants, in the order the kernel reads them (index names right below).
 CONSTANTS = (
-    "drive", "gain_t", "gain_e", "steepness", "memory_gain", "memory_exponent", "lh_at_rest",
+    "drive", "gain_t", "gain_e", "steepness", "estrogen_steepness", "memory_gain", "memory_exponent", "lh_at_rest",
     "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
     "receptor_resensitise", "receptor_desensitise", "feedback_rate",
     "memory_build_rate", "memory_fade_rate", "memory_fade_depth",
     "adrenal", "leydig_scale", "leydig_half", "leydig_hill", "leydig_trophic_exponent", "leydig_floor",
-    "leydig_ceiling", "leydig_atrophy_rate", "leydig_regrowth_rate",
+    "leydig_ceiling", "leydig_atrophy_rate", "leydig_regrowth_rate", "leydig_steroid_brake",
+    "immature_leydig_share", "maturation_rate",
     "lh_receptor_downregulation", "lh_receptor_rate", "hcg_sensitivity",
     "aromatase", "testicular_estradiol_share", "itt_local_share", "itt_serum_share",
     "itt_half", "itt_hill", "fsh_half", "fsh_hill", "fsh_independent_share", "support_scale",
@@ -75,14 +82,25 @@ CONSTANTS = (
     "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
     "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate", "support_at_rest",
 )
+(DRIVE, GAIN_T, GAIN_E, STEEPNESS, ESTROGEN_STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
+ GAIN_LH, GAIN_FSH, FSH_GNRH_EXPONENT, INHIBIN_GAIN, INHIBIN_HILL, FLARE_GAIN,
+ RECEPTOR_RESENSITISE, RECEPTOR_DESENSITISE, FEEDBACK_RATE,
+ MEMORY_BUILD_RATE, MEMORY_FADE_RATE, MEMORY_FADE_DEPTH,
+ ADRENAL, LEYDIG_SCALE, LEYDIG_HALF, LEYDIG_HILL, LEYDIG_TROPHIC_EXPONENT, LEYDIG_FLOOR,
+ LEYDIG_CEILING, LEYDIG_ATROPHY_RATE, LEYDIG_REGROWTH_RATE, LEYDIG_STEROID_BRAKE,
+ IMMATURE_LEYDIG_SHARE, MATURATION_RATE,
+ LH_RECEPTOR_DOWNREGULATION, LH_RECEPTOR_RATE, HCG_SENSITIVITY,
+ AROMATASE, TESTICULAR_ESTRADIOL_SHARE, ITT_LOCAL_SHARE, ITT_SERUM_SHARE,
+ ITT_HALF, ITT_HILL, FSH_HALF, FSH_HILL, FSH_INDEPENDENT_SHARE, SUPPORT_SCALE,
+ GERMINAL_EXPONENT, GERMINAL_FLOOR, GERMINAL_RESERVE, GERMINAL_REGRESSION_RATE,
+ GERMINAL_GROWTH_RATE, GERMINAL_GROWTH_FSH_SHARE, DAMAGE_BUILD_RATE, DAMAGE_FADE_RATE, DAMAGE_MAX,
+ INHIBIN_FSH_EXPONENT, INHIBIN_GERM_SHARE, INHIBIN_RATE, STEROIDOGENIC_RATE, SUPPORT_AT_REST) = range(len(CONSTANTS))
 N_STATES, N_HORMONES, N_INPUTS = len(STATES), len(HORMONES), len(INPUTS)
-assert N_STATES == 10, "_relax and integrate write the ten states out one by one"
-# Index of each constant, as a module-level int the kernel (and numba) reads: c[GAIN_T] ...
-globals().update({name.upper(): index for index, name in enumerate(CONSTANTS)})
 
 
+@_jitable
 def _hill(x, half, steepness):
-    """x^h / (x^h + half^h) for x >= 0 (floats or arrays)."""
+    """x^h / (x^h + half^h) for x >= 0."""
     powered = x ** steepness
     return powered / (powered + half ** steepness)
 
@@ -91,93 +109,111 @@ def _hill(x, half, steepness):
 def hormones(y, u, c):
     """Hormones (order of ``HORMONES``, relative units) from state ``y``, exposures ``u``
     and constants ``c`` (sequences in the orders of STATES, INPUTS and CONSTANTS)."""
-    sensed_t, sensed_e, receptor, memory, leydig, leydig_receptor, inhibin, leydig_output = (
-        y[0], y[1], y[2], y[3], y[4], y[5], y[8], y[9])
-    exogenous, hcg, estrogen_block, aromatase_block, pulsatile, desensitising = u[0], u[1], u[2], u[3], u[4], u[5]
-    n = c[STEEPNESS]
-    felt_e = (sensed_e * (1.0 - estrogen_block)) ** n          # SERMs hide estradiol from its receptors
-    androgen = sensed_t ** n
+    # androgen and estrogen receptors brake with their own steepness: steep for testosterone (TRT
+    # suppresses LH deeply), shallower for estradiol (it brakes even at the low levels of a low-T man,
+    # which is why a SERM lifts his LH)
+    felt_e = (y[SENSED_E] * (1.0 - u[U_ESTROGEN_BLOCK])) ** c[ESTROGEN_STEEPNESS]  # SERMs hide estradiol
+    androgen = y[SENSED_T] ** c[STEEPNESS]
     # the adaptation to long suppression (0 in an untreated man) holds GnRH drive down
-    memory_brake = 1.0 / (1.0 + c[MEMORY_GAIN] * memory)
+    memory_brake = 1.0 / (1.0 + c[MEMORY_GAIN] * y[MEMORY])
     hypothalamus = (c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e)
                     * memory_brake)
-    signal = receptor * (hypothalamus + pulsatile + c[FLARE_GAIN] * desensitising)
+    signal = y[GNRH_RECEPTOR] * (hypothalamus + u[U_PULSATILE] + c[FLARE_GAIN] * u[U_DESENSITISING])
     lh = signal * (1.0 + c[GAIN_LH]) / (1.0 + c[GAIN_LH] * felt_e)
     fsh = (signal ** c[FSH_GNRH_EXPONENT] * (1.0 + c[GAIN_FSH]) / (1.0 + c[GAIN_FSH] * felt_e)
-           * (1.0 + c[INHIBIN_GAIN]) / (1.0 + c[INHIBIN_GAIN] * inhibin ** c[INHIBIN_HILL]))
-    stimulus = (lh + hcg * c[HCG_SENSITIVITY]) * leydig_receptor
-    powered = stimulus ** c[LEYDIG_HILL]
-    leydig_drive = c[LEYDIG_SCALE] * leydig * powered / (powered + c[LEYDIG_HALF] ** c[LEYDIG_HILL])
-    testosterone = c[ADRENAL] + leydig_output + exogenous
-    estradiol = c[AROMATASE] * (1.0 - aromatase_block) * ((1.0 - c[TESTICULAR_ESTRADIOL_SHARE]) * testosterone + c[TESTICULAR_ESTRADIOL_SHARE] * leydig_output)
-    itt = c[ITT_LOCAL_SHARE] * leydig_output + c[ITT_SERUM_SHARE] * testosterone
-    itt_n = itt ** c[ITT_HILL]
-    fsh_n = fsh ** c[FSH_HILL]
-    support = (c[SUPPORT_SCALE] * itt_n / (itt_n + c[ITT_HALF] ** c[ITT_HILL])
-               * (c[FSH_INDEPENDENT_SHARE] + (1.0 - c[FSH_INDEPENDENT_SHARE]) * fsh_n / (fsh_n + c[FSH_HALF] ** c[FSH_HILL])))
+           * (1.0 + c[INHIBIN_GAIN]) / (1.0 + c[INHIBIN_GAIN] * y[INHIBIN] ** c[INHIBIN_HILL])) + u[U_FSH]
+    stimulus = (lh + u[U_HCG] * c[HCG_SENSITIVITY]) * y[LEYDIG_RECEPTOR]
+    # serum testosterone above the man's own level slows steroidogenesis in the Leydig cells
+    # (the steroidogenic block after hCG): hCG cannot push serum T far above the normal range
+    excess = y[SENSED_T] - 1.0
+    brake = 1.0 / (1.0 + c[LEYDIG_STEROID_BRAKE] * (excess if excess > 0.0 else 0.0))
+    leydig_drive = c[LEYDIG_SCALE] * y[LEYDIG] * _hill(stimulus, c[LEYDIG_HALF], c[LEYDIG_HILL]) * brake
+    testosterone = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE]
+    share = c[TESTICULAR_ESTRADIOL_SHARE]
+    estradiol = (c[AROMATASE] * (1.0 - u[U_AROMATASE_BLOCK])
+                 * ((1.0 - share) * testosterone + share * y[LEYDIG_OUTPUT]))
+    # intratesticular T as measured in testicular fluid: the Leydig cells' own secretion plus
+    # serum testosterone, which equilibrates into the interstitium ...
+    tubular = c[ITT_LOCAL_SHARE] * y[LEYDIG_OUTPUT]
+    itt = tubular + c[ITT_SERUM_SHARE] * testosterone
+    # ... but the germinal epithelium behind the blood-testis barrier is supplied by the Leydig
+    # cells beside it: testosterone from the medicine, at any dose, does not keep sperm made
+    # (contraceptive trials; azoospermia in heavy steroid users), so more of it never means more sperm
+    # immature Sertoli cells (a man who never went through puberty) cannot carry germ cells
+    # through meiosis whatever the hormones: support grows with maturity
+    fsh_share = c[FSH_INDEPENDENT_SHARE]
+    support = (c[SUPPORT_SCALE] * y[MATURITY] * _hill(tubular, c[ITT_HALF], c[ITT_HILL])
+               * (fsh_share + (1.0 - fsh_share) * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
     # central suppression: the share of GnRH drive the adaptation holds back
-    return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + pulsatile,
+    return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + u[U_PULSATILE],
             1.0 - memory_brake)
 
 
 @_jitable
-def targets_and_rates(y, u, h, c):
-    """For each state (order of STATES): the value it relaxes to and the rate (1/day)."""
-    sensed_t, receptor, memory, leydig, leydig_receptor, germinal, damage = y[0], y[2], y[3], y[4], y[5], y[6], y[7]
-    testosterone, lh, fsh, estradiol, support, leydig_drive = h[0], h[1], h[2], h[3], h[5], h[6]
-    receptor_rate = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * u[5]
+def targets_and_rates(y, u, h, c, target, rate):
+    """Write, for each state (order of STATES), the value it relaxes to and the rate (1/day)
+    into ``target`` and ``rate``: the one definition of the model's dynamics."""
+    lh, fsh, support = h[H_LH], h[H_FSH], h[H_SUPPORT]
+    target[SENSED_T], rate[SENSED_T] = h[H_T], c[FEEDBACK_RATE]
+    target[SENSED_E], rate[SENSED_E] = h[H_E2], c[FEEDBACK_RATE]
+    receptor_rate = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * u[U_DESENSITISING]
+    target[GNRH_RECEPTOR], rate[GNRH_RECEPTOR] = c[RECEPTOR_RESENSITISE] / receptor_rate, receptor_rate
     # depth of suppression: e-folds by which feedback (not the adaptation itself) holds LH below
     # the man's untreated level; 0 when LH is at or above it, as under a SERM or after castration
-    held_by_feedback = lh / (1.0 - h[8])
-    depth = max(math.log(c[LH_AT_REST] / max(held_by_feedback, 1e-300)), 0.0)
+    # (measured from a normal man's LH at most: a man with failing testes, whose LH runs high,
+    # is not "suppressed" when replacement brings his LH down towards normal)
+    held_by_feedback = lh / (1.0 - h[H_CENTRAL])
+    depth = math.log(min(c[LH_AT_REST], 1.0) / max(held_by_feedback, 1e-300))
+    depth = depth if depth > 0.0 else 0.0
     # dM/dt = build depth^p - fade w M: accumulates with dose x duration while LH is held down,
-    # fades once it is not (w -> 1 as depth -> 0; suppression beyond MEMORY_FADE_DEPTH stops fading)
-    building = c[MEMORY_BUILD_RATE] * depth ** c[MEMORY_EXPONENT]
+    # fades once it is not (w -> 1 as depth -> 0)
     memory_rate = c[MEMORY_FADE_RATE] / (1.0 + (depth / c[MEMORY_FADE_DEPTH]) ** 2)
-    memory_target = building / memory_rate
-    stimulus = lh + u[1] * c[HCG_SENSITIVITY]
+    target[MEMORY] = c[MEMORY_BUILD_RATE] * depth ** c[MEMORY_EXPONENT] / memory_rate
+    rate[MEMORY] = memory_rate
+    # pubertal maturation advances under LH-like stimulation beyond what the man has untreated,
+    # and never reverses
+    stimulus = lh + u[U_HCG] * c[HCG_SENSITIVITY]
+    target[MATURITY] = 1.0
+    rate[MATURITY] = c[MATURATION_RATE] * max(min(stimulus, 1.0) - min(c[LH_AT_REST], 1.0), 0.0)
+    maturity = y[MATURITY]
     leydig_target = min(max(stimulus ** c[LEYDIG_TROPHIC_EXPONENT], c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
-    leydig_rate = c[LEYDIG_ATROPHY_RATE] if leydig_target < leydig else c[LEYDIG_REGROWTH_RATE]
-    receptor_target = 1.0 / (1.0 + c[LH_RECEPTOR_DOWNREGULATION] * max(stimulus - 1.0, 0.0))
+    target[LEYDIG] = leydig_target * (c[IMMATURE_LEYDIG_SHARE] + (1.0 - c[IMMATURE_LEYDIG_SHARE]) * maturity)
+    rate[LEYDIG] = c[LEYDIG_ATROPHY_RATE] if target[LEYDIG] < y[LEYDIG] else c[LEYDIG_REGROWTH_RATE]
+    target[LEYDIG_RECEPTOR] = 1.0 / (1.0 + c[LH_RECEPTOR_DOWNREGULATION] * max(stimulus - 1.0, 0.0))
+    rate[LEYDIG_RECEPTOR] = c[LH_RECEPTOR_RATE]
     # germ cells: regress towards what hormones support (never below the stem-cell floor);
     # regrow by proliferation, at a rate proportional to the cells present (logistic)
-    ceiling = c[GERMINAL_RESERVE] * (1.0 - damage)
-    germinal_target = min(support ** c[GERMINAL_EXPONENT], ceiling)
-    fsh_n = fsh ** c[FSH_HILL]
+    germinal = y[GERMINAL]
+    germinal_target = min(support ** c[GERMINAL_EXPONENT], c[GERMINAL_RESERVE] * (1.0 - y[DAMAGE]))
     if germinal_target >= germinal:
-        growth = c[GERMINAL_GROWTH_RATE] * ((1.0 - c[GERMINAL_GROWTH_FSH_SHARE]) + c[GERMINAL_GROWTH_FSH_SHARE] * fsh_n / (fsh_n + c[FSH_HALF] ** c[FSH_HILL])) * support
-        germinal_rate = growth * germinal / max(germinal_target, 1e-12)
+        growth_share = c[GERMINAL_GROWTH_FSH_SHARE]
+        growth = (c[GERMINAL_GROWTH_RATE] * support
+                  * ((1.0 - growth_share) + growth_share * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
+        target[GERMINAL], rate[GERMINAL] = germinal_target, growth * germinal / max(germinal_target, 1e-12)
     else:
         floor = max(germinal_target, c[GERMINAL_FLOOR])
         if germinal > floor:
-            germinal_target, germinal_rate = floor, c[GERMINAL_REGRESSION_RATE]
-        else:       # below the floor already (a testis that never matured): no change without support
-            germinal_target, germinal_rate = germinal, 0.0
+            target[GERMINAL], rate[GERMINAL] = floor, c[GERMINAL_REGRESSION_RATE]
+        else:       # at or below the stem-cell floor already: no change without support
+            target[GERMINAL], rate[GERMINAL] = germinal, 0.0
     # lasting damage accrues only with support below the man's own untreated level
     deficit = min(max(1.0 - support / c[SUPPORT_AT_REST], 0.0), 1.0)
     damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
-    inhibin_target = (fsh ** c[INHIBIN_FSH_EXPONENT]) * ((1.0 - c[INHIBIN_GERM_SHARE]) + c[INHIBIN_GERM_SHARE] * germinal * min(support, 1.0))
-    return ((testosterone, c[FEEDBACK_RATE]), (estradiol, c[FEEDBACK_RATE]), (c[RECEPTOR_RESENSITISE] / receptor_rate, receptor_rate),
-            (memory_target, memory_rate), (leydig_target, leydig_rate), (receptor_target, c[LH_RECEPTOR_RATE]),
-            (germinal_target, germinal_rate), (deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate, damage_rate),
-            (inhibin_target, c[INHIBIN_RATE]), (leydig_drive, c[STEROIDOGENIC_RATE]))
+    target[DAMAGE] = deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate
+    rate[DAMAGE] = damage_rate
+    germ_share = c[INHIBIN_GERM_SHARE]
+    target[INHIBIN] = fsh ** c[INHIBIN_FSH_EXPONENT] * ((1.0 - germ_share) + germ_share * germinal * min(support, 1.0))
+    rate[INHIBIN] = c[INHIBIN_RATE]
+    target[LEYDIG_OUTPUT], rate[LEYDIG_OUTPUT] = h[H_LEYDIG_DRIVE], c[STEROIDOGENIC_RATE]
 
 
 @_jitable
-def _toward(x, target_and_rate, dt):
-    target, rate = target_and_rate
-    return target + (x - target) * math.exp(-rate * dt)
-
-
-@_jitable
-def _relax(start, anchor, u, c, dt):
-    """Exponential step of length dt from ``start`` with targets and rates taken at ``anchor``
-    (written out state by state: a tuple, not a list, keeps the compiled step allocation-free)."""
-    tr = targets_and_rates(anchor, u, hormones(anchor, u, c), c)
-    return (_toward(start[0], tr[0], dt), _toward(start[1], tr[1], dt), _toward(start[2], tr[2], dt),
-            _toward(start[3], tr[3], dt), _toward(start[4], tr[4], dt), _toward(start[5], tr[5], dt),
-            _toward(start[6], tr[6], dt), _toward(start[7], tr[7], dt), _toward(start[8], tr[8], dt),
-            _toward(start[9], tr[9], dt))
+def _relax(start, anchor, u, c, dt, out, target, rate):
+    """Exponential step of length dt from ``start`` into ``out``, with targets and rates taken at
+    ``anchor`` (``target`` and ``rate`` are work buffers)."""
+    targets_and_rates(anchor, u, hormones(anchor, u, c), c, target, rate)
+    for i in range(N_STATES):
+        out[i] = target[i] + (start[i] - target[i]) * math.exp(-rate[i] * dt)
 
 
 @_jitable
@@ -187,7 +223,7 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
     output sequences (row-major). ``midpoints`` holds the exposures halfway between
     rows. Exponential midpoint steps: a half step to the midpoint, then the full step
     with targets and rates taken there (second order, stable for stiff relaxation)."""
-    y = (y0[0], y0[1], y0[2], y0[3], y0[4], y0[5], y0[6], y0[7], y0[8], y0[9])
+    y, half, target, rate = y0.copy(), y0.copy(), y0.copy(), y0.copy()
     steps = len(inputs)
     row = 0
     for step in range(steps):
@@ -201,8 +237,8 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
             row += 1
         if step == steps - 1:
             break
-        half = _relax(y, y, u, c, dt / 2)
-        y = _relax(y, half, midpoints[step], c, dt)
+        _relax(y, y, u, c, dt / 2, half, target, rate)
+        _relax(y, half, midpoints[step], c, dt, y, target, rate)
 
 
 def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
@@ -213,16 +249,89 @@ def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_ou
         integrate(inputs[p], midpoints[p], y0[p], c[p], dt, stride, hormone_out[p], state_out[p])
 
 
+# What the steady-state solver adjusts so that the untreated man matches his baselines.
+SOLVE_DRIVE, SOLVE_LEYDIG, SOLVE_SUPPORT_SCALE, SOLVE_DRIVE_FOR_LH = 1, 2, 4, 8
+_SETTLE_STEP = 40.0          # days of pseudo-time per iteration
+_SETTLE_ITERATIONS = 5000
+
+
+@_jitable
+def settle(y, c, testosterone, lh, how):
+    """Relax ``y`` (one man's state, changed in place) to the untreated steady state of the
+    dynamics above while solving the constants in ``c`` (changed in place) that make it match
+    his baselines: ``testosterone`` and ``lh`` (relative) with ``how`` = SOLVE_* flags:
+    DRIVE and LEYDIG together match both; LEYDIG alone (normal drive, failing testes) or
+    DRIVE alone (normal testes, weak drive) match testosterone; DRIVE_FOR_LH matches LH
+    alone (a man without GnRH drive: his testosterone is what his immature testes make);
+    SUPPORT_SCALE makes this man's spermatogenic support 1 (the reference man). Maturity is a trait of the man
+    (it is not relaxed). Returns the iterations used, or -1 if it did not converge."""
+    u = np.zeros(N_INPUTS)
+    out, target, rate = y.copy(), y.copy(), y.copy()
+    wanted_output = testosterone - c[ADRENAL]
+    for iteration in range(_SETTLE_ITERATIONS):
+        # the fast states held at the goal (testosterone as secreted and as sensed, estradiol as
+        # sensed): drive and Leydig scale are then solved without a feedback loop (LH is
+        # proportional to drive, secretion to the scale), while the slow states relax
+        if not how & SOLVE_DRIVE_FOR_LH:
+            y[SENSED_T], y[LEYDIG_OUTPUT] = testosterone, wanted_output
+            y[SENSED_E] = hormones(y, u, c)[H_E2]
+        h = hormones(y, u, c)
+        if how & SOLVE_DRIVE_FOR_LH:
+            c[DRIVE] *= lh / max(h[H_LH], 1e-300)
+        elif how & SOLVE_LEYDIG:
+            c[LEYDIG_SCALE] *= wanted_output / max(h[H_LEYDIG_DRIVE], 1e-300)
+            if how & SOLVE_DRIVE:
+                c[DRIVE] *= lh / max(h[H_LH], 1e-300)
+        elif how & SOLVE_DRIVE:
+            c[DRIVE] *= (wanted_output / max(h[H_LEYDIG_DRIVE], 1e-300)) ** 0.5
+        if how & SOLVE_SUPPORT_SCALE:
+            c[SUPPORT_SCALE] /= h[H_SUPPORT]
+        h = hormones(y, u, c)
+        c[LH_AT_REST] = h[H_LH]
+        c[SUPPORT_AT_REST] = max(h[H_SUPPORT], 1e-12)
+        _relax(y, y, u, c, _SETTLE_STEP, out, target, rate)
+        change = 0.0
+        for i in range(N_STATES):
+            if i != MATURITY:
+                change = max(change, abs(out[i] - y[i]) / max(abs(y[i]), 1e-9))
+                y[i] = out[i]
+        h = hormones(y, u, c)
+        if how & SOLVE_DRIVE_FOR_LH:
+            mismatch = abs(h[H_LH] / lh - 1.0)
+        else:
+            mismatch = abs(h[H_T] / testosterone - 1.0)
+        if how & SOLVE_DRIVE and how & SOLVE_LEYDIG:
+            mismatch = max(mismatch, abs(h[H_LH] / lh - 1.0))
+        if iteration > 5 and change < 1e-12 and mismatch < 1e-10:
+            return iteration
+    return -1
+
+
+def settle_all(y, c, testosterone, lh, how):
+    """:func:`settle` for each patient (rows of y and c; one goal and flag each); raises if one
+    does not settle."""
+    compiled = kernels()[2]
+    function = _COMPILED_SETTLE if compiled else settle
+    for p in range(len(c)):
+        if function(y[p], c[p], float(testosterone[p]), float(lh[p]), int(how[p])) < 0:
+            raise ValueError(f"the untreated steady state of this man could not be found "
+                             f"(testosterone {testosterone[p]:.3g} x reference, LH {lh[p]:.3g} x reference)")
+
+
+_COMPILED_SETTLE = None
+
+
 def kernels():
     """(integrate, integrate_cohort, compiled): compiled with numba where available.
 
     Compiled functions take numpy arrays; the plain ones are fastest on lists of floats."""
-    global _KERNELS
+    global _KERNELS, _COMPILED_SETTLE
     if _KERNELS is None:
         if numba is None:
             _KERNELS = (integrate, integrate_cohort, False)
         else:
             jit = numba.njit(cache=True, nogil=True)
+            _COMPILED_SETTLE = jit(settle)
             _KERNELS = (jit(integrate), numba.njit(cache=True, nogil=True, parallel=True)(integrate_cohort), True)
     return _KERNELS
 
@@ -232,48 +341,12 @@ _KERNELS = None
 
 def rhs(y, u, c):
     """dy/dt of the state in continuous time (for reference solvers such as solve_ivp)."""
-    h = hormones(y, u, c)
-    return [rate * (target - x) for x, (target, rate) in zip(y, targets_and_rates(y, u, h, c))]
+    target, rate = list(y), list(y)
+    targets_and_rates(y, u, hormones(y, u, c), c, target, rate)
+    return [r * (goal - x) for x, goal, r in zip(y, target, rate)]
 
 
-def initial_state(steady: dict) -> np.ndarray:
-    """The untreated steady state (patients x STATES) from :func:`steady_state` output."""
-    return np.stack([steady[name] for name in STATES], axis=-1)
-
-
-def _leydig_steady(lh, values: dict):
-    """Leydig capacity, LH-receptor availability and output per unit reserve at a
-    constant LH (relative), as the state equations settle at it."""
-    capacity = np.clip(lh ** values["leydig_trophic_exponent"], values["leydig_capacity_floor"],
-                       values["leydig_capacity_ceiling"])
-    receptor = 1.0 / (1.0 + values["lh_receptor_downregulation"] * np.maximum(lh - 1.0, 0.0))
-    adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
-    scale = (1.0 - adrenal) / _hill(1.0, values["leydig_lh_half_saturation"], values["leydig_hill"])
-    output = capacity * scale * _hill(receptor * lh, values["leydig_lh_half_saturation"], values["leydig_hill"])
-    return capacity, receptor, output, scale
-
-
-def _lh_for_output(wanted, values: dict):
-    """The constant LH (relative) at which normal testes (reserve 1) put out ``wanted``
-    (bisection on log LH; the output rises monotonically with LH)."""
-    low, high = np.full(np.shape(wanted), -12.0), np.full(np.shape(wanted), math.log(200.0))
-    for _ in range(60):
-        middle = (low + high) / 2
-        too_little = _leydig_steady(np.exp(middle), values)[2] < wanted
-        low, high = np.where(too_little, middle, low), np.where(too_little, high, middle)
-    return np.exp((low + high) / 2)
-
-
-def support_of(itt, fsh, values: dict, itt_requirement=1.0):
-    """Hormonal support of spermatogenesis before normalisation: intratesticular T is
-    required; FSH adds, but high ITT alone (hCG) carries part of the way."""
-    independent = values["sperm_fsh_independent_share"]
-    return (_hill(itt, values["sperm_itt_half_saturation"] * itt_requirement, values["sperm_itt_hill"])
-            * (independent + (1 - independent)
-               * _hill(fsh, values["sperm_fsh_half_saturation"], values["sperm_fsh_hill"])))
-
-
-def spermiation_survival(recent_support, values: dict):
+def spermiation_survival(recent_support, values):
     """Share of finished sperm released into the ejaculate, given the hormonal support
     of the last weeks: spermiation fails early when support collapses, before the
     spermatogenic pipeline empties."""
@@ -281,144 +354,202 @@ def spermiation_survival(recent_support, values: dict):
     return (1 - early_loss) + early_loss * np.minimum(recent_support, 1.0)
 
 
-def patient_constants(traits: dict, values: dict) -> tuple[np.ndarray, dict]:
+
+def _hill_array(x, half, steepness):
+    powered = np.asarray(x, dtype=float) ** steepness
+    return powered / (powered + half ** steepness)
+
+
+def _constant_row(values) -> np.ndarray:
+    """The constants of the reference man before his steady state is solved (patients vary them)."""
+    adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
+    share = values["testicular_estradiol_share"]
+    itt_serum = (values["itt_serum_equilibration"] * values["testosterone_reference"] * 10
+                 / values["testosterone_molar_mass"] / values["itt_reference"])
+    row = {
+        "drive": 1.0, "gain_t": values["hypothalamic_androgen_gain"], "gain_e": values["hypothalamic_estrogen_gain"],
+        "steepness": values["feedback_hill"], "estrogen_steepness": values["estrogen_feedback_hill"],
+        "memory_gain": values["androgen_memory_gain"],
+        "memory_exponent": values["androgen_memory_exponent"], "lh_at_rest": 1.0,
+        "gain_lh": values["pituitary_estrogen_gain_lh"], "gain_fsh": values["pituitary_estrogen_gain_fsh"],
+        "fsh_gnrh_exponent": values["fsh_gnrh_exponent"], "inhibin_gain": values["inhibin_gain_fsh"],
+        "inhibin_hill": values["inhibin_hill"], "flare_gain": values["gonadorelin_flare_gain"],
+        "receptor_resensitise": values["gnrh_receptor_resensitisation_rate"],
+        "receptor_desensitise": values["gnrh_receptor_desensitisation_rate"],
+        "feedback_rate": 1.0 / values["feedback_lag"],
+        "memory_build_rate": 1.0 / values["androgen_memory_build_time"],
+        "memory_fade_rate": 1.0 / values["androgen_memory_fade_time"],
+        "memory_fade_depth": values["androgen_memory_fade_depth"],
+        "adrenal": adrenal, "leydig_scale": 1.0,
+        "leydig_half": values["leydig_lh_half_saturation"], "leydig_hill": values["leydig_hill"],
+        "leydig_trophic_exponent": values["leydig_trophic_exponent"], "leydig_floor": values["leydig_capacity_floor"],
+        "leydig_ceiling": values["leydig_capacity_ceiling"],
+        "leydig_atrophy_rate": 1.0 / values["leydig_atrophy_time"],
+        "leydig_regrowth_rate": 1.0 / values["leydig_recovery_time"],
+        "leydig_steroid_brake": values["leydig_steroid_brake"],
+        "immature_leydig_share": values["immature_leydig_share"],
+        "maturation_rate": 1.0 / values["testis_maturation_time"],
+        "lh_receptor_downregulation": values["lh_receptor_downregulation"],
+        "lh_receptor_rate": 1.0 / values["lh_receptor_time"], "hcg_sensitivity": 1.0,
+        "aromatase": 1.0 / ((1 - share) + share * (1 - adrenal)), "testicular_estradiol_share": share,
+        "itt_local_share": (1 - itt_serum) / (1 - adrenal), "itt_serum_share": itt_serum,
+        "itt_half": values["sperm_itt_half_saturation"], "itt_hill": values["sperm_itt_hill"],
+        "fsh_half": values["sperm_fsh_half_saturation"], "fsh_hill": values["sperm_fsh_hill"],
+        "fsh_independent_share": values["sperm_fsh_independent_share"], "support_scale": 1.0,
+        "germinal_exponent": values["germinal_trophic_exponent"], "germinal_floor": values["germinal_floor"],
+        "germinal_reserve": 1.0, "germinal_regression_rate": 1.0 / values["germinal_regression_time"],
+        "germinal_growth_rate": values["germinal_growth_rate"],
+        "germinal_growth_fsh_share": values["germinal_growth_fsh_share"],
+        "damage_build_rate": 1.0 / values["germinal_damage_time"],
+        "damage_fade_rate": 1.0 / values["germinal_damage_recovery_time"],
+        "damage_max": values["germinal_damage_max"], "inhibin_fsh_exponent": values["inhibin_fsh_exponent"],
+        "inhibin_germ_share": values["inhibin_germ_share"], "inhibin_rate": 1.0 / values["inhibin_lag"],
+        "steroidogenic_rate": 1.0 / values["leydig_response_time"], "support_at_rest": 1.0,
+    }
+    return np.array([row[name] for name in CONSTANTS], dtype=float)
+
+
+def reference_man(values) -> tuple[np.ndarray, np.ndarray]:
+    """(constants, state) of the reference man of data/parameters.csv: T, LH, E2, ITT and
+    spermatogenic support all 1 by construction, solved by :func:`settle`."""
+    c = _constant_row(values)[None, :]
+    y = np.ones((1, N_STATES))
+    y[0, MEMORY] = y[0, DAMAGE] = 0.0          # no past suppression
+    settle_all(y, c, np.ones(1), np.ones(1), np.array([SOLVE_DRIVE | SOLVE_LEYDIG | SOLVE_SUPPORT_SCALE]))
+    return c[0], y[0]
+
+
+def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     """Per-patient constants (patients x CONSTANTS) and the untreated steady state.
 
     ``traits`` are Patient fields, each a scalar or an array with one entry per virtual
-    patient (NaN in a baseline array means "typical"). The steady state is solved so
-    that it matches the given baselines exactly and is a fixed point of the state
-    equations. Returns (constants, steady) where steady maps every name of STATES and
-    HORMONES, plus "sperm" and "germinal_reserve", to one value per patient.
+    patient (NaN in a baseline array means "typical"). The steady state is the fixed point
+    of the model's own dynamics (:func:`settle`), with the constants solved so that it
+    matches the given baselines. Returns (constants, steady) where steady maps every name
+    of STATES and HORMONES, plus "sperm", "sperm_scale" and "serm_sensitivity", to one
+    value per patient.
     """
     def trait(name, default=np.nan):
         value = traits.get(name)
         return np.atleast_1d(np.asarray(default if value is None else value, dtype=float))
 
     age = trait("age")
-    origin = np.atleast_1d(np.asarray(traits.get("low_testosterone_origin", "mixed")))
+    patients = len(age)
+    origin = np.broadcast_to(np.atleast_1d(np.asarray(traits.get("low_testosterone_origin", "mixed"))), (patients,))
     unknown = set(origin.tolist()) - set(ORIGINS)
     if unknown:
         raise ValueError(f"low_testosterone_origin must be one of {ORIGINS}, got {sorted(unknown)}")
     no_gnrh, central, testicular = origin == "no_gnrh", origin == "central", origin == "testicular"
+    reference_c, reference_y = values.reference_man()
+    c = np.tile(reference_c, (patients, 1))
+    y = np.tile(reference_y, (patients, 1))
+    column = {name: index for index, name in enumerate(CONSTANTS)}
+
+    def scale(name, factor):
+        c[:, column[name]] *= factor
+
     sensitivity = trait("feedback_sensitivity", 1.0)
-    n = values["feedback_hill"]
-    gain_t = values["hypothalamic_androgen_gain"] * sensitivity
-    gain_e = values["hypothalamic_estrogen_gain"] * sensitivity
-    gain_lh = values["pituitary_estrogen_gain_lh"] * sensitivity
-    gain_fsh = values["pituitary_estrogen_gain_fsh"] * sensitivity
-    memory_gain, memory_exponent = values["androgen_memory_gain"], values["androgen_memory_exponent"]
-    reference_t = values["testosterone_reference"]
-    adrenal = values["adrenal_testosterone"] / reference_t
-
-    typical_t = np.where(no_gnrh, values["hh_testosterone"],
-                         reference_t - values["age_testosterone_decline"] * np.maximum(0.0, age - values["age_decline_onset"]))
-    given_t = trait("baseline_testosterone")
-    t_star = np.where(np.isnan(given_t), typical_t, given_t) / reference_t
-    leydig_out = t_star - adrenal
-    if np.any(leydig_out <= 0):
-        raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
-                         f"{values['adrenal_testosterone']:g} ng/dL")
-    share = values["testicular_estradiol_share"]
-    aromatase = trait("aromatase_activity", 1.0) / ((1 - share) + share * (1 - adrenal))
-    e_star = aromatase * ((1 - share) * t_star + share * leydig_out)
-    shape = (1 + gain_t + gain_e) / (1 + gain_t * t_star ** n + gain_e * e_star ** n)
-    pituitary_lh = (1 + gain_lh) / (1 + gain_lh * e_star ** n)
-
-    given_lh = trait("baseline_lh") / values["lh_reference"]
-    lh_star = np.where(testicular, shape * pituitary_lh, 1.0)             # normal drive / typical LH
-    solved = (central | no_gnrh) & np.isnan(given_lh)
-    if np.any(solved):
-        most = _leydig_steady(np.array(200.0), values)[2]
-        if np.any(solved & (leydig_out >= most)):
-            raise ValueError(f"a baseline testosterone above {(most + adrenal) * reference_t:.0f} ng/dL cannot "
-                             "come from normal testes; use low_testosterone_origin='testicular' or 'mixed'")
-        lh_star = np.where(solved, _lh_for_output(np.where(solved, leydig_out, 1.0), values), lh_star)
-    lh_star = np.where(np.isnan(given_lh), lh_star, given_lh)
-    leydig_capacity, lh_receptor, output_per_reserve, leydig_scale = _leydig_steady(lh_star, values)
-    leydig_reserve = np.where(solved, 1.0, leydig_out / output_per_reserve)
-    drive = lh_star / (shape * pituitary_lh)
-
-    # FSH, inhibin B and germ cells settle together: iterate to the fixed point
-    itt_serum = (values["itt_serum_equilibration"] * reference_t * 10 / values["testosterone_molar_mass"]
-                 / values["itt_reference"])
-    itt_local = (1 - itt_serum) / (1 - adrenal)
-    itt_star = itt_local * leydig_out + itt_serum * t_star
-    itt_requirement = trait("itt_requirement", 1.0)
-    support_scale = 1.0 / support_of(1.0, 1.0, values)
-    signal = lh_star / pituitary_lh
-    fsh_without_inhibin = signal ** values["fsh_gnrh_exponent"] * (1 + gain_fsh) / (1 + gain_fsh * e_star ** n)
-    inhibin_gain, inhibin_hill = values["inhibin_gain_fsh"], values["inhibin_hill"]
-    germ_share, exponent = values["inhibin_germ_share"], values["germinal_trophic_exponent"]
-    given_sperm = trait("baseline_sperm")
-    reserve = np.ones_like(t_star)
-    sperm_scale = np.full_like(t_star, values["sperm_reference"])
-    inhibin = np.ones_like(t_star)
-    for _ in range(200):
-        previous = inhibin
-        fsh = fsh_without_inhibin * (1 + inhibin_gain) / (1 + inhibin_gain * inhibin ** inhibin_hill)
-        support = support_scale * support_of(itt_star, fsh, values, itt_requirement)
-        supported = support ** exponent
-        survival = spermiation_survival(support, values)
-        typical_sperm = values["sperm_reference"] * np.minimum(supported, 1.0) * support * survival
-        # a man with fewer sperm than his hormones support has fewer germ cells (a lower reserve)
-        reserve = np.where(np.isnan(given_sperm) | (given_sperm >= typical_sperm), 1.0,
-                           given_sperm / np.maximum(values["sperm_reference"] * support * survival,
-                                                                      1e-300))
-        germinal = np.minimum(supported, reserve)
-        sperm_scale = np.where(np.isnan(given_sperm) | (given_sperm < typical_sperm), values["sperm_reference"],
-                               given_sperm / np.maximum(germinal * support * survival, 1e-300))
-        inhibin = fsh ** values["inhibin_fsh_exponent"] * ((1 - germ_share) + germ_share * germinal * np.minimum(support, 1.0))
-        if np.all(np.abs(inhibin - previous) <= 1e-13 * inhibin):
-            break
-    sperm_star = sperm_scale * germinal * support * survival
-
+    for name in ("gain_t", "gain_e", "gain_lh", "gain_fsh"):
+        scale(name, sensitivity)
+    scale("aromatase", trait("aromatase_activity", 1.0))
+    scale("hcg_sensitivity", trait("hcg_sensitivity", 1.0))
+    scale("itt_half", trait("itt_requirement", 1.0))
     decades_above_35 = np.maximum(0.0, age - 35.0) / 10.0
     recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_35)
-    per_patient = {
-        "drive": drive, "gain_t": gain_t, "gain_e": gain_e, "steepness": n, "memory_gain": memory_gain,
-        "memory_exponent": memory_exponent, "lh_at_rest": lh_star,
-        "gain_lh": gain_lh, "gain_fsh": gain_fsh, "fsh_gnrh_exponent": values["fsh_gnrh_exponent"],
-        "inhibin_gain": inhibin_gain, "inhibin_hill": inhibin_hill, "flare_gain": values["gonadorelin_flare_gain"],
-        "receptor_resensitise": values["gnrh_receptor_resensitisation_rate"],
-        "receptor_desensitise": values["gnrh_receptor_desensitisation_rate"],
-        "feedback_rate": 1.0 / values["feedback_lag"],
-        "memory_build_rate": 1.0 / values["androgen_memory_build_time"],
-        "memory_fade_rate": recovery / values["androgen_memory_fade_time"],
-        "memory_fade_depth": values["androgen_memory_fade_depth"],
-        "adrenal": adrenal, "leydig_scale": leydig_scale * leydig_reserve,
-        "leydig_half": values["leydig_lh_half_saturation"], "leydig_hill": values["leydig_hill"],
-        "leydig_trophic_exponent": values["leydig_trophic_exponent"], "leydig_floor": values["leydig_capacity_floor"],
-        "leydig_ceiling": values["leydig_capacity_ceiling"],
-        "leydig_atrophy_rate": 1.0 / values["leydig_atrophy_time"],
-        "leydig_regrowth_rate": recovery / values["leydig_recovery_time"],
-        "lh_receptor_downregulation": values["lh_receptor_downregulation"],
-        "lh_receptor_rate": 1.0 / values["lh_receptor_time"], "hcg_sensitivity": trait("hcg_sensitivity", 1.0),
-        "aromatase": aromatase, "testicular_estradiol_share": share, "itt_local_share": itt_local,
-        "itt_serum_share": itt_serum, "itt_half": values["sperm_itt_half_saturation"] * itt_requirement,
-        "itt_hill": values["sperm_itt_hill"], "fsh_half": values["sperm_fsh_half_saturation"],
-        "fsh_hill": values["sperm_fsh_hill"], "fsh_independent_share": values["sperm_fsh_independent_share"],
-        "support_scale": support_scale, "germinal_exponent": exponent, "germinal_floor": values["germinal_floor"],
-        "germinal_reserve": reserve, "germinal_regression_rate": 1.0 / values["germinal_regression_time"],
-        "germinal_growth_rate": recovery * values["germinal_growth_rate"],
-        "germinal_growth_fsh_share": values["germinal_growth_fsh_share"],
-        "damage_build_rate": 1.0 / values["germinal_damage_time"],
-        "damage_fade_rate": recovery / values["germinal_damage_recovery_time"],
-        "damage_max": values["germinal_damage_max"], "inhibin_fsh_exponent": values["inhibin_fsh_exponent"],
-        "inhibin_germ_share": germ_share, "inhibin_rate": 1.0 / values["inhibin_lag"],
-        "steroidogenic_rate": 1.0 / values["leydig_response_time"],
-        "support_at_rest": np.maximum(support, 1e-12),
-    }
-    patients = len(t_star)
-    constants = np.empty((patients, len(CONSTANTS)))
-    for index, name in enumerate(CONSTANTS):
-        constants[:, index] = per_patient[name]
-    steady = {
-        "sensed_testosterone": t_star, "sensed_estradiol": e_star, "gnrh_receptor": np.ones(patients),
-        "androgen_memory": np.zeros(patients), "leydig_capacity": leydig_capacity, "leydig_receptor": lh_receptor,
-        "germinal_capacity": germinal, "germinal_damage": np.zeros(patients), "inhibin": inhibin,
-        "leydig_output": leydig_out, "leydig_drive": leydig_out,
-        "testosterone": t_star, "lh": lh_star, "fsh": fsh, "estradiol": e_star, "itt": itt_star,
-        "support": support, "gnrh": drive * shape, "central_suppression": np.zeros(patients),
-        "sperm": sperm_star, "sperm_scale": sperm_scale, "serm_sensitivity": trait("serm_sensitivity", 1.0),
-    }
-    return constants, steady
+    for name in ("memory_fade_rate", "leydig_regrowth_rate", "germinal_growth_rate", "damage_fade_rate"):
+        scale(name, recovery)
+
+    reference_t = values["testosterone_reference"]
+    years_past_onset = np.maximum(0.0, age - values["age_decline_onset"])
+    typical_t = (reference_t - values["age_testosterone_decline"] * years_past_onset) / reference_t
+    given_t = trait("baseline_testosterone") / reference_t
+    t_star = np.where(np.isnan(given_t), typical_t, given_t)
+    if np.any(t_star <= c[:, ADRENAL]):
+        raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
+                         f"{values['adrenal_testosterone']:g} ng/dL")
+    given_lh = trait("baseline_lh") / values["lh_reference"]
+    typical_lh = 1.0 + values["age_lh_rise"] * years_past_onset       # LH rises with age (Wu 2008)
+    lh_star = np.where(np.isnan(given_lh), np.where(no_gnrh, values["hh_lh"] / values["lh_reference"], typical_lh),
+                       given_lh)
+    # who is solved how: measured LH, or a "mixed" man, match both; failing testes keep the normal
+    # drive; weak or absent drive keeps normal testes
+    how = np.where(testicular, SOLVE_LEYDIG, np.where(central | no_gnrh, SOLVE_DRIVE, SOLVE_DRIVE | SOLVE_LEYDIG))
+    how = np.where(np.isnan(given_lh), how, SOLVE_DRIVE | SOLVE_LEYDIG)
+    # a man without GnRH drive: his LH is what little drive is left; his testosterone follows
+    # (unless measured, then his drive is solved for it)
+    how = np.where(no_gnrh & np.isnan(given_t) & np.isnan(given_lh), SOLVE_DRIVE_FOR_LH, how)
+    # a man who never had GnRH drive: immature testes, a small germ-cell pool (Rastrelli 2014)
+    y[no_gnrh, MATURITY] = 0.0
+    y[no_gnrh, LEYDIG] = values["immature_leydig_share"]
+    y[no_gnrh, GERMINAL] = values["germinal_floor"]
+    c[no_gnrh, GERMINAL_RESERVE] = values["hh_germinal_reserve"]
+    settle_all(y, c, t_star, lh_star, how)
+    if np.any(central | no_gnrh):
+        most = _leydig_most(values)
+        if np.any((central | no_gnrh) & (t_star - c[:, ADRENAL] >= most)):
+            raise ValueError(f"a baseline testosterone above {(most + reference_c[ADRENAL]) * reference_t:.0f} ng/dL "
+                             "cannot come from normal testes; use low_testosterone_origin='testicular' or 'mixed'")
+
+    # sperm: a man with fewer sperm than his hormones support has fewer germ cells (a lower
+    # reserve), or, when his FSH is measured and not raised, germ cells that need more
+    # stimulation than usual (a hormonal component)
+    given_sperm, given_fsh = trait("baseline_sperm"), trait("baseline_fsh") / values["fsh_reference"]
+    sperm_scale = np.full(patients, values["sperm_reference"])
+
+    def untreated_hormones():
+        return np.array([hormones(y[p], np.zeros(N_INPUTS), c[p]) for p in range(patients)])
+
+    def resettle(rows):
+        y_part, c_part = y[rows], c[rows]
+        settle_all(y_part, c_part, t_star[rows], lh_star[rows], how[rows])
+        y[rows], c[rows] = y_part, c_part
+
+    h = untreated_hormones()
+    low = ~np.isnan(given_sperm) & ~no_gnrh
+    low &= given_sperm < sperm_scale * y[:, GERMINAL] * h[:, H_SUPPORT] * spermiation_survival(h[:, H_SUPPORT], values)
+    rows = np.flatnonzero(low)
+    hormonal = rows[~np.isnan(given_fsh[rows])]
+    for _ in range(60 if len(rows) else 0):
+        support = h[rows, H_SUPPORT]
+        produced = y[rows, GERMINAL] * support * spermiation_survival(support, values)
+        wanted = given_sperm[rows] / sperm_scale[rows]
+        if np.all(np.abs(produced / np.maximum(wanted, 1e-300) - 1) < 1e-6) and np.all(
+                np.abs(h[hormonal, H_FSH] / given_fsh[hormonal] - 1) < 1e-6):
+            break
+        # germ cells from FSH where it is measured (more germ cells, more inhibin B, lower FSH),
+        # else from the count; the count's remaining shortfall is poor stimulation
+        reserve = np.minimum(c[rows, GERMINAL_RESERVE] * (produced / np.maximum(wanted, 1e-300)) ** -0.7, 1.0)
+        measured = ~np.isnan(given_fsh[rows])
+        from_fsh = np.minimum(c[rows, GERMINAL_RESERVE] * (h[rows, H_FSH] / given_fsh[rows]) ** 1.5, 1.0)
+        c[rows, GERMINAL_RESERVE] = np.where(measured, from_fsh, reserve)
+        y[rows, GERMINAL] = np.minimum(y[rows, GERMINAL], c[rows, GERMINAL_RESERVE])
+        c[hormonal, ITT_HALF] *= np.clip(produced[measured] / wanted[measured], 0.5, 2.0) ** 0.3
+        resettle(rows)
+        h = untreated_hormones()
+    if len(hormonal) and not np.allclose(h[hormonal, H_FSH], given_fsh[hormonal], rtol=1e-4):
+        worst = hormonal[np.argmax(np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal])))]
+        raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L and baseline_sperm = "
+                         f"{given_sperm[worst]:.4g} million/mL do not fit together in this model (the closest it comes is "
+                         f"FSH {h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
+                         f"or leave it out")
+    support = h[:, H_SUPPORT]
+    produced = y[:, GERMINAL] * support * spermiation_survival(support, values)
+    more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * produced) & (produced > 0)
+    sperm_scale = np.where(more, given_sperm / np.maximum(produced, 1e-300), sperm_scale)
+    steady = {name: y[:, i] for i, name in enumerate(STATES)}
+    steady.update({name: h[:, i] for i, name in enumerate(HORMONES)})
+    steady.update(sperm=sperm_scale * produced, sperm_scale=sperm_scale,
+                  serm_sensitivity=trait("serm_sensitivity", 1.0) * np.ones(patients))
+    return c, steady
+
+
+def _leydig_most(values) -> float:
+    """The most testosterone (relative, without the adrenal share) normal, mature testes make
+    under the strongest LH stimulation, before the steroid brake."""
+    reference_c, _ = values.reference_man()
+    return reference_c[LEYDIG_SCALE] * reference_c[LEYDIG_CEILING]
+
+
+def initial_state(steady: dict) -> np.ndarray:
+    """The untreated steady state (patients x STATES) from :func:`patient_constants` output."""
+    return np.stack([steady[name] for name in STATES], axis=-1)

@@ -7,9 +7,9 @@ Loading validates all of that, so a typo in the data fails loudly at import.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from .references import bibliography
@@ -90,30 +90,80 @@ def load_parameters() -> MappingProxyType:
     return MappingProxyType(parameters)
 
 
-_OVERRIDES: dict[str, float] = {}
+class ParameterSet(Mapping):
+    """One set of parameter values the model computes with: name -> value (the units of
+    data/parameters.csv), plus trial values of drug columns (``"clomiphene.ec50"``).
+
+    Immutable and passed into each simulation (``hpg.simulate(..., parameters=...)``), so a
+    fit and a notebook can hold two sets at once. ``ParameterSet.default()`` is the committed
+    set; ``.replace({"feedback_hill": 2.1, "clomiphene.ec50": 150})`` a variant of it.
+    """
+
+    def __init__(self, values: dict[str, float], drug_values: dict[str, float] | None = None):
+        known = load_parameters()
+        unknown = set(values) - set(known)
+        if unknown:
+            raise ValueError(f"unknown parameters {sorted(unknown)}; known: see data/parameters.csv")
+        missing = set(known) - set(values)
+        if missing:
+            raise ValueError(f"a parameter set needs every parameter; missing {sorted(missing)}")
+        for name, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise TypeError(f"parameter {name} must be a finite number, got {value!r}")
+        self._values = dict(values)
+        self.drug_values = MappingProxyType(dict(drug_values or {}))
+        self._reference_man = None
+
+    @classmethod
+    def default(cls) -> "ParameterSet":
+        """The committed values of data/parameters.csv and data/drugs.csv."""
+        return _default_set()
+
+    def replace(self, changes: dict[str, float]) -> "ParameterSet":
+        """A new set with some values changed: ``name`` for a parameter, ``drug_id.column``
+        for a column of the drug table."""
+        values, drugs = dict(self._values), dict(self.drug_values)
+        for name, value in changes.items():
+            (drugs if "." in name else values)[name] = float(value)
+        return ParameterSet(values, drugs)
+
+    def reference_man(self):
+        """(constants, state) of the reference man, solved once per set (model.reference_man)."""
+        if self._reference_man is None:
+            from .model import reference_man
+
+            self._reference_man = reference_man(self)
+        return self._reference_man
+
+    def __getitem__(self, name: str) -> float:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        changed = {name: value for name, value in self._values.items() if value != load_parameters()[name].value}
+        return f"<ParameterSet {len(self)} values; changed from data/: {changed or 'none'}; drugs: {dict(self.drug_values)}>"
 
 
-def parameter_values() -> dict[str, float]:
-    """name -> value, the plain numbers the model computes with (with any trial values
-    of :func:`trial_values` in force, which only the fit uses)."""
-    values = {name: parameter.value for name, parameter in load_parameters().items()}
-    values.update((name, value) for name, value in _OVERRIDES.items() if "." not in name)
-    return values
+@lru_cache(maxsize=1)
+def _default_set() -> ParameterSet:
+    return ParameterSet({name: parameter.value for name, parameter in load_parameters().items()})
 
 
-def overrides() -> dict[str, float]:
-    """The trial values in force (``name`` or ``drug_id.column``), empty outside a fit."""
-    return dict(_OVERRIDES)
+def parameter_values() -> ParameterSet:
+    """The committed parameter set (name -> value)."""
+    return ParameterSet.default()
 
 
-@contextmanager
-def trial_values(values: dict[str, float]):
-    """Run the model with some parameters replaced: ``{"feedback_hill": 2.1,
-    "clomiphene.ec50": 150}``. Used by :mod:`hpgwidgets.fit` to try candidate values."""
-    previous = dict(_OVERRIDES)
-    _OVERRIDES.update(values)
-    try:
-        yield
-    finally:
-        _OVERRIDES.clear()
-        _OVERRIDES.update(previous)
+def as_parameter_set(parameters) -> ParameterSet:
+    """``parameters`` checked: a ParameterSet, or None for the committed one."""
+    if parameters is None:
+        return ParameterSet.default()
+    if not isinstance(parameters, ParameterSet):
+        raise TypeError(f"parameters must be an hpg.ParameterSet (or None for the committed values), "
+                        f"got {type(parameters).__name__}")
+    return parameters

@@ -16,6 +16,7 @@ LIMITS = {
     "baseline_testosterone": (30.0, 1500.0),
     "baseline_sperm": (0.0, 300.0),
     "baseline_lh": (0.1, 100.0),
+    "baseline_fsh": (0.1, 150.0),
     "feedback_sensitivity": (0.2, 5.0),
     "recovery_speed": (0.1, 5.0),
     "aromatase_activity": (0.2, 5.0),
@@ -36,6 +37,11 @@ class Patient:
     baseline_sperm: untreated sperm concentration, million/mL (0-300), or None.
     baseline_lh: untreated LH, IU/L (0.1-100), or None. With it, the model sets both
         the GnRH drive and the Leydig reserve from the two measured values.
+    baseline_fsh: untreated FSH, IU/L (0.1-150), or None. With a low baseline_sperm it tells
+        why the count is low: a high FSH means few germ cells (germinal failure, which
+        hormones cannot fix); a normal FSH means the germ cells are there but poorly
+        stimulated (a hormonal component, which SERMs and aromatase inhibitors can help).
+        Without it a low count is taken as germinal.
     low_testosterone_origin: where the untreated testosterone level comes from when LH
         is not given:
         "mixed" (default): LH at the typical level, as in most older men with low T
@@ -57,6 +63,7 @@ class Patient:
     baseline_testosterone: float | None = None
     baseline_sperm: float | None = None
     baseline_lh: float | None = None
+    baseline_fsh: float | None = None
     low_testosterone_origin: str = "mixed"
     feedback_sensitivity: float = 1.0
     recovery_speed: float = 1.0

@@ -23,12 +23,13 @@ from types import MappingProxyType
 import numpy as np
 from scipy.signal import lfilter
 
-from .parameters import check_source, overrides, parameter_values
+from .parameters import as_parameter_set, check_source
 from .tables import read_table
 
 _MG_PER_L_TO_NG_PER_DL = 1e5
 _MINUTES_PER_DAY = 24 * 60
-EFFECTS = ("serum_testosterone", "lh_receptor", "estrogen_feedback_block", "aromatase_inhibition", "gnrh_receptor")
+EFFECTS = ("serum_testosterone", "lh_receptor", "fsh_receptor", "estrogen_feedback_block", "aromatase_inhibition",
+           "gnrh_receptor")
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,11 @@ def load_drugs() -> MappingProxyType:
 DRUGS = load_drugs()
 
 
-def drug(drug_id: str) -> Drug:
-    """One agent of the catalogue, with any trial values of a fit in force."""
+def drug(drug_id: str, parameters=None) -> Drug:
+    """One agent of the catalogue, with any drug columns a parameter set changes
+    (``"clomiphene.ec50"``, as a fit tries them) in force."""
     base = DRUGS[drug_id]
-    changes = {name.split(".", 1)[1]: value for name, value in overrides().items()
+    changes = {name.split(".", 1)[1]: value for name, value in as_parameter_set(parameters).drug_values.items()
                if name.startswith(drug_id + ".")}
     if not changes:
         return base
@@ -187,6 +189,7 @@ def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndar
     """What the model's physiology sees of one drug at the grid times.
 
     serum_testosterone: added serum testosterone (ng/dL); lh_receptor: serum hCG (IU/L);
+    fsh_receptor: serum recombinant FSH (IU/L);
     estrogen_feedback_block / aromatase_inhibition: fraction blocked (0-1), where
     ``sensitivity`` (a number, or one per patient) multiplies the drug's potency; with
     an array the result has shape (steps, patients).
@@ -195,7 +198,7 @@ def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndar
     if drug.effect == "serum_testosterone":
         release_rate = _rate(drug.elimination_half_life) * amount * drug.active_fraction   # mg/day
         return release_rate / values["testosterone_clearance"] * _MG_PER_L_TO_NG_PER_DL
-    if drug.effect == "lh_receptor":
+    if drug.effect in ("lh_receptor", "fsh_receptor"):
         return amount / drug.distribution_volume
     if np.ndim(sensitivity):
         amount = amount[:, None]

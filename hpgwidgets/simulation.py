@@ -8,7 +8,7 @@ import numpy as np
 from scipy.signal import lfilter, sosfilt, sosfilt_zi
 
 from . import model
-from .parameters import load_parameters, parameter_values
+from .parameters import as_parameter_set, load_parameters
 from .patient import Patient
 from .pharmacology import DRUGS, exposure, gonadorelin_signals
 from .pharmacology import drug as pharmacology_drug
@@ -73,8 +73,9 @@ def check_run(regimen, days, step_days, sample_every, every_days=None) -> tuple[
     return regimen, days, time_grid(days, step_days), int(round(sample_every / step_days))
 
 
-def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, values: dict) -> tuple:
-    """The four pharmacokinetic model inputs on the grid, plus serum hCG (IU/L).
+def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, values) -> tuple:
+    """The five pharmacokinetic model inputs on the grid (exogenous testosterone, hCG as LH,
+    estrogen block, aromatase inhibition, exogenous FSH), plus serum hCG (IU/L).
 
     Inputs are arrays of shape (steps,), except the estrogen block, which has shape
     (steps, patients): the patient trait ``serm_sensitivity`` (one per patient) scales
@@ -83,10 +84,11 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, v
     steps = len(t)
     exogenous = np.zeros(steps)
     hcg = np.zeros(steps)
+    fsh = np.zeros(steps)
     estrogen_kept = np.ones((steps, len(serm_sensitivity)))    # product over SERMs of (1 - block)
     aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
     for drug_id in sorted(regimen.drugs):
-        drug = pharmacology_drug(drug_id)
+        drug = pharmacology_drug(drug_id, values)
         if drug.effect == "gnrh_receptor":
             continue
         doses = regimen.doses_of(drug_id)
@@ -100,10 +102,12 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, v
             exogenous += series / values["testosterone_reference"]
         elif drug.effect == "lh_receptor":
             hcg += series
+        elif drug.effect == "fsh_receptor":
+            fsh += series / values["fsh_reference"]
         else:
             aromatase_kept *= 1 - series
     hcg_lh = hcg * values["hcg_lh_equivalence"] / values["lh_reference"]
-    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept), hcg
+    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept, fsh), hcg
 
 
 def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
@@ -170,11 +174,13 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
             series = series[:, 0] if shared else series.T
         return np.broadcast_to(series, (copies, series.shape[-1]))
 
-    at_points = [per_patient(series[0::2]) for series in fine_inputs] + [per_patient(pulsatile),
-                                                                         per_patient(desensitising)]
+    pharmacokinetic, fsh = fine_inputs[:4], fine_inputs[4]
+    at_points = ([per_patient(series[0::2]) for series in pharmacokinetic]
+                 + [per_patient(pulsatile), per_patient(desensitising), per_patient(fsh[0::2])])
     # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
-    between = [per_patient(np.concatenate([series[1::2], series[-1:]])) for series in fine_inputs] + [
-        per_patient(pulsatile), per_patient(desensitising)]
+    between = ([per_patient(np.concatenate([series[1::2], series[-1:]])) for series in pharmacokinetic]
+               + [per_patient(pulsatile), per_patient(desensitising),
+                  per_patient(np.concatenate([fsh[1::2], fsh[-1:]]))])
     return (np.ascontiguousarray(np.stack(at_points, axis=-1)), np.ascontiguousarray(np.stack(between, axis=-1)),
             fine_hcg[0::2])
 
@@ -209,12 +215,13 @@ def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict
     }
 
 
-def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int = 1) -> tuple[dict, dict]:
+def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int = 1,
+              values=None) -> tuple[dict, dict]:
     """Simulate on the grid ``t`` (evenly spaced from 0) for one patient (scalar traits)
     or many (array traits). Returns (series in clinical units, untreated steady state);
     series hold every ``record_stride``-th grid point, with shape (rows,) for one
     patient or (rows, patients) for several."""
-    values = parameter_values()
+    values = as_parameter_set(values)
     constants, steady = model.patient_constants(traits, values)
     dt = float(t[1] - t[0])
     inputs, midpoints, hcg = exposures(regimen, t, steady["serm_sensitivity"], values)
@@ -272,10 +279,10 @@ def _estradiol_reference(values: dict) -> float:
     return estradiol_production / values["estradiol_clearance"]
 
 
-def baseline_values(steady: dict) -> dict:
+def baseline_values(steady: dict, values=None) -> dict:
     """The patient's untreated steady state in clinical units (same names as series);
     each value has one entry per patient."""
-    values = parameter_values()
+    values = as_parameter_set(values)
     zeros = np.zeros_like(steady["testosterone"])
     return {
         **_hormones_in_clinical_units(steady, values),
@@ -360,7 +367,8 @@ class Result:
 
 
 def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
-             step_days: float = DEFAULT_STEP_DAYS, sample_every: float = 1.0, every_days: float | None = None) -> Result:
+             step_days: float = DEFAULT_STEP_DAYS, sample_every: float = 1.0, every_days: float | None = None,
+             parameters=None) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
     The model steps every ``step_days`` (default 2 hours) and reports every
@@ -368,6 +376,7 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     the hours after an injection). ``days`` must be a whole number of samples (whole days
     by default): nothing is cut.
     ``every_days=`` is the old name of ``sample_every=`` (deprecated).
+    ``parameters`` is an hpg.ParameterSet (default: the committed values of data/).
 
     >>> import hpgwidgets as hpg
     >>> trt = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
@@ -377,10 +386,11 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     """
     regimen, days, t, stride = check_run(regimen, days, step_days, sample_every, every_days)
     patient = validation.instance("patient", Patient() if patient is None else patient, Patient, "an hpg.Patient")
+    parameters = as_parameter_set(parameters)
     record = _record_every(stride * step_days, step_days)
-    series, steady = run_model(regimen, t, patient.traits(), record)
+    series, steady = run_model(regimen, t, patient.traits(), record, parameters)
     cite_model(regimen)
     kept = slice(None, None, stride // record)
-    baseline = {name: float(value[0]) for name, value in baseline_values(steady).items()}
+    baseline = {name: float(value[0]) for name, value in baseline_values(steady, parameters).items()}
     return Result(t[::stride], {name: values[kept] for name, values in series.items()}, baseline,
                   regimen, patient, days)

@@ -1,0 +1,60 @@
+"""Sphinx settings for the course site (site/build.py writes the sources to build/site-src).
+
+Sphinx + myst-nb + sphinx-book-theme, which is what Jupyter Book 1 runs underneath; why this and
+not Jupyter Book 2 is in docs/site.md. Everything a page loads is served from the site itself.
+"""
+from pathlib import Path
+
+from hpgwidgets.offline import BUNDLE_PATH
+
+project = "hpgwidgets: the HPG axis under treatment"
+author = "hpgwidgets developers"
+copyright = "hpgwidgets developers, MIT licence"
+
+extensions = ["myst_nb"]
+# Notebooks are executed by site/build.py (with static widget outputs), not again here.
+nb_execution_mode = "off"
+# myst-nb would load require.js and the widget manager from a CDN for widget outputs; the
+# build leaves none, and nothing may come from outside the site.
+nb_ipywidgets_js = {}
+myst_enable_extensions = ["colon_fence", "deflist"]
+# Headings get anchors, so the lecturer's guide can point to a section of a notebook.
+myst_heading_anchors = 3
+exclude_patterns = ["evidence-table.html"]
+suppress_warnings = ["myst.header"]
+
+html_theme = "sphinx_book_theme"
+html_title = "hpgwidgets course"
+html_static_path = [str(Path(__file__).parent / "_static"), str(BUNDLE_PATH.parent)]
+html_css_files = ["hpg-site.css"]
+html_js_files = [("hpg-site.js", {"type": "module"})]
+# The notebook sources hold no answers in view, but their outputs carry every option's feedback:
+# the site does not publish them (no "view source", no _sources/ copies).
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "navigation_with_keys": False,
+}
+html_last_updated_fmt = None
+# The workbook's charts are drawn for a white page; a reader can still switch to dark.
+html_context = {"default_mode": "light"}
+
+
+def _mermaid_blocks_as_pre(app, doctree, docname):
+    """A ```mermaid fence becomes <pre class="mermaid">, the element mermaid.js draws (as
+    JupyterLab does); without it the reader still sees the diagram's text."""
+    import html
+
+    from docutils import nodes
+
+    for block in list(doctree.findall(nodes.literal_block)):
+        if block.get("language") == "mermaid":
+            block.replace_self(nodes.raw("", f'<pre class="mermaid">{html.escape(block.astext())}</pre>', format="html"))
+
+
+def setup(app):
+    app.connect("doctree-resolved", _mermaid_blocks_as_pre)
