@@ -291,13 +291,18 @@ class Tally:
 
 def l1_androgen_dose(men: Men) -> Verdict:
     tally = Tally(men)
-    doses, day = (0, 25, 50, 100, 200, 400, 700, 1000), day_of_month(6)
+    # laws.md's ladder runs to 1000 mg; each law holds "at every dose inside the ranges the workbook
+    # offers", and the workbook refuses weekly enanthate above its largest legal dose (data/drugs.csv:
+    # beyond it serum T would pass law L16's 5000 ng/dL), so the ladder stops there
+    largest = hpg.DRUGS[TE].max_amount_per_week
+    doses = tuple(mg for mg in (0, 25, 50, 100, 200, 400, 700, 1000) if mg < largest) + (largest,)
+    day = day_of_month(6)
     runs = {mg: men.run(regimen(weekly_te(mg)), day) for mg in doses}
     for name in ("sperm", "lh", "fsh"):
         for lower, higher in pairwise(doses):
             tally.non_increasing(level(runs[higher], name, day), level(runs[lower], name, day),
                                  f"{name} at month 6, TE {higher} vs {lower} mg/week (x1.02)")
-    for mg in (400, 700, 1000):
+    for mg in (mg for mg in doses if mg >= 400):
         tally.share(level(runs[mg], "sperm", day) < 3, 0.9,
                     f"healthy men with sperm < 3 million/mL at month 6 on TE {mg} mg/week",
                     mask=men.kinds == "healthy")
