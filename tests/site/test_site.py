@@ -233,9 +233,14 @@ def test_pages_fit_the_screen_width(width, browser, site_server):
         context.close()
 
 
-def test_print_leaves_out_navigation_and_buttons(page, site_server):
+A4_WIDTH_PX = 718  # the printable width of an A4 page with Chromium's default margins, at 96 px/inch
+
+
+def test_print_leaves_out_navigation_and_buttons_and_fits_the_paper(page, site_server):
     open_page(page, site_server, "notebooks/01_fundamentals")
+    page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1000})
     page.emulate_media(media="print")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= A4_WIDTH_PX
     for selector in [".hpg-launch", ".bd-sidebar-primary", ".hpg-quiz-button", ".bd-header"]:
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator(".hpg-chart svg").first.is_visible()
