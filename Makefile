@@ -5,16 +5,18 @@ PY := $(VENV)/bin/python
 STAMP_LAB := $(VENV)/.installed-lab
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: lab test bench clean vega-bundle
+.PHONY: lab test test-latest test-explore bench clean vega-bundle
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 
 # .venv/.installed-<extra>: the package with JupyterLab and that extra (lab, test, lite, present);
-# reinstalled when pyproject.toml changes.
+# reinstalled when pyproject.toml changes. The warm-up compiles and caches the model kernel, so
+# no notebook waits for numba (hpgwidgets/warmup.py).
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[lab,$*]"
+	$(PY) -m hpgwidgets.warmup
 	touch $@
 
 # JupyterLab refuses to run as root unless told to (containers and some lab machines run as root).
@@ -25,9 +27,31 @@ lab: $(STAMP_LAB)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --config=lab/jupyter_lab_config.py notebooks/00_start_here.ipynb
 
 # lite-fetch downloads (once; pinned and checked) what the JupyterLite tests build their site from.
+# The browser tests need npm (to fetch Pyodide) and Chromium at /usr/bin/chromium (README).
 test: $(STAMP_TEST)
+	@command -v npm >/dev/null || { echo "make test needs npm (it fetches the JupyterLite site's Pyodide): apt-get install npm"; exit 1; }
+	@test -x /usr/bin/chromium || { echo "make test needs Chromium at /usr/bin/chromium: apt-get install chromium"; exit 1; }
 	$(MAKE) --no-print-directory lite-fetch
 	$(PY) -m pytest
+
+# The newest release of every dependency, past pyproject.toml's upper bounds, in a separate
+# venv (.venv-latest): the unit tests (not the browser ones) say whether a bound can move.
+LATEST_VENV := .venv-latest
+LATEST_TESTS ?= --ignore=tests/browser -m "not browser"
+test-latest:
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PYTHON) tools/latest_requirements.py > $(LATEST_VENV)/requirements.txt
+	$(LATEST_VENV)/bin/python -m pip install --upgrade --upgrade-strategy eager -r $(LATEST_VENV)/requirements.txt
+	$(LATEST_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(LATEST_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|scipy|pandas|altair|ipywidgets|anywidget|vl-convert-python|numba|jupyterlab|voila)=='
+	$(LATEST_VENV)/bin/python -m pytest -q $(LATEST_TESTS)
+
+# Property tests with new random examples each run, failures kept in .hypothesis/ and tried
+# first next time. CI stays derandomised (the "ci" profile of tests/conftest.py).
+test-explore: $(STAMP_TEST)
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q $$(grep -l "from hypothesis" tests/test_*.py)
 
 bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_simulate.py
@@ -43,7 +67,7 @@ vega-bundle: $(STAMP_TEST)
 	$(PY) tools/build_vega_bundle.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(LATEST_VENV) build dist *.egg-info
 
 # ---- JupyterLite and presentation mode (platform helper) ----------------------------
 # `make lite`: a static JupyterLite site in build/lite that needs nothing but its own host

@@ -35,9 +35,11 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
+from . import validation
 from .parameters import as_parameter_set, check_source
 from .patient import Patient
 from .pharmacology import drug
@@ -45,15 +47,12 @@ from .references import cite
 from .regimen import Dose, Regimen
 from .simulation import simulate
 from .tables import read_table
+from .units import testosterone_ng_dl_to_nmol_l
 
 ROLES = ("fit", "check")
 SCALES = ("log", "linear")
-STATISTICS = ("baseline", "baseline_ratio", "baseline_quotient", "ratio_at", "value_at", "mean_over", "peak_ratio",
-              "peak_day", "half_life", "return_day", "first_day_above", "first_day_below", "largest_gap",
-              "production_rate", "parameter", "drug_half_life", "spermatogenic_delay_quantile")
 # hourly samples where a statistic looks at the shape of a curve within days
 _FINE = {"step_days": 1 / 24, "sample_every": 1 / 24}
-_NANOMOL_PER_NG_DL = {"nmol/L": 10.0}    # ng/dL x 10 / molar mass -> nmol/L
 
 
 def _number(text: str, where: str) -> float:
@@ -154,7 +153,7 @@ def load_observations() -> tuple[Observation, ...]:
         seen.add(where)
         if row["role"] not in ROLES or row["scale"] not in SCALES or row["statistic"] not in STATISTICS:
             raise ValueError(f"evidence.csv: {where}: role must be one of {ROLES}, scale one of {SCALES}, "
-                             f"statistic one of {STATISTICS}")
+                             f"statistic one of {list(STATISTICS)}")
         check_source(row["source_key"], f"evidence.csv: {where}")
         window = None
         if row["window_start"] != "":
@@ -176,6 +175,9 @@ def load_observations() -> tuple[Observation, ...]:
             source_key=row["source_key"], provenance=row["provenance"], role=row["role"], status=row["status"],
             note=row["note"],
         )
+        empty = [name for name in STATISTICS[observation.statistic].arguments if getattr(observation, name) is None]
+        if empty:
+            raise ValueError(f"evidence.csv: {where}: statistic {observation.statistic!r} needs {empty}")
         if observation.status != "reproduced" and not observation.status.startswith("disagrees: "):
             raise ValueError(f"evidence.csv: {where}: status must be 'reproduced' or 'disagrees: <why>'")
         if not observation.low <= observation.high:
@@ -187,12 +189,12 @@ def load_observations() -> tuple[Observation, ...]:
 
 
 def _fine(observation: Observation) -> dict:
-    return _FINE if observation.statistic in ("peak_ratio", "peak_day", "return_day", "largest_gap") else {}
+    return _FINE if STATISTICS[observation.statistic].fine else {}
 
 
-def _run(observation: Observation, reference: bool = False, parameters=None):
-    return simulate(observation.make_regimen(reference), days=observation.days,
-                    patient=observation.make_patient(reference), parameters=parameters, **_fine(observation))
+def _run(observation: Observation, parameters, reference: bool = False):
+    return simulate(observation.make_regimen(reference), days=observation.days, parameters=parameters,
+                    patient=observation.make_patient(reference), **_fine(observation))
 
 
 def _window(result, observation: Observation):
@@ -218,72 +220,174 @@ def _first_crossing(t, series, level, above: bool) -> float:
     return float(t[i - 1] + fraction * (t[i] - t[i - 1]))
 
 
-def measure(observation: Observation, parameters=None) -> float:
-    """The model's figure for one observation, in the row's unit, with an hpg.ParameterSet
-    (default: the committed values)."""
-    statistic, variable = observation.statistic, observation.variable
-    values = as_parameter_set(parameters)
-    if statistic == "parameter":
-        return values[variable]
-    if statistic == "drug_half_life":
-        return drug(variable, values).elimination_half_life
-    if statistic == "spermatogenic_delay_quantile":
-        from scipy.stats import gamma
+@dataclass(frozen=True)
+class Statistic:
+    """How one kind of row is measured: a small function and the columns it reads.
 
-        stages = int(values["spermatogenesis_stages"])
-        return float(gamma.ppf(observation.threshold, stages, scale=values["spermatogenesis_duration"] / stages))
-    result = _run(observation, parameters=values)
-    if statistic == "baseline":
-        return result.baseline[variable]
-    if statistic == "baseline_ratio":
-        return result.baseline[variable] / _run(observation, reference=True, parameters=values).baseline[variable]
-    if statistic == "baseline_quotient":
-        converted = result.baseline[variable] * _NANOMOL_PER_NG_DL[observation.threshold_unit] / values[
-            "testosterone_molar_mass"]
-        return converted / result.baseline["itt"]
-    if statistic == "production_rate":
-        clearance = values[f"{variable}_clearance"]          # L/day
-        return result.baseline[variable] * clearance / 1000.0   # pg/mL x L/day = ng/day; / 1000 -> µg/day
-    series = result[variable]
-    if statistic in ("ratio_at", "value_at"):
-        value = float(np.interp(observation.day, result.t, series))
-        if statistic == "value_at":
-            return value
-        if observation.reference_regimen is not None or observation.reference_patient is not None:
-            other = _run(observation, reference=True, parameters=values)
-            return value / float(np.interp(observation.day, other.t, other[variable]))
-        return value / result.baseline[variable]
-    if statistic == "mean_over":
-        return float(np.mean(_window(result, observation)[1]))
-    if statistic in ("peak_ratio", "peak_day"):
-        t, inside = _window(result, observation)
-        peak = int(np.argmax(inside))
-        return float(t[peak]) if statistic == "peak_day" else float(inside[peak] / result.baseline[variable])
-    if statistic == "half_life":
-        t, inside = _window(result, observation)
-        slope = np.polyfit(t, np.log(inside), 1)[0]
-        return math.log(2) / -slope if slope < 0 else math.inf
-    if statistic == "return_day":
-        peak = int(np.argmax(series))
-        return _first_crossing(result.t[peak:], series[peak:], _threshold(observation, result), above=False)
-    if statistic in ("first_day_above", "first_day_below"):
-        after = result.t >= observation.day
-        crossing = _first_crossing(result.t[after], series[after], _threshold(observation, result),
-                                   above=statistic == "first_day_above")
-        return crossing - observation.day
-    if statistic == "largest_gap":
-        other = _run(observation, reference=True, parameters=values)
-        t, inside = _window(result, observation)
-        _, reference = _window(other, observation)
-        return float(np.max(np.abs(inside - reference)) / np.max(reference))
-    raise ValueError(f"evidence.csv: {observation.id}: unknown statistic {statistic!r}")   # load_observations prevents
+    ``compute(observation, result, parameters)`` returns the model's figure; ``result`` is
+    the simulation of the row (None when ``simulated`` is False: the figure comes from the
+    data alone) and ``parameters`` the hpg.ParameterSet it ran with. ``arguments`` are the Observation fields the statistic needs: a row that
+    leaves one empty is refused when the table is loaded.
+    """
+
+    name: str
+    compute: Callable
+    arguments: tuple[str, ...] = ()
+    simulated: bool = True
+    fine: bool = False  # hourly samples: the statistic reads the shape of a curve within days
+
+
+STATISTICS: dict[str, Statistic] = {}
+
+
+def statistic(name: str, *arguments: str, simulated: bool = True, fine: bool = False):
+    """Register ``compute`` as the statistic ``name`` of data/evidence.csv."""
+    def register(compute):
+        STATISTICS[name] = Statistic(name, compute, arguments, simulated, fine)
+        return compute
+    return register
+
+
+@statistic("parameter", simulated=False)
+def _parameter(observation, _result, parameters):
+    return parameters[observation.variable]
+
+
+@statistic("drug_half_life", simulated=False)
+def _drug_half_life(observation, _result, parameters):
+    return drug(observation.variable, parameters).elimination_half_life
+
+
+@statistic("spermatogenic_delay_quantile", "threshold", simulated=False)
+def _spermatogenic_delay_quantile(observation, _result, parameters):
+    from scipy.stats import gamma
+
+    values = parameters
+    stages = int(values["spermatogenesis_stages"])
+    return float(gamma.ppf(observation.threshold, stages, scale=values["spermatogenesis_duration"] / stages))
+
+
+@statistic("baseline")
+def _baseline(observation, result, parameters):
+    return result.baseline[observation.variable]
+
+
+@statistic("baseline_ratio", "reference_patient")
+def _baseline_ratio(observation, result, parameters):
+    reference = _run(observation, parameters, reference=True)
+    return result.baseline[observation.variable] / reference.baseline[observation.variable]
+
+
+@statistic("baseline_quotient")
+def _baseline_quotient(observation, result, parameters):
+    """Untreated serum testosterone in nmol/L / untreated intratesticular testosterone (nmol/L)."""
+    molar_mass = parameters["testosterone_molar_mass"]
+    return testosterone_ng_dl_to_nmol_l(result.baseline[observation.variable], molar_mass) / result.baseline["itt"]
+
+
+@statistic("production_rate")
+def _production_rate(observation, result, parameters):
+    clearance = parameters[f"{observation.variable}_clearance"]   # L/day
+    return result.baseline[observation.variable] * clearance / 1000.0    # pg/mL x L/day = ng/day; / 1000 -> µg/day
+
+
+def _value_at_day(observation, result) -> float:
+    return float(np.interp(observation.day, result.t, result[observation.variable]))
+
+
+@statistic("value_at", "day")
+def _value_at(observation, result, parameters):
+    return _value_at_day(observation, result)
+
+
+@statistic("ratio_at", "day")
+def _ratio_at(observation, result, parameters):
+    value = _value_at_day(observation, result)
+    if observation.reference_regimen is not None or observation.reference_patient is not None:
+        return value / _value_at_day(observation, _run(observation, parameters, reference=True))
+    return value / result.baseline[observation.variable]
+
+
+@statistic("mean_over", "window")
+def _mean_over(observation, result, parameters):
+    return float(np.mean(_window(result, observation)[1]))
+
+
+@statistic("peak_ratio", "window", fine=True)
+def _peak_ratio(observation, result, parameters):
+    _, inside = _window(result, observation)
+    return float(np.max(inside) / result.baseline[observation.variable])
+
+
+@statistic("peak_day", "window", fine=True)
+def _peak_day(observation, result, parameters):
+    t, inside = _window(result, observation)
+    return float(t[int(np.argmax(inside))])
+
+
+@statistic("half_life", "window")
+def _half_life(observation, result, parameters):
+    t, inside = _window(result, observation)
+    slope = np.polyfit(t, np.log(inside), 1)[0]
+    return math.log(2) / -slope if slope < 0 else math.inf
+
+
+@statistic("return_day", "threshold", fine=True)
+def _return_day(observation, result, parameters):
+    series = result[observation.variable]
+    peak = int(np.argmax(series))
+    return _first_crossing(result.t[peak:], series[peak:], _threshold(observation, result), above=False)
+
+
+def _days_to_crossing(observation, result, above: bool) -> float:
+    after = result.t >= observation.day
+    crossing = _first_crossing(result.t[after], result[observation.variable][after], _threshold(observation, result),
+                               above=above)
+    return crossing - observation.day
+
+
+@statistic("first_day_above", "day", "threshold")
+def _first_day_above(observation, result, parameters):
+    return _days_to_crossing(observation, result, above=True)
+
+
+@statistic("first_day_below", "day", "threshold")
+def _first_day_below(observation, result, parameters):
+    return _days_to_crossing(observation, result, above=False)
+
+
+@statistic("largest_gap", "window", "reference_regimen", fine=True)
+def _largest_gap(observation, result, parameters):
+    _, inside = _window(result, observation)
+    _, reference = _window(_run(observation, parameters, reference=True), observation)
+    return float(np.max(np.abs(inside - reference)) / np.max(reference))
+
+
+def measure(observation: Observation | str, parameters=None) -> float:
+    """The model's figure for one observation (or the row of that id), in the row's unit,
+    with an hpg.ParameterSet (default: the committed values)."""
+    if isinstance(observation, str):
+        observation = observation_by_id(observation)
+    validation.instance("observation", observation, Observation,
+                        "a row of load_observations() or its id (a string)")
+    parameters = as_parameter_set(parameters)
+    how = STATISTICS[observation.statistic]
+    return how.compute(observation, _run(observation, parameters) if how.simulated else None, parameters)
+
+
+def observation_by_id(identifier: str) -> Observation:
+    """The row of data/evidence.csv with this id."""
+    rows = {observation.id: observation for observation in load_observations()}
+    if identifier not in rows:
+        raise ValueError(f"no observation {identifier!r} in data/evidence.csv; ids are: {', '.join(rows)}")
+    return rows[identifier]
 
 
 def shortfall(observation: Observation, parameters=None) -> float:
     """For a time-to-threshold row whose curve never crosses its threshold: how far the
     closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
     crossing where the time itself is infinite and gives no direction."""
-    result = _run(observation, parameters=parameters)
+    result = _run(observation, as_parameter_set(parameters))
     after = result.t >= observation.day
     series, level = result[observation.variable][after], _threshold(observation, result)
     if observation.statistic == "first_day_below":
@@ -292,9 +396,17 @@ def shortfall(observation: Observation, parameters=None) -> float:
 
 
 def evaluate(observations=None, parameters=None) -> list[tuple[Observation, float]]:
-    """(observation, model figure) for every row (or the given rows), with an hpg.ParameterSet."""
-    return [(observation, measure(observation, parameters))
-            for observation in (load_observations() if observations is None else observations)]
+    """(observation, model figure) for every row, or for the given rows (Observations or ids),
+    with an hpg.ParameterSet (default: the committed values)."""
+    if observations is None:
+        observations = load_observations()
+    elif isinstance(observations, (str, Observation)) or not np.iterable(observations):
+        raise TypeError(f"observations must be a list of rows or ids, or None for every row; "
+                        f"{type(observations).__name__} {validation.shown(observations)}")
+    elif len(observations) == 0:
+        raise ValueError("observations must name at least one row (or be None for every row); got an empty list")
+    rows = [observation_by_id(row) if isinstance(row, str) else row for row in observations]
+    return [(observation, measure(observation, parameters)) for observation in rows]
 
 
 def calibration_table():

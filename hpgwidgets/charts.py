@@ -6,7 +6,10 @@ JupyterLite and in an exported PNG/SVG.
 
 Choices a reader of the charts should know about:
 
-- Time runs in weeks since the first dose; tooltips also give the day.
+- Time runs in weeks on the story's clock: since day 0 by default, or since `origin_day` (the
+  start of the treatment the story is about), named by the axis title; tooltips also give the day.
+  Every panel's y axis takes the same room and a treatment timeline sits under each column, so
+  a dose lines up with what it did.
 - Serum testosterone, LH, FSH and estradiol use linear axes starting at zero.
   Intratesticular testosterone and sperm concentration span orders of magnitude, so
   they use log axes. A log axis cannot show zero, and the model can reach (nearly)
@@ -42,7 +45,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import offline
+from . import offline, validation
+from .chart_widget import ChartWidget
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
 from .simulation import CLINICAL, LABELS
@@ -55,7 +59,18 @@ def enable_offline_charts(renderer: bool = False) -> None:
     JupyterLab, Voila and JupyterLite."""
     offline.use_bundled_vega()
     if renderer:
-        alt.renderers.enable("jupyter", offline=True)
+        alt.renderers.enable(CHART_RENDERER)
+
+
+CHART_RENDERER = "hpgwidgets"
+
+
+def _render_as_chart_widget(spec: dict, **metadata) -> dict:
+    """Altair's "jupyter" renderer, drawing with ``ChartWidget`` (loads on a busy machine too)."""
+    return ChartWidget(alt.Chart.from_dict(spec), embed_options=metadata.get("embed_options"))._repr_mimebundle_()
+
+
+alt.renderers.register(CHART_RENDERER, _render_as_chart_widget)
 
 CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
@@ -76,7 +91,8 @@ OKABE_ITO = {
 CURRENT_COLOUR = OKABE_ITO["blue"]
 PINNED_COLOUR = OKABE_ITO["orange"]
 REFERENCE_BAND_COLOUR = "#BBBBBB"
-TESTOSTERONE_COLOUR = "#666666"
+# Not grey: its tint behind the curves must not look like the grey reference band.
+TESTOSTERONE_COLOUR = "#8B5A2B"
 DRUG_COLOURS = {
     **dict.fromkeys(testosterone_drugs(), TESTOSTERONE_COLOUR),
     "hcg": OKABE_ITO["bluish_green"],
@@ -99,17 +115,26 @@ LOG_FLOOR_PARAM = "log_floors"
 CURSOR_PARAM = "cursor_day"
 LABELS_PARAM = "scenario_labels"  # legend and tooltip names of the two scenarios
 HEADING_PARAM = "heading"  # the chart's heading lines, when it has one
+ORIGIN_PARAM = "origin_day"  # the day the chart's clock starts (its week 0): the story's first treatment
+# The time axis's title: "Week" counts from day 0; a story that starts its clock elsewhere says so
+# ("Weeks since stopping testosterone").
+TIME_TITLE = "Week"
 
 PANEL_WIDTH = 340
 PANEL_HEIGHT = 170
 # Sizing to a container (``chart_size``): room Vega needs beside the plotting areas, in px
-# at font scale 1 (measured on the rendered charts: tick labels plus the rotated unit).
-Y_AXIS_ROOM = 80
+# at font scale 1.
 PANEL_SPACING = 50
 RIGHT_ROOM = 24
 MIN_PANEL_WIDTH = 240
 MAX_PANEL_WIDTH = 560
 MAX_COLUMNS = 4
+# Every panel's y axis takes the same room (ticks and labels; the title beyond it), so the plots of
+# a column line up and the treatment row below lines up with them.
+Y_AXIS_EXTENT = 50
+Y_TITLE_ROOM = 24  # title padding plus the rotated title's line height, at font scale 1
+Y_AXIS_ROOM = Y_AXIS_EXTENT + Y_TITLE_ROOM
+X_TICK_SPACING = 64  # px between week labels at font scale 1: "150 152 154" never runs together
 PANEL_ASPECT = 0.5  # height / width
 PANEL_HEIGHT_RANGE = (150, 230)
 # Fitting the window's height: the room a panel needs besides its plot (title, x axis, spacing)
@@ -128,9 +153,10 @@ TIMELINE_BAR_OFFSET = 9  # bar centre below the row's centre, leaving the top ha
 # chart built for a regimen keeps room for at least these many when updated in place.
 TREATMENT_CAPACITY = 16
 DOSE_TICK_CAPACITY = 1500
-# A pump pulsing every 90 minutes gives thousands of doses a year: such a dose line
-# shows as a bar without one tick per dose.
-MAX_DOSE_TICKS_PER_LINE = 400
+# A pump pulsing every 90 minutes gives thousands of doses a year, a daily tablet hundreds: a
+# dose line with more doses than this inside the window shows as its bar alone (ticks a pixel or
+# two apart would paint the bar black).
+MAX_DOSE_TICKS_PER_LINE = 120
 # Hover targets per curve: each is an SVG element the browser must move on every redraw,
 # so a curve offers a tooltip every few days (about 60 targets), never every day. The
 # stride is never a whole number of weeks, so tooltips do not all fall on injection days.
@@ -195,13 +221,20 @@ class ChartSize:
         return cls(columns, width, int(height), font_scale)
 
     @property
-    def timeline_width(self) -> int:
-        """The timeline spans the panels' row, from the first panel's plot to the last one's right edge."""
-        row = self.columns * (self.panel_width + Y_AXIS_ROOM * self.font_scale) + (self.columns - 1) * PANEL_SPACING
-        return int(row - Y_AXIS_ROOM * self.font_scale)
+    def y_axis_room(self) -> int:
+        """Px left of each plot: the y axis's ticks and labels, then its title."""
+        return round(Y_AXIS_EXTENT * self.font_scale) + round(Y_TITLE_ROOM * self.font_scale)
+
 
     def config(self) -> dict:
-        return _scaled(PROJECTOR_CONFIG, self.font_scale)
+        config = _scaled(PROJECTOR_CONFIG, self.font_scale)
+        extent = round(Y_AXIS_EXTENT * self.font_scale)
+        config["axisY"] = {"minExtent": extent, "maxExtent": extent}
+        return config
+
+    def x_tick_count(self, width_px: float) -> int:
+        """Week labels an x axis of ``width_px`` shows, spaced for the type size."""
+        return max(2, int(width_px / (X_TICK_SPACING * self.font_scale)))
 
 
 def variable_title(variable: str) -> str:
@@ -322,8 +355,9 @@ def _format_interval(every_days: float) -> str:
     return f"{every_days * 24 * 60:.0f} minutes"
 
 
-def treatment_frame(regimen, days: float) -> pd.DataFrame:
-    """One row per dose line of the regimen: drug, schedule, first and last day (and week)."""
+def treatment_frame(regimen, days: float, origin_day: float = 0.0) -> pd.DataFrame:
+    """One row per dose line of the regimen: drug, schedule, first and last day (and week on the
+    chart's clock, which starts on ``origin_day``)."""
     rows = []
     for dose in regimen:
         stop_day = dose.end(days)
@@ -333,27 +367,30 @@ def treatment_frame(regimen, days: float) -> pd.DataFrame:
             "schedule": f"{dose.amount:g} {DRUGS[dose.drug].amount_unit} every {_format_interval(dose.every_days)}",
             "start_day": float(dose.start_day),
             "stop_day": float(stop_day),
-            "start_week": round(dose.start_day / 7.0, 3),
-            "stop_week": round(stop_day / 7.0, 3),
+            "start_week": round((dose.start_day - origin_day) / 7.0, 3),
+            "stop_week": round((stop_day - origin_day) / 7.0, 3),
         })
     return pd.DataFrame(rows, columns=["drug", "drug_name", "schedule", "start_day", "stop_day",
                                        "start_week", "stop_week"])
 
 
-def dose_frame(regimen, days: float) -> pd.DataFrame:
-    """One row per dose given, for the timeline's ticks.
+def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None) -> pd.DataFrame:
+    """One row per dose given (inside ``window_days``, default all), for the timeline's ticks.
 
-    Dose lines with more than MAX_DOSE_TICKS_PER_LINE doses (a pump) are left out: their
-    bar already shows them. Ticks beyond DOSE_TICK_CAPACITY in total are left out too.
+    Dose lines with more than MAX_DOSE_TICKS_PER_LINE doses in the window (a pump, a daily
+    tablet over months) are left out: their bar already shows them. Ticks beyond
+    DOSE_TICK_CAPACITY in total are left out too.
     """
+    first, last = (0.0, float(days)) if window_days is None else window_days
     frames, total = [], 0
     for dose in regimen:
         times = np.asarray(dose.times(days), dtype=float)
+        times = times[(times >= first) & (times <= last)]
         if len(times) > MAX_DOSE_TICKS_PER_LINE or total + len(times) > DOSE_TICK_CAPACITY:
             continue
         total += len(times)
         frames.append(pd.DataFrame({"drug_name": drug_label(dose.drug), "day": np.round(times, 3),
-                                    "week": np.round(times / 7.0, 3)}))
+                                    "week": np.round((times - origin_day) / 7.0, 3)}))
     if not frames:
         return pd.DataFrame(columns=["drug_name", "day", "week"])
     return pd.concat(frames, ignore_index=True)
@@ -371,11 +408,12 @@ def _columns(frame: pd.DataFrame) -> dict[str, list]:
 
 
 def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
-                      names: tuple[str, str] | None = None) -> dict:
+                      names: tuple[str, str] | None = None, origin_day: float = 0.0) -> dict:
     """Values of the data params of ``timeseries_chart(result, ...)``.
 
     ``names``: what the legend and tooltips call this run and the compared one (default
-    the Workbench's "This scenario" / "Pinned").
+    the Workbench's "This scenario" / "Pinned"). ``origin_day``: the day the chart's weeks
+    count from.
 
     A widget that already shows a chart built with the same ``variables`` and the same
     compare-or-not setting redraws it in place with
@@ -384,7 +422,8 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
     first, last = _check_window(result, window_days)
     series = series_columns(result, variables, compare=compare, window_days=(first, last))
     days_per_scenario = series["scenario"].count(CURRENT_LABEL)
-    treatments = treatment_frame(result.regimen, result.days)
+    origin_day = _check_origin(origin_day)
+    treatments = treatment_frame(result.regimen, result.days, origin_day)
     if len(treatments) > TREATMENT_CAPACITY:
         raise ValueError(f"the chart shows at most {TREATMENT_CAPACITY} dose lines, "
                          f"this regimen has {len(treatments)}")
@@ -392,11 +431,20 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
         SERIES_PARAM: series,
         LOG_FLOOR_PARAM: log_floors(result, variables, compare=compare),
         TREATMENTS_PARAM: _columns(treatments.drop(columns=["drug"])),
-        DOSES_PARAM: _columns(dose_frame(result.regimen, result.days)),
-        WINDOW_PARAM: [round(first / 7.0, 3), round(last / 7.0, 3)],
+        DOSES_PARAM: _columns(dose_frame(result.regimen, result.days, origin_day, (first, last))),
+        WINDOW_PARAM: [round((first - origin_day) / 7.0, 3), round((last - origin_day) / 7.0, 3)],
+        ORIGIN_PARAM: origin_day,
         HOVER_PARAM: hover_stride(days_per_scenario),
         LABELS_PARAM: [str(name) for name in (names or (CURRENT_LABEL, PINNED_LABEL))],
     }
+
+
+def _check_origin(origin_day) -> float:
+    if isinstance(origin_day, bool) or not isinstance(origin_day, (int, float, np.integer, np.floating)):
+        raise TypeError(f"origin_day must be a number of days, got {origin_day!r}")
+    if not math.isfinite(origin_day):
+        raise ValueError(f"origin_day must be a finite number of days, got {origin_day!r}")
+    return float(origin_day)
 
 
 HEADING_FONT_SIZE = 26
@@ -448,9 +496,16 @@ def _x_scale() -> alt.Scale:
     return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
 
 
-def _week_axis() -> alt.X:
-    # An explicit axis title: otherwise Vega-Lite joins the layers' titles ("Week, until week, Week").
-    return alt.X("week:Q", title="Week", scale=_x_scale(), axis=alt.Axis(tickMinStep=1, title="Week"))
+def _time_x(field: str, title: str) -> alt.X:
+    """A layer's x channel on the chart's clock; every layer of a view gives the same title (otherwise
+    Vega-Lite joins them: "Week, until week, Week")."""
+    return alt.X(field, title=title, scale=_x_scale())
+
+
+def _week_axis(title: str, tick_count: int) -> alt.X:
+    """The x axis a view draws: whole weeks, ``tick_count`` labels at most."""
+    return alt.X("week:Q", title=title, scale=_x_scale(),
+                 axis=alt.Axis(tickMinStep=1, title=title, tickCount=tick_count, labelOverlap=True))
 
 
 def _drug_fill_scale() -> alt.Scale:
@@ -487,13 +542,15 @@ def _scenario_encodings(has_compare: bool):
     return colour, dash
 
 
-def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSize | None = None) -> alt.LayerChart:
+def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSize | None = None,
+                   time_title: str = TIME_TITLE) -> alt.LayerChart:
     """One variable over time: treatment shading, reference band, curves, tooltips, cursor.
 
     The curves read the enclosing chart's series rows (one field per variable), so a
-    six-panel chart carries the series once.
+    six-panel chart carries the series once. ``time_title`` names the x axis's clock.
     """
     size = size or ChartSize()
+    week_axis = _week_axis(time_title, size.x_tick_count(size.panel_width))
     is_log = variable in LOG_SCALE_VARIABLES
     y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
     y_title = f"{unit} (log scale)" if is_log else unit
@@ -503,7 +560,7 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
     colour, dash = _scenario_encodings(has_compare)
     layers = [
         _treatment_rows().mark_rect(opacity=0.12).encode(
-            x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="Week"),
+            x=_time_x("bar_start:Q", time_title), x2=alt.X2("bar_stop:Q", title=time_title),
             fill=alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None),
             tooltip=TREATMENT_TOOLTIP,
         )
@@ -522,16 +579,16 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
         ))
     # The series rows are cut to the window already (series_columns), so nothing needs clipping.
     layers.append(alt.Chart().mark_line(strokeWidth=3).encode(
-        x=_week_axis(), y=y, color=colour, strokeDash=dash,
+        x=week_axis, y=y, color=colour, strokeDash=dash,
     ))
     layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True).encode(
-        x=_week_axis(), y=y,
+        x=week_axis, y=y,
         tooltip=[alt.Tooltip("scenario_name:N", title="Scenario"),
                  alt.Tooltip("week:Q", title="Week", format=".1f"),
                  alt.Tooltip("day:Q", title="Day", format=".0f"),
                  alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
     ).transform_filter(f"datum.day % {HOVER_PARAM} == 0"))
-    layers.append(_cursor_rule())
+    layers.append(_cursor_rule(time_title))
     subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
     return alt.layer(*layers).properties(
         name=panel_name(variable), width=size.panel_width, height=size.panel_height,
@@ -544,18 +601,22 @@ def panel_name(variable: str) -> str:
     return f"panel_{variable}"
 
 
-def _cursor_rule() -> alt.Chart:
+def _cursor_rule(time_title: str) -> alt.Chart:
     """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
         color="#222222", strokeDash=[4, 4], strokeWidth=2,
-    ).transform_calculate(week=f"{CURSOR_PARAM} / 7", day=CURSOR_PARAM).transform_filter(_in_window("week")).encode(
-        x=alt.X("week:Q", title="Week", scale=_x_scale()),
+    ).transform_calculate(week=f"({CURSOR_PARAM} - {ORIGIN_PARAM}) / 7", day=CURSOR_PARAM).transform_filter(
+        _in_window("week")).encode(
+        x=_time_x("week:Q", time_title),
         tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
     )
 
 
-def treatment_timeline(size: ChartSize | None = None) -> alt.LayerChart:
+def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TITLE, column: int = 0) -> alt.LayerChart:
     """Which drug was given when: one row per drug, its name above a bar for its phase, a tick per dose.
+
+    One timeline sits under each column of panels, as wide as they are and on the same time
+    scale, so a dose lines up with what it did above it. ``column`` (0, 1, ...) names the copy.
 
     The names sit inside the plot, above their bars, rather than as axis labels to the left:
     long names ("Human chorionic gonadotropin (hCG)") would otherwise push every panel of the
@@ -564,22 +625,25 @@ def treatment_timeline(size: ChartSize | None = None) -> alt.LayerChart:
     size = size or ChartSize()
     scale = size.font_scale
     bar_height, bar_offset = round(TIMELINE_BAR_HEIGHT * scale), round(TIMELINE_BAR_OFFSET * scale)
-    y = alt.Y("drug_name:N", title=None, sort=None, axis=None)
+    # An empty y axis as wide as a panel's: the bars start where the panels' plots start.
+    room = size.y_axis_room
+    y = alt.Y("drug_name:N", title=None, sort=None, axis=alt.Axis(
+        labels=False, ticks=False, domain=False, grid=False, title=None, minExtent=room, maxExtent=room))
     fill = alt.Fill("drug_name:N", scale=_drug_fill_scale(), legend=None)
     bars = _treatment_rows().mark_bar(opacity=0.45, height=bar_height, yOffset=bar_offset).encode(
-        x=alt.X("bar_start:Q", title="Week", scale=_x_scale()), x2=alt.X2("bar_stop:Q", title="Week"), y=y,
+        x=_time_x("bar_start:Q", time_title), x2=alt.X2("bar_stop:Q", title=time_title), y=y,
         fill=fill, tooltip=TREATMENT_TOOLTIP,
     )
     ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
         _in_window("week")).mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
-        x=_week_axis(), y=y,
+        x=_week_axis(time_title, size.x_tick_count(size.panel_width)), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )
     names = _treatment_rows().transform_calculate(label_week=f"{WINDOW_PARAM}[0]").mark_text(
         align="left", baseline="bottom", yOffset=-1, fontSize=round(PROJECTOR_CONFIG["axis"]["labelFontSize"] * scale),
-        color="#222222").encode(x=alt.X("label_week:Q", title="Week", scale=_x_scale()), y=y, text="drug_name:N")
-    return alt.layer(bars, ticks, _cursor_rule(), names).properties(
-        name=panel_name("treatment"), width=size.timeline_width,
+        color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text="drug_name:N")
+    return alt.layer(bars, ticks, _cursor_rule(time_title), names).properties(
+        name=panel_name("treatment" if column == 0 else f"treatment_{column + 1}"), width=size.panel_width,
         height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)),
         title=alt.Title("Treatment", subtitle=["bars: treatment phases; ticks: single doses"]),
     )
@@ -588,7 +652,7 @@ def treatment_timeline(size: ChartSize | None = None) -> alt.LayerChart:
 def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
                      cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None,
                      names: tuple[str, str] | None = None, key: bool = True, size: ChartSize | None = None,
-                     heading: str | None = None):
+                     heading: str | None = None, origin_day: float = 0.0, time_title: str = TIME_TITLE):
     """The clinical picture over time: one panel per variable and a treatment timeline.
 
     ``compare`` overlays a second (pinned) Result, dashed and in a second colour.
@@ -603,17 +667,22 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     fills a container); default ``columns`` panels a row at the standard size.
     ``heading``: a title over the chart, held in the ``heading`` param (a dashboard changes
     it together with the data, in one message).
+    ``origin_day`` and ``time_title``: the story's clock. Weeks count from ``origin_day`` (the
+    start of the story's treatment) and the time axes say so, e.g. ``origin_day=1095,
+    time_title="Weeks since stopping testosterone"``; default weeks since day 0, titled "Week".
     """
     size = size or ChartSize(columns=columns)
     params, capacity = _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size,
-                                     names, heading)
-    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size)
-              for variable in variables]
+                                     names, heading, origin_day)
+    time_title = _check_time_title(time_title)
+    panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size,
+                             time_title=time_title) for variable in variables]
     rows = [alt.hconcat(*panels[start:start + size.columns], spacing=PANEL_SPACING)
             for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     return alt.VConcatChart(
-        vconcat=[*rows, treatment_timeline(size)],
+        vconcat=[*rows, alt.hconcat(*[treatment_timeline(size, time_title, column)
+                                      for column in range(min(size.columns, len(variables)))], spacing=PANEL_SPACING)],
         data=generator,
         transform=transforms,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
@@ -626,7 +695,7 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
 def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
                     cursor_day: float = 0.0, columns: int = 2, series_capacity: int | None = None,
                     names: tuple[str, str] | None = None, key: bool = True, size: ChartSize | None = None,
-                    heading: str | None = None) -> dict:
+                    heading: str | None = None, origin_day: float = 0.0, time_title: str = TIME_TITLE) -> dict:
     """``timeseries_chart(...).to_dict()``, assembled from cached parts.
 
     Altair takes most of a second to build and serialise a six-panel chart; a dashboard
@@ -636,19 +705,22 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     """
     size = size or ChartSize(columns=columns)
     params, capacity = _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size,
-                                     names, heading)
+                                     names, heading, origin_day)
+    time_title = _check_time_title(time_title)
     has_compare = compare is not None
-    panels = [_part_json("panel", variable, result.units[variable], has_compare, size) for variable in variables]
-    timeline = _part_json("timeline", "", "", False, size)
+    panels = [_part_json("panel", variable, result.units[variable], has_compare, size, time_title)
+              for variable in variables]
+    timelines = [_part_json("timeline", str(column), "", False, size, time_title)
+                 for column in range(min(size.columns, len(variables)))]
     datasets = {}
-    for part in (*panels, timeline):
+    for part in (*panels, *timelines):
         datasets.update(part[1])
     rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]],
              "spacing": PANEL_SPACING} for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     spec = json.loads(_frame_json(size, heading is not None, _key_lines(variables, compare, names, cursor_day) if key else None))
     spec.update(
-        vconcat=[*rows, json.loads(timeline[0])],
+        vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], "spacing": PANEL_SPACING}],
         data=generator.to_dict(validate=False),
         transform=[transform.to_dict(validate=False) for transform in transforms],
         params=[{"name": name, "value": value} for name, value in params.items()],
@@ -657,12 +729,23 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     return spec
 
 
-def _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size, names, heading):
+def _check_time_title(time_title) -> str:
+    if not isinstance(time_title, str):
+        raise TypeError(f"time_title must be a string (the time axis's title), got {time_title!r}")
+    if not time_title.strip():
+        raise ValueError("time_title must not be empty: it names the chart's clock")
+    return time_title
+
+
+def _chart_params(result, variables, compare, window_days, cursor_day, series_capacity, size, names, heading,
+                  origin_day):
     """Every param of a time-series chart (data, cursor, heading) and the series capacity."""
+    validation.chart_arguments(result, compare=compare, cursor_day=cursor_day)
     unknown = [variable for variable in variables if variable not in result.variables]
     if unknown:
         raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")
-    params = timeseries_params(result, variables, compare=compare, window_days=window_days, names=names)
+    params = timeseries_params(result, variables, compare=compare, window_days=window_days, names=names,
+                               origin_day=origin_day)
     rows_needed = len(params[SERIES_PARAM]["day"])
     capacity = rows_needed if series_capacity is None else int(series_capacity)
     if capacity < rows_needed:
@@ -676,7 +759,7 @@ def _chart_params(result, variables, compare, window_days, cursor_day, series_ca
 def _series_rows(params: dict, capacity: int):
     """The chart's data source (one row per series entry) and the transforms that fill the rows."""
     generator, transforms = _rows_from_param(SERIES_PARAM, list(params[SERIES_PARAM]), capacity)
-    transforms.append(alt.CalculateTransform(calculate="datum.day / 7", **{"as": "week"}))
+    transforms.append(alt.CalculateTransform(calculate=f"(datum.day - {ORIGIN_PARAM}) / 7", **{"as": "week"}))
     transforms.append(alt.CalculateTransform(calculate=SCENARIO_NAME_EXPR, **{"as": "scenario_name"}))
     transforms += [alt.CalculateTransform(calculate=f"max(datum.{variable}, {LOG_FLOOR_PARAM}.{variable})",
                                           **{"as": shown_field(variable)})
@@ -708,10 +791,38 @@ def _title(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] | None
 
 
 @functools.lru_cache(maxsize=256)
-def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: ChartSize) -> tuple[str, dict]:
-    """One panel ("panel") or the timeline ("timeline") as JSON, with the inline datasets it names."""
-    part = (variable_panel(variable, unit, has_compare=has_compare, size=size) if kind == "panel"
-            else treatment_timeline(size))
+def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: ChartSize,
+               time_title: str) -> tuple[str, dict]:
+    """One panel ("panel") or a column's timeline ("timeline", ``variable`` = the column) as JSON, with
+    the inline datasets it names.
+
+    A panel is built by Altair once per variable (``_panel_template``) and then only resized: its
+    width, height and number of week labels are all that depend on the size (its type size is in
+    the chart's config). ``timeseries_chart``, which the tests hold this equal to, builds every
+    part with Altair, checked.
+    """
+    if kind == "panel":
+        template, datasets = _panel_template(variable, unit, has_compare, time_title)
+        part = json.loads(template)
+        part.update(width=size.panel_width, height=size.panel_height)
+        for layer in part["layer"]:
+            axis = layer.get("encoding", {}).get("x", {}).get("axis")
+            if axis and "tickCount" in axis:
+                axis["tickCount"] = size.x_tick_count(size.panel_width)
+        return json.dumps(part), datasets
+    return _altair_part_json(treatment_timeline, size, time_title, int(variable))
+
+
+@functools.lru_cache(maxsize=64)
+def _panel_template(variable: str, unit: str, has_compare: bool, time_title: str) -> tuple[str, dict]:
+    return _altair_part_json(variable_panel, variable, unit, has_compare=has_compare, time_title=time_title)
+
+
+def _altair_part_json(build, *arguments, **options) -> tuple[str, dict]:
+    """``build(*arguments, **options)`` as JSON, made without Altair's check of every object as it is
+    created (most of the time it takes; ``timeseries_chart`` makes the same parts checked)."""
+    with alt.utils.schemapi.debug_mode(False):
+        part = build(*arguments, **options)
     context = {"top_level": False, "datasets": {}, "data": alt.SequenceGenerator(sequence={"start": 0, "stop": 1})}
     return json.dumps(part.to_dict(validate=False, context=context)), context["datasets"]
 

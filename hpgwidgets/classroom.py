@@ -31,7 +31,8 @@ import ipywidgets as widgets
 from . import markup
 from .charts import ChartSize, enable_offline_charts, timeseries_params, timeseries_spec
 from .scenario import Scenario, list_scenarios, load_scenario
-from .workbench.view import ContainerWidth, set_params, spec_chart
+from .chart_widget import set_params, spec_chart
+from .workbench.view import ContainerWidth
 
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
 # the rest of JupyterLab when the widget is shown in a notebook.

@@ -35,6 +35,7 @@ from .ranges import azoospermia_threshold, reference_range
 from .references import cite
 from .simulation import Result
 from .tables import read_table
+from .units import testosterone_ng_dl_to_nmol_l
 
 __all__ = ["LabLine", "LabReport", "FollowUp", "lab_report", "follow_up", "flag_value"]
 
@@ -58,10 +59,6 @@ _SERUM_VARIABLE = {
 
 def _lab_table() -> pd.DataFrame:
     return pd.DataFrame(read_table("lab_report")).set_index("item")
-
-
-def _model_parameter(name: str) -> float:
-    return float(next(row["value"] for row in read_table("parameters") if row["name"] == name))
 
 
 def _typical_semen_volume() -> float:
@@ -216,12 +213,17 @@ def _check_day(result, day) -> float:
                              unit="days; simulate longer to report later days")
 
 
+# The largest ejaculate the report accepts: WHO 2021's 95th centile is about 6 mL and
+# reports of more than 15 mL are rare case reports (assumption: a physical ceiling, not a norm).
+# Above it a total count would mean nothing (1e308 mL gave "inf").
+MAX_SEMEN_VOLUME_ML = 20.0
+
+
 def _check_volume(semen_volume) -> float:
-    return validation.number("semen_volume", semen_volume, above=0, unit="mL")
+    return validation.number("semen_volume", semen_volume, above=0, high=MAX_SEMEN_VOLUME_ML, unit="mL")
 
 
 def _serum_lines(values: dict[str, float], table: pd.DataFrame) -> list[LabLine]:
-    molar_mass = _model_parameter("testosterone_molar_mass")
     lines = []
     for item, variable in _SERUM_VARIABLE.items():
         row = table.loc[item]
@@ -229,8 +231,7 @@ def _serum_lines(values: dict[str, float], table: pd.DataFrame) -> list[LabLine]
         interval = reference_range(variable)
         low, high, value = float(interval.low), float(interval.high), float(values[variable])
         if item == "testosterone_si":
-            # ng/dL -> nmol/L: x 10 (dL -> L) / molar mass (ng -> nmol)
-            low, high, value = (x * 10.0 / molar_mass for x in (low, high, value))
+            low, high, value = (testosterone_ng_dl_to_nmol_l(x) for x in (low, high, value))
         reported = round(value, decimals)
         if interval.source:
             cite(interval.source)

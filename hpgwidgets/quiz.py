@@ -20,18 +20,23 @@ Example::
 
 from __future__ import annotations
 
-import html
+import hashlib
 import math
+import random
+import re
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
-from . import validation
+from . import markup, validation
 
 __all__ = ["MultipleChoice", "Predict", "Solution"]
 
 _CORRECT = "Correct."
 _WRONG = "Not quite."
+# The widget states the verdict; an explanation that starts with one of its own would double it
+# ("Correct. Correct: ...") or contradict it ("Not quite. ... Right: ..." after a wrong answer).
+_VERDICT_OPENING = re.compile(r"^(Right|Correct|Yes|Exactly|Wrong|Incorrect|Not quite|No)\b\s*[.:,;!]", re.IGNORECASE)
 
 
 def _require_text(value, what: str) -> str:
@@ -64,13 +69,14 @@ def _status_html(text: str) -> str:
     paragraphs, items = [], []
     for line in text.split("\n"):
         if line.startswith("- "):
-            items.append(f"<li>{html.escape(line[2:])}</li>")
+            items.append(f"<li>{markup.text(line[2:])}</li>")
             continue
-        verdict, _, rest = line.partition(" ")
-        if verdict in (_CORRECT, _WRONG):
-            paragraphs.append(f"<p><strong>{html.escape(verdict)}</strong> {html.escape(rest)}</p>")
+        verdict = next((verdict for verdict in (_CORRECT, _WRONG) if line.startswith(verdict)), None)
+        if verdict:
+            rest = line[len(verdict):].lstrip()
+            paragraphs.append(f"<p><strong>{markup.text(verdict)}</strong> {markup.text(rest)}</p>")
         else:
-            paragraphs.append(f"<p>{html.escape(line)}</p>")
+            paragraphs.append(f"<p>{markup.text(line)}</p>")
     body = "".join(paragraphs) + (f"<ul>{''.join(items)}</ul>" if items else "")
     return f'<div role="status" aria-live="polite" style="line-height: 1.45">{body}</div>'
 
@@ -85,9 +91,33 @@ def _check_options(options, answer) -> dict[str, str]:
     for option, explanation in options.items():
         _require_text(option, "each option")
         checked[option] = _require_text(explanation, f"the explanation for option {option!r}")
+        if _VERDICT_OPENING.match(explanation):
+            raise ValueError(f"the explanation for option {option!r} opens with a verdict ({explanation[:20]!r}...); "
+                             "the question states the verdict itself, so start with the reason")
     if answer not in checked:
         raise ValueError(f"answer {answer!r} is not one of the options {list(checked)}")
     return checked
+
+
+def arrange(options, answer: str, question: str, slot: int | None = None) -> list[str]:
+    """The order in which ``options`` are offered: the order they were written in teaches nothing.
+
+    The distractors are shuffled with a seed taken from the question's text (the same order on every
+    run, for every reader). The answer goes to position ``slot`` (modulo the number of options) when
+    given: a lesson bank spreads its answers evenly over the positions that way. Without a slot the
+    answer's position comes from the same seeded shuffle.
+    """
+    options = list(options)
+    if answer not in options:
+        raise ValueError(f"answer {answer!r} is not one of the options {options}")
+    if slot is not None and (isinstance(slot, bool) or not isinstance(slot, int) or slot < 0):
+        raise ValueError(f"slot must be a whole number of 0 or more (the answer's position), got {slot!r}")
+    seed = int.from_bytes(hashlib.sha256(question.encode("utf-8")).digest()[:8], "big")
+    shuffler = random.Random(seed)
+    others = [option for option in options if option != answer]
+    shuffler.shuffle(others)
+    position = shuffler.randrange(len(options)) if slot is None else slot % len(options)
+    return others[:position] + [answer] + others[position:]
 
 
 def _as_widget(shown) -> widgets.Widget:
@@ -141,9 +171,11 @@ class MultipleChoice(widgets.VBox):
         self.answer = answer
         self.is_correct: bool | None = None
         self._feedback = ""
+        self._on_commit: list[Callable[[], None]] = []
+        self.committed = False
 
         self.choice = widgets.RadioButtons(
-            options=list(self.options),
+            options=arrange(self.options, answer, self.question),
             value=None,
             description="Your answer:",
             style={"description_width": "initial"},
@@ -165,6 +197,15 @@ class MultipleChoice(widgets.VBox):
         self.add_class("hpg-quiz")
 
     @property
+    def answer_position(self) -> int:
+        """Where the answer is offered among the options (0 = first)."""
+        return list(self.choice.options).index(self.answer)
+
+    def place_answer(self, slot: int) -> None:
+        """Offer the answer at position ``slot`` (modulo the number of options); see :func:`arrange`."""
+        self.choice.options = arrange(self.options, self.answer, self.question, slot)
+
+    @property
     def selected(self) -> str | None:
         """The option the learner has selected (None before a choice)."""
         return self.choice.value
@@ -173,6 +214,10 @@ class MultipleChoice(widgets.VBox):
     def feedback(self) -> str:
         """The feedback text currently shown (empty before Check)."""
         return self._feedback
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the learner has checked a first answer (at once if already done)."""
+        _add_callback(self, callback)
 
     def _on_choice_change(self, _change) -> None:
         self.is_correct = None
@@ -189,6 +234,9 @@ class MultipleChoice(widgets.VBox):
             self._set_feedback("Choose one of the options first, then press Check.")
             return None
         self.is_correct = self.selected == self.answer
+        if not self.committed:
+            self.committed = True
+            _run_callbacks(self._on_commit)
         explanation = self.options[self.selected]
         if not self.is_correct:
             self._set_feedback(f"{_WRONG} {explanation} Try another option.")
@@ -238,6 +286,7 @@ class Predict(widgets.VBox):
         self.is_correct: bool | None = None
         self.revealed = None
         self._feedback = ""
+        self._on_commit: list[Callable[[], None]] = []
 
         if options is not None:
             if tolerance is not None:
@@ -246,7 +295,7 @@ class Predict(widgets.VBox):
             self.answer = answer
             self.tolerance = None
             self.prediction_input = widgets.RadioButtons(
-                options=list(self.options),
+                options=arrange(self.options, answer, self.question),
                 value=None,
                 description="My prediction:",
                 style={"description_width": "initial"},
@@ -290,6 +339,17 @@ class Predict(widgets.VBox):
         self.add_class("hpg-quiz")
 
     @property
+    def answer_position(self) -> int | None:
+        """Where the answer is offered among the options (0 = first); None for a numeric prediction."""
+        return None if self.options is None else list(self.prediction_input.options).index(self.answer)
+
+    def place_answer(self, slot: int) -> None:
+        """Offer the answer at position ``slot`` (modulo the number of options); see :func:`arrange`."""
+        if self.options is None:
+            raise ValueError("a numeric prediction has no options to place; place_answer applies to a choice")
+        self.prediction_input.options = arrange(self.options, self.answer, self.question, slot)
+
+    @property
     def prediction(self):
         """The learner's prediction: an option text, a number, or None before a valid one is made."""
         value = self.prediction_input.value
@@ -312,6 +372,10 @@ class Predict(widgets.VBox):
     def _set_feedback(self, text: str) -> None:
         self._feedback = text
         self.feedback_box.value = _status_html(text)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the learner has committed (at once if already done)."""
+        _add_callback(self, callback)
 
     def commit(self) -> bool | None:
         """Lock the prediction, run ``reveal`` and compare. Returns whether the prediction was right."""
@@ -352,7 +416,22 @@ class Predict(widgets.VBox):
                 f"{model_note}"
             )
         self._set_feedback(text)
+        _run_callbacks(self._on_commit)
         return self.is_correct
+
+
+def _add_callback(question, callback) -> None:
+    if not callable(callback):
+        raise TypeError(f"callback must be callable with no arguments, got {callback!r}")
+    if question.committed:
+        callback()
+    else:
+        question._on_commit.append(callback)
+
+
+def _run_callbacks(callbacks: list) -> None:
+    while callbacks:
+        callbacks.pop(0)()
 
 
 class Solution(widgets.VBox):

@@ -78,20 +78,21 @@ class TimeToEvent:
         """
         times = np.asarray(self.times, dtype=float)
         observed = np.asarray(self.observed, dtype=bool)
-        event_days = np.unique(times[observed])
-        survival = 1.0
-        rows = [(0.0, 0.0, len(times), 0)]
-        for day in event_days:
-            at_risk = int(np.count_nonzero(times >= day))
-            events = int(np.count_nonzero((times == day) & observed))
-            survival *= 1.0 - events / at_risk
-            if day == 0.0:
-                rows[0] = (0.0, 1.0 - survival, at_risk, events)
-            else:
-                rows.append((float(day), 1.0 - survival, at_risk, events))
-        if self.follow_up > rows[-1][0]:
-            rows.append((self.follow_up, rows[-1][1], int(np.count_nonzero(times >= self.follow_up)), 0))
-        return pd.DataFrame(rows, columns=["day", "probability", "at_risk", "events"])
+        # One sort, then counts by binary search: O(n log n) (30,000 men in milliseconds).
+        ordered = np.sort(times)
+        event_days, events = np.unique(times[observed], return_counts=True)
+        at_risk = len(times) - np.searchsorted(ordered, event_days, side="left")
+        probability = 1.0 - np.cumprod(1.0 - events / at_risk)
+        curve = pd.DataFrame({"day": event_days, "probability": probability, "at_risk": at_risk, "events": events})
+        if not len(event_days) or event_days[0] > 0.0:  # the curve starts at 0 on day 0
+            start = pd.DataFrame({"day": [0.0], "probability": [0.0], "at_risk": [len(times)], "events": [0]})
+            curve = pd.concat([start, curve], ignore_index=True)
+        if self.follow_up > curve["day"].iloc[-1]:
+            still = len(times) - int(np.searchsorted(ordered, self.follow_up, side="left"))
+            end = pd.DataFrame({"day": [float(self.follow_up)], "probability": [curve["probability"].iloc[-1]],
+                                "at_risk": [still], "events": [0]})
+            curve = pd.concat([curve, end], ignore_index=True)
+        return curve.astype({"day": float, "probability": float, "at_risk": int, "events": int})
 
     def probability_by(self, day: float) -> float:
         """Kaplan-Meier share who had the event on or before ``day`` (days from origin)."""
@@ -258,6 +259,10 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
     values = np.asarray(values, dtype=float)
     if values.shape != (len(event),):
         raise ValueError(f"values must have one entry per patient ({len(event)}); got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        missing = int(np.count_nonzero(~np.isfinite(values)))
+        raise ValueError(f"values must be finite numbers, one per patient; {missing} of {len(values)} are NaN or "
+                         "infinite (drop those patients first, e.g. with event.subset)")
     if bins is None:
         bins = np.quantile(values, [0, 1 / 3, 2 / 3, 1])
     edges = np.asarray(bins, dtype=float)

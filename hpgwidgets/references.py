@@ -85,10 +85,17 @@ def format_reference(key: str) -> str:
     return " ".join(part for part in parts if part)
 
 
+def is_verified(key: str) -> bool:
+    """Whether an entry's authors and source were checked. Entries written ``author = {{unverified}}``
+    stay in the file only while data/ still names them; no reference list shows them (issue 16)."""
+    return bibliography()[key].get("author", "").strip().lower() != "unverified"
+
+
 def citations_text(keys=None) -> str:
-    """The used references (or the given keys) as numbered lines."""
+    """The used references (or the given keys) as numbered lines; unverified entries are left out."""
+    keys = validation.known_keys("keys", keys, bibliography(), "reference keys of data/references.bib")
     keys = list(keys) if keys is not None else list(_used)
-    keys = [key for key in keys if key != "assumption"]
+    keys = [key for key in keys if key != "assumption" and is_verified(key)]
     if not keys:
         return "No references have been cited yet in this session."
     return "\n".join(f"[{number}] {format_reference(key)}" for number, key in enumerate(keys, start=1))

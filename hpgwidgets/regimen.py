@@ -12,6 +12,7 @@ from .pharmacology import DRUGS
 from .validation import MAX_DAYS, MIN_DOSE_INTERVAL_DAYS
 
 DOSE_KEYS = ("drug", "amount", "every_days", "start_day", "stop_day")
+REGIMEN_KEYS = ("doses",)
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,17 @@ class Dose:
         """Amount per week as a share of the most this model accepts of this drug per week."""
         return self.amount * 7.0 / self.every_days / DRUGS[self.drug].max_amount_per_week
 
+    @property
+    def load_share(self) -> float:
+        """The larger of ``weekly_share`` and the amount as a share of the largest single dose:
+        what this series uses of its kind of action's room (``Regimen`` allows 100% at once).
+        A depot's peak follows the single dose, its plateau the weekly amount; both add up
+        across series."""
+        return max(self.weekly_share, self.amount / DRUGS[self.drug].max_amount)
+
     def count(self, days: float) -> int:
         """How many doses fall within a simulation of ``days`` days (nothing is allocated)."""
-        end = self.end(days)
+        end = self.end(validation.number("days", days, low=0, unit="days"))
         if end <= self.start_day:
             return 0
         return int(math.ceil((end - self.start_day) / self.every_days - 1e-9))
@@ -82,12 +91,8 @@ class Dose:
     @classmethod
     def from_dict(cls, data: dict) -> "Dose":
         validation.instance("a dose", data, dict, f"a mapping with keys {', '.join(DOSE_KEYS)}")
-        allowed = set(DOSE_KEYS)
-        unknown = set(data) - allowed
-        missing = {"drug", "amount", "every_days"} - set(data)
-        if unknown or missing:
-            raise ValueError(f"dose {data!r}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}; "
-                             f"allowed keys: {sorted(allowed)}")
+        validation.keys(f"dose {validation.shown(data)}", data, allowed=DOSE_KEYS,
+                        required=("drug", "amount", "every_days"))
         return cls(**data)
 
 
@@ -172,46 +177,70 @@ class Regimen:
     @classmethod
     def from_dict(cls, data: dict) -> "Regimen":
         validation.instance("a regimen", data, dict, "a mapping with a list under 'doses'")
-        validation.instance("a regimen's 'doses'", data.get("doses"), list, "a list of doses")
+        validation.keys("a regimen", data, allowed=REGIMEN_KEYS, required=REGIMEN_KEYS)
+        validation.instance("a regimen's 'doses'", data["doses"], list, "a list of doses")
         return cls(Dose.from_dict(item) for item in data["doses"])
 
 
-def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
-    """Refuse doses that together exceed one drug's weekly maximum, per kind of action.
+# Actions whose loads add up: hCG raises serum testosterone through the testes' own
+# production, on top of what a testosterone product adds to the blood (law L16 bounds
+# serum testosterone for every legal regimen, combinations included).
+SHARED_LOAD = {"lh_receptor": "serum_testosterone"}
 
-    The weekly cap of data/drugs.csv holds per dose series; drugs with the same action
-    (the ``effect`` column: all testosterone products, both SERMs, ...) add up. At any time
-    the series running together may use at most 100% of the weekly maximum between them:
-    200 mg enanthate and 200 mg cypionate a week together are fine, a hundred copies of the
-    highest enanthate dose are not. One sweep over start and stop days (a series stops
-    before one that starts on its stop day).
+
+def _load_group(dose: Dose) -> str:
+    effect = DRUGS[dose.drug].effect
+    return SHARED_LOAD.get(effect, effect)
+
+
+def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
+    """Refuse doses that together exceed what the model accepts, per kind of action.
+
+    Each drug's limits (data/drugs.csv: ``max_amount`` per dose, ``max_amount_per_week``)
+    hold per dose series; series with the same action (the ``effect`` column: all
+    testosterone products, both SERMs, ...; hCG counts with the testosterone products, see
+    SHARED_LOAD) add up. At any time the series running together may use at most 100%
+    between them, each counted by ``Dose.load_share``: 200 mg enanthate and 200 mg
+    cypionate a week together are fine, two of the largest doses at once are not. One
+    sweep over start and stop days (a series stops before one that starts on its stop day).
+
+    The testosterone limits come from a physical bound, serum testosterone at most
+    5000 ng/dL (law L16): at most 500 mg of an injectable ester per dose and per week
+    (below the 600 mg/week top arm of Bhasin et al. 2001, the largest dose given in a
+    controlled trial; the exact figure is an assumption chosen so that the model's peak
+    stays under the bound: 4,663 ng/dL for 500 mg enanthate weekly, 4,766 for 4000 mg
+    undecanoate every 8 weeks). tests/test_data.py checks the largest legal regimens.
     """
     validation.limit("Regimen", len(doses), validation.MAX_DOSE_SERIES, "the number of dose series",
                      "a course is one Dose with start_day and stop_day, not one Dose per injection")
-    by_effect: dict[str, list[tuple[float, int, float]]] = {}
+    by_group: dict[str, list[tuple[float, int, float]]] = {}
     for dose in doses:
         if dose.amount > 0 and (dose.stop_day is None or dose.stop_day > dose.start_day):
-            events = by_effect.setdefault(DRUGS[dose.drug].effect, [])
-            events.append((dose.start_day, 1, dose.weekly_share))
+            events = by_group.setdefault(_load_group(dose), [])
+            events.append((dose.start_day, 1, dose.load_share))
             if dose.stop_day is not None:
-                events.append((dose.stop_day, 0, -dose.weekly_share))
-    for effect, events in by_effect.items():
+                events.append((dose.stop_day, 0, -dose.load_share))
+    for group, events in by_group.items():
         total = 0.0
         for moment, _, share in sorted(events):
             total += share
             if total > 1 + 1e-9:
-                _refuse_weekly_load(doses, effect, moment)
+                _refuse_weekly_load(doses, group, moment)
 
 
-def _refuse_weekly_load(doses: tuple[Dose, ...], effect: str, moment: float):
-    running = [dose for dose in doses if DRUGS[dose.drug].effect == effect and dose.amount > 0
+def _refuse_weekly_load(doses: tuple[Dose, ...], group: str, moment: float):
+    running = [dose for dose in doses if _load_group(dose) == group and dose.amount > 0
                and dose.start_day <= moment and (dose.stop_day is None or moment < dose.stop_day)]
-    total = sum(dose.weekly_share for dose in running)
-    described = Counter(
-        f"{dose.drug} {dose.amount * 7 / dose.every_days:g} {DRUGS[dose.drug].amount_unit}/week "
-        f"({dose.weekly_share:.0%} of its {DRUGS[dose.drug].max_amount_per_week:g} "
-        f"{DRUGS[dose.drug].amount_unit}/week limit)" for dose in running)
-    parts = ", ".join(text if count == 1 else f"{count} x {text}" for text, count in described.items())
+    total = sum(dose.load_share for dose in running)
+
+    def described(dose):
+        drug = DRUGS[dose.drug]
+        return (f"{dose.drug} {dose.amount:g} {drug.amount_unit} every {dose.every_days:g} days "
+                f"({dose.load_share:.0%} of its limits: {drug.max_amount:g} {drug.amount_unit} a dose, "
+                f"{drug.max_amount_per_week:g} {drug.amount_unit} a week)")
+
+    counted = Counter(described(dose) for dose in running)
+    parts = ", ".join(text if count == 1 else f"{count} x {text}" for text, count in counted.items())
     raise ValueError(
         f"from day {moment:g} the regimen gives {len(running)} dose series acting on the same target, "
         f"{DRUGS[running[0].drug].acts_on}, at once: {parts}; together {total:.0%} of the weekly maximum. "

@@ -25,7 +25,9 @@ what is allowed. Preset teaching scenarios ship in ``data/scenarios/``:
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 import re
 import secrets
 from dataclasses import dataclass, field, replace
@@ -87,7 +89,14 @@ def _check_view(view: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _check_text(name: str, value: Any) -> str:
-    return validation.text(f"field '{name}'", value)
+    value = validation.text(f"field '{name}'", value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as problem:
+        # a lone surrogate (e.g. from a broken copy-paste) cannot be written to a UTF-8 file
+        raise ValueError(f"field '{name}' must be text that UTF-8 can store; character {problem.start} "
+                         f"({value[problem.start]!r}) is a lone surrogate") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,8 @@ class Scenario:
         if data["format"] != FORMAT:
             raise _ScenarioProblem(f"field 'format' must be {FORMAT!r}, got {data['format']!r}")
         version = data["version"]
-        if not validation.is_number(version) or version != int(version):
+        # 1e400 parses as infinity: compare before any int() conversion can overflow
+        if not validation.is_number(version) or not math.isfinite(version) or version != int(version):
             raise _ScenarioProblem(f"field 'version' must be the whole number {VERSION}, got {version!r}")
         if version != VERSION:
             newer = " (written by a newer hpgwidgets; upgrade to read it)" if version > VERSION else ""
@@ -196,7 +206,13 @@ class Scenario:
         data = text.encode("utf-8")
         validation.limit(f"{path}", len(data), MAX_FILE_BYTES, "the scenario file's size in bytes",
                          "shorten the notes")
+        if not str(path).strip() or path.is_dir():
+            raise IsADirectoryError(f"{str(path)!r} is a folder or empty; save to a file path such as "
+                                    "'my-scenario.json'")
         target = Path(os.path.realpath(path))
+        if not target.parent.is_dir():
+            raise FileNotFoundError(f"{path}: the folder {str(target.parent)!r} does not exist; create it first "
+                                    "or save somewhere else")
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
@@ -205,7 +221,12 @@ class Scenario:
             # renaming over it would work (the folder is writable), but the owner made it read-only
             raise PermissionError(f"{path}: the file is read-only; save under another name or make it writable")
         temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as problem:
+            # the temporary file's name means nothing to the user: name their path
+            raise type(problem)(problem.errno, f"{path}: cannot write in {str(target.parent)!r} "
+                                               f"({problem.strerror})") from None
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
@@ -223,7 +244,14 @@ class Scenario:
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Read a scenario file; ValueError names the file, the field and what is allowed."""
         path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
-        with open(path, "rb") as stream:
+        # A named pipe or a device would block or never end: look before opening, and open
+        # without following a swap to a pipe in between (O_NONBLOCK), then check again.
+        if path.exists() and not path.is_file():
+            raise ValueError(f"{path}: not a regular file (a folder, pipe or device); a scenario is a .json file")
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise ValueError(f"{path}: not a regular file (a folder, pipe or device); a scenario is a .json file")
             raw = stream.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             raise ValueError(f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario file is "

@@ -32,22 +32,33 @@ MAX_GRID_POINTS = 100_000       # model time steps of one simulation (e.g. 10 ye
 MAX_COHORT_VALUES = 10_000_000  # patients x time steps of one cohort (e.g. 1000 men x 10 years, 5000 men x 2 years)
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
+    """``repr(value)``, cut to 80 characters (a message must stay readable)."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def figure(value: float) -> str:
+    """A number as short as it can be written without changing it (``100.0001``, not ``:g``'s ``100``)."""
+    if isinstance(value, (Integral, np.integer)):
+        return str(int(value))
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _given(value) -> str:
-    return f"got {type(value).__name__} {_shown(value)}"
+    return f"got {type(value).__name__} {shown(value)}"
 
 
 def _range_text(low, high, unit: str) -> str:
     unit = f" {unit}" if unit else ""
+    if low is None and high is None:
+        return f"any{unit}"
     if low is not None and high is not None:
-        return f"{low:g} to {high:g}{unit}"
+        return f"{figure(low)} to {figure(high)}{unit}"
     if low is not None:
-        return f"at least {low:g}{unit}"
-    return f"at most {high:g}{unit}"
+        return f"at least {figure(low)}{unit}"
+    return f"at most {figure(high)}{unit}"
 
 
 def is_number(value) -> bool:
@@ -71,9 +82,10 @@ def number(name: str, value, *, low: float | None = None, high: float | None = N
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if above is not None and not value > above:
-        raise ValueError(f"{name} must be greater than {above:g}{' ' + unit if unit else ''}, got {value:g}")
+        raise ValueError(f"{name} must be greater than {figure(above)}{' ' + unit if unit else ''}, "
+                         f"got {figure(value)}")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} = {value:g} is outside the allowed range ({_range_text(low, high, unit)})")
+        raise ValueError(f"{name} = {figure(value)} is outside the allowed range ({_range_text(low, high, unit)})")
     return value
 
 
@@ -84,7 +96,7 @@ def whole_number(name: str, value, *, low: int | None = None, high: int | None =
     5
     """
     if not is_number(value):
-        raise TypeError(f"{name} must be a whole number, {_given(value)}")
+        raise TypeError(f"{name} must be a whole number ({_range_text(low, high, unit)}), {_given(value)}")
     if not isinstance(value, (Integral, np.integer)):
         value = float(value)
         if not math.isfinite(value) or not value.is_integer():
@@ -116,7 +128,7 @@ def days(name: str, value, *, low: float = 1, high: float = MAX_DAYS, multiple_o
             lower, upper = math.floor(count) * multiple_of, math.ceil(count) * multiple_of
             raise ValueError(f"{name} must be a whole multiple of {multiple_name or 'the step'} ({multiple_of:g} day"
                              f"{'' if multiple_of == 1 else 's'}), "
-                             f"e.g. {lower:g} or {upper:g}; got {value:g}")
+                             f"e.g. {figure(lower)} or {figure(upper)}; got {figure(value)}")
     return value
 
 
@@ -127,7 +139,7 @@ def choice(name: str, value, allowed: Iterable):
     if all(isinstance(option, str) for option in allowed) and not isinstance(value, str):
         raise TypeError(f"{name} must be one of {', '.join(map(repr, allowed))}; {_given(value)}")
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {_shown(value)}")
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {shown(value)}")
     return value
 
 
@@ -137,11 +149,58 @@ def text(name: str, value) -> str:
     return value
 
 
+def keys(name: str, mapping, *, allowed: Iterable[str], required: Iterable[str] = ()) -> None:
+    """Refuse unknown or missing keys of ``mapping``, naming both and the keys allowed."""
+    allowed, required = list(allowed), list(required)
+    unknown = sorted(map(str, set(mapping) - set(allowed)))
+    missing = [key for key in required if key not in mapping]
+    if unknown or missing:
+        problems = ([f"unknown keys {unknown}"] if unknown else []) + ([f"missing keys {missing}"] if missing else [])
+        raise ValueError(f"{name}: {', '.join(problems)}; allowed keys: {allowed}")
+
+
 def instance(name: str, value, kind: type | tuple, what: str):
     """``value`` if it is a ``kind``; TypeError naming ``what`` is expected otherwise."""
     if not isinstance(value, kind):
         raise TypeError(f"{name} must be {what}, {_given(value)}")
     return value
+
+
+def simulation_result(name: str, value, *, allow_none: bool = False):
+    """``value`` if it is one simulation's ``Result`` (or None, if allowed); TypeError otherwise."""
+    from .cohort import Cohort  # imported here: both modules import this one
+    from .simulation import Result
+
+    if value is None and allow_none:
+        return None
+    if isinstance(value, Cohort):
+        raise TypeError(f"{name} must be one simulation's Result (from hpg.simulate); this is a Cohort of "
+                        f"{value.n} men: pick one with cohort.result(index), or chart it with hpg.recovery")
+    return instance(name, value, Result, "a Result from hpg.simulate()" + (" or None" if allow_none else ""))
+
+
+def chart_arguments(result, *, compare=None, cursor_day=0.0) -> None:
+    """The checks of a time-series chart's arguments (charts.timeseries_chart and _spec)."""
+    simulation_result("result", result)
+    simulation_result("compare", compare, allow_none=True)
+    number("cursor_day", cursor_day, low=0, unit="days")
+
+
+def known_keys(name: str, keys, known: Iterable[str], what: str) -> list[str]:
+    """``keys`` as a list of text, each one of ``known``; None stays None."""
+    if keys is None:
+        return None
+    if isinstance(keys, (str, bytes)) or not np.iterable(keys):
+        raise TypeError(f"{name} must be a list of {what}, {_given(keys)}")
+    keys, known = list(keys), set(known)
+    for key in keys:
+        text(f"{name} entry", key)
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        listed = sorted(known)
+        raise ValueError(f"{name}: unknown {what} {unknown}; known: {', '.join(listed[:12])}"
+                         + (f" ... ({len(listed)} in all)" if len(listed) > 12 else ""))
+    return keys
 
 
 def seed(value) -> int:
@@ -160,4 +219,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "instance", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "known_keys", "figure", "seed", "limit", "is_number"]

@@ -3,12 +3,16 @@
 Hypothesis: CI (CI=true, set by .ci/run) runs the "ci" profile: derandomised (examples
 follow from each test's own code, so a run that passed passes again) and without the
 example database. Elsewhere the "dev" profile explores new random examples each run.
-Choose one explicitly with HYPOTHESIS_PROFILE=ci|dev.
+"explore" (``make test-explore``) draws ten times as many, keeping failures in .hypothesis/.
+Choose one explicitly with HYPOTHESIS_PROFILE=ci|dev|explore.
 """
 import os
 
 from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("dev", print_blob=True)
+settings.register_profile("explore", print_blob=True, max_examples=1000,
+                          database=DirectoryBasedExampleDatabase(".hypothesis/examples"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev"))

@@ -5,7 +5,11 @@ import pytest
 
 import hpgwidgets as hpg
 from hpgwidgets import fit
-from hpgwidgets.calibration import STATISTICS, load_observations, measure
+from dataclasses import replace
+
+from hpgwidgets.parameters import ParameterSet
+
+from hpgwidgets.calibration import STATISTICS, evaluate, load_observations, measure
 from hpgwidgets.references import bibliography
 
 OBSERVATIONS = load_observations()
@@ -71,3 +75,61 @@ def test_patients_described_by_their_labs_are_at_steady_state(patient):
         assert result["sperm"][0] == pytest.approx(patient.baseline_sperm)
     for name in hpg.CLINICAL:
         assert np.allclose(result[name], result.baseline[name], rtol=1e-3, atol=1e-9), name
+
+
+# ---- the statistics, one by one, on a hand-made curve ------------------------------------
+
+class Curve:
+    """A stand-in for a Result: one variable on a known grid, and its untreated value."""
+
+    def __init__(self, t, values, baseline):
+        self.t, self._values, self.baseline = np.asarray(t, float), np.asarray(values, float), baseline
+
+    def __getitem__(self, name):
+        return self._values
+
+
+def row(statistic, **fields):
+    """An observation of ``statistic`` on variable "lh" with only the fields it declares."""
+    template = OBSERVATIONS[0]
+    blank = dict(day=None, window=None, threshold=None, threshold_unit="", reference_patient=None,
+                 reference_regimen=None)
+    return replace(template, statistic=statistic, variable="lh", **{**blank, **fields})
+
+
+DECAY = Curve(np.arange(0, 11.0), 8.0 * 0.5 ** (np.arange(0, 11.0) / 2), {"lh": 4.0})  # halves every 2 days
+
+
+@pytest.mark.parametrize("statistic, fields, expected", [
+    ("baseline", {}, 4.0),
+    ("value_at", {"day": 2.0}, 4.0),
+    ("value_at", {"day": 2.5}, (4.0 + 8 * 0.5 ** 1.5) / 2),  # linear between samples
+    ("ratio_at", {"day": 4.0}, 2.0 / 4.0),
+    ("mean_over", {"window": (0.0, 2.0)}, np.mean([8.0, 8 * 0.5 ** 0.5, 4.0])),
+    ("peak_ratio", {"window": (1.0, 10.0)}, 8 * 0.5 ** 0.5 / 4.0),
+    ("peak_day", {"window": (1.0, 10.0)}, 1.0),
+    ("half_life", {"window": (0.0, 10.0)}, 2.0),
+    ("return_day", {"threshold": 0.5, "threshold_unit": "ratio"}, 4.0),   # back to 2 = 0.5 x baseline on day 4
+    ("first_day_below", {"day": 1.0, "threshold": 1.0, "threshold_unit": "IU/L"}, 5.0),  # 1 IU/L on day 6
+    ("first_day_above", {"day": 0.0, "threshold": 100.0, "threshold_unit": "IU/L"}, np.inf),
+])
+def test_each_statistic_on_a_curve_worked_by_hand(statistic, fields, expected):
+    assert STATISTICS[statistic].compute(row(statistic, **fields), DECAY, ParameterSet.default()) == pytest.approx(expected)
+
+
+def test_every_statistic_declares_what_it_reads_and_the_table_gives_it():
+    for observation in OBSERVATIONS:
+        for name in STATISTICS[observation.statistic].arguments:
+            assert getattr(observation, name) is not None, (observation.id, name)
+
+
+def test_a_row_is_measured_by_its_id_and_an_unknown_id_or_empty_list_is_refused():
+    first = OBSERVATIONS[0]
+    assert measure(first.id) == measure(first)
+    with pytest.raises(ValueError, match="no observation 'nope' in data/evidence.csv; ids are: " + first.id):
+        measure("nope")
+    with pytest.raises(ValueError, match="at least one row"):
+        evaluate([])
+    with pytest.raises(TypeError, match="observations must be a list"):
+        evaluate(first.id)
+    assert evaluate([first.id]) == [(first, measure(first))]

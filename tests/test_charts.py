@@ -40,10 +40,10 @@ def spec(trt_hcg_clomiphene):
 
 
 def panels(spec):
-    """The six variable panels (layer charts) in reading order, then the treatment timeline."""
+    """The six variable panels (layer charts) in reading order, then the first column's treatment timeline."""
     rows = spec["vconcat"]
     found = [panel for row in rows[:-1] for panel in row["hconcat"]]
-    return found, rows[-1]
+    return found, rows[-1]["hconcat"][0]
 
 
 def panel_of(spec, variable):
@@ -81,6 +81,8 @@ def test_six_clinical_panels_with_units_and_a_treatment_timeline(spec, trt_hcg_c
         x = curve_layer(panel_of(spec, variable))["encoding"]["x"]
         assert x["field"] == "week" and x["title"] == "Week"
     assert timeline["title"]["text"] == "Treatment"
+    # one timeline under each column of panels, as wide, so a dose lines up with what it did
+    assert [part["width"] for part in spec["vconcat"][-1]["hconcat"]] == [found[0]["width"]] * 2
 
 
 def test_log_scale_only_where_orders_of_magnitude_matter(spec):
@@ -271,7 +273,7 @@ def test_a_window_keeps_ticks_bars_and_cursor_inside_it_without_clipping(trt_hcg
     expected_ticks = sum(window[0] <= day <= window[1] for dose in (TRT, HCG)
                          for day in dose.times(DAYS))
     assert len(ticks) == expected_ticks
-    axis_width = charts.ChartSize().timeline_width
+    axis_width = charts.ChartSize(columns=1).panel_width
     for x, width in re.findall(r'aria-roledescription="bar"[^>]*d="M([-\d.]+),[-\d.]+h([-\d.]+)', timeline):
         assert float(x) >= 0 and float(x) + float(width) <= axis_width + 0.5
     cursor = re.search(rf'{charts.panel_name("treatment")}_layer_2_marks"[^>]*?(/?)>', timeline)
@@ -385,7 +387,6 @@ def test_chart_size_fills_the_width_in_balanced_rows(width, panels, columns):
         (size.columns - 1) * charts.PANEL_SPACING
     assert row <= width  # nothing beyond the box
     assert size.panel_width >= charts.MIN_PANEL_WIDTH or columns == 1
-    assert size.timeline_width + charts.Y_AXIS_ROOM * size.font_scale <= width
     assert (size.font_scale > 1) == (width >= charts.LARGE_SCREEN_PX)  # larger type on a projector
     with pytest.raises(ValueError, match="width_px"):
         charts.ChartSize.fitting(0, panels)
@@ -405,3 +406,24 @@ def test_scenario_names_in_the_legend_come_from_a_param(trt_alone, trt_hcg_clomi
     chart = charts.timeseries_chart(trt_hcg_clomiphene, compare=trt_alone, names=("With hCG", "TRT alone"))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
     assert "With hCG" in texts and "TRT alone" in texts and charts.PINNED_LABEL not in texts
+
+
+def test_a_story_clock_counts_weeks_from_the_start_of_its_treatment(trt_hcg_clomiphene):
+    """03b tells a recovery: its chart counts weeks from the stop, on every axis and in the timeline."""
+    stop = TRT_WEEKS * 7
+    title = "Weeks since stopping testosterone"
+    spec = charts.timeseries_spec(trt_hcg_clomiphene, window_days=(stop - 28, stop + 84), origin_day=stop,
+                                  time_title=title)
+    assert charts.chart_param(spec, charts.WINDOW_PARAM) == [-4.0, 12.0]
+    treatments = charts.chart_param(spec, charts.TREATMENTS_PARAM)
+    clomiphene = treatments["drug_name"].index(hpg.DRUGS["clomiphene"].name)
+    assert treatments["start_week"][clomiphene] == 0.0
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert svg.count(f">{title}</text>") == len(charts.CLINICAL_VARIABLES) + 2  # every panel, both timelines
+    assert ">Week<" not in svg
+    with pytest.raises(ValueError, match="time_title"):
+        charts.timeseries_spec(trt_hcg_clomiphene, time_title=" ")
+    with pytest.raises(ValueError, match="origin_day"):
+        charts.timeseries_spec(trt_hcg_clomiphene, origin_day=float("nan"))
+    with pytest.raises(TypeError, match="origin_day"):
+        charts.timeseries_params(trt_hcg_clomiphene, origin_day="182")

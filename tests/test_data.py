@@ -2,6 +2,7 @@
 import pytest
 
 import hpgwidgets as hpg
+from hpgwidgets import pharmacology
 from hpgwidgets.references import bibliography
 from hpgwidgets.tables import read_table
 
@@ -51,3 +52,28 @@ def test_citations_print_what_was_used(capsys):
     assert "Coviello" in printed and "Wehmann" in printed
     with pytest.raises(ValueError, match="unknown reference key"):
         hpg.cite("nobody2099")
+
+
+# ---- law L16: the drug limits keep serum testosterone within physical bounds --------------
+
+SERUM_TESTOSTERONE_BOUND = 5000  # ng/dL (../shared/clinical/laws.md, L16)
+MEN = [hpg.Patient(), hpg.Patient(age=18, baseline_testosterone=1200, baseline_sperm=200),
+       hpg.Patient(age=90, baseline_testosterone=120, baseline_sperm=3)]
+
+
+def largest_series(drug_id, share=1.0):
+    """``share`` of the largest single dose, as often as the weekly limit allows: the highest peaks."""
+    drug = hpg.DRUGS[drug_id]
+    amount = share * drug.max_amount
+    return hpg.Dose(drug_id, amount, every_days=amount * 7 / (share * drug.max_amount_per_week))
+
+
+@pytest.mark.parametrize("doses", [
+    *[[largest_series(drug)] for drug in pharmacology.testosterone_drugs()],
+    [largest_series("testosterone_enanthate", 0.5), largest_series("testosterone_undecanoate", 0.5)],
+    [largest_series("testosterone_cypionate", 0.75), largest_series("testosterone_gel", 0.25)],
+], ids=lambda doses: "+".join(dose.drug for dose in doses))
+def test_the_largest_legal_testosterone_regimen_keeps_serum_testosterone_within_bounds(doses):
+    for man in MEN:
+        peak = hpg.simulate(hpg.Regimen(doses), days=3 * 365, patient=man)["testosterone"].max()
+        assert peak <= SERUM_TESTOSTERONE_BOUND, (man, peak)

@@ -12,7 +12,8 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_SPEC = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<op>>=|==|=)?\s*(?P<version>[0-9][0-9A-Za-z.*]*)?$")
+CONDA_SPEC = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<op>>=|==|=)?\s*(?P<version>[0-9][0-9A-Za-z.*]*)?"
+                        r"(?:,<(?P<upper>[0-9][0-9A-Za-z.*]*))?$")
 
 
 def normalise(name):
@@ -31,15 +32,25 @@ def pyproject_minimums():
     return minimums
 
 
+def pyproject_requirements():
+    """Every requirement of pyproject.toml: build system, dependencies and every extra."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    texts = pyproject["build-system"]["requires"] + pyproject["project"]["dependencies"]
+    texts += [text for extra in pyproject["project"]["optional-dependencies"].values() for text in extra]
+    return [Requirement(text) for text in texts]
+
+
 def conda_specs():
     """name -> (operator, version) for every conda dependency in environment.yml."""
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    specs = {}
+    specs, uppers = {}, {}
     for entry in environment["dependencies"]:
         assert isinstance(entry, str), f"unexpected non-conda entry in environment.yml: {entry!r}"
         match = CONDA_SPEC.match(entry.strip())
         assert match, f"cannot read conda spec {entry!r}"
         specs[normalise(match["name"])] = (match["op"], match["version"])
+        uppers[normalise(match["name"])] = match["upper"]
+    environment["upper_bounds"] = uppers
     return environment, specs
 
 
@@ -99,3 +110,22 @@ def test_jupyterlite_install_skips_dependencies_pyodide_cannot_load():
     }
     assert not wanted_in_pyodide & NO_PYODIDE_BUILD
     assert {"numpy", "scipy", "altair", "ipywidgets", "anywidget"} <= wanted_in_pyodide
+
+
+def test_every_requirement_stops_below_its_next_major_release():
+    """A major release can break a classroom overnight: each bound moves on purpose, after
+    `make test-latest` passes with the newest releases."""
+    for requirement in pyproject_requirements():
+        if normalise(requirement.name) == "hpgwidgets":
+            continue  # the package's own extras
+        uppers = [spec for spec in requirement.specifier if spec.operator in ("<", "==")]
+        assert uppers, f"{requirement} in pyproject.toml has no upper bound"
+
+
+def test_environment_has_the_same_upper_bounds_as_pyproject():
+    environment, _ = conda_specs()
+    for requirement in pyproject_requirements():
+        name = normalise(requirement.name)
+        if name in pyproject_minimums():
+            upper = [spec.version for spec in requirement.specifier if spec.operator == "<"]
+            assert environment["upper_bounds"][name] == upper[0], (name, environment["upper_bounds"][name], upper)

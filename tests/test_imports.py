@@ -5,6 +5,7 @@ since imported Altair and ipywidgets. The time it takes is a benchmark, not a te
 benchmarks/bench_import.py prints it.
 """
 import json
+import re
 import subprocess
 import sys
 
@@ -13,9 +14,9 @@ import pytest
 HEAVY = ("altair", "ipywidgets", "anywidget", "vl_convert", "traitlets")
 
 
-def modules_after(code: str) -> dict:
-    """Run ``code`` in a fresh Python; return which of HEAVY it left in sys.modules."""
-    probe = code + f"\nimport json, sys\nprint(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))"
+def modules_after(code: str, modules=HEAVY) -> dict:
+    """Run ``code`` in a fresh Python; return which of ``modules`` it left in sys.modules."""
+    probe = code + f"\nimport json, sys\nprint(json.dumps({{name: name in sys.modules for name in {tuple(modules)!r}}}))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -40,11 +41,51 @@ def test_charts_and_widgets_load_on_first_use(name, module):
     assert loaded[module]
 
 
+def test_import_alone_loads_neither_the_model_nor_pandas():
+    loaded = modules_after("import hpgwidgets as hpg\nhpg.Patient(age=60)\nhpg.cite('bhasin2018')",
+                           ("scipy", "numba", "pandas", "altair", "ipywidgets"))
+    assert not any(loaded.values()), f"import hpgwidgets loaded {[name for name, on in loaded.items() if on]}"
+
+
 def test_lazy_names_are_the_real_objects_and_listed():
     import hpgwidgets as hpg
-    from hpgwidgets import charts, workbench
+    from hpgwidgets import charts, cohort, regimen, simulation, workbench
 
     assert hpg.charts is charts and hpg.Workbench is workbench.Workbench
-    assert {"charts", "Workbench", "quiz", "recovery", "diagram", "summary"} <= set(dir(hpg))
+    assert hpg.simulate is simulation.simulate and hpg.Dose is regimen.Dose
+    assert hpg.simulate_cohort is cohort.simulate_cohort and hpg.cohort is cohort
+    assert set(hpg.__all__) <= set(dir(hpg))
+    assert all(getattr(hpg, name) is not None for name in hpg.__all__)
     with pytest.raises(AttributeError, match="no attribute 'Workbnch'"):
         hpg.Workbnch
+
+
+# Which string formats jsonschema's Draft 7 checker (the one Altair validates charts with) checks.
+FORMATS_CHECKED = "import json, jsonschema\nprint(json.dumps(sorted(jsonschema.Draft7Validator.FORMAT_CHECKER.checkers)))"
+
+
+def formats_checked(first: str = "") -> set:
+    done = subprocess.run([sys.executable, "-c", first + FORMATS_CHECKED], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout))
+
+
+def test_charts_load_without_the_iri_grammar_and_lose_no_check_vega_lite_needs():
+    # rfc3987_syntax builds a grammar at import (about 1 s of CPU in every kernel) for jsonschema's
+    # "iri" check; hpgwidgets imports jsonschema without it.
+    loaded = modules_after("import hpgwidgets as hpg\nhpg.charts\nhpg.Workbench()", ("rfc3987_syntax", "jsonschema"))
+    assert loaded == {"rfc3987_syntax": False, "jsonschema": True}
+    import altair
+
+    vega_lite_formats = set(re.findall(r'"format": "([^"]+)"', json.dumps(altair.vegalite.v6.schema.load_schema())))
+    assert "uri" in vega_lite_formats  # the scan finds the formats the schema uses
+    lost = formats_checked() - formats_checked("import hpgwidgets\n")
+    assert lost <= {"iri", "iri-reference"} and not lost & vega_lite_formats
+
+
+def test_the_iri_grammar_can_still_be_imported_after_hpgwidgets():
+    done = subprocess.run([sys.executable, "-c", "import hpgwidgets, rfc3987_syntax\n"
+                           "assert rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/ü')"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

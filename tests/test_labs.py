@@ -119,6 +119,19 @@ def test_bad_semen_volume_is_rejected(trt_result):
     for volume in (0, -2, math.nan):
         with pytest.raises(ValueError, match="semen_volume"):
             lab_report(trt_result, 10, semen_volume=volume)
+    # a volume no man produces would print a total count of "inf": refused with the ceiling
+    with pytest.raises(ValueError, match=r"semen_volume = 1e\+308 is outside the allowed range \(at most 20 mL\)"):
+        lab_report(trt_result, 10, semen_volume=1e308)
+    assert lab_report(trt_result, 10, semen_volume=20)["total_sperm_number"].value is not None
+
+
+def test_the_si_testosterone_line_is_the_ng_dl_line_converted_once():
+    from hpgwidgets.units import testosterone_ng_dl_to_nmol_l
+
+    assert testosterone_ng_dl_to_nmol_l(288.4) == pytest.approx(10.0)
+    report = lab_report(constant_result(), 1)
+    assert report["testosterone_si"].value == pytest.approx(
+        testosterone_ng_dl_to_nmol_l(report["testosterone"].value), abs=0.1)
 
 
 def test_follow_up_table_over_visits(trt_result):

@@ -13,6 +13,7 @@ the quick structural checks without executing anything.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -30,20 +31,31 @@ CELL_TIMEOUT_SECONDS = 300
 # knows the answer would, so every predict-then-run question reveals (its chart or table really
 # builds) and agrees with its own answer key, and every worked solution opens.
 ANSWER_EVERY_QUESTION = """
+import json
 import ipywidgets
 from hpgwidgets.quiz import MultipleChoice, Predict, Solution
-questions = [w for w in list(ipywidgets.widgets.widget._instances.values()) if isinstance(w, (MultipleChoice, Predict, Solution))]
-for question in questions:
-    if isinstance(question, Predict):
-        question.prediction_input.value = question.answer if question.options is not None else repr(question.answer)
-        assert question.commit() is True, question.question
-        assert question.revealed is not None
-    elif isinstance(question, MultipleChoice):
-        question.choice.value = question.answer
-        assert question.check() is True, question.question
-    else:
-        assert question.toggle() is True, question.title
-print(f"answered {len(questions)} questions")
+answered, positions = set(), []
+while True:  # committing can open cells that hold further questions (lessons.after): answer those too
+    questions = [w for w in list(ipywidgets.widgets.widget._instances.values())
+                 if isinstance(w, (MultipleChoice, Predict, Solution)) and id(w) not in answered]
+    if not questions:
+        break
+    for question in questions:
+        answered.add(id(question))
+        if isinstance(question, Predict):
+            if question.options is not None:
+                positions.append((len(question.options), question.answer_position))
+            question.prediction_input.value = question.answer if question.options is not None else repr(question.answer)
+            assert question.commit() is True, question.question
+            assert question.revealed is not None
+        elif isinstance(question, MultipleChoice):
+            positions.append((len(question.options), question.answer_position))
+            question.choice.value = question.answer
+            assert question.check() is True, question.question
+        else:
+            assert question.toggle() is True, question.title
+print(f"answered {len(answered)} questions")
+print("key positions " + json.dumps(positions))
 """
 
 # Then: every claim the chapter's text makes about the model must hold (hpgwidgets/lessons/).
@@ -182,9 +194,21 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path):
     sources = "\n".join(code_sources(read(path)))
     if "quiz." in sources or "lessons.ask(" in sources:
         assert widget_cells, "quiz cells should display widgets"
-        answered = next(cell for cell in notebook.cells if cell.source == ANSWER_EVERY_QUESTION).outputs[0]["text"]
-        assert answered != "answered 0 questions\n"
+        answered, positions = next(cell for cell in notebook.cells if cell.source == ANSWER_EVERY_QUESTION).outputs[0]["text"].splitlines()
+        assert answered != "answered 0 questions"
+        # Issue 16: a learner who always picks the same position must not beat guessing (tests/test_questions.py).
+        from test_questions import favoured_positions
+
+        keys = [tuple(pair) for pair in json.loads(positions.removeprefix("key positions "))]
+        assert favoured_positions(keys) == {}, f"answers (options, position) favour a position: {keys}"
     if path in BANKED:
+        # Predict, then see (issue 16), on the rendered notebook: no cell with output shows a question's evidence
+        # unless the question unlocks it (tests/test_questions.py walks the same rule on the source alone).
+        from test_questions import spoilers
+
+        original = read(path)
+        rendered = notebook.cells[:len(original.cells)]
+        assert spoilers(original, shows=lambda index, _source: bool(rendered[index].outputs)) == []
         held = notebook.cells[-1].outputs[0]["text"]
         assert held != "0 claims hold\n", "a chapter's text makes claims about the model; none were checked"
 

@@ -115,3 +115,34 @@ def test_comparison_with_published_measures_the_same_quantities(six_months):
     assert row["model"] == pytest.approx(recovery.sperm_recovery(six_months, 20).probability_by(183))
     with pytest.raises(ValueError, match="unknown sources"):
         recovery.compare_with_published(six_months, sources=["nobody2020"])
+
+
+def kaplan_meier_by_definition(times, observed):
+    """The product-limit estimate written straight from its definition (quadratic, for checking)."""
+    survival, shares = 1.0, {}
+    for day in sorted(set(times[observed])):
+        at_risk = np.count_nonzero(times >= day)
+        survival *= 1 - np.count_nonzero((times == day) & observed) / at_risk
+        shares[day] = 1 - survival
+    return shares
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kaplan_meier_matches_its_definition_with_ties_and_day_zero_events(seed):
+    rng = np.random.default_rng(seed)
+    times = rng.integers(0, 30, 300).astype(float)  # many ties, some events on day 0
+    observed = rng.random(300) < 0.6
+    event = recovery.TimeToEvent("random", times, observed, 0.0, "treatment_stop", "sperm_at_least", follow_up=40.0)
+    curve = event.curve()
+    expected = kaplan_meier_by_definition(times, observed)
+    events = curve[curve["events"] > 0]
+    assert dict(zip(events["day"], events["probability"])) == pytest.approx(expected)
+    assert curve["day"].iloc[0] == 0 and curve["day"].iloc[-1] == 40.0
+    assert np.all(np.diff(curve["probability"]) >= 0)
+
+
+def test_split_by_refuses_missing_values_instead_of_returning_no_groups():
+    event = recovery.TimeToEvent("demo", np.array([1.0, 2.0, 3.0]), np.array([True, True, False]), 0.0,
+                                 "treatment_stop", "sperm_at_least", follow_up=5.0)
+    with pytest.raises(ValueError, match="values must be finite numbers, one per patient; 1 of 3 are NaN"):
+        recovery.split_by(event, [30.0, np.nan, 50.0])

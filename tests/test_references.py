@@ -23,3 +23,12 @@ def test_an_entry_the_reader_cannot_take_apart_is_refused_not_dropped():
     text = ENTRY.format(key="good", title="Fine") + "@article{bad,\n  title = {Closing brace on the last line}}\n"
     with pytest.raises(ValueError, match="2 entries start with '@' but 1 could be read"):
         parse_bibtex(text)
+
+
+def test_no_reference_list_shows_an_unverified_entry():
+    from hpgwidgets.references import citations_text, is_verified
+
+    unverified = [key for key in bibliography() if not is_verified(key)]
+    listed = citations_text(list(bibliography()))
+    assert "unverified" not in listed.lower() and "WEAK" not in listed
+    assert all(bibliography()[key]["title"] not in listed for key in unverified)

@@ -286,6 +286,11 @@ DAMAGED_FILES = {
     "other_format": (lambda: edited(format="jupyter-notebook"), r"field 'format' must be 'hpgwidgets-scenario'"),
     "newer_version": (lambda: edited(version=2), r"version' is 2 \(written by a newer hpgwidgets"),
     "version_as_text": (lambda: edited(version="1"), r"field 'version' must be the whole number 1"),
+    "version_infinite": (lambda: edited(version=2).replace('"version": 2', '"version": 1e400'),
+                         r"field 'version' must be the whole number 1, got inf"),
+    "regimen_unknown_key": (lambda: edited(regimen__dosage=[]), r"field 'regimen'.*unknown keys \['dosage'\]"),
+    "title_lone_surrogate": (lambda: edited(title="x").replace('"title": "x"', '"title": "\\udc80"'),
+                             r"field 'title' must be text that UTF-8 can store.*lone surrogate"),
     "missing_regimen": (lambda: edited(regimen=DELETE), r"missing fields \['regimen'\]"),
     "unknown_field": (lambda: edited(dose="200 mg"), r"unknown fields \['dose'\]; allowed fields"),
     "unknown_drug": (
@@ -367,3 +372,37 @@ def test_concurrent_saves_leave_one_whole_scenario_and_no_temporary_files(tmp_pa
         list(pool.map(lambda title: lecture_scenario().replace(title=title).save(path), titles))
     assert Scenario.load(path).title in titles
     assert [p.name for p in tmp_path.iterdir()] == ["shared.json"]
+
+
+# ---- paths that are not a scenario file --------------------------------------------------
+
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)  # opening it for reading would wait forever for a writer
+    with pytest.raises(ValueError, match=r"pipe\.json: not a regular file"):
+        Scenario.load(pipe)
+    with pytest.raises(ValueError, match="not a regular file"):
+        Scenario.load(tmp_path)
+
+
+def test_saving_to_an_empty_path_or_a_folder_names_the_users_path(tmp_path):
+    for path in ("", tmp_path):
+        with pytest.raises(IsADirectoryError, match="is a folder or empty; save to a file path") as error:
+            lecture_scenario().save(path)
+        assert repr(str(path)) in str(error.value) or str(path) in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_into_a_missing_folder_names_that_folder_not_a_temporary_file(tmp_path):
+    target = tmp_path / "no-such-folder" / "s.json"
+    with pytest.raises(FileNotFoundError) as error:
+        lecture_scenario().save(target)
+    message = str(error.value)
+    assert str(target) in message and "does not exist" in message and ".tmp" not in message
+
+
+def test_a_title_with_a_lone_surrogate_is_refused_when_built_not_when_saved():
+    with pytest.raises(ValueError, match=r"field 'title' must be text that UTF-8 can store"):
+        Scenario(hpg.Regimen(), title="bad \udc80 title")
+    with pytest.raises(ValueError, match=r"field 'notes'"):
+        lecture_scenario().replace(notes="\ud800")

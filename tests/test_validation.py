@@ -65,11 +65,26 @@ def test_doses_accept_numpy_numbers():
 # ---- regimens: limits per kind of action -------------------------------------------------
 
 def test_a_hundred_copies_of_the_highest_weekly_dose_are_refused_naming_the_limit():
-    dose = hpg.Dose("testosterone_enanthate", 1000, every_days=7)
+    dose = hpg.Dose("testosterone_enanthate", 500, every_days=7)
     with raises(ValueError, "acting on the same target, bloodstream (adds serum testosterone), at once") as error:
         hpg.Regimen([dose] * 100)
-    assert "2000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
-    assert "5000 mg/week limit" in str(error.value)
+    assert "10000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
+    assert "100 x testosterone_enanthate 500 mg every 7 days (100% of its limits: 500 mg a dose, 500 mg a week)" in str(error.value)
+
+
+def test_two_of_the_largest_single_doses_at_once_are_refused_even_when_spread_over_weeks():
+    # each 4000 mg undecanoate every 16 weeks is 36% of the weekly limit, but 100% of the largest dose:
+    # two depots injected together peak like 8000 mg
+    depot = hpg.Dose("testosterone_undecanoate", 4000, every_days=112)
+    assert hpg.Regimen([depot])
+    with raises(ValueError, "together 200% of the weekly maximum"):
+        hpg.Regimen([depot, depot])
+
+
+def test_hcg_counts_with_the_testosterone_products_it_adds_to():
+    with raises(ValueError, "2 dose series acting on the same target"):
+        hpg.Regimen([hpg.Dose("testosterone_enanthate", 500, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
+    assert hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
 
 
 def share_of_weekly_maximum(drug, share, every_days=1, **timing):
@@ -205,7 +220,7 @@ def test_counts_and_seeds_accept_numpy_integers_and_whole_floats():
         assert hpg.simulate_cohort(TRT, n=n, days=30, seed=np.int64(3), progress=False).n == 5
     with raises(ValueError, "n must be a whole number (1 to 100000 patients), got 5.5"):
         hpg.simulate_cohort(TRT, n=5.5, days=30)
-    with raises(TypeError, "n must be a whole number, got str '5'"):
+    with raises(TypeError, "n must be a whole number (1 to 100000 patients), got str '5'"):
         hpg.simulate_cohort(TRT, n="5", days=30)
 
 
@@ -310,10 +325,11 @@ def test_round_trip_of_regimen_and_patient_through_dicts():
 
 
 def every_drug_at_once():
-    """Every agent at its weekly maximum (one product per kind of action), a pump every 5 minutes."""
+    """Every agent at its weekly maximum (one product per kind of action; testosterone and hCG,
+    whose loads add up, half each), a pump every 5 minutes."""
     return hpg.Regimen([
-        share_of_weekly_maximum("testosterone_enanthate", 1.0),
-        share_of_weekly_maximum("hcg", 1.0, every_days=1),
+        share_of_weekly_maximum("testosterone_enanthate", 0.5),
+        share_of_weekly_maximum("hcg", 0.5, every_days=1),
         share_of_weekly_maximum("clomiphene", 1.0, every_days=1),
         share_of_weekly_maximum("anastrozole", 1.0, every_days=1),
         share_of_weekly_maximum("gonadorelin", 1.0, every_days=5 / 1440),
@@ -321,7 +337,7 @@ def every_drug_at_once():
 
 
 @pytest.mark.parametrize("regimen, days, patient", [
-    (hpg.Regimen([hpg.Dose("testosterone_enanthate", 1000, every_days=7)]), 365 * 3, hpg.Patient()),
+    (hpg.Regimen([hpg.Dose("testosterone_enanthate", 500, every_days=7)]), 365 * 3, hpg.Patient()),
     (every_drug_at_once(), 730, hpg.Patient()),
     (hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=1 / 1440)]), 365, hpg.Patient()),
     (hpg.Regimen([hpg.Dose("testosterone_cypionate", 200, every_days=7)]), 365,
@@ -444,3 +460,52 @@ def cohort():
 def test_other_entry_points_name_the_bad_argument(cohort, call, error, message):
     with raises(error, message):
         call(cohort)
+
+
+# ---- entry points an outside sweep found unclear -----------------------------------------
+
+def test_a_number_in_a_message_is_the_number_given_not_a_rounded_one():
+    with raises(ValueError, "Patient age = 100.0001 is outside the allowed range (18 to 100"):
+        hpg.Patient(age=100.0001)
+    assert validation.figure(1e308) == "1e+308" and validation.figure(200.0) == "200"
+
+
+def test_dose_count_refuses_a_horizon_that_is_not_a_number():
+    dose = hpg.Dose("hcg", 500, every_days=2)
+    with raises(ValueError, "days must be a finite number, got nan"):
+        dose.count(math.nan)
+    with raises(TypeError, "days must be a number"):
+        dose.count("30")
+    assert dose.count(30) == 15
+
+
+def test_a_regimen_from_a_mapping_refuses_unknown_keys_like_every_other_level():
+    with raises(ValueError, "a regimen: unknown keys ['dosage']; allowed keys: ['doses']"):
+        hpg.Regimen.from_dict({"doses": [], "dosage": 5})
+    with raises(ValueError, "missing keys ['doses']"):
+        hpg.Regimen.from_dict({})
+
+
+@pytest.mark.parametrize("shown, compare, cursor_day, error, message", [
+    ("cohort", None, 0.0, TypeError, "result must be one simulation's Result (from hpg.simulate); this is a Cohort"),
+    ("x", None, 0.0, TypeError, "result must be a Result from hpg.simulate(), got str 'x'"),
+    ("result", "x", 0.0, TypeError, "compare must be a Result from hpg.simulate() or None, got str 'x'"),
+    ("result", None, math.nan, ValueError, "cursor_day must be a finite number, got nan"),
+])
+def test_a_time_series_chart_of_something_else_says_what_it_needs(shown, compare, cursor_day, error, message):
+    from hpgwidgets import charts
+
+    result = {"cohort": hpg.simulate_cohort(None, n=2, days=10, progress=False),
+              "result": hpg.simulate(None, days=10)}.get(shown, shown)
+    with raises(error, message):
+        charts.timeseries_chart(result, compare=compare, cursor_day=cursor_day)
+
+
+def test_citations_of_unknown_keys_name_them_and_the_known_ones():
+    from hpgwidgets.references import citations_text
+
+    with raises(ValueError, "keys: unknown reference keys of data/references.bib ['nope']; known: "):
+        citations_text(["nope"])
+    with raises(TypeError, "keys must be a list of reference keys"):
+        citations_text("travison2017")
+    assert citations_text(["travison2017"]).startswith("[1] Travison")

@@ -210,9 +210,9 @@ def test_pin_overlays_the_pinned_scenario_and_keeps_it_while_controls_move(wb):
 
 
 def test_a_setting_the_model_rejects_is_explained_and_the_last_chart_stays(wb):
-    wb.controls["trt_every_days"].value = 0.5  # 200 mg twice a day: still accepted
+    wb.controls["trt_every_days"].value = 3.5  # 200 mg twice a week: still accepted
     series_before, result_before = wb.chart_widget.params.series, wb.result
-    wb.controls["trt_dose"].value = wb.controls["trt_dose"].options[-1][1]  # the top rung, twice a day: 7 g a week
+    wb.controls["trt_dose"].value = wb.controls["trt_dose"].options[-1][1]  # the top rung, twice a week: 1 g a week
     message = error_text(wb)
     assert "cannot be simulated" in message and "per week" in message
     assert "still show the last scenario" in message

@@ -13,6 +13,15 @@ holding three kinds of entries, registered on that module's :class:`Bank`:
 * **claims**: what the notebook's fixed text asserts about the model ("hormones recover before
   sperm"). Each claim function takes notebook variables by name and returns ``{claim: holds}``.
 
+Predict, then see. A question declares its **evidence**: the notebook variables (simulation runs)
+whose charts or tables would give its answer away; by default, the runs it is asked with. The
+notebook shows a chart or table built from that evidence only inside the question's reveal or in a
+cell the question unlocks, ``lessons.after("02a.highest_lh_schedule", lambda: ...)``: that cell stays
+closed until the learner commits. ``tests/test_questions.py`` walks every notebook and checks it.
+
+Answer positions teach nothing: :func:`ask` offers each choice question's answer at a position the
+bank spreads evenly over its questions (``Bank.slot``), the other options in a seeded shuffle.
+
 ``tests/test_notebooks.py`` runs every notebook and then calls :func:`verify` in its kernel: every
 claim of the chapter, and every claim carried by the prose it displayed, must hold. When the model
 is refitted, the figures in the text follow; a claim that stops holding fails the test.
@@ -28,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-__all__ = ["Bank", "Prose", "ask", "say", "verify", "bank_of", "explanations"]
+__all__ = ["Bank", "Prose", "ask", "say", "after", "verify", "bank_of", "explanations"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,10 @@ class Bank:
         self.prose: dict[str, Callable[..., Prose]] = {}
         self.claims: dict[str, Callable[..., Mapping[str, bool]]] = {}
         self.texts: dict[str, Mapping] = {}
+        # question name -> notebook variables whose display would answer it (see the module docstring)
+        self.evidence: dict[str, tuple[str, ...]] = {}
+        # questions asked with runs that are their premise (a sheet shown on purpose), declared evidence=()
+        self.premise_only: set[str] = set()
         self._load_static_questions(Path(__file__).with_name(f"ch{chapter}.toml"))
 
     def _load_static_questions(self, path: Path) -> None:
@@ -72,6 +85,7 @@ class Bank:
                 self.texts[name] = entry
             elif "answer" in entry:
                 self._register(self.questions, name)(partial(_static_multiple_choice, entry))
+                self.evidence[name] = ()
             else:
                 raise ValueError(f"{path.name} [{name}]: a multiple choice needs an answer; a model-read one has kind = \"predict\"")
 
@@ -84,9 +98,50 @@ class Bank:
 
         return decorator
 
-    def question(self, name: str) -> Callable:
-        """Register a function returning a quiz widget (MultipleChoice, Predict or Solution)."""
-        return self._register(self.questions, name)
+    def question(self, name: str, *, evidence: tuple[str, ...] | None = None) -> Callable:
+        """Register a function returning a quiz widget (MultipleChoice, Predict or Solution).
+
+        ``evidence``: the notebook variables whose charts or tables would answer the question, so the
+        notebook may show them only after the commitment. By default the function's parameters (the
+        runs it is asked with); a worked solution (``solution_*``) commits nothing and has none. ``evidence=()``
+        declares that the runs are the question's premise (the sheet it asks about), shown on purpose.
+        """
+        register = self._register(self.questions, name)
+
+        def decorator(function: Callable) -> Callable:
+            register(function)
+            if name.startswith("solution_"):
+                declared = ()
+            elif evidence is None:
+                declared = tuple(inspect.signature(function).parameters)
+            else:
+                declared = tuple(evidence)
+                if not declared:
+                    self.premise_only.add(name)
+            unknown = set(declared) - set(inspect.signature(function).parameters)
+            if unknown:
+                raise ValueError(f"{self.chapter}.{name}: evidence {sorted(unknown)} is not among the runs it is asked with")
+            self.evidence[name] = declared
+            return function
+
+        return decorator
+
+    def slot(self, name: str) -> int:
+        """The position (0 = first, modulo the number of options) at which question ``name`` offers its answer.
+
+        Questions are taken in the bank's order (worked solutions left out) in blocks of four; each block
+        uses every position once, in an order shuffled with a seed fixed by the chapter, so no position
+        wins and no simple cycle can be learnt.
+        """
+        import random
+
+        names = [question for question in self.questions if not question.startswith("solution_")]
+        if name not in names:
+            raise ValueError(f"notebook {self.chapter} has no choice question named {name!r}")
+        index = names.index(name)
+        block = list(range(4))
+        random.Random(f"{self.chapter}/{index // 4}").shuffle(block)
+        return block[index % 4]
 
     def say(self, name: str) -> Callable:
         """Register a function returning :class:`Prose` built from model results."""
@@ -113,7 +168,9 @@ def bank_of(chapter: str) -> Bank:
         raise ValueError(f"chapter must be a notebook number such as '01' or '02a', got {chapter!r}")
     try:
         module = importlib.import_module(f"{__name__}.ch{chapter}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.ch{chapter}":
+            raise  # the bank exists but something it imports is missing: say that, not "no bank"
         raise ValueError(f"no lesson bank for notebook {chapter!r} (expected hpgwidgets/lessons/ch{chapter}.py)") from None
     return module.BANK
 
@@ -136,10 +193,56 @@ def _lookup(table: dict, key: str, kind: str, bank: Bank) -> Callable:
 SAID: list[tuple[str, Prose]] = []
 
 
+# Questions asked in this kernel, by key: after() waits for their commitment.
+ASKED: dict[str, object] = {}
+
+
 def ask(key: str, *args, **kwargs):
     """The check of understanding or worked solution stored under ``key`` (e.g. "01.lh_after_trt")."""
-    bank, _ = _split(key)
-    return _lookup(bank.questions, key, "question", bank)(*args, **kwargs)
+    bank, name = _split(key)
+    question = _lookup(bank.questions, key, "question", bank)(*args, **kwargs)
+    if getattr(question, "options", None):
+        question.place_answer(bank.slot(name))
+    ASKED[key] = question
+    return question
+
+
+def after(keys, build: Callable[[], object]):
+    """A cell that stays closed until the learner has committed to the question(s) ``keys``; then it
+    shows what ``build()`` returns (a chart, a table, prose, or a list of them).
+
+    Evidence that would answer a question goes here (or in the question's reveal), never in an open cell.
+    """
+    import ipywidgets as widgets
+
+    from .. import quiz
+
+    keys = (keys,) if isinstance(keys, str) else tuple(keys)
+    if not keys:
+        raise ValueError("after() needs the key of at least one question, such as '02a.highest_lh_schedule'")
+    for key in keys:
+        bank, _ = _split(key)
+        _lookup(bank.questions, key, "question", bank)
+        if key not in ASKED:
+            raise ValueError(f"question {key} has not been asked in this session yet: run its cell first")
+        if not hasattr(ASKED[key], "on_commit"):
+            raise ValueError(f"{key} is a worked solution; after() waits for a question the learner commits to")
+    if not callable(build):
+        raise ValueError(f"build must be a callable with no arguments, got {build!r}")
+    waiting = [ASKED[key] for key in keys]
+    note = quiz._markdown_output("*This part opens once you have committed to your answer"
+                                 + (" to the question above." if len(keys) == 1 else "s to the questions above."))
+    box = widgets.VBox([note])
+    box.add_class("hpg-locked")
+
+    def open_when_all_committed() -> None:
+        if all(question.committed for question in waiting) and note in box.children:
+            box.children = [quiz._as_widget(build())]
+            box.remove_class("hpg-locked")
+
+    for question in waiting:
+        question.on_commit(open_when_all_committed)
+    return box
 
 
 def say(key: str, *args, **kwargs) -> Prose:

@@ -77,7 +77,7 @@ def itt_after_three_weeks(three_weeks):
         "Serum testosterone is above its starting value on day 21. What has happened to the testosterone level *inside* the testis?",
         {
             "It is high too, like the blood level": "Injected testosterone does reach the testis, but only at blood-level concentrations, far below the testis's own.",
-            "It has fallen by more than 80 %": "Right: without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
+            "It has fallen by more than 80 %": "Without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
             "It is unchanged: the testis makes its own regardless": "The testis makes its own only when LH tells it to, and LH is almost gone.",
         },
         answer=answer,
@@ -118,6 +118,51 @@ def dose_claims(by_dose):
             "sperm fall with dose": all(a >= b for a, b in zip(sperm, sperm[1:]))}
 
 
+@BANK.say("people_differ")
+def people_differ(by_person):
+    """What the people table shows, in words chosen from it: whether LH, sperm or neither tell the men apart."""
+    at_182 = {name: run.at(182) for name, run in by_person.items()}
+    lh = [values["lh"] for values in at_182.values()]
+    sperm = {name: values["sperm"] for name, values in at_182.items()}
+    none_seen = summary.azoospermia_reading()
+    lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
+                "at this dose the brake is almost fully on in every man, so a more or less sensitive brain changes little"
+                if max(lh) < 1.2 * min(lh) else
+                f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
+                "sensitivity shows in the hormones already")
+    if max(sperm.values()) < none_seen:
+        sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
+                       "differences between these men; the cohort below shows where men still differ: in *when* they get there.")
+    else:
+        most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
+        sperm_words = (f"while sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL ({least}) "
+                       f"to {summary.value_text('sperm', sperm[most])} million/mL ({most}).")
+    return Prose(f"**Model:** {lh_words}, {sperm_words}",
+                 figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
+
+
+def _split_month(no_sperm) -> tuple[int, float]:
+    """The whole month at which the cohort is most evenly split between men with and without sperm."""
+    months = [month for month in range(1, 7) if month * 30.4 <= no_sperm.curve()["day"].iloc[-1]]
+    shares = {month: no_sperm.probability_by(month * 30.4) for month in months}
+    month = min(shares, key=lambda m: abs(shares[m] - 0.5))
+    return month, shares[month]
+
+
+@BANK.question("two_friends", evidence=())
+def two_friends(no_sperm):
+    """The premise (one friend has none, the other some) is set at the month the virtual cohort splits most evenly."""
+    text = BANK.texts["two_friends"]
+    month, _ = _split_month(no_sperm)
+    return quiz.MultipleChoice(text["question"].format(months=month), text["options"], answer=text["answer"])
+
+
+@BANK.claim("two_friends_premise")
+def two_friends_claims(no_sperm):
+    month, share = _split_month(no_sperm)
+    return {f"at month {month} some virtual men have no sperm and others still have some (the question's premise)": 0.1 < share < 0.9}
+
+
 def _published(row_id: str) -> dict:
     return next(row for row in read_table("published_population") if row["id"] == row_id)
 
@@ -128,6 +173,9 @@ def cohort_vs_who(same_dose, no_sperm):
     published, n_published = float(who["value"]), who["n"]
     share = no_sperm.probability_by(182)
     low, median, high = (float(v) for v in np.quantile(same_dose["sperm"][:, 91], [0.1, 0.5, 0.9]))
+    curve = no_sperm.curve()
+    first = curve.loc[curve["probability"] > 0, "day"]
+    first_month = float(first.iloc[0]) / 30.4 if len(first) else None
     side = summary.relation(share, published, tolerance=0.1, words=("below", "close to", "above"))
     reason = {
         "below": "fewer virtual men lose all sperm than real ones did",

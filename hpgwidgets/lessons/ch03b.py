@@ -8,7 +8,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day
+from hpgwidgets.lessons.measures import story_week, days_after_last_injection, last_injection_day
 
 BANK = Bank("03b")
 SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
@@ -120,9 +120,24 @@ def medians_by_group(by_age, by_baseline):
 
     age_spread, baseline_spread = spread(age), spread(baseline)
     words = "smaller than" if age_spread < baseline_spread else "larger than"
+
+    def apart(days):
+        return "within a day of each other" if days < 1.5 else f"{days:.0f} days apart"
+
+    youngest, oldest = age[next(iter(age))], age[list(age)[-1]]
+    if None in (youngest, oldest):
+        direction = ""
+    elif oldest > youngest + 1:
+        direction = (f" The oldest group's median is the latest ({oldest:.0f} against {youngest:.0f} days): the slower tissue "
+                     "repair with age that the model builds in shows, if only a little.")
+    else:
+        direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} against {youngest:.0f} days): "
+                     "in this trial-like cohort the model's slower repair with age is too small to show against the other "
+                     "differences between men, such as their starting sperm output.")
     return Prose(
         f"Median days to 20 million/mL, by age: {listing(age)}; by baseline sperm: {listing(baseline)}. "
-        f"The age groups' medians lie {age_spread:.0f} days apart, {words} the {baseline_spread:.0f} days between the baseline groups.",
+        f"The age groups' medians lie {apart(age_spread)}, {words} the {apart(baseline_spread)} between the baseline groups."
+        + direction,
         figures={"age_spread": age_spread, "baseline_spread": baseline_spread},
         claims={"the age effect is small next to the spread between men (text above: 'small')": age_spread < baseline_spread,
                 "older men recover no sooner within a year": by_age["40-60 y"].probability_by(365) <= by_age["18-29 y"].probability_by(365),
@@ -184,23 +199,29 @@ def monitoring_verdict(monitored):
     fsh_above = _first_week(marker["fsh"], lambda value: value > untreated["fsh"])
     sperm_back = _first_week(marker["sperm"], lambda value: value >= hpg.reference_range("sperm").low)
 
+    _, stop = recovery.treatment_window(monitored.regimen)
+
+    def at(week):
+        """A visit on the story's clock (weeks since his first injection), with the weeks since stopping."""
+        return f"{story_week(monitored, stop + 7 * week)} ({week} weeks after stopping)"
+
     def when(week, early_by=8):
         if week is None:
             return "not within the year, unlike the documents' early rise"
-        return f"by week {week}" + (", early as the documents say" if week <= early_by else
+        return f"by {at(week)}" + (", early as the documents say" if week <= early_by else
                                      ", later than the documents' early rise")
 
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
     rows = [
-        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at week {low_week}, as the injected hormone "
-        "washes out, then rises" + (f" back into the reference range by week {t_back}" if t_back else "")
+        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at {at(low_week)}, as the injected hormone "
+        "washes out, then rises" + (f" back into the reference range by {at(t_back)}" if t_back else "")
         + ": a gradual rise, but from a trough the documents do not mention.",
         f"**LH** rises above his untreated level {when(lh_above)}, and "
-        + ("settles near it by week 52." if settles else "has not settled by week 52."),
+        + (f"settles near it by {at(52)}." if settles else f"has not settled by {at(52)}."),
         f"**FSH** rises above his untreated level {when(fsh_above)}.",
         f"**Estradiol** follows testosterone: {summary.number(marker['estradiol'][low_week], 'pg/mL')} at the trough, "
-        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at week 26.",
-        "**Sperm** recover over months: " + (f"back at the WHO limit by week {sperm_back}." if sperm_back else "not back within the year."),
+        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at {at(26)}.",
+        "**Sperm** recover over months: " + (f"back at the WHO limit by {at(sperm_back)}." if sperm_back else "not back within the year."),
     ]
     return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
                  figures={"trough": t[low_week], "trough_week": low_week},
@@ -231,12 +252,25 @@ def trough(troughs):
     lh_back = {name: days_after_last_injection(run, "lh", 0.5, relative=True) for name, run in troughs.items()}
 
     def where(name):
+        run = troughs[name]
         if lowest[name] >= band.low:
             return f"stays inside the reference range (lowest {lowest[name]:.0f} ng/dL)"
+        if run["testosterone"][-1] < band.low:
+            weeks_followed = (run.t[-1] - last_injection_day(run)) / 7
+            return (f"falls below the reference range and is still below it when the run ends, {weeks_followed:.0f} weeks "
+                    f"after the last injection (lowest {lowest[name]:.0f} ng/dL, {run['testosterone'][-1]:.0f} at the end)")
         return f"falls below the reference range for about {below_days[name] / 7:.0f} weeks (lowest {lowest[name]:.0f} ng/dL)"
 
+    never = [name for name, value in lh_back.items() if value is None]
     restart = max((value for value in lh_back.values() if value is not None), default=None)
-    if restart is None:
+    if never and restart is not None:
+        caution = (f"A caution about the model: the eugonadal man's LH is back to half its untreated level about "
+                   f"{restart / 7:.0f} weeks after the last injection, but in the man who was low before TRT it does not come "
+                   "back within the run. Real men vary far more than two simulated ones; clinical series describe restarts "
+                   "from weeks to many months after long TRT." if never == [low_label] else
+                   f"A caution about the model: in {', '.join(never)} LH does not come back to half its untreated level within "
+                   "the run. Clinical series describe restarts from weeks to many months after long TRT.")
+    elif restart is None:
         caution = ("A caution about the model: within the time simulated its hypothalamus does not restart. Clinical series "
                    "describe men whose LH comes back within months, so here the model is probably too pessimistic.")
     elif restart < 8 * 7:

@@ -45,37 +45,85 @@ def daniel_today_claims(daniel_today):
 
 
 def _daniel_readings(daniel_runs, visit_day):
-    def lowest_t(run):
+    def first_three_months(run):
         window = (run.t >= visit_day) & (run.t <= visit_day + 3 * MONTH)
-        return float(run["testosterone"][window].min())
+        return run.t[window], run["testosterone"][window]
 
-    return {name: {"lowest_t": lowest_t(run), "fsh_3": run.at(visit_day + 3 * MONTH)["fsh"],
-                   **{f"sperm_{m}": run.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 12)}}
-            for name, run in daniel_runs.items()}
+    readings = {}
+    for name, run in daniel_runs.items():
+        days, testosterone = first_three_months(run)
+        step = float(days[1] - days[0]) if len(days) > 1 else 1.0
+        readings[name] = {"lowest_t": float(testosterone.min()),
+                          "days_low": float((testosterone < T_RANGE.low).sum() * step),
+                          "fsh_3": run.at(visit_day + 3 * MONTH)["fsh"],
+                          **{f"sperm_{m}": run.at(visit_day + m * MONTH)["sperm"] for m in (3, 6, 12)}}
+    return readings
 
 
-@BANK.question("daniel_plan")
+def _daniel_key(readings) -> str:
+    """The plan the question asks for, read off the runs: sperm above the WHO limit by 12 months, then the fewest
+    weeks of testosterone below the range in the first three months, then the higher count at 6 months."""
+    fertile = {name: r for name, r in readings.items() if r["sperm_12"] >= SPERM_LIMIT}
+    if not fertile:
+        raise ValueError("no plan for Daniel reaches the WHO limit within a year: the question's premise no longer holds")
+    return min(fertile, key=lambda name: (round(fertile[name]["days_low"] / 7), -fertile[name]["sperm_6"]))
+
+
+def _key_is_clear(readings) -> bool:
+    key = _daniel_key(readings)
+    rivals = [r for name, r in readings.items() if name != key and r["sperm_12"] >= SPERM_LIMIT]
+    return all(r["days_low"] - readings[key]["days_low"] >= 7 or readings[key]["sperm_6"] > 1.1 * r["sperm_6"] for r in rivals)
+
+
+def _daniel_line(reading) -> str:
+    low = (f"about {reading['days_low']:.0f} days below the reference range in the first three months (lowest "
+           f"{summary.number(reading['lowest_t'], 'ng/dL')})" if reading["days_low"] > 0 else
+           f"never below the reference range in the first three months (lowest {summary.number(reading['lowest_t'], 'ng/dL')})")
+    return (f"Model: testosterone {low}; sperm {summary.value_text('sperm', reading['sperm_6'])} million/mL at 6 months and "
+            f"{summary.value_text('sperm', reading['sperm_12'])} at 12 months.")
+
+
+@BANK.question("daniel_plan", evidence=("daniel_runs",))
 def daniel_plan(daniel_runs, visit_day):
-    clomiphene, hcg = "stop TRT, start clomiphene 25 mg daily", "stop TRT, start hCG alone (2000 IU three times a week)"
+    readings = _daniel_readings(daniel_runs, visit_day)
+    key = _daniel_key(readings)
     table = _course_table(daniel_runs, {
-        "lowest T, months 0-3 (ng/dL)": lambda run: float(run["testosterone"][(run.t >= visit_day) & (run.t <= visit_day + 3 * MONTH)].min()),
+        "days with T below range, months 0-3": lambda run: readings[_name_of(daniel_runs, run)]["days_low"],
+        "lowest T, months 0-3 (ng/dL)": lambda run: readings[_name_of(daniel_runs, run)]["lowest_t"],
         "FSH at 3 months (IU/L)": lambda run: run.at(visit_day + 3 * MONTH)["fsh"],
         **{f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, visit_day + m * MONTH)) for m in (3, 6, 12)},
     }, index_name="Daniel's plan")
+    text = BANK.texts["daniel_plan"]
+    options = {name: f"{why} {_daniel_line(readings[name])}" for name, why in text["options"].items()}
+    others = sorted((name for name, r in readings.items() if r["sperm_12"] >= SPERM_LIMIT and name != key),
+                    key=lambda name: readings[name]["days_low"])
+    no_sperm = [name for name, r in readings.items() if r["sperm_12"] < SPERM_LIMIT]
+    said = (f"**What the model says.** Only {len(readings) - len(no_sperm)} of the plans bring his count above "
+            f"{SPERM_LIMIT:g} million/mL within a year (not: " + "; ".join(f"'{name}'" for name in no_sperm) + "). "
+            f"Of those, **{key}** leaves him {readings[key]['days_low']:.0f} days below the testosterone range in the first "
+            "three months"
+            + ("; " + "; ".join(f"'{name}' {readings[name]['days_low']:.0f} days, with {summary.value_text('sperm', readings[name]['sperm_6'])} "
+                                f"million/mL at 6 months against {summary.value_text('sperm', readings[key]['sperm_6'])}" for name in others)
+               if others else "")
+            + ". No plan in the model both restores his count within a year and spares him the low-testosterone spell entirely: "
+            "his own axis needs weeks to restart after three years of injections. hCG alone keeps testosterone up but holds FSH "
+            "near zero, the old observation that FSH is needed for *quantitatively* normal spermatogenesis (Matsumoto 1986), "
+            "while hCG alone can restart sperm production at a reduced level (Bremner 1981). In every option the first sperm "
+            "take two to three months, the spermatogenic clock of 03a.\n\n"
+            "What the model does not include: **recombinant FSH**, which clinics add when counts stay low, and the couple's other "
+            "factors (the partner's age matters as much as his count).")
+    clomiphene, hcg = "stop TRT, start clomiphene 25 mg daily", "stop TRT, start hCG alone (2000 IU three times a week)"
     window = (visit_day - 8 * WEEK, visit_day + 18 * MONTH)
-    return _decision("daniel_plan", reveal=lambda: [
+    return quiz.Predict(text["question"], options, answer=key, reveal=lambda: [
         table,
         charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
                                 names=("clomiphene", "hCG alone"), cursor_day=visit_day + 6 * MONTH),
         summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
-                "**What the model says.** Continuing TRT, with or without anastrozole, keeps him azoospermic. Stopping alone works, "
-        "with a fall from the injected testosterone level to his own. Clomiphene keeps his own testosterone higher while sperm "
-        "return as fast as by waiting. hCG alone keeps testosterone high too but holds FSH near zero, and the count recovers more "
-        "slowly: the model reproduces the old observation that FSH is needed for *quantitatively* normal spermatogenesis "
-        "(Matsumoto 1986), while hCG alone can restart sperm production at a reduced level (Bremner 1981). In every option the "
-        "first sperm take two to three months, the spermatogenic clock of 03a.\n\n"
-        "What the model does not include: **recombinant FSH**, which clinics add when counts stay low, and the couple's other "
-        "factors (the partner's age matters as much as his count)."])
+        said])
+
+
+def _name_of(runs, run) -> str:
+    return next(name for name, candidate in runs.items() if candidate is run)
 
 
 @BANK.claim("daniel_plans")
@@ -84,10 +132,14 @@ def daniel_plan_claims(daniel_runs, visit_day):
     cont, wait, clom, hcg, ai = (r[name] for name in daniel_runs)
     return {
         "continuing TRT, with or without anastrozole, keeps him azoospermic": cont["sperm_12"] < 1 and ai["sperm_12"] < 1,
-        "clomiphene keeps his testosterone higher than waiting": clom["lowest_t"] > wait["lowest_t"],
-        "sperm return on clomiphene as fast as by waiting": clom["sperm_6"] > 0.9 * wait["sperm_6"],
-        "hCG alone keeps testosterone higher than waiting": hcg["lowest_t"] > wait["lowest_t"],
-        "hCG alone holds FSH near zero and the count recovers more slowly": hcg["fsh_3"] < 0.5 and hcg["sperm_6"] < wait["sperm_6"],
+        "some plan brings his count above the WHO limit within a year (the question's premise)":
+            any(reading["sperm_12"] >= SPERM_LIMIT for reading in r.values()),
+        "no plan restores his count within a year without a low-testosterone spell (the reveal's sentence)":
+            all(reading["days_low"] > 0 for reading in r.values() if reading["sperm_12"] >= SPERM_LIMIT),
+        "hCG alone holds FSH near zero and restarts sperm only partially (below waiting at 12 months)":
+            hcg["fsh_3"] < 0.5 and hcg["sperm_12"] < wait["sperm_12"],
+        "the key of decision A1 is not a near-tie (a week less below range, or a count at 6 months over 10% higher)":
+            _key_is_clear(r),
         "the first sperm take two to three months (none above the limit at month 1)":
             all(run.at(visit_day + MONTH)["sperm"] < SPERM_LIMIT for run in daniel_runs.values()),
     }
@@ -98,7 +150,7 @@ def _months_to_limit(run, visit_day) -> float | None:
     return float(reached[0] - visit_day) / MONTH if len(reached) else None
 
 
-@BANK.question("daniel_months_to_16")
+@BANK.question("daniel_months_to_16", evidence=("daniel_runs",))
 def daniel_months_to_16(daniel_runs, visit_day):
     waiting = daniel_runs["stop TRT and wait"]
     return quiz.Predict(
@@ -115,7 +167,8 @@ def daniel_months_to_16(daniel_runs, visit_day):
 @BANK.claim("daniel_waiting")
 def daniel_waiting_claims(daniel_runs, visit_day):
     months = _months_to_limit(daniel_runs["stop TRT and wait"], visit_day)
-    return {"waiting brings sperm back within months (2 to 9)": months is not None and 2 < months < 9}
+    return {"waiting brings sperm back within the 18 months followed, after at least 2 (the question has an answer)":
+            months is not None and 2 < months < 18}
 
 
 def _lab_words(run, day: float) -> str:
@@ -134,11 +187,25 @@ def _lab_words(run, day: float) -> str:
             f"{summary.number(values['lh'], 'IU/L')} ({where('lh')}), and {sperm_words}.")
 
 
-@BANK.question("daniel_impatient")
+@BANK.question("daniel_impatient", evidence=())
 def daniel_impatient(daniel_clomiphene, visit_day):
     text = BANK.texts["daniel_impatient"]
     return quiz.MultipleChoice(text["question"].format(labs=_lab_words(daniel_clomiphene, visit_day + 3 * MONTH)),
                                text["options"], answer=text["answer"])
+
+
+@BANK.question("mark_estradiol_high", evidence=())
+def mark_estradiol_high(mark_clomiphene, mark_history, gel_days):
+    """The premise (where his estradiol now sits) is read from the run, so it cannot contradict the sheet above it."""
+    band = hpg.reference_range("estradiol")
+    before = mark_history.at(gel_days - 1)["estradiol"]
+    now = mark_clomiphene.at(gel_days + VISIT_B2_MONTHS * MONTH)["estradiol"]
+    where = {"H": "above the reference range", "L": "below the reference range"}.get(
+        band.flag(now), f"inside the reference range of {band.low:g}-{band.high:g} pg/mL, in its "
+        + ("upper" if now > (band.low + band.high) / 2 else "lower") + " half")
+    text = BANK.texts["mark_estradiol_high"]
+    question = text["question"].format(before=summary.number(before, "pg/mL"), now=summary.number(now, "pg/mL"), where=where)
+    return quiz.MultipleChoice(question, text["options"], answer=text["answer"])
 
 
 @BANK.claim("daniel_visits")
@@ -158,7 +225,7 @@ def mark_today_claims(mark_history, gel_days):
             "his count is far below his own untreated level (under a quarter)": today["sperm"] < 0.25 * mark_history.baseline["sperm"]}
 
 
-@BANK.question("mark_plan")
+@BANK.question("mark_plan", evidence=("mark_runs",))
 def mark_plan(mark_runs, gel_days):
     table = _course_table(mark_runs, {
         "T at 1 month (ng/dL)": lambda run: run.at(gel_days + MONTH)["testosterone"],
@@ -224,13 +291,12 @@ VISIT_B2_MONTHS = 9  # Mark's second visit (notebook: Visit B2)
 def mark_on_clomiphene_claims(mark_clomiphene, mark_history, gel_days):
     on_gel = mark_history.at(gel_days - 1)["estradiol"]
     at_visit = mark_clomiphene.at(gel_days + VISIT_B2_MONTHS * MONTH)["estradiol"]
-    return {"his estradiol has risen on clomiphene by visit B2 (heading and question)": at_visit > on_gel,
-            "to the upper half of the range or beyond (question text)": at_visit > 0.5 * hpg.reference_range("estradiol").high}
+    return {"his estradiol has risen on clomiphene by visit B2 (the key's 'the rise follows his own testosterone')": at_visit > on_gel}
 
 
 # ---- Case C · Alex --------------------------------------------------------------------------------------------
 
-@BANK.question("alex_one_more_cycle")
+@BANK.question("alex_one_more_cycle", evidence=("alex_runs",))
 def alex_one_more_cycle(alex_runs, alex_visit):
     table = _course_table(alex_runs, {f"sperm at {m} months (million/mL)": (lambda run, m=m: _sperm(run, alex_visit + m * MONTH))
                                       for m in (3, 6, 9, 12)}, index_name="Alex's choice")
@@ -240,24 +306,27 @@ def alex_one_more_cycle(alex_runs, alex_visit):
                                 window_days=(alex_visit - 8 * WEEK, alex_visit + YEAR))])
 
 
-def _model_sees_central_suppression(sheet) -> bool:
-    """The model's sheet shows what clinics often see: low testosterone without a high LH."""
-    return sheet.flags["testosterone"] == "L" and sheet.flags["lh"] != "H"
+def _model_sees_central_suppression(sheet, untreated_lh: float) -> bool:
+    """The model's sheet shows what clinics often see: low testosterone with LH still well below the man's own
+    untreated value (his pituitary has not restarted). LH back near or above that value means it has."""
+    return sheet.flags["testosterone"] == "L" and sheet["lh"].value < 0.5 * untreated_lh
 
 
 @BANK.say("alex_model_versus_clinic")
-def alex_model_versus_clinic(alex_model_sheet):
+def alex_model_versus_clinic(alex_model_sheet, alex_history):
     t, lh = alex_model_sheet["testosterone"].value, alex_model_sheet["lh"].value
     picture = (f"The model's sheet above shows Alex eight weeks out: testosterone {summary.number(t, 'ng/dL')}"
                f" ({'below' if alex_model_sheet.flags['testosterone'] == 'L' else 'inside'} the reference range), LH {summary.number(lh, 'IU/L')}"
                f" ({ {'H': 'high', 'L': 'low', '': 'inside the range'}[alex_model_sheet.flags['lh']] }).")
-    if _model_sees_central_suppression(alex_model_sheet):
+    untreated_lh = alex_history.baseline["lh"]
+    picture += f" His untreated LH in the model was {summary.number(untreated_lh, 'IU/L')}."
+    if _model_sees_central_suppression(alex_model_sheet, untreated_lh):
         verdict = ("Here the model and the clinic agree: a typical result after repeated high-dose cycles is **low testosterone "
                    "(say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves have not restarted.")
     else:
         verdict = ("Many real men at this point look different. A typical result after repeated high-dose cycles is **low "
                    "testosterone (say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves "
-                   "have not restarted, which the model's picture does not show.")
+                   "have not restarted. The model's pituitary, by contrast, is already back at work.")
     return Prose(
         f"{picture} {verdict} In a Danish case-control study, men who had stopped anabolic steroids on average two and a half "
         "years earlier still had lower testosterone than controls, and about a quarter were below the reference limit, with "
@@ -266,9 +335,9 @@ def alex_model_versus_clinic(alex_model_sheet):
         figures={"testosterone": t, "lh": lh})
 
 
-@BANK.question("alex_real_blood_test")
-def alex_real_blood_test(alex_model_sheet):
-    variant = "agrees" if _model_sees_central_suppression(alex_model_sheet) else "disagrees"
+@BANK.question("alex_real_blood_test", evidence=())
+def alex_real_blood_test(alex_model_sheet, alex_history):
+    variant = "agrees" if _model_sees_central_suppression(alex_model_sheet, alex_history.baseline["lh"]) else "disagrees"
     text = BANK.texts[f"alex_real_blood_test_{variant}"]
     return quiz.MultipleChoice(text["question"], text["options"], answer=text["answer"])
 
@@ -288,7 +357,7 @@ def _sam_readings(sam_runs):
             for name, run in sam_runs.items()}
 
 
-@BANK.question("sam_plan")
+@BANK.question("sam_plan", evidence=("sam_runs",))
 def sam_plan(sam_runs):
     readings = _sam_readings(sam_runs)
     lines = ["| Sam's plan | T at 6 months (ng/dL) | estradiol at 6 months (pg/mL) | sperm at 12 months (% of own baseline) | "

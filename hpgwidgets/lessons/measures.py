@@ -41,3 +41,12 @@ def share_list(shares, label) -> str:
     from ..summary import percent
 
     return "\n".join(f"* {label(key)}: {percent(value)} of baseline" for key, value in shares.items())
+
+
+def story_week(result, day: float) -> str:
+    """'week 160': ``day`` on the story's clock, weeks since the first testosterone dose (the convention of every
+    sentence and sheet of the workbook: one clock per story, starting with its treatment)."""
+    from ..recovery import treatment_window
+
+    start, _ = treatment_window(result.regimen)
+    return f"week {(day - start) / 7:.0f}"

@@ -24,6 +24,39 @@ LOW_T_ORIGINS = (("typical (LH normal)", "mixed"), ("testes (primary)", "testicu
                  ("brain (secondary)", "central"), ("no GnRH drive", "no_gnrh"))
 
 
+def _checked(base: type) -> type:
+    """``base`` (an ipywidgets control) whose value, however it is set, first passes ``check``.
+
+    ipywidgets would cut ``45.7`` to 45, clamp 200 to the slider's end and turn ``"yes"``
+    into a TraitError; here ``check`` (set by ``Controls``: ``mapping.check_value`` plus
+    widening a slider's range to hold a legal value) raises a TypeError or ValueError that
+    says what is allowed, or returns the value, which the widget then takes unchanged.
+    """
+    # Any instead of CInt/CFloat/Bool: those would convert the value before ``check`` sees it;
+    # and None too must reach ``check`` (traitlets skips every validator for an allowed None).
+    value_trait = traitlets.Any(base.class_traits()["value"].default_value).tag(sync=True)
+    value_trait.allow_none = False
+
+    class Checked(base):
+        value = value_trait
+        check = None
+
+        @traitlets.validate("value")
+        def _validate_value(self, proposal):
+            value = proposal.value if self.check is None else self.check(proposal.value)
+            own = getattr(super(), "_validate_value", None)  # range and option checks of the base widget
+            return value if own is None else own(traitlets.Bunch(owner=self, trait=proposal.trait, value=value))
+
+    Checked.__name__ = Checked.__qualname__ = f"Checked{base.__name__}"
+    return Checked
+
+
+IntSlider, FloatSlider, SelectionSlider = _checked(widgets.IntSlider), _checked(widgets.FloatSlider), \
+    _checked(widgets.SelectionSlider)
+Dropdown, RadioButtons, Checkbox = _checked(widgets.Dropdown), _checked(widgets.RadioButtons), \
+    _checked(widgets.Checkbox)
+
+
 def _amount_options(choices):
     return [(f"{amount:g}", amount) for amount in choices]
 
@@ -42,12 +75,10 @@ class Controls(traitlets.HasTraits):
         defaults = m.default_values()
         self.widgets: dict[str, widgets.Widget] = {}
         self._build(defaults)
-        allowed = [*defaults, "cursor_day"]
-        unknown = sorted(set(start_values) - set(allowed))
-        if unknown:
-            raise ValueError(f"unknown control(s) {unknown}; controls are: {', '.join(allowed)}")
         self._holding = 0
         self.values = defaults
+        for name, control in self.widgets.items():
+            control.check = lambda value, name=name: self._checked_value(name, value)
         for name in defaults:
             self.widgets[name].observe(self._on_widget, names="value")
         self.set_values(start_values)
@@ -67,23 +98,23 @@ class Controls(traitlets.HasTraits):
         add = self._add
 
         def float_slider(name, low, high, description):
-            return add(name, widgets.FloatSlider(value=values[name], min=low, max=high, step=m.EVERY_DAYS_STEP,
+            return add(name, FloatSlider(value=values[name], min=low, max=high, step=m.EVERY_DAYS_STEP,
                                                  description=description, readout_format=".4", **shared))
 
         def int_slider(name, low, high, description, value=None):
-            return add(name, widgets.IntSlider(value=values[name] if value is None else value, min=low, max=high,
+            return add(name, IntSlider(value=values[name] if value is None else value, min=low, max=high,
                                                description=description, **shared))
 
         def choice_slider(name, options, description):
-            return add(name, widgets.SelectionSlider(options=options, value=values[name], description=description,
+            return add(name, SelectionSlider(options=options, value=values[name], description=description,
                                                      **shared))
 
         def dropdown(name, options, description):
-            return add(name, widgets.Dropdown(options=options, value=values[name], description=description,
+            return add(name, Dropdown(options=options, value=values[name], description=description,
                                               style=style, layout=widgets.Layout(**SLIDER_LAYOUT)))
 
         def radio(name, options, description):
-            return add(name, widgets.RadioButtons(options=options, value=values[name], description=description,
+            return add(name, RadioButtons(options=options, value=values[name], description=description,
                                                   style=style, layout=widgets.Layout(width="auto")))
 
         trt = DRUGS[values["trt_drug"]]
@@ -97,7 +128,7 @@ class Controls(traitlets.HasTraits):
         int_slider("recovery_weeks", *m.RECOVERY_WEEKS_RANGE, "Recovery (weeks)")
         for agent in m.AGENTS:
             drug = DRUGS[agent]
-            add(agent, widgets.Checkbox(value=values[agent], description=drug.name, indent=False,
+            add(agent, Checkbox(value=values[agent], description=drug.name, indent=False,
                                         layout=widgets.Layout(**SLIDER_LAYOUT)))
             choice_slider(f"{agent}_dose", _amount_options(m.dose_choices(agent)), f"Dose ({drug.amount_unit})")
             float_slider(f"{agent}_every_days", *m.every_days_range(agent), "Every (days)")
@@ -152,8 +183,11 @@ class Controls(traitlets.HasTraits):
 
         The formulation first (it resets dose and interval to its catalogue schedule, which
         explicit values then override), the window before the day it bounds; every slider's
-        range widens to hold a value from a file.
+        range widens to hold a value from a file. Every value is checked first
+        (``mapping.check_value``): one the controls cannot hold exactly raises TypeError or
+        ValueError and no widget moves.
         """
+        values = m.check_values(values, {**self.current(), "cursor_day": self.widgets["cursor_day"].value})
         order = sorted(values, key=lambda name: (name != "trt_drug", name != "window_weeks", name == "cursor_day"))
         with self.hold():
             for name in order:
@@ -163,6 +197,20 @@ class Controls(traitlets.HasTraits):
                     self._apply_formulation(values[name])
                 if name == "window_weeks":
                     self._bound_cursor()
+
+    def _checked_value(self, name: str, value):
+        """``value`` checked for widget ``name`` (``mapping.check_value``), its slider widened to hold it."""
+        current = {**self.current(), "cursor_day": self.widgets["cursor_day"].value}
+        value = m.check_value(name, value, current)
+        # New options move a selection slider to its first one on the way: publish none of that.
+        self._holding += 1
+        try:
+            self._fit_range(name, value)
+        finally:
+            self._holding -= 1
+        if self.widgets[name].value == value and not self._holding:
+            self._publish()  # the new options already moved the slider onto ``value``: no change event follows
+        return value
 
     def _fit_range(self, name: str, value):
         control = self.widgets[name]

@@ -25,6 +25,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from .. import validation
+from ..patient import CHOICES as PATIENT_CHOICES
 from ..patient import Patient
 from ..pharmacology import DRUGS, testosterone_drugs
 from ..regimen import Dose, Regimen
@@ -56,6 +60,9 @@ AGE_RANGE = (18, 90)
 TYPICAL = 0  # baseline choices: "typical for this age"
 BASELINE_TESTOSTERONE_CHOICES = tuple(range(100, 1201, 10))  # ng/dL
 BASELINE_SPERM_CHOICES = (0.5, 1, 2, 3, 5, 7, 10, 12, 15, 20, 25, 30, 40, 50, 64, 80, 100, 125, 150, 200)  # million/mL
+BASELINE_CHOICES = {  # name: (choices, how an error message lists them)
+    "baseline_testosterone": (BASELINE_TESTOSTERONE_CHOICES, "100 to 1200 ng/dL in steps of 10"),
+    "baseline_sperm": (BASELINE_SPERM_CHOICES, ", ".join(map(str, BASELINE_SPERM_CHOICES)) + " million/mL")}
 
 DEFAULT_TRT_DRUG = "testosterone_enanthate"
 DEFAULT_TRT_WEEKS = 26
@@ -108,6 +115,66 @@ def default_values() -> dict:
     values.update(age=int(Patient().age), baseline_testosterone=TYPICAL, low_testosterone_origin="mixed",
                   baseline_sperm=TYPICAL, window_weeks=DEFAULT_WINDOW_WEEKS)
     return values
+
+
+TIMINGS = (WITH_TRT, RECOVERY, BOTH)
+GONADORELIN_MODES = (PUMP, INJECTION, CONTINUOUS)
+WHOLE_WEEKS = {"trt_weeks": TRT_WEEKS_RANGE, "recovery_start": (0, WINDOW_WEEKS_RANGE[1]),
+               "recovery_weeks": RECOVERY_WEEKS_RANGE, "window_weeks": WINDOW_WEEKS_RANGE}
+LONGEST_EVERY_DAYS = WINDOW_WEEKS_RANGE[1] * 7.0  # a longer interval gives one dose in any window shown
+
+
+def check_value(name: str, value, values: dict):
+    """``value`` if control ``name`` can hold it exactly, given the other ``values``.
+
+    The one rule for every value set from Python (the Workbench's keyword arguments,
+    ``Workbench.set``, a widget's ``value``): TypeError for the wrong kind, ValueError naming
+    what is allowed for a value out of range or off the choices. Nothing is rounded or clamped.
+    """
+    if name in ("trt_drug",):
+        return validation.choice(name, value, TRT_DRUGS)
+    if name in AGENTS:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} (give this agent?) must be True or False, got {type(value).__name__} "
+                            f"{validation.shown(value)}")
+        return bool(value)
+    if name.endswith("_dose"):
+        drug = DRUGS[values["trt_drug"] if name == "trt_dose" else name.removesuffix("_dose")]
+        return validation.number(name, value, low=0, high=drug.max_amount,
+                                 unit=f"{drug.amount_unit} of {drug.name} per dose")
+    if name.endswith("_every_days"):
+        return validation.number(name, value, low=validation.MIN_DOSE_INTERVAL_DAYS, high=LONGEST_EVERY_DAYS,
+                                 unit="days")
+    if name.endswith("_timing"):
+        return validation.choice(name, value, TIMINGS)
+    if name == "gonadorelin_mode":
+        return validation.choice(name, value, GONADORELIN_MODES)
+    if name == "low_testosterone_origin":
+        return validation.choice(name, value, PATIENT_CHOICES["low_testosterone_origin"])
+    if name in WHOLE_WEEKS:
+        return validation.whole_number(name, value, low=WHOLE_WEEKS[name][0], high=WHOLE_WEEKS[name][1],
+                                       unit="weeks")
+    if name == "age":
+        return validation.whole_number(name, value, low=AGE_RANGE[0], high=AGE_RANGE[1], unit="years")
+    if name in BASELINE_CHOICES:
+        choices, described = BASELINE_CHOICES[name]
+        value = validation.number(name, value)
+        if value != TYPICAL and value not in choices:
+            raise ValueError(f"{name} must be {TYPICAL} (typical for the age) or one of the Workbench's choices "
+                             f"({described}); got {validation.figure(value)}")
+        return value
+    if name == "cursor_day":
+        return validation.whole_number(name, value, low=0, high=int(window_days(values)), unit="days, the window shown")
+    raise ValueError(f"unknown control {name!r}; controls are: {', '.join([*default_values(), 'cursor_day'])}")
+
+
+def check_values(values: dict, current: dict) -> dict:
+    """``values`` checked one by one by ``check_value`` against ``current`` updated with them."""
+    validation.instance("Workbench values", values, dict, "a mapping of control name -> value")
+    proposed = {**current, **values}
+    for name in values:
+        validation.text("a control's name", name)
+    return {name: check_value(name, value, proposed) for name, value in values.items()}
 
 
 def window_days(values: dict) -> float:

@@ -12,13 +12,11 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import charts, diagram, markup, summary
+from ..chart_widget import ChartWidget, set_params, show_spec, spec_chart
 from . import mapping
 
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-# JupyterChart reports every param the browser sets back to Python (for charts whose params
-# the *user* moves). Ours only flow Python -> browser, and echoing the series back in the
-# middle of a redraw costs the browser time, so the echo waits until the charts are idle.
-CHART_WIDGET_OPTIONS = {"embed_options": EMBED_OPTIONS, "debounce_wait": 1000, "max_wait": False}
+CHART_WIDGET_OPTIONS = {"embed_options": EMBED_OPTIONS}
 
 
 class LiveText(anywidget.AnyWidget):
@@ -77,44 +75,6 @@ class ContainerWidth(anywidget.AnyWidget):
     viewport_height = traitlets.Int(0, help="height of the browser window in px when width was reported").tag(sync=True)
 
 
-def set_params(jupyter_chart: alt.JupyterChart, values: dict):
-    """Update a chart's params in one message to the browser."""
-    with jupyter_chart.hold_sync():
-        for name, value in values.items():
-            setattr(jupyter_chart.params, name, value)
-
-
-def show_spec(jupyter_chart: alt.JupyterChart, spec: dict):
-    """Replace a chart's spec and its params' values in one message to the browser.
-
-    For a spec built by ``charts.timeseries_spec`` (milliseconds, where Altair's own
-    ``jupyter_chart.chart = ...`` takes about a second). The new spec must have the same
-    param names as the chart's first one: ``jupyter_chart.params`` keeps its names.
-    """
-    values = {param["name"]: param["value"] for param in spec.get("params", [])}
-    missing = sorted(set(values) - set(jupyter_chart._params))
-    if missing:
-        raise ValueError(f"the new spec has params {missing} the chart was not built with")
-    with jupyter_chart.hold_sync():
-        jupyter_chart.spec = spec
-        jupyter_chart._params = {**jupyter_chart._params, **values}
-
-
-def spec_chart(spec: dict, **options) -> alt.JupyterChart:
-    """A JupyterChart showing ``spec`` (a dict from ``charts.timeseries_spec``), built in milliseconds.
-
-    A JupyterChart learns its param names from the Altair chart it is made with, so it is
-    made with a one-mark placeholder carrying the same params, and the spec replaces it
-    before anything reaches the browser.
-    """
-    names = [param["name"] for param in spec.get("params", [])]
-    placeholder = alt.Chart(alt.SequenceGenerator(sequence={"start": 0, "stop": 1})).mark_point().add_params(
-        *[alt.param(name=name, value=None) for name in names])
-    jupyter_chart = alt.JupyterChart(placeholder, **options)
-    show_spec(jupyter_chart, spec)
-    return jupyter_chart
-
-
 class ChartView:
     """The widgets that show one simulation (and a pinned one): chart, diagram, summary, pin buttons."""
 
@@ -128,7 +88,7 @@ class ChartView:
         self.chart_widget.add_class("hpg-chart-view")
         self.chart_area = widgets.Box([self.chart_widget])
         self.chart_area.add_class("hpg-chart")
-        self.diagram_widget = alt.JupyterChart(diagram.axis_diagram(result, cursor_day), **CHART_WIDGET_OPTIONS)
+        self.diagram_widget = ChartWidget(diagram.axis_diagram(result, cursor_day), **CHART_WIDGET_OPTIONS)
         self.diagram_widget.add_class("hpg-diagram")
         self.diagram_text = widgets.HTML()
         self.diagram_text.add_class("hpg-diagram-text")

@@ -44,7 +44,7 @@ def drawn_offline(jupyter_chart) -> str:
     import vl_convert
 
     spec = json.loads(json.dumps(jupyter_chart.spec))
-    now = dict(jupyter_chart._params)
+    now = {name: getattr(jupyter_chart.params, name) for name in jupyter_chart.params.trait_names()}
     for param in spec.get("params", []):
         if "select" not in param and param["name"] in now:
             param["value"] = now[param["name"]]

@@ -1,0 +1,128 @@
+"""ChartWidget: Altair's JupyterChart as every chart of hpgwidgets draws it, robust on a busy machine.
+
+``set_params``, ``show_spec`` and ``spec_chart`` update such a chart in place through
+Altair's public interface (``jupyter_chart.spec``, ``jupyter_chart.params``).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import altair as alt
+import traitlets
+
+# The front end of every chart drawn here. Altair's JupyterChart ships its whole Vega bundle
+# (about 0.9 MB, hpgwidgets.offline) as the widget's module, so anywidget parses it once per
+# chart inside the 2 s it allows a model to initialise: on a busy machine a chart then fails
+# with "[anywidget] Failed to initialize model" and never follows its controls again. This
+# module is a few hundred bytes: it initialises at once, loads the bundle when the chart is
+# first drawn (no time limit there) and shares it between every chart of the page. It hands
+# Altair's own ``render`` a one-way view of the model: params flow from the kernel only
+# (nothing is echoed back, so a move sends the data once), and a move updates only the params
+# that changed, as signals of the view already drawn (Vega re-runs those parts of its
+# dataflow; the view is not rebuilt).
+CHART_LOADER_ESM = """
+const bundles = (globalThis.__hpgwidgetsVega ??= new Map());
+
+function frontEnd(model) {
+  const key = model.get("_vega_key");
+  if (!bundles.has(key)) {
+    const url = URL.createObjectURL(new Blob([model.get("_vega_source")], {type: "text/javascript"}));
+    bundles.set(key, import(url).finally(() => URL.revokeObjectURL(url)));
+  }
+  return bundles.get(key);
+}
+
+function oneWay(model) {
+  let update = null;  // Altair's params handler for the view on screen (null while one is being drawn)
+  let shown = {};     // param name -> JSON of the value that view holds
+  const showChanged = async () => {
+    if (update === null) return;
+    const changed = {};
+    for (const [name, value] of Object.entries(model.get("_params") ?? {})) {
+      const text = JSON.stringify(value);
+      if (shown[name] !== text) { changed[name] = value; shown[name] = text; }
+    }
+    if (Object.keys(changed).length) await update({changed: {_params: changed}});
+  };
+  model.on("change:spec", () => { update = null; });  // before Altair's own listener redraws
+  model.on("change:_params", showChanged);
+  return {
+    get: name => (name === "_params" || name === "_vl_selections") ? {} : model.get(name),
+    set: () => {},
+    save_changes: () => {},
+    send: (...args) => model.send(...args),
+    off: (...args) => model.off(...args),
+    on(event, handler) {
+      if (event !== "change:_params") { model.on(event, handler); return; }
+      // Altair registers this once a view is drawn, from the spec's param values
+      update = handler;
+      shown = Object.fromEntries((model.get("spec")?.params ?? []).map(p => [p.name, JSON.stringify(p.value)]));
+      showChanged();
+    },
+  };
+}
+
+async function render({ model, el }) {
+  const vega = await frontEnd(model);
+  return vega.default.render({ model: oneWay(model), el });
+}
+export default { render };
+"""
+
+
+@functools.lru_cache(maxsize=4)
+def _source_key(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+class ChartWidget(alt.JupyterChart):
+    """A JupyterChart that initialises at once however busy the machine, and whose params flow
+    one way, kernel -> browser (see CHART_LOADER_ESM). Use it as ``alt.JupyterChart``; its
+    ``params`` are set from Python only (a user's clicks in the chart are not reported back)."""
+
+    _esm = CHART_LOADER_ESM
+    _vega_source = traitlets.Unicode("").tag(sync=True)
+    _vega_key = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, chart, **options):
+        source = alt.JupyterChart._esm  # Altair's front end, offline once hpgwidgets.offline set it
+        super().__init__(chart, _vega_source=source, _vega_key=_source_key(source), **options)
+
+
+def set_params(jupyter_chart: alt.JupyterChart, values: dict):
+    """Update a chart's params in one message to the browser."""
+    with jupyter_chart.hold_sync():
+        for name, value in values.items():
+            setattr(jupyter_chart.params, name, value)
+
+
+def show_spec(jupyter_chart: alt.JupyterChart, spec: dict):
+    """Replace a chart's spec and its params' values in one message to the browser.
+
+    For a spec built by ``charts.timeseries_spec`` (milliseconds, where Altair's own
+    ``jupyter_chart.chart = ...`` takes about a second). The new spec must have the same
+    param names as the chart's first one: ``jupyter_chart.params`` keeps its names.
+    """
+    values = {param["name"]: param["value"] for param in spec.get("params", [])}
+    missing = sorted(set(values) - set(jupyter_chart.params.trait_names()))
+    if missing:
+        raise ValueError(f"the new spec has params {missing} the chart was not built with")
+    with jupyter_chart.hold_sync():
+        jupyter_chart.spec = spec
+        set_params(jupyter_chart, values)
+
+
+def spec_chart(spec: dict, **options) -> ChartWidget:
+    """A chart widget showing ``spec`` (a dict from ``charts.timeseries_spec``), built in milliseconds.
+
+    A JupyterChart learns its param names from the Altair chart it is made with, so it is
+    made with a one-mark placeholder carrying the same params, and the spec replaces it
+    before anything reaches the browser.
+    """
+    names = [param["name"] for param in spec.get("params", [])]
+    placeholder = alt.Chart(alt.SequenceGenerator(sequence={"start": 0, "stop": 1})).mark_point().add_params(
+        *[alt.param(name=name, value=None) for name in names])
+    jupyter_chart = ChartWidget(placeholder, **options)
+    show_spec(jupyter_chart, spec)
+    return jupyter_chart

@@ -1,0 +1,255 @@
+"""Questions that make a student think: no answer to be read off the position of an option, and no
+evidence on screen before the learner commits (issue 16).
+
+The spoiler walk is static (no kernel): every question of a lesson bank declares its evidence, the
+notebook variables whose chart or table would answer it (``Bank.question(evidence=...)``). A cell
+that displays anything computed from that evidence must be the question itself or a cell the
+question unlocks (``lessons.after(key, ...)``). tests/test_notebooks.py checks the same on the
+executed notebook, where "displays" means "has output", and checks the key positions there.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hpgwidgets import lessons, quiz
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+BANKED = sorted(path for path in NOTEBOOK_DIR.glob("0*.ipynb")
+                if (NOTEBOOK_DIR.parent / "hpgwidgets" / "lessons" / f"ch{path.name.split('_')[0]}.py").exists())
+ASK = re.compile(r"lessons\.ask\(\s*\"([^\"]+)\"")
+
+
+def _parse(source: str) -> ast.Module:
+    # IPython magics (%pip) are not Python; they never display evidence.
+    lines = [re.sub(r"^(\s*)[%!].*", r"\1pass", line) for line in source.splitlines()]
+    return ast.parse("\n".join(lines))
+
+
+def _loaded(node: ast.AST) -> set[str]:
+    return {name.id for name in ast.walk(node) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)}
+
+
+_OWN_SCOPE = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+
+
+def _stored(node: ast.AST) -> set[str]:
+    """Names a statement assigns in the notebook's namespace (a comprehension's loop variable is its own)."""
+    if isinstance(node, _OWN_SCOPE):
+        return set()
+    if isinstance(node, ast.Name):
+        return {node.id} if isinstance(node.ctx, ast.Store) else set()
+    return set().union(*(_stored(child) for child in ast.iter_child_nodes(node)))
+
+
+def dependencies(cells: list[str]) -> dict[str, set[str]]:
+    """For every name a cell assigns: the names its value was computed from (statement by statement)."""
+    depends: dict[str, set[str]] = {}
+    for source in cells:
+        for statement in _parse(source).body:
+            for target in _stored(statement):
+                depends.setdefault(target, set()).update(_loaded(statement) - {target})
+    return depends
+
+
+def derived_from(evidence: set[str], depends: dict[str, set[str]]) -> set[str]:
+    """``evidence`` and every name computed from it, directly or through other names."""
+    tainted = set(evidence)
+    changed = True
+    while changed:
+        changed = False
+        for name, sources in depends.items():
+            if name not in tainted and sources & tainted:
+                tainted.add(name)
+                changed = True
+    return tainted
+
+
+def displayed_names(source: str) -> set[str]:
+    """Names a cell shows: its last expression (Jupyter displays it) and whatever it passes to display()."""
+    module = _parse(source)
+    shown = set()
+    if module.body and isinstance(module.body[-1], ast.Expr):
+        shown |= _loaded(module.body[-1])
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "display":
+            shown |= _loaded(node)
+    return shown
+
+
+def unlocked_by(source: str) -> set[str]:
+    """The question keys a ``lessons.after(...)`` cell waits for (empty for an open cell)."""
+    module = _parse(source)
+    keys = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "lessons.after" and node.args:
+            first = node.args[0]
+            items = first.elts if isinstance(first, (ast.Tuple, ast.List)) else [first]
+            keys |= {item.value for item in items if isinstance(item, ast.Constant)}
+    return keys
+
+
+def asked_with(source: str, key: str) -> list[str]:
+    """The notebook variables passed to ``lessons.ask(key, ...)``."""
+    for node in ast.walk(_parse(source)):
+        if (isinstance(node, ast.Call) and ast.unparse(node.func) == "lessons.ask" and node.args
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == key):
+            return [ast.unparse(argument) for argument in node.args[1:]]
+    return []
+
+
+def spoilers(notebook, shows=None) -> list[str]:
+    """Cells that show a question's evidence outside the question and the cells it unlocks.
+
+    ``shows(index, source)`` says whether code cell ``index`` displays something: by default read from the
+    source (its last expression or a display() call); on an executed notebook, from its outputs.
+    """
+    code = [(index, cell.source) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    depends = dependencies([source for _, source in code])
+    found = []
+    for index, source in code:
+        for key in ASK.findall(source):
+            chapter, name = key.split(".")
+            evidence = set(lessons.bank_of(chapter).evidence[name])
+            passed = asked_with(source, key)
+            assert evidence <= set(passed), f"{key} declares evidence {sorted(evidence)} but is asked with {passed}"
+            tainted = derived_from(evidence, depends)
+            for other, other_source in code:
+                if other == index or key in unlocked_by(other_source) or ASK.search(other_source):
+                    continue  # the question itself, a cell it unlocks, or another question (revealed on its own commit)
+                used = (displayed_names(other_source) if shows is None else _loaded(_parse(other_source))) & tainted
+                if used and (shows is None or shows(other, other_source)):
+                    where = "above" if other < index else "below"
+                    found.append(f"cell {other} ({where} {key}) shows {sorted(used)} before the commitment")
+    return found
+
+
+def test_the_walk_finds_a_chart_beside_its_question():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("runs = {'a': 1}\npump = runs['a']"),
+        nbformat.v4.new_code_cell('lessons.ask("02a.highest_lh_schedule", runs)'.replace("runs)", "gonadorelin_runs)")),
+        nbformat.v4.new_code_cell("charts.timeseries_chart(pump)"),
+        nbformat.v4.new_code_cell('lessons.after("02a.highest_lh_schedule", lambda: charts.timeseries_chart(pump))'),
+    ])
+    notebook.cells[0].source = "gonadorelin_runs = {'a': 1}\npump = gonadorelin_runs['a']"
+    assert spoilers(notebook) == ["cell 2 (below 02a.highest_lh_schedule) shows ['pump'] before the commitment"]
+
+
+@pytest.mark.parametrize("path", BANKED, ids=[path.name for path in BANKED])
+def test_no_evidence_is_shown_before_its_question_is_committed(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert spoilers(notebook) == []
+
+
+@pytest.mark.parametrize("path", BANKED, ids=[path.name for path in BANKED])
+def test_every_question_with_runs_declares_its_evidence(path):
+    """A question asked with simulation runs names which of them would answer it; a question whose answer
+    is read from a run but declares no evidence would escape the walk above."""
+    chapter = path.name.split("_")[0]
+    bank = lessons.bank_of(chapter)
+    for cell in nbformat.read(path, as_version=4).cells:
+        for key in ASK.findall(cell.source) if cell.cell_type == "code" else []:
+            name = key.split(".")[1]
+            if asked_with(cell.source, key) and not name.startswith("solution_"):
+                assert bank.evidence[name] or name in bank.premise_only, (
+                    f"{key} is asked with {asked_with(cell.source, key)} but declares neither evidence nor evidence=() (a premise)")
+
+
+# ---- answer positions ---------------------------------------------------------------------------------
+
+def favoured_positions(questions: list[tuple[int, int]]) -> dict[int, float]:
+    """For (number of options, answer position) pairs: the positions where always choosing that position
+    beats guessing by more than one question, with how many questions it wins."""
+    favoured = {}
+    for position in range(max((options for options, _ in questions), default=0)):
+        hits = sum(answer == position for _, answer in questions)
+        chance = sum(1 / options for options, _ in questions if position < options)
+        if hits > chance + 1:
+            favoured[position] = hits
+    return favoured
+
+
+def test_a_bank_of_first_options_is_caught():
+    assert favoured_positions([(4, 0)] * 7) == {0: 7}
+    assert favoured_positions([(4, 0), (4, 1), (4, 2), (4, 3), (3, 0), (3, 1), (3, 2)]) == {}
+
+
+def test_arranged_options_are_stable_and_put_the_answer_where_asked():
+    options = {"a": "reason a", "b": "reason b", "c": "reason c", "d": "reason d"}
+    first = quiz.arrange(options, "a", "Which?")
+    assert first == quiz.arrange(options, "a", "Which?"), "the same order on every run"
+    assert sorted(first) == sorted(options)
+    assert [quiz.arrange(options, "a", "Which?", slot).index("a") for slot in range(6)] == [0, 1, 2, 3, 0, 1]
+    with pytest.raises(ValueError, match="slot"):
+        quiz.arrange(options, "a", "Which?", -1)
+
+
+def test_a_written_order_does_not_leak_the_answer():
+    """Questions written with the answer first are not offered with the answer first."""
+    positions = [quiz.MultipleChoice(f"Question {number}?", {"right": "why", "wrong": "why not", "other": "no", "fourth": "no"},
+                                     answer="right").answer_position for number in range(40)]
+    counts = [positions.count(position) for position in range(4)]
+    assert min(counts) >= 4 and max(counts) <= 16, f"answers per position: {counts}"
+
+
+@pytest.mark.parametrize("chapter", ["00", "01", "02a", "02b", "03a", "03b", "04"])
+def test_each_banks_slots_use_every_position(chapter):
+    bank = lessons.bank_of(chapter)
+    slots = [bank.slot(name) for name in bank.questions if not name.startswith("solution_")]
+    assert favoured_positions([(4, slot) for slot in slots]) == {}
+
+
+def test_an_explanation_may_not_state_its_own_verdict():
+    with pytest.raises(ValueError, match="opens with a verdict"):
+        quiz.MultipleChoice("Which?", {"a": "Right: because.", "b": "No reason."}, answer="a")
+
+
+@pytest.mark.parametrize("chapter", ["00", "01", "02a", "02b", "03a", "03b", "04"])
+def test_static_questions_give_one_verdict_and_never_a_right_after_a_wrong(chapter):
+    bank = lessons.bank_of(chapter)
+    for name, build in bank.questions.items():
+        if not isinstance(build, functools.partial):
+            continue  # questions built from runs are clicked through in tests/test_notebooks.py
+        question = build()
+        for option in question.options:
+            question.choice.value = option
+            question.check()
+            assert question.feedback.count("Correct.") + question.feedback.count("Not quite.") == 1, question.feedback
+            if option != question.answer:
+                assert "Right" not in question.feedback and "Correct" not in question.feedback, question.feedback
+            else:
+                assert "<strong>Correct.</strong>" in question.feedback_box.value
+
+
+def test_not_quite_is_as_bold_as_correct():
+    question = quiz.MultipleChoice("Which?", {"a": "Because.", "b": "Not this one."}, answer="a")
+    question.choice.value = "b"
+    question.check()
+    assert "<strong>Not quite.</strong>" in question.feedback_box.value
+
+
+def test_after_stays_closed_until_the_commitment():
+    lessons.ask("01.receptor_decides")
+    built = []
+    locked = lessons.after("01.receptor_decides", lambda: built.append(1) or "The evidence.")
+    assert built == [] and "opens once you have committed" in locked.children[0].outputs[0]["data"]["text/markdown"]
+    question = lessons.ASKED["01.receptor_decides"]
+    question.choice.value = question.answer
+    question.check()
+    assert built == [1]
+    assert locked.children[0].outputs[0]["data"]["text/markdown"] == "The evidence."
+
+
+@pytest.mark.parametrize("keys, message", [
+    ("01.no_such_question", "no question named"),
+    ("01.solution_find_the_dose", "has not been asked"),
+    ((), "at least one question"),
+])
+def test_after_refuses_what_it_cannot_wait_for(keys, message):
+    with pytest.raises(ValueError, match=message):
+        lessons.after(keys, lambda: "x")
