@@ -272,6 +272,10 @@ class Tally:
             bool(ok.all()), float(margin[worst]), int((~ok).sum()), len(index),
             f"{whom + ': ' if whom else ''}{what}: {measured[i]:.4g} (bound {relation} {bound[i]:.4g})"))
 
+    def refused(self, what, problem):
+        """A regimen the law names that the public API refuses: the law cannot hold."""
+        self.verdict.comparisons.append(Comparison(False, -math.inf, 1, 1, f"{what}: refused by hpg ({problem})"))
+
     def at_most(self, measured, bound, what, strict=False, mask=None, who=None):
         self._add(measured, bound, what, 1, strict, mask, who)
 
@@ -291,13 +295,19 @@ class Tally:
 
 def l1_androgen_dose(men: Men) -> Verdict:
     tally = Tally(men)
-    doses, day = (0, 25, 50, 100, 200, 400, 700, 1000), day_of_month(6)
-    runs = {mg: men.run(regimen(weekly_te(mg)), day) for mg in doses}
+    day, runs = day_of_month(6), {}
+    for mg in (0, 25, 50, 100, 200, 400, 700, 1000):
+        try:
+            treatment = regimen(weekly_te(mg))
+        except ValueError as problem:        # a rung the package refuses fails the law, the others are still read
+            tally.refused(f"TE {mg} mg/week", problem)
+            continue
+        runs[mg] = men.run(treatment, day)
     for name in ("sperm", "lh", "fsh"):
-        for lower, higher in pairwise(doses):
+        for lower, higher in pairwise(runs):
             tally.non_increasing(level(runs[higher], name, day), level(runs[lower], name, day),
                                  f"{name} at month 6, TE {higher} vs {lower} mg/week (x1.02)")
-    for mg in (400, 700, 1000):
+    for mg in (mg for mg in runs if mg >= 400):
         tally.share(level(runs[mg], "sperm", day) < 3, 0.9,
                     f"healthy men with sperm < 3 million/mL at month 6 on TE {mg} mg/week",
                     mask=men.kinds == "healthy")
