@@ -232,8 +232,10 @@ def targets_and_rates(y, u, h, c, target, rate):
     damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
     target[DAMAGE] = deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate
     rate[DAMAGE] = damage_rate
+    # inhibin B comes from Sertoli cells in proportion to the germ cells they hold: it falls as
+    # germ cells are lost (weeks to months), not at once when hormones drop
     germ_share = c[INHIBIN_GERM_SHARE]
-    target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal * min(support, 1.0))
+    target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal)
     rate[INHIBIN] = c[INHIBIN_RATE]
     target[LEYDIG_OUTPUT], rate[LEYDIG_OUTPUT] = h[H_LEYDIG_DRIVE], c[STEROIDOGENIC_RATE]
 
@@ -561,24 +563,30 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     h = untreated_hormones()
     low = ~np.isnan(given_sperm) & ~no_gnrh & (given_sperm < sperm_scale * produced(everyone))
     rows = np.flatnonzero(low)
-    measured = ~np.isnan(given_fsh[rows])
-    for _ in range(200 if len(rows) else 0):
-        made, wanted = produced(rows), given_sperm[rows] / sperm_scale[rows]
-        fsh_off = np.abs(h[rows, H_FSH] / np.where(measured, given_fsh[rows], h[rows, H_FSH]) - 1)
-        if np.all(np.abs(made / np.maximum(wanted, 1e-300) - 1) < 1e-7) and np.all(fsh_off < 1e-7):
+    fsh_given = ~np.isnan(given_fsh)
+    active = rows          # each man iterates until he has converged, alone (a cohort gives his single run)
+    for _ in range(300):
+        if not len(active):
+            break
+        measured = fsh_given[active]
+        made, wanted = produced(active), given_sperm[active] / sperm_scale[active]
+        fsh_off = np.abs(h[active, H_FSH] / np.where(measured, given_fsh[active], h[active, H_FSH]) - 1)
+        converged = (np.abs(made / np.maximum(wanted, 1e-300) - 1) < 1e-10) & (fsh_off < 1e-10)
+        active, measured, made, wanted = active[~converged], measured[~converged], made[~converged], wanted[~converged]
+        if not len(active):
             break
         # germ cells from FSH where it is measured (more germ cells, more inhibin B, lower FSH),
         # else from the count; the count's remaining shortfall is a need for more stimulation
-        from_count = c[rows, GERMINAL_RESERVE] * (made / np.maximum(wanted, 1e-300)) ** -1.0
-        from_fsh = c[rows, GERMINAL_RESERVE] * (h[rows, H_FSH] / np.where(measured, given_fsh[rows], 1.0)) ** 2.0
-        c[rows, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
-        y[rows, GERMINAL] = np.minimum(y[rows, GERMINAL], c[rows, GERMINAL_RESERVE])
-        resettle(rows)
+        from_count = c[active, GERMINAL_RESERVE] * (made / np.maximum(wanted, 1e-300)) ** -1.0
+        from_fsh = c[active, GERMINAL_RESERVE] * (h[active, H_FSH] / np.where(measured, given_fsh[active], 1.0)) ** 2.0
+        c[active, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
+        y[active, GERMINAL] = np.minimum(y[active, GERMINAL], c[active, GERMINAL_RESERVE])
+        resettle(active)
         h = untreated_hormones()
-        made = produced(rows)
-        need = c[rows, RELEASE_NEED] * np.clip(made / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
-        c[rows, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
+        need = c[active, RELEASE_NEED] * np.clip(produced(active) / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
+        c[active, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
         h = untreated_hormones()
+    measured = fsh_given[rows]
     if len(rows) and np.any(measured):
         hormonal = rows[measured]
         off = np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal]))
