@@ -237,8 +237,11 @@ class Cohort(_simulate.TimeSeries):
     def quantiles(self, name: str, q=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Cohort centiles of a variable over time: columns day, q05, q25, ... (one row per day)."""
         q = np.array(validation.number_list("q", q, low=0, high=1, example="(0.25, 0.5, 0.75)"))
+        names = [f"q{round(100 * x):02d}" if abs(100 * x - round(100 * x)) < 1e-9 else f"q{100 * x:g}" for x in q]
+        if len(set(names)) < len(names):
+            raise ValueError(f"q must hold different quantiles, got {list(q)}")
         values = np.quantile(self[name], q, axis=0)
-        frame = pd.DataFrame(values.T, columns=[f"q{round(100 * x):02d}" for x in q])
+        frame = pd.DataFrame(values.T, columns=names)
         frame.insert(0, "day", self.t)
         return frame
 

@@ -43,6 +43,7 @@ import math
 import numpy as np
 
 from .patient import ORIGINS
+from .units import testosterone_ng_dl_to_nmol_l
 
 try:   # numba compiles the kernel where it is installed; Pyodide (JupyterLite) runs it as plain Python
     import numba
@@ -414,8 +415,9 @@ def _constant_row(values) -> np.ndarray:
     """The constants of the reference man before his steady state is solved (patients vary them)."""
     adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
     share = values["testicular_estradiol_share"]
-    itt_serum = (values["itt_serum_equilibration"] * values["testosterone_reference"] * 10
-                 / values["testosterone_molar_mass"] / values["itt_reference"])
+    itt_serum = (values["itt_serum_equilibration"]
+                 * testosterone_ng_dl_to_nmol_l(values["testosterone_reference"], values["testosterone_molar_mass"])
+                 / values["itt_reference"])
     row = {
         "drive": 1.0, "gain_t": values["hypothalamic_androgen_gain"], "gain_e": values["hypothalamic_estrogen_gain"],
         "steepness": values["feedback_hill"], "estrogen_steepness": values["estrogen_feedback_hill"],
