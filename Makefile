@@ -60,6 +60,7 @@ bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_kernel_memory.py
 	$(PY) benchmarks/bench_limits.py
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_notebooks.py
 	$(PY) benchmarks/bench_classroom.py
 
 # The Vega bundle offline charts draw from (hpgwidgets/offline.py); rebuild after upgrading altair.

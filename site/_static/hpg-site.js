@@ -21,12 +21,27 @@ function staticModel(state) {
   };
 }
 
+// A chart a little wider than the text column is shrunk to fit it, whole and still legible; one
+// that would have to shrink more (on a phone) keeps its size and scrolls sideways in its box.
+const SMALLEST_SCALE = 0.7;
+
+function fitToColumn(holder) {
+  const svg = holder.querySelector("svg.marks");
+  if (!svg) return;
+  const scale = holder.clientWidth / Number(svg.getAttribute("width"));
+  holder.classList.toggle("hpg-chart-shrunk", scale < 1 && scale >= SMALLEST_SCALE);
+}
+
+const columnWatcher = new ResizeObserver((entries) => entries.forEach((entry) => fitToColumn(entry.target)));
+
 async function drawCharts(root) {
   for (const holder of root.querySelectorAll(".hpg-chart:not([data-drawn])")) {
     holder.dataset.drawn = "pending";
     const view = document.createElement("div");
     holder.appendChild(view);
     await jupyterChart.render({ model: staticModel(readData(holder)), el: view });
+    fitToColumn(holder);
+    columnWatcher.observe(holder);
     holder.dataset.drawn = "true";
   }
 }

@@ -61,6 +61,27 @@ def test_page_loads_offline_with_every_chart_drawn(path, page, site_server, cons
     assert external_requests == []
 
 
+# The middle of the first line drawn in a chart, in page coordinates (scrolled into view).
+LINE_MIDPOINT_JS = """
+() => {
+  const path = document.querySelector('.hpg-chart svg.marks g.mark-line path');
+  path.scrollIntoView({block: 'center'});
+  const point = path.getPointAtLength(path.getTotalLength() / 2);
+  const screen = new DOMPoint(point.x, point.y).matrixTransform(path.getScreenCTM());
+  return [screen.x, screen.y];
+}
+"""
+
+
+def test_hovering_a_line_shows_its_values(page, site_server):
+    open_page(page, site_server, "notebooks/00_start_here")
+    x, y = page.evaluate(LINE_MIDPOINT_JS)
+    page.mouse.move(x, y)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=DRAW_TIMEOUT_MS)
+    assert "Week" in tooltip.inner_text() and "Serum total testosterone" in tooltip.inner_text()
+
+
 def test_notebook_pages_come_in_tier_order_and_keep_their_titles(page, site_server):
     open_page(page, site_server, "index")
     links = page.eval_on_selector_all(".bd-sidebar-primary nav a.reference.internal",
@@ -191,6 +212,10 @@ def test_model_page_includes_the_model_notes_and_the_evidence_table(page, site_s
     rows = page.locator("table.hpg-evidence tbody tr").count()
     evidence_rows = len((ROOT / "data" / "evidence.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
     assert rows == evidence_rows
+    sources = set(page.eval_on_selector_all("table.hpg-evidence a", "links => links.map(link => link.hash)"))
+    open_page(page, site_server, "references")
+    missing = [anchor for anchor in sources if page.locator(f"[id='{anchor[1:]}']").count() == 0]
+    assert sources and missing == [], f"evidence sources with no entry on the references page: {missing}"
 
 
 @pytest.mark.parametrize("width", [375, 1366, 1920])
@@ -208,9 +233,14 @@ def test_pages_fit_the_screen_width(width, browser, site_server):
         context.close()
 
 
-def test_print_leaves_out_navigation_and_buttons(page, site_server):
+A4_WIDTH_PX = 718  # the printable width of an A4 page with Chromium's default margins, at 96 px/inch
+
+
+def test_print_leaves_out_navigation_and_buttons_and_fits_the_paper(page, site_server):
     open_page(page, site_server, "notebooks/01_fundamentals")
+    page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1000})
     page.emulate_media(media="print")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= A4_WIDTH_PX
     for selector in [".hpg-launch", ".bd-sidebar-primary", ".hpg-quiz-button", ".bd-header"]:
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator(".hpg-chart svg").first.is_visible()
