@@ -30,7 +30,7 @@ print(json.dumps({{"seconds": elapsed, "peak_mb": (peak - before) / 1024, "outco
 
 CASES = {
     # the review's runaway inputs
-    "100 x enanthate 1000 mg weekly": "hpg.Regimen([hpg.Dose('testosterone_enanthate', 1000, 7)] * 100)",
+    "100 x enanthate 500 mg weekly": "hpg.Regimen([hpg.Dose('testosterone_enanthate', 500, 7)] * 100)",
     "hCG every 1e-9 days": "hpg.Dose('hcg', 0, every_days=1e-9)",
     "gel 1e-5 mg every 1e-5 days": "hpg.Dose('testosterone_gel', 1e-5, every_days=1e-5)",
     "cohort of 100,000 men x 2 years": "hpg.simulate_cohort(None, n=100_000, days=730, progress=False)",
