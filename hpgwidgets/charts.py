@@ -74,6 +74,8 @@ alt.renderers.register(CHART_RENDERER, _render_as_chart_widget)
 
 CLINICAL_VARIABLES = CLINICAL  # one list of clinical variables: simulation.CLINICAL
 LOG_SCALE_VARIABLES = frozenset({"itt", "sperm"})
+# Log-axis variables with a laboratory lower limit (intratesticular testosterone has none).
+SERIES_WITH_LOWER_LIMIT = frozenset({"sperm"})
 # Decades shown below the untreated value on log axes (see the module docstring).
 LOG_FLOOR_FRACTION_OF_BASELINE = 1e-3
 
@@ -124,9 +126,15 @@ PANEL_WIDTH = 340
 PANEL_HEIGHT = 170
 # Sizing to a container (``chart_size``): room Vega needs beside the plotting areas, in px
 # at font scale 1.
-PANEL_SPACING = 50
-RIGHT_ROOM = 24
+PANEL_SPACING = 36
+# Right of the last plot: half its last week label, and the 38 px vega-embed keeps for its
+# actions menu ("..."), which a chart too wide for its box would push out of sight.
+VEGA_EMBED_ACTIONS_ROOM = 38
+RIGHT_ROOM = 24 + VEGA_EMBED_ACTIONS_ROOM
 MIN_PANEL_WIDTH = 240
+# When the window's height is given, narrower panels are accepted for fewer rows: a short screen
+# (a projector at 1280x720) shows every panel at once rather than wide panels below the fold.
+MIN_PANEL_WIDTH_SHORT_SCREEN = 190
 MAX_PANEL_WIDTH = 560
 MAX_COLUMNS = 4
 # Every panel's y axis takes the same room (ticks and labels; the title beyond it), so the plots of
@@ -140,9 +148,10 @@ PANEL_HEIGHT_RANGE = (150, 230)
 # Fitting the window's height: the room a panel needs besides its plot (title, x axis, spacing)
 # and the timeline's, in px at font scale 1.
 SCREEN_HEIGHT_SHARE = 0.7
-PANEL_ROOM_Y = 100
-TIMELINE_ROOM_Y = 170
-MIN_PANEL_HEIGHT = 110
+PANEL_ROOM_Y = 105
+TIMELINE_ROOM_Y = 150
+TOP_ROOM_Y = 60  # the chart's heading or key above the panels
+MIN_PANEL_HEIGHT = 100
 # From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
 LARGE_SCREEN_PX = 1400
 LARGE_FONT_SCALE = 1.25
@@ -197,11 +206,16 @@ class ChartSize:
     font_scale: float = 1.0
 
     @classmethod
-    def fitting(cls, width_px: float, panels: int, height_px: float | None = None) -> "ChartSize":
-        """``height_px`` (the browser window's height), if given, flattens the panels so that the
-        rows and the timeline take at most SCREEN_HEIGHT_SHARE of it (never below MIN_PANEL_HEIGHT)."""
+    def fitting(cls, width_px: float, panels: int, height_px: float | None = None,
+                height_share: float = SCREEN_HEIGHT_SHARE) -> "ChartSize":
+        """``height_px`` (the browser window's height, or the room below the chart), if given, flattens
+        the panels so that the rows and the timeline take at most ``height_share`` of it (never below
+        MIN_PANEL_HEIGHT), and accepts panels down to MIN_PANEL_WIDTH_SHORT_SCREEN for fewer rows."""
         if isinstance(width_px, bool) or not isinstance(width_px, (int, float)) or not width_px > 0:
             raise ValueError(f"width_px must be a positive number of pixels, got {width_px!r}")
+        if height_px is not None and (isinstance(height_px, bool) or not isinstance(height_px, (int, float))
+                                      or not height_px > 0):
+            raise ValueError(f"height_px must be a positive number of pixels or None, got {height_px!r}")
         font_scale = LARGE_FONT_SCALE if width_px >= LARGE_SCREEN_PX else 1.0
 
         def panel_width(columns):
@@ -209,14 +223,15 @@ class ChartSize:
             return (width_px - fixed) / columns
 
         most = max(1, min(panels, MAX_COLUMNS))
-        fitting = [columns for columns in range(1, most + 1) if panel_width(columns) >= MIN_PANEL_WIDTH * font_scale]
+        narrowest = MIN_PANEL_WIDTH if height_px is None else MIN_PANEL_WIDTH_SHORT_SCREEN
+        fitting = [columns for columns in range(1, most + 1) if panel_width(columns) >= narrowest * font_scale]
         widest = max(fitting, default=1)
         rows = math.ceil(panels / widest)
         columns = min(columns for columns in range(1, widest + 1) if math.ceil(panels / columns) == rows)
         width = int(min(max(panel_width(columns), 160), MAX_PANEL_WIDTH * font_scale))
         height = min(max(width * PANEL_ASPECT, PANEL_HEIGHT_RANGE[0]), PANEL_HEIGHT_RANGE[1] * font_scale)
         if height_px:
-            budget = height_px * SCREEN_HEIGHT_SHARE - TIMELINE_ROOM_Y * font_scale
+            budget = height_px * height_share - (TIMELINE_ROOM_Y + TOP_ROOM_Y) * font_scale
             height = max(min(height, budget / rows - PANEL_ROOM_Y * font_scale), MIN_PANEL_HEIGHT)
         return cls(columns, width, int(height), font_scale)
 
@@ -262,8 +277,12 @@ def log_floor(variable: str, results) -> float:
     fraction is taken of the lower reference limit instead, so the floor stays positive.
     """
     untreated = [result.baseline[variable] for result in results if result.baseline[variable] > 0]
-    reference = min(untreated) if untreated else reference_range(variable).low
-    return LOG_FLOOR_FRACTION_OF_BASELINE * reference
+    if variable not in SERIES_WITH_LOWER_LIMIT:
+        return LOG_FLOOR_FRACTION_OF_BASELINE * min(untreated)
+    # "none at all" reaches the chart as zero or as a vanishing number (1e-299) from the model
+    low = reference_range(variable).low
+    untreated = [value for value in untreated if value >= LOG_FLOOR_FRACTION_OF_BASELINE * low]
+    return LOG_FLOOR_FRACTION_OF_BASELINE * (min(untreated) if untreated else low)
 
 
 def shown_field(variable: str) -> str:
@@ -687,7 +706,7 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
         transform=transforms,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
         spacing=30,
-        title=_title(size, heading is not None, _key_lines(variables, compare, names, cursor_day) if key else None),
+        title=_title(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None),
         config=alt.Config(**size.config()),
     )
 
@@ -718,7 +737,7 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]],
              "spacing": PANEL_SPACING} for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
-    spec = json.loads(_frame_json(size, heading is not None, _key_lines(variables, compare, names, cursor_day) if key else None))
+    spec = json.loads(_frame_json(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None))
     spec.update(
         vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], "spacing": PANEL_SPACING}],
         data=generator.to_dict(validate=False),
@@ -767,8 +786,9 @@ def _series_rows(params: dict, capacity: int):
     return generator, transforms
 
 
-def _key_lines(variables, compare, names, cursor_day: float) -> tuple[str, ...]:
-    """What each kind of mark means (``summary.chart_key``). It names no day: the dashed line
+def key_lines(variables, compare, names, cursor_day: float) -> tuple[str, ...]:
+    """What each kind of mark of a ``timeseries_chart(result, variables, compare=compare, names=names,
+    cursor_day=cursor_day)`` means (``summary.chart_key``). It names no day: the dashed line
     moves with the Workbench's day while the key stays as it was drawn (and a line on day 0,
     on the axis, is not explained at all)."""
     from .summary import chart_key

@@ -29,25 +29,36 @@ import re
 import ipywidgets as widgets
 
 from . import markup
-from .charts import ChartSize, enable_offline_charts, timeseries_params, timeseries_spec
-from .scenario import Scenario, list_scenarios, load_scenario
 from .chart_widget import set_params, spec_chart
-from .workbench.view import ContainerWidth
+from .charts import ChartSize, enable_offline_charts, key_lines, timeseries_params, timeseries_spec
+from .scenario import Scenario, list_scenarios, load_scenario
+from .workbench.view import CHART_WIDGET_OPTIONS, ContainerWidth
 
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
 # the rest of JupyterLab when the widget is shown in a notebook.
+# The controls, notes and key stand in a column beside the chart, so the chart starts at the top
+# of the screen and every panel of a preset fits a 1280x720 projector without scrolling. The type
+# grows with the screen's height (16 px at 720, 20 px from 1000 up).
 CLASSROOM_CSS = """
 <style>
-.hpg-classroom { font-size: 20px; }
-.hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 6px; }
+.hpg-classroom { font-size: clamp(15px, calc(1.1vh + 8px), 20px); }
+.hpg-classroom .hpg-classroom-main { flex-wrap: nowrap; gap: 18px; align-items: flex-start; }
+.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(250px, 22vw, 400px); min-width: 0; gap: 0.4em; }
+.hpg-classroom .hpg-classroom-chart-column { flex: 1 1 auto; min-width: 0; }
+.hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 5px; }
 .hpg-classroom .widget-toggle-buttons .widget-toggle-button, .hpg-classroom .hpg-classroom-overlay {
-  font-size: 19px; height: auto; min-height: 42px; width: auto; padding: 6px 14px; white-space: normal; }
+  font-size: 0.95em; height: auto; min-height: 2em; width: auto; padding: 0.2em 0.7em; white-space: normal;
+  margin: 0; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
-.hpg-classroom .widget-inline-hbox .widget-label { font-size: 19px; }
-.hpg-classroom .hpg-classroom-notes { font-size: 21px; line-height: 1.45; max-width: 70em; }
-.hpg-classroom .hpg-classroom-chart-box { overflow-x: auto; max-width: 100%; }
+.hpg-classroom .widget-inline-hbox .widget-label { font-size: 0.95em; }
+.hpg-classroom .hpg-classroom-notes { font-size: 1em; line-height: 1.4; }
+.hpg-classroom .hpg-classroom-notes p { margin: 0.2em 0; }
+.hpg-classroom .hpg-classroom-key { font-size: 0.8em; color: #333; }
+.hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.3; }
+.hpg-classroom .hpg-classroom-chart-box { max-width: 100%; }
 </style>
 """
+ROOM_BELOW_CHART_PX = 12  # kept free under the chart (a scroll bar would otherwise appear)
 SHORTEST_VIEW_DAYS = 28  # four weeks: shorter views show only the first injections
 LONGEST_SLIDER_DAYS = 4 * 365  # the longest preset shows three years; leave room to look further
 # A drug pulsed more often than daily from day 0 flares on day 0 (see the module docstring).
@@ -62,6 +73,12 @@ def preset_label(name: str) -> str:
     """Button text for a preset file name: "trt_plus_hcg" -> "TRT plus hCG"."""
     label = " ".join(ACRONYMS.get(word, word) for word in name.split("_"))
     return label[:1].upper() + label[1:]
+
+
+def readable_notes(notes: str, names) -> str:
+    """``notes`` with each quoted preset file name ('trt_alone') as its button's label ("TRT alone")."""
+    return re.sub(r"'([a-z0-9_]+)'", lambda match: f"\u201c{preset_label(match[1])}\u201d" if match[1] in names
+                  else match[0], notes)
 
 
 def compared_preset(scenario: Scenario, names) -> str | None:
@@ -129,8 +146,11 @@ class Classroom(widgets.VBox):
         self.days = widgets.IntSlider(
             min=min([SHORTEST_VIEW_DAYS, *preset_days]), max=max([LONGEST_SLIDER_DAYS, *preset_days]),
             value=self.scenarios[names[0]].days, description="Days shown", continuous_update=False,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="min(640px, 100%)"),
+            style={"description_width": "initial"}, layout=widgets.Layout(width="auto"),  # the column's width
         )
+        self.days.add_class("hpg-classroom-days")
+        self.key = widgets.HTML()
+        self.key.add_class("hpg-classroom-key")
         self.width_px = 0  # of the chart's box, once the browser has reported it
         self.charts: dict[tuple, widgets.Box] = {}  # view (see _view_of) -> a box holding its JupyterChart
         self.chart_box = widgets.Box()
@@ -139,12 +159,17 @@ class Classroom(widgets.VBox):
         self._layout_key = None
         self._redraw()
         self._show_words()
-        super().__init__([widgets.HTML(CLASSROOM_CSS), self.picker, self.notes, self.overlay, self.days,
-                          self.chart_width, self.chart_box])
+        side = widgets.VBox([self.picker, self.notes, self.overlay, self.days, self.key])
+        side.add_class("hpg-classroom-side")
+        chart_column = widgets.VBox([self.chart_width, self.chart_box])
+        chart_column.add_class("hpg-classroom-chart-column")
+        main = widgets.HBox([side, chart_column])
+        main.add_class("hpg-classroom-main")
+        super().__init__([widgets.HTML(CLASSROOM_CSS), main])
         self.add_class("hpg-classroom")
 
         self.picker.observe(self._on_preset, names="value")
-        self.overlay.observe(lambda _change: self._redraw(), names="value")
+        self.overlay.observe(self._on_overlay, names="value")
         self.days.observe(lambda _change: self._redraw(), names="value")
         self.chart_width.observe(self._on_width, names="width")
 
@@ -185,8 +210,9 @@ class Classroom(widgets.VBox):
 
     def _make_chart(self, key: tuple, inputs: dict):
         """A hidden box holding the chart of ``key`` = (preset, overlaid preset or None, size)."""
-        spec = timeseries_spec(**inputs, heading=self.scenarios[key[0]].title, series_capacity=self.series_capacity)
-        self.charts[key] = widgets.Box([spec_chart(spec)], layout=widgets.Layout(display="none"))
+        spec = timeseries_spec(**inputs, heading=self.scenarios[key[0]].title, series_capacity=self.series_capacity,
+                               key=False)  # the key stands beside the chart
+        self.charts[key] = widgets.Box([spec_chart(spec, **CHART_WIDGET_OPTIONS)], layout=widgets.Layout(display="none"))
         self.chart_box.children = tuple(self.charts.values())
 
     def _show_chart(self, inputs: dict) -> bool:
@@ -207,7 +233,10 @@ class Classroom(widgets.VBox):
 
     def _show_words(self):
         name = self.picker.value
-        self.notes.value = f"<p>{markup.text(self.scenarios[name].notes)}</p>"
+        self.notes.value = f"<p>{markup.text(readable_notes(self.scenarios[name].notes, self.scenarios))}</p>"
+        inputs = self._chart_inputs()
+        lines = key_lines(inputs["variables"], inputs["compare"], inputs["names"], 0.0)
+        self.key.value = "<br>".join(markup.text(line) for line in lines)
         partner = self.partners[name]
         self.overlay.layout.display = "none" if partner is None else None
         if partner is not None:
@@ -224,6 +253,10 @@ class Classroom(widgets.VBox):
             self._holding = False
         if self._redraw_wanted:
             self._redraw()
+
+    def _on_overlay(self, _change):
+        self._redraw()
+        self._show_words()  # the key names the overlaid preset
 
     def _on_preset(self, _change):
         name = self.picker.value
@@ -244,7 +277,8 @@ class Classroom(widgets.VBox):
         panels = len(self.scenarios[name].variables)
         if not self.width_px:
             return ChartSize()
-        return ChartSize.fitting(self.width_px, panels, self.chart_width.viewport_height or None)
+        room = self.chart_width.room_below
+        return ChartSize.fitting(self.width_px, panels, room and room - ROOM_BELOW_CHART_PX, height_share=1.0)
 
     def _on_width(self, change):
         self.width_px = change["new"]

@@ -232,8 +232,10 @@ def targets_and_rates(y, u, h, c, target, rate):
     damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
     target[DAMAGE] = deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate
     rate[DAMAGE] = damage_rate
+    # inhibin B comes from Sertoli cells in proportion to the germ cells they hold: it falls as
+    # germ cells are lost (weeks to months), not at once when hormones drop
     germ_share = c[INHIBIN_GERM_SHARE]
-    target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal * min(support, 1.0))
+    target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal)
     rate[INHIBIN] = c[INHIBIN_RATE]
     target[LEYDIG_OUTPUT], rate[LEYDIG_OUTPUT] = h[H_LEYDIG_DRIVE], c[STEROIDOGENIC_RATE]
 
@@ -561,33 +563,54 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     h = untreated_hormones()
     low = ~np.isnan(given_sperm) & ~no_gnrh & (given_sperm < sperm_scale * produced(everyone))
     rows = np.flatnonzero(low)
-    measured = ~np.isnan(given_fsh[rows])
-    for _ in range(200 if len(rows) else 0):
-        made, wanted = produced(rows), given_sperm[rows] / sperm_scale[rows]
-        fsh_off = np.abs(h[rows, H_FSH] / np.where(measured, given_fsh[rows], h[rows, H_FSH]) - 1)
-        if np.all(np.abs(made / np.maximum(wanted, 1e-300) - 1) < 1e-7) and np.all(fsh_off < 1e-7):
+    fsh_given = ~np.isnan(given_fsh)
+    active = rows          # each man iterates until he has converged, alone (a cohort gives his single run)
+    for _ in range(300):
+        if not len(active):
+            break
+        measured = fsh_given[active]
+        made, wanted = produced(active), given_sperm[active] / sperm_scale[active]
+        fsh_off = np.abs(h[active, H_FSH] / np.where(measured, given_fsh[active], h[active, H_FSH]) - 1)
+        converged = (np.abs(made / np.maximum(wanted, 1e-300) - 1) < 1e-10) & (fsh_off < 1e-10)
+        active, measured, made, wanted = active[~converged], measured[~converged], made[~converged], wanted[~converged]
+        if not len(active):
             break
         # germ cells from FSH where it is measured (more germ cells, more inhibin B, lower FSH),
         # else from the count; the count's remaining shortfall is a need for more stimulation
-        from_count = c[rows, GERMINAL_RESERVE] * (made / np.maximum(wanted, 1e-300)) ** -1.0
-        from_fsh = c[rows, GERMINAL_RESERVE] * (h[rows, H_FSH] / np.where(measured, given_fsh[rows], 1.0)) ** 2.0
-        c[rows, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
-        y[rows, GERMINAL] = np.minimum(y[rows, GERMINAL], c[rows, GERMINAL_RESERVE])
-        resettle(rows)
+        from_count = c[active, GERMINAL_RESERVE] * (made / np.maximum(wanted, 1e-300)) ** -1.0
+        from_fsh = c[active, GERMINAL_RESERVE] * (h[active, H_FSH] / np.where(measured, given_fsh[active], 1.0)) ** 2.0
+        c[active, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
+        y[active, GERMINAL] = np.minimum(y[active, GERMINAL], c[active, GERMINAL_RESERVE])
+        resettle(active)
         h = untreated_hormones()
-        made = produced(rows)
-        need = c[rows, RELEASE_NEED] * np.clip(made / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
-        c[rows, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
+        need = c[active, RELEASE_NEED] * np.clip(produced(active) / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
+        c[active, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
         h = untreated_hormones()
-    if len(rows) and np.any(measured):
-        hormonal = rows[measured]
-        off = np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal]))
+    # more sperm than his hormones give a typical man: his testes need less stimulation (a lower
+    # threshold, so hormones he does not have could not multiply his count), and only beyond a
+    # fully supported testis are they larger (a larger scale)
+    made = produced(everyone)
+    active = np.flatnonzero(~np.isnan(given_sperm) & ~no_gnrh & (given_sperm > sperm_scale * made * (1 + 1e-9)))
+    most = spermiation_survival(1.0, values)            # output of a fully supported, full testis
+    for _ in range(300):
+        wanted = np.minimum(given_sperm[active] / sperm_scale[active], most * c[active, GERMINAL_RESERVE])
+        made_here = produced(active)
+        off = np.abs(made_here / wanted - 1) > 1e-10
+        active = active[off]
+        if not len(active):
+            break
+        c[active, ITT_HALF] *= np.clip(made_here[off] / wanted[off], 0.5, 2.0) ** 0.2
+        resettle(active)
+        h = untreated_hormones()
+    if np.any(fsh_given):
+        checked = np.flatnonzero(fsh_given)
+        off = np.abs(np.log(h[checked, H_FSH] / given_fsh[checked]))
         if np.max(off) > 1e-4:
-            worst = hormonal[np.argmax(off)]
-            raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L and baseline_sperm = "
-                             f"{given_sperm[worst]:.4g} million/mL do not fit together in this model (the closest it "
-                             f"comes is FSH {h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh "
-                             f"nearer that, or leave it out")
+            worst = checked[np.argmax(off)]
+            raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L does not fit this "
+                             f"man's other baselines in this model (the closest it comes is FSH "
+                             f"{h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
+                             f"or leave it out")
     made = produced(everyone)
     more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * made) & (made > 0)
     sperm_scale = np.where(more, given_sperm / np.maximum(made, 1e-300), sperm_scale)

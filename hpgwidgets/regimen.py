@@ -207,9 +207,9 @@ def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
     The testosterone limits come from a physical bound, serum testosterone at most
     5000 ng/dL (law L16): at most 500 mg of an injectable ester per dose and per week
     (below the 600 mg/week top arm of Bhasin et al. 2001, the largest dose given in a
-    controlled trial; the exact figure is an assumption chosen so that the model's peak
-    stays under the bound: 4,663 ng/dL for 500 mg enanthate weekly, 4,766 for 4000 mg
-    undecanoate every 8 weeks). tests/test_data.py checks the largest legal regimens.
+    controlled trial), undecanoate at most 400 mg a week (4000 mg every 10 weeks, ten times
+    the label's rate). The exact figures are assumptions chosen so that the model's peak
+    stays under the bound; tests/test_data.py checks the largest legal regimens.
     """
     validation.limit("Regimen", len(doses), validation.MAX_DOSE_SERIES, "the number of dose series",
                      "a course is one Dose with start_day and stop_day, not one Dose per injection")

@@ -276,7 +276,7 @@ def test_a_table_of_patients_must_be_a_non_empty_dataframe():
 def test_a_table_of_patients_accepts_every_patient_field():
     table = pd.DataFrame({
         "age": [40, 60], "baseline_testosterone": [250.0, math.nan], "baseline_sperm": [None, 30.0],
-        "baseline_lh": [math.nan, 4.0], "low_testosterone_origin": [ORIGINS[-1], ORIGINS[0]],
+        "baseline_lh": [math.nan, 4.0], "baseline_fsh": [math.nan, 6.0], "low_testosterone_origin": [ORIGINS[-1], ORIGINS[0]],
         "feedback_sensitivity": [1.0, 1.2], "recovery_speed": [0.8, 1.0], "aromatase_activity": [1.0, 1.0],
         "serm_sensitivity": [1.0, 2.0], "hcg_sensitivity": [1.0, 1.0], "itt_requirement": [1.0, 0.5],
     })

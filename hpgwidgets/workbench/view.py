@@ -61,6 +61,7 @@ class ContainerWidth(anywidget.AnyWidget):
         const width = Math.floor(el.getBoundingClientRect().width);
         if (width > 0 && Math.abs(width - model.get("width")) >= STEP_PX) {
           model.set("viewport_height", window.innerHeight);
+          model.set("top", Math.round(el.getBoundingClientRect().top + window.scrollY));
           model.set("width", width);
           model.save_changes();
         }
@@ -73,6 +74,13 @@ class ContainerWidth(anywidget.AnyWidget):
     """.replace("STEP_PX", str(REPORT_STEP_PX))
     width = traitlets.Int(0, help="width of the containing box in px (0: not shown yet)").tag(sync=True)
     viewport_height = traitlets.Int(0, help="height of the browser window in px when width was reported").tag(sync=True)
+    top = traitlets.Int(0, help="px from the top of the page to the box, when width was reported").tag(sync=True)
+
+    @property
+    def room_below(self) -> int | None:
+        """Px from the box's top to the bottom of the window (the page scrolled to its top), once known."""
+        room = self.viewport_height - self.top
+        return room if self.viewport_height and room > 0 else None
 
 
 class ChartView:

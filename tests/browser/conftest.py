@@ -56,7 +56,9 @@ NOTEBOOK_RUN_TIMEOUT_MS = 180_000
 # off-screen cells (and their widgets) attached to the DOM; the other settings stop Lab from
 # asking the internet for news, updates and extensions.
 LAB_USER_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # long code lines wrap instead of giving the cell a horizontal scroll bar (as lab/overrides.json)
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                   "codeCellConfig": {"lineWrap": True}},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,

@@ -1,0 +1,169 @@
+"""A read-through as a student and a lecturer would do it: every notebook in JupyterLab on a
+1366x768 laptop, and the classroom dashboard in Voila on a 1280x720 projector.
+
+Each notebook runs from top to bottom; once every chart has drawn, the page must show no error
+(a JavaScript error, "[anywidget] Failed to initialize model", an error output), no chart text
+cut by the edge of its chart or of a box around it ("illion/mL"), no horizontal scroll bar
+anywhere in the notebook, and nothing opened before its question: no chart or table inside a
+cell that waits for a commitment (``lessons.after``, class ``hpg-locked``).
+
+On the dashboard every preset is clicked in turn; each one's panels must all be on the screen
+at once, without scrolling, with the same checks. Screenshots go to build/screenshots/.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import record_errors
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(path for path in (ROOT / "notebooks").glob("*.ipynb") if path.name != "classroom.ipynb")
+SCREENSHOTS = ROOT / "build" / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+PROJECTOR = {"width": 1280, "height": 720}
+# Generous: on a loaded 2-core machine a notebook's charts can take minutes to draw. The waits
+# end as soon as what they wait for is there.
+NOTEBOOK_TIMEOUT_MS = 600_000
+DRAW_TIMEOUT_MS = 300_000
+
+# Every Vega view on the page has drawn its marks (hidden ones, such as the dashboard's other
+# presets, do not count).
+CHARTS_DRAWN_JS = """
+(root) => Array.from(document.querySelectorAll(root + ' .vega-embed'))
+  .filter(chart => chart.getClientRects().length > 0)
+  .every(chart => chart.querySelector('svg.marks .role-mark') !== null)
+"""
+
+# What a reader would see as broken, as a list of sentences (empty: nothing).
+PAGE_PROBLEMS_JS = """
+(root) => {
+  const problems = [];
+  // an element as a reader of the test can find it: its own classes, else its parent's
+  const name = el => {
+    const own = typeof el.className === 'string' ? el.className.trim().split(/\\s+/) : [];
+    const telling = own.filter(c => c.startsWith('hpg-') || c.startsWith('widget-') || c.startsWith('jp-') ||
+                                    c.startsWith('cm-'));
+    return el.tagName.toLowerCase() + (telling.length ? '.' + telling.join('.') : '') +
+      (el.parentElement && !telling.some(c => c.startsWith('hpg-')) ? ' in ' + name(el.parentElement) : '');
+  };
+  const clips = el => ['hidden', 'auto', 'scroll', 'clip'].includes(getComputedStyle(el).overflowX);
+  for (const svg of document.querySelectorAll(root + ' svg.marks')) {
+    const chart = svg.getBoundingClientRect();
+    if (chart.width === 0) continue;  // not shown
+    // the visible part of the chart: cut by every box around it that clips
+    let left = chart.left, right = chart.right;
+    for (let el = svg.parentElement; el && el !== document.body; el = el.parentElement) {
+      if (clips(el) && !el.classList.contains('jp-WindowedPanel-outer')) {  // not the notebook's scroller
+        const box = el.getBoundingClientRect();
+        left = Math.max(left, box.left); right = Math.min(right, box.right);
+      }
+    }
+    const texts = svg.querySelectorAll(
+      '.role-axis-title text, .role-axis-label text, .role-title text, .role-legend text');
+    for (const text of texts) {
+      const box = text.getBoundingClientRect();
+      if (box.width === 0 || !text.textContent.trim()) continue;
+      if (text.textContent.endsWith('\u2026')) problems.push(`"${text.textContent}" is cut short by Vega`);
+      if (box.left < left - 1 || box.right > right + 1 || box.top < chart.top - 1 || box.bottom > chart.bottom + 1) {
+        problems.push(`"${text.textContent}" is cut by the edge of its chart (x ${Math.round(box.left)}-` +
+                      `${Math.round(box.right)}, y ${Math.round(box.top)}-${Math.round(box.bottom)}; visible x ` +
+                      `${Math.round(left)}-${Math.round(right)}, y ${Math.round(chart.top)}-${Math.round(chart.bottom)})`);
+      }
+    }
+  }
+  for (const el of document.querySelectorAll(root + ', ' + root + ' *')) {
+    const overflow = getComputedStyle(el).overflowX;
+    if ((overflow === 'auto' || overflow === 'scroll') && el.scrollWidth > el.clientWidth + 1
+        && el.clientHeight > 0) {
+      problems.push(`horizontal scroll bar on ${name(el)}: ${el.scrollWidth} px of content in ${el.clientWidth}`);
+    }
+  }
+  if (document.scrollingElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`the page scrolls sideways: ${document.scrollingElement.scrollWidth} px in ${window.innerWidth}`);
+  }
+  for (const locked of document.querySelectorAll(root + ' .hpg-locked')) {
+    if (locked.querySelector('.vega-embed, table, svg.marks')) {
+      problems.push(`a cell waiting for a commitment already shows evidence: ${locked.innerText.slice(0, 80)}`);
+    }
+  }
+  return problems;
+}
+"""
+
+# Panels of the chart on screen that are not wholly inside the window.
+PANELS_OFF_SCREEN_JS = """
+(root) => {
+  const off = [];
+  for (const group of document.querySelectorAll(root + ' g.mark-group.role-scope')) {
+    const name = Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group'));
+    const box = group.getBoundingClientRect();
+    if (!name || box.width === 0) continue;
+    if (box.top < -1 || box.bottom > window.innerHeight + 1 || box.left < -1 || box.right > window.innerWidth + 1) {
+      off.push(`${name} at ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},` +
+               `${Math.round(box.bottom)} in a ${window.innerWidth}x${window.innerHeight} window`);
+    }
+  }
+  return off;
+}
+"""
+
+
+def wait_for(page, expression: str, arg, timeout_ms: int = DRAW_TIMEOUT_MS):
+    """Wait until ``expression`` holds (polling), at most ``timeout_ms``; the assertion that follows
+    then says what is wrong if it never did."""
+    try:
+        page.wait_for_function(expression, arg=arg, timeout=timeout_ms, polling=500)
+    except PlaywrightTimeout:
+        pass
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_a_student_reads_the_notebook_on_a_laptop(notebook, run_notebook, console_errors, external_requests):
+    run = run_notebook(notebook, timeout_ms=NOTEBOOK_TIMEOUT_MS)
+    assert run.errors == []
+    page = run.page
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_function(CHARTS_DRAWN_JS, arg=".jp-Notebook", timeout=DRAW_TIMEOUT_MS, polling=500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"read-through-{notebook.stem}-1366.png")
+    assert page.evaluate(PAGE_PROBLEMS_JS, ".jp-Notebook") == []
+    assert console_errors == []
+    assert external_requests == []
+
+
+def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record):
+    context = browser.new_context(viewport=PROJECTOR)
+    try:
+        page = context.new_page()
+        record_errors(page, page_record)
+        page.goto(present_server.url + "/", timeout=DRAW_TIMEOUT_MS)
+        page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached",
+                                                                              timeout=DRAW_TIMEOUT_MS)
+        buttons = page.locator(".hpg-classroom-presets .widget-toggle-button")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for index in range(buttons.count()):
+            button = buttons.nth(index)
+            label = button.inner_text().strip()
+            button.click()
+            page.evaluate("() => window.scrollTo(0, 0)")
+            # the chart shown is this preset's, drawn at this width (its heading names the preset)
+            page.wait_for_function(
+                """([selected]) => {
+                  const chart = document.querySelector('.hpg-classroom-chart');
+                  const pressed = document.querySelector('.hpg-classroom-presets .mod-active');
+                  return chart && pressed && pressed.innerText.trim() === selected
+                    && chart.querySelector('svg.marks .role-mark') !== null;
+                }""", arg=[label], timeout=DRAW_TIMEOUT_MS, polling=250)
+            page.wait_for_function(CHARTS_DRAWN_JS, arg=".hpg-classroom", timeout=DRAW_TIMEOUT_MS, polling=250)
+            # the first chart is redrawn once the page has reported its size
+            wait_for(page, f"(root) => ({PANELS_OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom", 60_000)
+            page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-1280.png")
+            assert page.evaluate(PANELS_OFF_SCREEN_JS, ".hpg-classroom") == [], label
+            assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
+            notes = page.locator(".hpg-classroom-notes").inner_text()
+            assert "_" not in notes, f"a raw preset id in the notes of {label}: {notes}"
+        assert page_record.console_errors == []
+    finally:
+        context.close()
