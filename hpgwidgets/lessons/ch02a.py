@@ -227,11 +227,15 @@ def _itt_two_weeks_after(protocol_runs) -> dict[str, float]:
 SOONER_BINS = (
     (None, 0.0, "No sooner: stopping alone is as fast or faster",
      "In the model the medicines bring the hormones back sooner, but sperm still pass through the whole of spermatogenesis."),
-    (0.0, 4.0, "Less than a month sooner",
+    (0.0, 2.0, "Less than two weeks sooner",
      "The medicines bring the testosterone inside the testis back at once, yet sperm still need the full weeks of "
-     "spermatogenesis, which no medicine shortens: the gain is small next to a three-monthly semen analysis."),
-    (4.0, 13.0, "One to three months sooner",
-     "That would mean the medicines shorten the wait by about one cycle of semen analyses."),
+     "spermatogenesis: a gain this small is lost between two semen analyses."),
+    (2.0, 6.0, "Two to six weeks sooner",
+     "The medicines bring the testosterone inside the testis back at once, so the germ cells restart a little earlier; "
+     "but every sperm still needs the full weeks of spermatogenesis, which no medicine shortens: the gain stays well "
+     "under one cycle."),
+    (6.0, 13.0, "Six weeks to three months sooner",
+     "That would mean the medicines shorten the wait by about one cycle of spermatogenesis."),
     (13.0, None, "More than three months sooner",
      "That would mean the medicines roughly halve the wait; spermatogenesis alone takes over two months whatever calls it."),
 )

@@ -142,7 +142,6 @@ def medians_by_group(by_age, by_baseline):
         + direction,
         figures={"age_spread": age_spread, "baseline_spread": baseline_spread},
         claims={"the age effect is small next to the spread between men (text above: 'small')": age_spread < baseline_spread,
-                "older men recover no sooner within a year": by_age["40-60 y"].probability_by(365) <= by_age["18-29 y"].probability_by(365),
                 "men with more sperm to start with recover no later at 6 months":
                     by_baseline["90-300"].probability_by(183) >= by_baseline["16-40 million/mL"].probability_by(183)},
     )
