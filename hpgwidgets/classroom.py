@@ -43,7 +43,7 @@ CLASSROOM_CSS = """
 <style>
 .hpg-classroom { font-size: clamp(15px, calc(1.1vh + 8px), 20px); }
 .hpg-classroom .hpg-classroom-main { flex-wrap: nowrap; gap: 18px; align-items: flex-start; }
-.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(250px, 22vw, 400px); min-width: 0; gap: 0.4em; }
+.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(240px, 20vw, 400px); min-width: 0; gap: 0.4em; }
 .hpg-classroom .hpg-classroom-chart-column { flex: 1 1 auto; min-width: 0; }
 .hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 5px; }
 .hpg-classroom .widget-toggle-buttons .widget-toggle-button, .hpg-classroom .hpg-classroom-overlay {
