@@ -626,11 +626,22 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
                  alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
     ).transform_filter(f"datum.day % {HOVER_PARAM} == 0"))
     layers.append(_cursor_rule(time_title))
-    subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
+    subtitle = log_subtitle(size) if is_log else []
     return alt.layer(*layers).properties(
         name=panel_name(variable), width=size.panel_width, height=size.panel_height,
         title=alt.Title(variable_title(variable), subtitle=subtitle),
     )
+
+
+# A log panel's subtitle: one line on a wide panel, two on a narrow one (it must not widen the chart).
+LOG_SUBTITLE = ("values below 1/1000 of untreated", "drawn at that floor")
+LOG_SUBTITLE_ONE_LINE_WIDTH = 340  # px of panel, at font scale 1
+
+
+def log_subtitle(size: ChartSize) -> list[str]:
+    if size.panel_width >= LOG_SUBTITLE_ONE_LINE_WIDTH * size.font_scale:
+        return [" ".join(LOG_SUBTITLE)]
+    return list(LOG_SUBTITLE)
 
 
 def panel_name(variable: str) -> str:
@@ -839,7 +850,7 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
     the inline datasets it names.
 
     A panel is built by Altair once per variable (``_panel_template``) and then only resized: its
-    width, height and number of week labels are all that depend on the size (its type size is in
+    width, height, log subtitle and number of week labels are all that depend on the size (its type size is in
     the chart's config). ``timeseries_chart``, which the tests hold this equal to, builds every
     part with Altair, checked.
     """
@@ -847,6 +858,8 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
         template, datasets = _panel_template(variable, unit, has_compare, time_title)
         part = json.loads(template)
         part.update(width=size.panel_width, height=size.panel_height)
+        if variable in LOG_SCALE_VARIABLES:
+            part["title"]["subtitle"] = log_subtitle(size)
         for layer in part["layer"]:
             axis = layer.get("encoding", {}).get("x", {}).get("axis")
             if axis and "tickCount" in axis:
