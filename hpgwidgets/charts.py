@@ -151,9 +151,9 @@ PANEL_HEIGHT_RANGE = (150, 230)
 # and the timeline's, in px at font scale 1.
 SCREEN_HEIGHT_SHARE = 0.7
 PANEL_ROOM_Y = 105
-TIMELINE_ROOM_Y = 160  # two drugs; a third takes TIMELINE_ROW_HEIGHT more
-TOP_ROOM_Y = 60  # the chart's heading or key above the panels
-MIN_PANEL_HEIGHT = 100
+TIMELINE_ROOM_Y = 180  # two drugs (each TIMELINE_ROW_HEIGHT), the week axis and the title
+TOP_ROOM_Y = 45  # the chart's heading (one line) or key above the panels
+MIN_PANEL_HEIGHT = 80
 # From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
 LARGE_SCREEN_PX = 1400
 LARGE_FONT_SCALE = 1.25

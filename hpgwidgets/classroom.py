@@ -51,7 +51,8 @@ CLASSROOM_CSS = """
   margin: 0; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
 .hpg-classroom .widget-inline-hbox .widget-label { font-size: 0.95em; }
-.hpg-classroom .hpg-classroom-notes { font-size: 1em; line-height: 1.4; }
+.hpg-classroom .hpg-classroom-notes { font-size: 1em; }
+.hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.35; }
 .hpg-classroom .hpg-classroom-notes p { margin: 0.2em 0; }
 .hpg-classroom .hpg-classroom-key { font-size: 0.8em; color: #333; }
 .hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.3; }
