@@ -7,9 +7,10 @@ The goal (issue 17) is Run All in at most 20 s per notebook on a 2-core machine.
 this runs on is often shared, so the figure to compare is the kernel's CPU time (user + system,
 read from /proc after each cell: what Run All costs when nothing else competes); wall time,
 kernel start excluded, is printed beside it. The slowest cell is the one with the most CPU.
-``--profile N`` also runs each notebook under cProfile inside the kernel and prints the N
-package functions (hpgwidgets, altair, ...) with the most cumulative time, to show an owner
-where a notebook's time goes.
+``--profile N`` also runs each notebook under cProfile inside the kernel (timed in CPU
+seconds) and prints the N package functions (hpgwidgets, altair, ...) with the most cumulative
+time, to show an owner where a notebook's time goes; profiling slows Python code down, so read
+those figures as shares of the profiled total, not as the notebook's cost.
 Prints figures; asserts nothing: cells that fail are counted and the run continues
 (correctness is tests/test_notebooks.py's job).
 """
@@ -41,7 +42,8 @@ def run(path: Path, profile_to: Path | None = None) -> dict:
     notebook = nbformat.read(path, as_version=4)
     if profile_to is not None:   # cProfile around every cell, in the kernel (the cells run on its main thread)
         notebook.cells.insert(0, nbformat.v4.new_code_cell(
-            "import cProfile as _bench_cprofile\n_bench_profile = _bench_cprofile.Profile()\n_bench_profile.enable()"))
+            "import cProfile as _bench_cprofile, time as _bench_time\n"
+            "_bench_profile = _bench_cprofile.Profile(_bench_time.process_time)\n_bench_profile.enable()"))
         notebook.cells.append(nbformat.v4.new_code_cell(
             f"_bench_profile.disable()\n_bench_profile.dump_stats({str(profile_to)!r})"))
     client = NotebookClient(notebook, timeout=900, kernel_name="python3",

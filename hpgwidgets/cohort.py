@@ -188,7 +188,7 @@ class _ProgressBar:
             self.bar.layout.display = "none"
 
 
-class Cohort:
+class Cohort(_simulate.TimeSeries):
     """Time courses of many virtual patients.
 
     ``cohort.t`` (days), ``cohort[name]`` -> array (patients x time) with the same
@@ -198,10 +198,9 @@ class Cohort:
     """
 
     def __init__(self, t, series, baseline, patients, regimen, days, seed, elapsed):
-        self.t, self._series, self.baseline, self.patients = t, series, baseline, patients
+        super().__init__(t, series)
+        self.baseline, self.patients = baseline, patients
         self.regimen, self.days, self.seed, self.elapsed = regimen, days, seed, elapsed
-        self.units, self.labels = dict(_simulate.UNITS), dict(_simulate.LABELS)
-        self.variables = tuple(series)
 
     def __len__(self) -> int:
         return len(self.patients)
@@ -209,10 +208,6 @@ class Cohort:
     @property
     def n(self) -> int:
         return len(self.patients)
-
-    # same lookup (and the same error for an unknown name) as a single Result
-    __getitem__ = _simulate.Result.__getitem__
-    __contains__ = _simulate.Result.__contains__
 
     def relative(self, name: str) -> np.ndarray:
         """cohort[name] divided by each patient's untreated value (patients x time)."""
@@ -242,8 +237,11 @@ class Cohort:
     def quantiles(self, name: str, q=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Cohort centiles of a variable over time: columns day, q05, q25, ... (one row per day)."""
         q = np.array(validation.number_list("q", q, low=0, high=1, example="(0.25, 0.5, 0.75)"))
+        names = [f"q{round(100 * x):02d}" if abs(100 * x - round(100 * x)) < 1e-9 else f"q{100 * x:g}" for x in q]
+        if len(set(names)) < len(names):
+            raise ValueError(f"q must hold different quantiles, got {list(q)}")
         values = np.quantile(self[name], q, axis=0)
-        frame = pd.DataFrame(values.T, columns=[f"q{round(100 * x):02d}" for x in q])
+        frame = pd.DataFrame(values.T, columns=names)
         frame.insert(0, "day", self.t)
         return frame
 
@@ -282,10 +280,8 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     parameters: an hpg.ParameterSet (default: the committed values of data/).
     """
     regimen, days, t, stride = _simulate.check_run(regimen, days, step_days, sample_every, every_days)
-    record = _simulate._record_every(stride * step_days, step_days)     # rows the engine stores
-    kept = slice(None, None, stride // record)
     t_out = t[::stride]
-    rows = (len(t) - 1) // record + 1
+    rows = (len(t) - 1) // _simulate.record_every(stride * step_days, step_days) + 1    # rows the engine stores
     drawn_here = patients is None
     if drawn_here:
         seed = validation.seed(seed)
@@ -311,12 +307,10 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     try:
         for part in chunks:
             chunk_traits = {name: values[part] for name, values in traits.items()}
-            chunk_series, steady = _simulate.run_model(regimen, t, chunk_traits, record, parameters)
+            chunk_series, chunk_baseline = _simulate.run(regimen, t, stride, chunk_traits, parameters)
             for name, values in chunk_series.items():
-                if name not in series:
-                    series[name] = np.empty((count, len(t_out)))
-                series[name][part] = values[kept].T
-            for name, values in _simulate.baseline_values(steady, parameters).items():
+                series.setdefault(name, np.empty((count, len(t_out))))[part] = values.T
+            for name, values in chunk_baseline.items():
                 baseline.setdefault(name, np.empty(count))[part] = values
             bar.advance(part.stop)
     finally:

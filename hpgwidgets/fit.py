@@ -177,6 +177,26 @@ def cross_validate(k: int, max_evaluations: int, names, start, lower, upper, fit
     return inside, total
 
 
+CROSS_VALIDATION = "cross_validation.csv"
+
+
+def _write_cross_validation(folds, evaluations, inside, total, inside_sample, fitting) -> None:
+    """Keep the last cross-validation's figures in data/ (docs and notebooks quote them; the
+    command takes many minutes, so they are not recomputed when a notebook runs)."""
+    path = data_dir() / CROSS_VALIDATION
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["folds", "evaluations_per_refit", "left_out_within", "left_out", "in_sample_within", "in_sample"])
+        writer.writerow([folds, evaluations, inside, total, inside_sample, fitting])
+    print(f"wrote {path}")
+
+
+def cross_validation_figures() -> dict[str, int]:
+    """The figures of the last ``--cross-validate`` run (data/cross_validation.csv)."""
+    (row,) = read_table(CROSS_VALIDATION.removesuffix(".csv"))
+    return {name: int(value) for name, value in row.items()}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hpgwidgets.fit", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="print residuals of the committed values only")
@@ -204,6 +224,8 @@ def main(argv=None) -> int:
                                        upper, fitting)
         print(f"\nout of sample: {inside} of {total} left-out rows within band ({inside / total:.0%}); "
               f"in sample: {inside_sample} of {len(fitting)} ({inside_sample / len(fitting):.0%})")
+        _write_cross_validation(arguments.cross_validate, arguments.max_evaluations, inside, total, inside_sample,
+                                len(fitting))
         return 0
     if not arguments.check:
         print(f"fitting {len(names)} parameters to {len(fitting)} observations "

@@ -43,6 +43,7 @@ import math
 import numpy as np
 
 from .patient import ORIGINS
+from .units import testosterone_ng_dl_to_nmol_l
 
 try:   # numba compiles the kernel where it is installed; Pyodide (JupyterLite) runs it as plain Python
     import numba
@@ -60,8 +61,8 @@ STATES = ("sensed_testosterone", "sensed_estradiol", "gnrh_receptor", "androgen_
 (SENSED_T, SENSED_E, GNRH_RECEPTOR, MEMORY, LEYDIG, LEYDIG_RECEPTOR, GERMINAL, DAMAGE, INHIBIN,
  LEYDIG_OUTPUT, MATURITY) = range(len(STATES))
 HORMONES = ("testosterone", "lh", "fsh", "estradiol", "itt", "support", "leydig_drive", "gnrh",
-            "central_suppression")
-(H_T, H_LH, H_FSH, H_E2, H_ITT, H_SUPPORT, H_LEYDIG_DRIVE, H_GNRH, H_CENTRAL) = range(len(HORMONES))
+            "central_suppression", "release_support")
+(H_T, H_LH, H_FSH, H_E2, H_ITT, H_SUPPORT, H_LEYDIG_DRIVE, H_GNRH, H_CENTRAL, H_RELEASE) = range(len(HORMONES))
 INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "aromatase_inhibition",
           "gonadorelin_pulsatile", "gonadorelin_desensitising", "exogenous_fsh")
 (U_TESTOSTERONE, U_HCG, U_ESTROGEN_BLOCK, U_AROMATASE_BLOCK, U_PULSATILE, U_DESENSITISING,
@@ -81,6 +82,7 @@ CONSTANTS = (
     "germinal_exponent", "germinal_floor", "germinal_reserve", "germinal_regression_rate",
     "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
     "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate", "support_at_rest",
+    "release_need", "release_hill",
 )
 (DRIVE, GAIN_T, GAIN_E, STEEPNESS, ESTROGEN_STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
  GAIN_LH, GAIN_FSH, FSH_GNRH_EXPONENT, INHIBIN_GAIN, INHIBIN_HILL, FLARE_GAIN,
@@ -94,15 +96,37 @@ CONSTANTS = (
  ITT_HALF, ITT_HILL, FSH_HALF, FSH_HILL, FSH_INDEPENDENT_SHARE, SUPPORT_SCALE,
  GERMINAL_EXPONENT, GERMINAL_FLOOR, GERMINAL_RESERVE, GERMINAL_REGRESSION_RATE,
  GERMINAL_GROWTH_RATE, GERMINAL_GROWTH_FSH_SHARE, DAMAGE_BUILD_RATE, DAMAGE_FADE_RATE, DAMAGE_MAX,
- INHIBIN_FSH_EXPONENT, INHIBIN_GERM_SHARE, INHIBIN_RATE, STEROIDOGENIC_RATE, SUPPORT_AT_REST) = range(len(CONSTANTS))
+ INHIBIN_FSH_EXPONENT, INHIBIN_GERM_SHARE, INHIBIN_RATE, STEROIDOGENIC_RATE, SUPPORT_AT_REST,
+ RELEASE_NEED, RELEASE_HILL) = range(len(CONSTANTS))
 N_STATES, N_HORMONES, N_INPUTS = len(STATES), len(HORMONES), len(INPUTS)
 
 
 @_jitable
+def _power(x, p):
+    """x ** p, with the exponents the data use written as multiplications (pow is most of
+    the kernel's cost; the branch is nearly free in compiled code)."""
+    if p == 1.0:
+        return x
+    if p == 2.0:
+        return x * x
+    if p == 3.0:
+        return x * x * x
+    if p == 4.0:
+        squared = x * x
+        return squared * squared
+    if p == 0.5:
+        return math.sqrt(x)
+    if p == 1.5:
+        return x * math.sqrt(x)
+    return x ** p
+
+
+@_jitable
 def _hill(x, half, steepness):
-    """x^h / (x^h + half^h) for x >= 0."""
-    powered = x ** steepness
-    return powered / (powered + half ** steepness)
+    """x^h / (x^h + half^h) for x >= 0, as 1 / (1 + (half / x)^h): one power, not two."""
+    if x <= 0.0:
+        return 0.0
+    return 1.0 / (1.0 + _power(half / x, steepness))
 
 
 @_jitable
@@ -112,16 +136,16 @@ def hormones(y, u, c):
     # androgen and estrogen receptors brake with their own steepness: steep for testosterone (TRT
     # suppresses LH deeply), shallower for estradiol (it brakes even at the low levels of a low-T man,
     # which is why a SERM lifts his LH)
-    felt_e = (y[SENSED_E] * (1.0 - u[U_ESTROGEN_BLOCK])) ** c[ESTROGEN_STEEPNESS]  # SERMs hide estradiol
-    androgen = y[SENSED_T] ** c[STEEPNESS]
+    felt_e = _power(y[SENSED_E] * (1.0 - u[U_ESTROGEN_BLOCK]), c[ESTROGEN_STEEPNESS])  # SERMs hide estradiol
+    androgen = _power(y[SENSED_T], c[STEEPNESS])
     # the adaptation to long suppression (0 in an untreated man) holds GnRH drive down
     memory_brake = 1.0 / (1.0 + c[MEMORY_GAIN] * y[MEMORY])
     hypothalamus = (c[DRIVE] * (1.0 + c[GAIN_T] + c[GAIN_E]) / (1.0 + c[GAIN_T] * androgen + c[GAIN_E] * felt_e)
                     * memory_brake)
     signal = y[GNRH_RECEPTOR] * (hypothalamus + u[U_PULSATILE] + c[FLARE_GAIN] * u[U_DESENSITISING])
     lh = signal * (1.0 + c[GAIN_LH]) / (1.0 + c[GAIN_LH] * felt_e)
-    fsh = (signal ** c[FSH_GNRH_EXPONENT] * (1.0 + c[GAIN_FSH]) / (1.0 + c[GAIN_FSH] * felt_e)
-           * (1.0 + c[INHIBIN_GAIN]) / (1.0 + c[INHIBIN_GAIN] * y[INHIBIN] ** c[INHIBIN_HILL])) + u[U_FSH]
+    fsh = (_power(signal, c[FSH_GNRH_EXPONENT]) * (1.0 + c[GAIN_FSH]) / (1.0 + c[GAIN_FSH] * felt_e)
+           * (1.0 + c[INHIBIN_GAIN]) / (1.0 + c[INHIBIN_GAIN] * _power(y[INHIBIN], c[INHIBIN_HILL]))) + u[U_FSH]
     stimulus = (lh + u[U_HCG] * c[HCG_SENSITIVITY]) * y[LEYDIG_RECEPTOR]
     # serum testosterone above the man's own level slows steroidogenesis in the Leydig cells
     # (the steroidogenic block after hCG): hCG cannot push serum T far above the normal range
@@ -142,11 +166,18 @@ def hormones(y, u, c):
     # immature Sertoli cells (a man who never went through puberty) cannot carry germ cells
     # through meiosis whatever the hormones: support grows with maturity
     fsh_share = c[FSH_INDEPENDENT_SHARE]
-    support = (c[SUPPORT_SCALE] * y[MATURITY] * _hill(tubular, c[ITT_HALF], c[ITT_HILL])
-               * (fsh_share + (1.0 - fsh_share) * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
+    fsh_support = fsh_share + (1.0 - fsh_share) * _hill(fsh, c[FSH_HALF], c[FSH_HILL])
+    support = c[SUPPORT_SCALE] * y[MATURITY] * _hill(tubular, c[ITT_HALF], c[ITT_HILL]) * fsh_support
+    # the last steps (meiosis, spermiation) turn germ cells into sperm; a man whose germ cells are
+    # there (normal inhibin B and FSH) but whose count is low needs more stimulation for them
+    # (release_need > 1: a hormonal component, which a SERM or an aromatase inhibitor can help)
+    release = support
+    if c[RELEASE_NEED] != 1.0:
+        release = (c[SUPPORT_SCALE] * y[MATURITY] * fsh_support
+                   * _hill(tubular, c[ITT_HALF] * c[RELEASE_NEED], c[RELEASE_HILL]) / _hill(1.0, c[ITT_HALF], c[RELEASE_HILL]))
     # central suppression: the share of GnRH drive the adaptation holds back
     return (testosterone, lh, fsh, estradiol, itt, support, leydig_drive, hypothalamus + u[U_PULSATILE],
-            1.0 - memory_brake)
+            1.0 - memory_brake, release)
 
 
 @_jitable
@@ -167,8 +198,9 @@ def targets_and_rates(y, u, h, c, target, rate):
     depth = depth if depth > 0.0 else 0.0
     # dM/dt = build depth^p - fade w M: accumulates with dose x duration while LH is held down,
     # fades once it is not (w -> 1 as depth -> 0)
-    memory_rate = c[MEMORY_FADE_RATE] / (1.0 + (depth / c[MEMORY_FADE_DEPTH]) ** 2)
-    target[MEMORY] = c[MEMORY_BUILD_RATE] * depth ** c[MEMORY_EXPONENT] / memory_rate
+    relative_depth = depth / c[MEMORY_FADE_DEPTH]
+    memory_rate = c[MEMORY_FADE_RATE] / (1.0 + relative_depth * relative_depth)
+    target[MEMORY] = c[MEMORY_BUILD_RATE] * _power(depth, c[MEMORY_EXPONENT]) / memory_rate
     rate[MEMORY] = memory_rate
     # pubertal maturation advances under LH-like stimulation beyond what the man has untreated,
     # and never reverses
@@ -176,7 +208,7 @@ def targets_and_rates(y, u, h, c, target, rate):
     target[MATURITY] = 1.0
     rate[MATURITY] = c[MATURATION_RATE] * max(min(stimulus, 1.0) - min(c[LH_AT_REST], 1.0), 0.0)
     maturity = y[MATURITY]
-    leydig_target = min(max(stimulus ** c[LEYDIG_TROPHIC_EXPONENT], c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
+    leydig_target = min(max(_power(stimulus, c[LEYDIG_TROPHIC_EXPONENT]), c[LEYDIG_FLOOR]), c[LEYDIG_CEILING])
     target[LEYDIG] = leydig_target * (c[IMMATURE_LEYDIG_SHARE] + (1.0 - c[IMMATURE_LEYDIG_SHARE]) * maturity)
     rate[LEYDIG] = c[LEYDIG_ATROPHY_RATE] if target[LEYDIG] < y[LEYDIG] else c[LEYDIG_REGROWTH_RATE]
     target[LEYDIG_RECEPTOR] = 1.0 / (1.0 + c[LH_RECEPTOR_DOWNREGULATION] * max(stimulus - 1.0, 0.0))
@@ -184,7 +216,7 @@ def targets_and_rates(y, u, h, c, target, rate):
     # germ cells: regress towards what hormones support (never below the stem-cell floor);
     # regrow by proliferation, at a rate proportional to the cells present (logistic)
     germinal = y[GERMINAL]
-    germinal_target = min(support ** c[GERMINAL_EXPONENT], c[GERMINAL_RESERVE] * (1.0 - y[DAMAGE]))
+    germinal_target = min(_power(support, c[GERMINAL_EXPONENT]), c[GERMINAL_RESERVE] * (1.0 - y[DAMAGE]))
     if germinal_target >= germinal:
         growth_share = c[GERMINAL_GROWTH_FSH_SHARE]
         growth = (c[GERMINAL_GROWTH_RATE] * support
@@ -201,19 +233,36 @@ def targets_and_rates(y, u, h, c, target, rate):
     damage_rate = deficit * c[DAMAGE_BUILD_RATE] + (1.0 - deficit) * c[DAMAGE_FADE_RATE]
     target[DAMAGE] = deficit * c[DAMAGE_MAX] * c[DAMAGE_BUILD_RATE] / damage_rate
     rate[DAMAGE] = damage_rate
+    # inhibin B comes from Sertoli cells in proportion to the germ cells they hold: it falls as
+    # germ cells are lost (weeks to months), not at once when hormones drop
     germ_share = c[INHIBIN_GERM_SHARE]
-    target[INHIBIN] = fsh ** c[INHIBIN_FSH_EXPONENT] * ((1.0 - germ_share) + germ_share * germinal * min(support, 1.0))
+    target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal)
     rate[INHIBIN] = c[INHIBIN_RATE]
     target[LEYDIG_OUTPUT], rate[LEYDIG_OUTPUT] = h[H_LEYDIG_DRIVE], c[STEROIDOGENIC_RATE]
 
 
 @_jitable
-def _relax(start, anchor, u, c, dt, out, target, rate):
+def _relax(start, anchor, u, c, dt, out, target, rate, decay):
     """Exponential step of length dt from ``start`` into ``out``, with targets and rates taken at
-    ``anchor`` (``target`` and ``rate`` are work buffers)."""
+    ``anchor``. ``target`` and ``rate`` are work buffers; ``decay`` holds exp(-rate dt) of the
+    previous call with this dt, with that rate in ``decay[N_STATES + i]``: many rates are
+    constants, so their exponential is computed once."""
     targets_and_rates(anchor, u, hormones(anchor, u, c), c, target, rate)
     for i in range(N_STATES):
-        out[i] = target[i] + (start[i] - target[i]) * math.exp(-rate[i] * dt)
+        if rate[i] != decay[N_STATES + i]:
+            decay[N_STATES + i] = rate[i]
+            decay[i] = math.exp(-rate[i] * dt)
+        out[i] = target[i] + (start[i] - target[i]) * decay[i]
+
+
+@_jitable
+def _decay_buffer(like):
+    """Work buffer for _relax's cached exponentials (2 x N_STATES, rates not yet seen: -1),
+    of the kind of ``like`` (a numpy array when compiled, a list in plain Python)."""
+    buffer = like + like if isinstance(like, list) else np.empty(2 * N_STATES)
+    for i in range(2 * N_STATES):
+        buffer[i] = -1.0
+    return buffer
 
 
 @_jitable
@@ -224,6 +273,7 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
     rows. Exponential midpoint steps: a half step to the midpoint, then the full step
     with targets and rates taken there (second order, stable for stiff relaxation)."""
     y, half, target, rate = y0.copy(), y0.copy(), y0.copy(), y0.copy()
+    half_decay, full_decay = _decay_buffer(y0), _decay_buffer(y0)
     steps = len(inputs)
     row = 0
     for step in range(steps):
@@ -237,8 +287,8 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
             row += 1
         if step == steps - 1:
             break
-        _relax(y, y, u, c, dt / 2, half, target, rate)
-        _relax(y, half, midpoints[step], c, dt, y, target, rate)
+        _relax(y, y, u, c, dt / 2, half, target, rate, half_decay)
+        _relax(y, half, midpoints[step], c, dt, y, target, rate, full_decay)
 
 
 def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
@@ -267,6 +317,7 @@ def settle(y, c, testosterone, lh, how):
     (it is not relaxed). Returns the iterations used, or -1 if it did not converge."""
     u = np.zeros(N_INPUTS)
     out, target, rate = y.copy(), y.copy(), y.copy()
+    decay = _decay_buffer(y)
     wanted_output = testosterone - c[ADRENAL]
     for iteration in range(_SETTLE_ITERATIONS):
         # the fast states held at the goal (testosterone as secreted and as sensed, estradiol as
@@ -289,7 +340,7 @@ def settle(y, c, testosterone, lh, how):
         h = hormones(y, u, c)
         c[LH_AT_REST] = h[H_LH]
         c[SUPPORT_AT_REST] = max(h[H_SUPPORT], 1e-12)
-        _relax(y, y, u, c, _SETTLE_STEP, out, target, rate)
+        _relax(y, y, u, c, _SETTLE_STEP, out, target, rate, decay)
         change = 0.0
         for i in range(N_STATES):
             if i != MATURITY:
@@ -364,8 +415,9 @@ def _constant_row(values) -> np.ndarray:
     """The constants of the reference man before his steady state is solved (patients vary them)."""
     adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
     share = values["testicular_estradiol_share"]
-    itt_serum = (values["itt_serum_equilibration"] * values["testosterone_reference"] * 10
-                 / values["testosterone_molar_mass"] / values["itt_reference"])
+    itt_serum = (values["itt_serum_equilibration"]
+                 * testosterone_ng_dl_to_nmol_l(values["testosterone_reference"], values["testosterone_molar_mass"])
+                 / values["itt_reference"])
     row = {
         "drive": 1.0, "gain_t": values["hypothalamic_androgen_gain"], "gain_e": values["hypothalamic_estrogen_gain"],
         "steepness": values["feedback_hill"], "estrogen_steepness": values["estrogen_feedback_hill"],
@@ -404,7 +456,8 @@ def _constant_row(values) -> np.ndarray:
         "damage_fade_rate": 1.0 / values["germinal_damage_recovery_time"],
         "damage_max": values["germinal_damage_max"], "inhibin_fsh_exponent": values["inhibin_fsh_exponent"],
         "inhibin_germ_share": values["inhibin_germ_share"], "inhibin_rate": 1.0 / values["inhibin_lag"],
-        "steroidogenic_rate": 1.0 / values["leydig_response_time"], "support_at_rest": 1.0,
+        "steroidogenic_rate": 1.0 / values["leydig_response_time"], "support_at_rest": 1.0, "release_need": 1.0,
+        "release_hill": values["sperm_release_hill"],
     }
     return np.array([row[name] for name in CONSTANTS], dtype=float)
 
@@ -504,41 +557,68 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
         settle_all(y_part, c_part, t_star[rows], lh_star[rows], how[rows])
         y[rows], c[rows] = y_part, c_part
 
+    def produced(rows):
+        release = h[rows, H_RELEASE]
+        return y[rows, GERMINAL] * release * spermiation_survival(release, values)
+
+    everyone = np.arange(patients)
     h = untreated_hormones()
-    low = ~np.isnan(given_sperm) & ~no_gnrh
-    low &= given_sperm < sperm_scale * y[:, GERMINAL] * h[:, H_SUPPORT] * spermiation_survival(h[:, H_SUPPORT], values)
+    low = ~np.isnan(given_sperm) & ~no_gnrh & (given_sperm < sperm_scale * produced(everyone))
     rows = np.flatnonzero(low)
-    hormonal = rows[~np.isnan(given_fsh[rows])]
-    for _ in range(60 if len(rows) else 0):
-        support = h[rows, H_SUPPORT]
-        produced = y[rows, GERMINAL] * support * spermiation_survival(support, values)
-        wanted = given_sperm[rows] / sperm_scale[rows]
-        if np.all(np.abs(produced / np.maximum(wanted, 1e-300) - 1) < 1e-6) and np.all(
-                np.abs(h[hormonal, H_FSH] / given_fsh[hormonal] - 1) < 1e-6):
+    fsh_given = ~np.isnan(given_fsh)
+    active = rows          # each man iterates until he has converged, alone (a cohort gives his single run)
+    for _ in range(300):
+        if not len(active):
+            break
+        measured = fsh_given[active]
+        made, wanted = produced(active), given_sperm[active] / sperm_scale[active]
+        fsh_off = np.abs(h[active, H_FSH] / np.where(measured, given_fsh[active], h[active, H_FSH]) - 1)
+        converged = (np.abs(made / np.maximum(wanted, 1e-300) - 1) < 1e-10) & (fsh_off < 1e-10)
+        active, measured, made, wanted = active[~converged], measured[~converged], made[~converged], wanted[~converged]
+        if not len(active):
             break
         # germ cells from FSH where it is measured (more germ cells, more inhibin B, lower FSH),
-        # else from the count; the count's remaining shortfall is poor stimulation
-        reserve = np.minimum(c[rows, GERMINAL_RESERVE] * (produced / np.maximum(wanted, 1e-300)) ** -0.7, 1.0)
-        measured = ~np.isnan(given_fsh[rows])
-        from_fsh = np.minimum(c[rows, GERMINAL_RESERVE] * (h[rows, H_FSH] / given_fsh[rows]) ** 1.5, 1.0)
-        c[rows, GERMINAL_RESERVE] = np.where(measured, from_fsh, reserve)
-        y[rows, GERMINAL] = np.minimum(y[rows, GERMINAL], c[rows, GERMINAL_RESERVE])
-        c[hormonal, ITT_HALF] *= np.clip(produced[measured] / wanted[measured], 0.5, 2.0) ** 0.3
-        resettle(rows)
+        # else from the count; the count's remaining shortfall is a need for more stimulation
+        from_count = c[active, GERMINAL_RESERVE] * (made / np.maximum(wanted, 1e-300)) ** -1.0
+        from_fsh = c[active, GERMINAL_RESERVE] * (h[active, H_FSH] / np.where(measured, given_fsh[active], 1.0)) ** 2.0
+        c[active, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
+        y[active, GERMINAL] = np.minimum(y[active, GERMINAL], c[active, GERMINAL_RESERVE])
+        resettle(active)
         h = untreated_hormones()
-    if len(hormonal) and not np.allclose(h[hormonal, H_FSH], given_fsh[hormonal], rtol=1e-4):
-        worst = hormonal[np.argmax(np.abs(np.log(h[hormonal, H_FSH] / given_fsh[hormonal])))]
-        raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L and baseline_sperm = "
-                         f"{given_sperm[worst]:.4g} million/mL do not fit together in this model (the closest it comes is "
-                         f"FSH {h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
-                         f"or leave it out")
-    support = h[:, H_SUPPORT]
-    produced = y[:, GERMINAL] * support * spermiation_survival(support, values)
-    more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * produced) & (produced > 0)
-    sperm_scale = np.where(more, given_sperm / np.maximum(produced, 1e-300), sperm_scale)
+        need = c[active, RELEASE_NEED] * np.clip(produced(active) / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
+        c[active, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
+        h = untreated_hormones()
+    # more sperm than his hormones give a typical man: his testes need less stimulation (a lower
+    # threshold, so hormones he does not have could not multiply his count), and only beyond a
+    # fully supported testis are they larger (a larger scale)
+    made = produced(everyone)
+    active = np.flatnonzero(~np.isnan(given_sperm) & ~no_gnrh & (given_sperm > sperm_scale * made * (1 + 1e-9)))
+    most = spermiation_survival(1.0, values)            # output of a fully supported, full testis
+    for _ in range(300):
+        wanted = np.minimum(given_sperm[active] / sperm_scale[active], most * c[active, GERMINAL_RESERVE])
+        made_here = produced(active)
+        off = np.abs(made_here / wanted - 1) > 1e-10
+        active = active[off]
+        if not len(active):
+            break
+        c[active, ITT_HALF] *= np.clip(made_here[off] / wanted[off], 0.5, 2.0) ** 0.2
+        resettle(active)
+        h = untreated_hormones()
+    if np.any(fsh_given):
+        checked = np.flatnonzero(fsh_given)
+        off = np.abs(np.log(h[checked, H_FSH] / given_fsh[checked]))
+        if np.max(off) > 1e-4:
+            worst = checked[np.argmax(off)]
+            raise ValueError(f"baseline_fsh = {given_fsh[worst] * values['fsh_reference']:.4g} IU/L does not fit this "
+                             f"man's other baselines in this model (the closest it comes is FSH "
+                             f"{h[worst, H_FSH] * values['fsh_reference']:.3g} IU/L); give a baseline_fsh nearer that, "
+                             f"or leave it out")
+    made = produced(everyone)
+    more = ~np.isnan(given_sperm) & (given_sperm > sperm_scale * made) & (made > 0)
+    sperm_scale = np.where(more, given_sperm / np.maximum(made, 1e-300), sperm_scale)
     steady = {name: y[:, i] for i, name in enumerate(STATES)}
     steady.update({name: h[:, i] for i, name in enumerate(HORMONES)})
-    steady.update(sperm=sperm_scale * produced, sperm_scale=sperm_scale,
+    steady.update(sperm=sperm_scale * made, sperm_scale=sperm_scale,
                   serm_sensitivity=trait("serm_sensitivity", 1.0) * np.ones(patients))
     return c, steady
 

@@ -12,6 +12,13 @@ messages: pyodide-kernel converts them with ``PyProxy.toJs()``, which turns Pyth
 into JavaScript ``undefined``, so a chart's ``axis=None``, ``legend=None`` and ``scale=None``
 vanish and Vega draws default axes and legends. Sending the content as parsed JSON keeps
 ``None`` as ``null``, exactly what a JupyterLab kernel sends.
+
+``chart_from_valid_spec(spec)`` is for a renderer (a plain chart shown as a cell's output,
+drawn as a widget): Altair's own "jupyter" renderer rebuilds the chart with
+``Chart.from_dict(spec)``, validating against the whole Vega-Lite schema a spec that
+``to_dict()`` validated a moment before, and tries each kind of chart until one validates.
+Rebuilt by its kind and without validating, a two-year time series takes 0.96 s of CPU instead
+of 2.1 s; the chart is the same (tests/test_offline.py).
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
+from altair.utils.schemapi import debug_mode
 
 BUNDLE_PATH = Path(__file__).resolve().parent / "js" / "jupyterchart.js"
 _HEADER_PATTERN = re.compile(r"^// hpgwidgets offline JupyterChart: (?P<fields>.*)$")
@@ -57,6 +65,20 @@ def use_bundled_vega() -> None:
     alt.JupyterChart._is_offline = True
     if sys.platform == "emscripten":
         send_comm_content_as_json()
+
+
+# The top-level key that says which kind of chart a Vega-Lite spec is (a single view has none).
+_CHART_KIND_BY_KEY = {"layer": "LayerChart", "vconcat": "VConcatChart", "hconcat": "HConcatChart",
+                      "concat": "ConcatChart", "facet": "FacetChart", "repeat": "RepeatChart"}
+
+
+def chart_from_valid_spec(spec: dict) -> alt.TopLevelMixin:
+    """The Altair chart of a spec already validated (made by ``Chart.to_dict()``), rebuilt without
+    validating it again: its kind read from its top-level key instead of tried one by one, and
+    its parts not checked as they are made (Altair's "debug mode")."""
+    kind = next((name for key, name in _CHART_KIND_BY_KEY.items() if key in spec), "Chart")
+    with debug_mode(False):
+        return getattr(alt, kind).from_dict(spec, validate=False)
 
 
 def _json_default(value):

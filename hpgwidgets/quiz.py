@@ -12,7 +12,7 @@ Example::
     from hpgwidgets import quiz
     quiz.MultipleChoice(
         "Which cells make testosterone?",
-        {"Leydig cells": "Right: LH acts on them.",
+        {"Leydig cells": "LH acts on them, and they answer by making testosterone.",
          "Sertoli cells": "They nurse sperm under FSH; they do not make testosterone."},
         answer="Leydig cells",
     )

@@ -182,24 +182,12 @@ class Regimen:
         return cls(Dose.from_dict(item) for item in data["doses"])
 
 
-# Actions whose loads add up: hCG raises serum testosterone through the testes' own
-# production, on top of what a testosterone product adds to the blood (law L16 bounds
-# serum testosterone for every legal regimen, combinations included).
-SHARED_LOAD = {"lh_receptor": "serum_testosterone"}
-
-
-def _load_group(dose: Dose) -> str:
-    effect = DRUGS[dose.drug].effect
-    return SHARED_LOAD.get(effect, effect)
-
-
 def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
     """Refuse doses that together exceed what the model accepts, per kind of action.
 
     Each drug's limits (data/drugs.csv: ``max_amount`` per dose, ``max_amount_per_week``)
     hold per dose series; series with the same action (the ``effect`` column: all
-    testosterone products, both SERMs, ...; hCG counts with the testosterone products, see
-    SHARED_LOAD) add up. At any time the series running together may use at most 100%
+    testosterone products, both SERMs, ...) add up. At any time the series running together may use at most 100%
     between them, each counted by ``Dose.load_share``: 200 mg enanthate and 200 mg
     cypionate a week together are fine, two of the largest doses at once are not. One
     sweep over start and stop days (a series stops before one that starts on its stop day).
@@ -207,16 +195,16 @@ def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
     The testosterone limits come from a physical bound, serum testosterone at most
     5000 ng/dL (law L16): at most 500 mg of an injectable ester per dose and per week
     (below the 600 mg/week top arm of Bhasin et al. 2001, the largest dose given in a
-    controlled trial; the exact figure is an assumption chosen so that the model's peak
-    stays under the bound: 4,663 ng/dL for 500 mg enanthate weekly, 4,766 for 4000 mg
-    undecanoate every 8 weeks). tests/test_data.py checks the largest legal regimens.
+    controlled trial), undecanoate at most 400 mg a week (4000 mg every 10 weeks, ten times
+    the label's rate). The exact figures are assumptions chosen so that the model's peak
+    stays under the bound; tests/test_data.py checks the largest legal regimens.
     """
     validation.limit("Regimen", len(doses), validation.MAX_DOSE_SERIES, "the number of dose series",
                      "a course is one Dose with start_day and stop_day, not one Dose per injection")
     by_group: dict[str, list[tuple[float, int, float]]] = {}
     for dose in doses:
         if dose.amount > 0 and (dose.stop_day is None or dose.stop_day > dose.start_day):
-            events = by_group.setdefault(_load_group(dose), [])
+            events = by_group.setdefault(DRUGS[dose.drug].effect, [])
             events.append((dose.start_day, 1, dose.load_share))
             if dose.stop_day is not None:
                 events.append((dose.stop_day, 0, -dose.load_share))
@@ -229,7 +217,7 @@ def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
 
 
 def _refuse_weekly_load(doses: tuple[Dose, ...], group: str, moment: float):
-    running = [dose for dose in doses if _load_group(dose) == group and dose.amount > 0
+    running = [dose for dose in doses if DRUGS[dose.drug].effect == group and dose.amount > 0
                and dose.start_day <= moment and (dose.stop_day is None or moment < dose.stop_day)]
     total = sum(dose.load_share for dose in running)
 

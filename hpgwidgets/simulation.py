@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import lru_cache
 
 import numpy as np
 from scipy.signal import lfilter, sosfilt, sosfilt_zi
@@ -126,16 +127,23 @@ def _lowpass_from_start(series: np.ndarray, time_constant: float, dt: float) -> 
     return lfilter([b0, b1], [1, -decay], series, axis=0, zi=initial)[0]
 
 
-def _delay_chain(production: np.ndarray, values: dict, dt: float) -> np.ndarray:
-    """Sperm appearing in the ejaculate: production passed through the stages of
-    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration),
-    starting at steady state at the first value."""
-    stages = int(values["spermatogenesis_stages"])
-    b0, b1, decay = _first_order_hold(stages / values["spermatogenesis_duration"], dt)
+@lru_cache(maxsize=32)
+def _delay_sections(stages: int, duration: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Second-order sections of the spermatogenic delay chain and their steady state for a unit
+    input (sosfilt_zi solves a linear system: computed once per chain and step, not per run)."""
+    b0, b1, decay = _first_order_hold(stages / duration, dt)
     first_order = np.array([[b0, b1, 0.0, 1.0, -decay, 0.0]])
     second_order = np.array([[b0 * b0, 2 * b0 * b1, b1 * b1, 1.0, -2 * decay, decay ** 2]])
     sections = np.vstack([second_order] * (stages // 2) + [first_order] * (stages % 2))
-    initial = sosfilt_zi(sections)                      # steady state for a unit input
+    return sections, sosfilt_zi(sections)
+
+
+def _delay_chain(production: np.ndarray, values, dt: float) -> np.ndarray:
+    """Sperm appearing in the ejaculate: production passed through the stages of
+    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration),
+    starting at steady state at the first value."""
+    sections, initial = _delay_sections(int(values["spermatogenesis_stages"]), float(values["spermatogenesis_duration"]),
+                                        float(dt))
     initial = initial.reshape(initial.shape[:1] + (2,) + (1,) * (production.ndim - 1))
     return sosfilt(sections, production, axis=0, zi=initial * production[0])[0]
 
@@ -148,7 +156,7 @@ def sperm_concentration(germinal, support, sperm_scale, values: dict, dt: float)
     return sperm_scale * _delay_chain(germinal * support, values, dt) * survival
 
 
-def _record_every(every_days: float, step_days: float) -> int:
+def record_every(every_days: float, step_days: float) -> int:
     """Steps between stored rows: the output interval, but at least daily rows so that
     the sperm pipeline (a chain of multi-day stages) is filtered accurately."""
     return max(1, int(round(min(every_days, 1.0) / step_days)))
@@ -202,7 +210,7 @@ def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict
     shape = h["testosterone"].shape
     return {
         **_hormones_in_clinical_units(h, values),
-        "sperm": sperm_concentration(y["germinal_capacity"], h["support"], steady["sperm_scale"], values, dt),
+        "sperm": sperm_concentration(y["germinal_capacity"], h["release_support"], steady["sperm_scale"], values, dt),
         "inhibin_b": y["inhibin"] * values["inhibin_b_reference"],
         "gnrh": h["gnrh"],
         "gnrh_receptor": y["gnrh_receptor"],
@@ -306,7 +314,38 @@ def cite_model(regimen: Regimen) -> None:
     cite(*sorted(DRUGS[drug].source for drug in regimen.drugs))
 
 
-class Result:
+def run(regimen: Regimen, t: np.ndarray, stride: int, traits: dict, parameters=None) -> tuple[dict, dict]:
+    """The one path from a checked run (``check_run``) to clinical series, for one man
+    (scalar traits: series of shape (samples,)) or many (array traits: (samples, patients)):
+    (series sampled every ``stride`` grid points, untreated baseline values per patient)."""
+    parameters = as_parameter_set(parameters)
+    step_days = float(t[1] - t[0])
+    record = record_every(stride * step_days, step_days)
+    series, steady = run_model(regimen, t, traits, record, parameters)
+    kept = slice(None, None, stride // record)
+    return {name: values[kept] for name, values in series.items()}, baseline_values(steady, parameters)
+
+
+class TimeSeries:
+    """What a Result and a Cohort share: ``t`` (days), ``[name]`` lookup with one error for an
+    unknown name, ``variables``, ``units`` and ``labels``."""
+
+    def __init__(self, t, series):
+        self.t, self._series = t, series
+        self.units, self.labels = dict(UNITS), dict(LABELS)
+        self.variables = tuple(series)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        validation.text("variable name", name)
+        if name not in self._series:
+            raise UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
+        return self._series[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._series
+
+
+class Result(TimeSeries):
     """Time series of one simulation, in clinical units.
 
     ``result.t`` (days) and ``result[name]`` for name in ``result.variables``:
@@ -317,24 +356,11 @@ class Result:
     """
 
     def __init__(self, t, series, baseline, regimen, patient, days):
-        self.t = t
-        self._series = series
+        super().__init__(t, series)
         self.baseline = baseline
         self.regimen = regimen
         self.patient = patient
         self.days = days
-        self.units = dict(UNITS)
-        self.labels = dict(LABELS)
-        self.variables = VARIABLES
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        validation.text("variable name", name)
-        if name not in self._series:
-            raise UnknownVariable(f"unknown variable {name!r}; available: {', '.join(self.variables)}")
-        return self._series[name]
-
-    def __contains__(self, name) -> bool:
-        return name in self._series
 
     def relative(self, name: str) -> np.ndarray:
         """``result[name]`` divided by the patient's untreated value."""
@@ -386,11 +412,7 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     """
     regimen, days, t, stride = check_run(regimen, days, step_days, sample_every, every_days)
     patient = validation.instance("patient", Patient() if patient is None else patient, Patient, "an hpg.Patient")
-    parameters = as_parameter_set(parameters)
-    record = _record_every(stride * step_days, step_days)
-    series, steady = run_model(regimen, t, patient.traits(), record, parameters)
+    series, baseline = run(regimen, t, stride, patient.traits(), parameters)
     cite_model(regimen)
-    kept = slice(None, None, stride // record)
-    baseline = {name: float(value[0]) for name, value in baseline_values(steady, parameters).items()}
-    return Result(t[::stride], {name: values[kept] for name, values in series.items()}, baseline,
+    return Result(t[::stride], series, {name: float(value[0]) for name, value in baseline.items()},
                   regimen, patient, days)

@@ -35,9 +35,15 @@ _TRT_THEN_SERM = Regimen([*_TRT.doses, Dose("clomiphene", amount=25, every_days=
 
 
 def compiled_kernels() -> list:
-    """The model's numba dispatchers (empty where the kernel runs as plain Python)."""
+    """The model's numba dispatchers (empty where the kernel runs as plain Python): the kernels
+    and any other function model.py compiles and keeps at module level."""
     *kernels, compiled = model.kernels()
-    return list(kernels) if compiled else []
+    if not compiled:
+        return []
+    from numba.core.dispatcher import Dispatcher
+
+    others = [value for value in vars(model).values() if isinstance(value, Dispatcher) and value not in kernels]
+    return [*kernels, *others]
 
 
 def cache_misses() -> int:

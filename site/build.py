@@ -6,7 +6,7 @@ Usage, from the project root (`make site` runs it, then adds the JupyterLite sit
 Steps:
 1. Each notebook in notebooks/ runs in a fresh kernel (working directory notebooks/, as in
    JupyterLab), after site/static_outputs.py, which makes widgets and charts display as static
-   HTML. The executed copies go to build/site-src/notebooks/, each headed by its launch links.
+   HTML. The executed copies go to <out>-src/notebooks/, each headed by its launch links.
 2. Pages built from the package's data: the glossary (the table of notebook 00), the references
    (every paper, with the notebooks whose run cited it) and the model's evidence table.
 3. Sphinx (myst-nb, sphinx-book-theme; settings in site/conf.py) writes the HTML to --out.
@@ -25,13 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+from docutils.nodes import make_id
 from nbclient import NotebookClient
 
 SITE = Path(__file__).resolve().parent
 ROOT = SITE.parent
 NOTEBOOKS = ROOT / "notebooks"
-SOURCE = ROOT / "build" / "site-src"
-DOCTREES = ROOT / "build" / "site-doctrees"
 # Reading order: the tiers, then the case studies, then the lecturer's dashboard.
 NOTEBOOK_ORDER = ("00", "01", "02a", "02b", "03a", "03b", "04", "classroom")
 BINDER = "https://mybinder.org/v2/gh/hpgwidgets/hpgwidgets/HEAD?urlpath=lab/tree/notebooks/{name}"
@@ -78,10 +77,10 @@ def execute(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
     return notebook, keys
 
 
-def write_notebook_page(path: Path) -> tuple[str, list[str]]:
+def write_notebook_page(path: Path, source: Path) -> tuple[str, list[str]]:
     notebook, keys = execute(path)
     notebook.cells.insert(0, launch_cell(path.name))
-    target = SOURCE / "notebooks" / path.name
+    target = source / "notebooks" / path.name
     nbformat.write(notebook, target)
     print(f"executed {path.name}", flush=True)
     return path.stem, keys
@@ -106,11 +105,11 @@ def glossary_page() -> str:
     raise SystemExit("notebooks/00_start_here.ipynb has no '## Glossary' cell")
 
 
-def references_page(cited_by: dict[str, list[str]]) -> str:
+def references_page(cited_by: dict[str, list[str]], source: Path) -> str:
     """Every paper in data/references.bib, with links to the notebooks whose run cited it."""
     from hpgwidgets.references import bibliography, format_reference
 
-    titles = {stem: first_heading(nbformat.read(SOURCE / "notebooks" / f"{stem}.ipynb", as_version=4))
+    titles = {stem: first_heading(nbformat.read(source / "notebooks" / f"{stem}.ipynb", as_version=4))
               for stems in cited_by.values() for stem in stems}
     lines = ["# References", "",
              "Every paper and document the workbook rests on, from the package's citation data "
@@ -132,36 +131,50 @@ def markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
+EVIDENCE_COLUMNS = {"quantity": "What was measured", "population": "Who", "treatment": "Treatment",
+                    "published": "Published", "model": "Model", "unit": "Unit", "accepted": "Accepted band",
+                    "within": "Model in band", "source": "Source"}
+
+
 def evidence_table() -> str:
-    """The published observations the model is checked against, with the model's own figure."""
+    """The published observations the model is checked against, with the model's own figure;
+    each source links to its entry on the references page."""
     from hpgwidgets.calibration import calibration_table
 
-    table = calibration_table()[["quantity", "population", "treatment", "published", "model", "unit",
-                                 "accepted", "within", "source"]]
+    table = calibration_table()[list(EVIDENCE_COLUMNS)]
     table["model"] = table["model"].map(lambda value: f"{value:.3g}")
     table["within"] = table["within"].map({True: "yes", False: "no"})
-    rendered = table.to_html(index=False, escape=True, border=0, classes="hpg-evidence")
+    rendered = table.rename(columns=EVIDENCE_COLUMNS).to_html(index=False, escape=True, border=0,
+                                                              classes="hpg-evidence")
+    # The last cell of a row is a BibTeX key (letters, digits, _); the references page labels each
+    # entry with its key, which Sphinx turns into an HTML id the docutils way.
+    rendered = re.sub(r"<td>([a-z][a-z0-9_]*)</td>(\s*</tr>)",
+                      lambda match: f'<td><a href="references.html#{make_id(match[1])}">{match[1]}</a></td>{match[2]}',
+                      rendered)
     return f"<div class=\"hpg-table-scroll\">\n{rendered}\n</div>\n"
 
 
 def build(out: Path, jobs: int) -> None:
-    if SOURCE.exists():
-        shutil.rmtree(SOURCE)
-    shutil.copytree(SITE / "pages", SOURCE)
-    (SOURCE / "notebooks").mkdir()
+    # The Sphinx sources and pickles sit next to the output folder, so two builds never share them.
+    source, doctrees = out.with_name(out.name + "-src"), out.with_name(out.name + "-doctrees")
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(SITE / "pages", source)
+    (source / "notebooks").mkdir()
+    # the model page includes docs/model.md as it is now
+    shutil.copyfile(ROOT / "docs" / "model.md", source / "model_notes.md")
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        cited = dict(pool.map(write_notebook_page, ordered_notebooks()))
+        cited = dict(pool.map(lambda path: write_notebook_page(path, source), ordered_notebooks()))
     cited_by: dict[str, list[str]] = {}
     for stem, keys in cited.items():
         for key in keys:
             cited_by.setdefault(key, []).append(stem)
-    (SOURCE / "glossary.md").write_text(glossary_page(), encoding="utf-8")
-    (SOURCE / "references.md").write_text(references_page(cited_by), encoding="utf-8")
-    (SOURCE / "evidence-table.html").write_text(evidence_table(), encoding="utf-8")
-    # -E: a fresh environment every time (the copied pages keep their old modification times);
-    # -d: Sphinx's pickles stay out of the published folder.
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(SITE), "-E", "-d", str(DOCTREES),
-                    "-W", "--keep-going", "-q", str(SOURCE), str(out)], check=True)
+    (source / "glossary.md").write_text(glossary_page(), encoding="utf-8")
+    (source / "references.md").write_text(references_page(cited_by, source), encoding="utf-8")
+    (source / "evidence-table.html").write_text(evidence_table(), encoding="utf-8")
+    # -E: a fresh environment every time (the copied pages keep their old modification times)
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(SITE), "-E", "-d", str(doctrees),
+                    "-W", "--keep-going", "-q", str(source), str(out)], check=True)
 
 
 def main() -> None:

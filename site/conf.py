@@ -1,4 +1,4 @@
-"""Sphinx settings for the course site (site/build.py writes the sources to build/site-src).
+"""Sphinx settings for the course site (site/build.py writes the sources to <out>-src).
 
 Sphinx + myst-nb + sphinx-book-theme, which is what Jupyter Book 1 runs underneath; why this and
 not Jupyter Book 2 is in docs/site.md. Everything a page loads is served from the site itself.
@@ -20,7 +20,7 @@ nb_ipywidgets_js = {}
 myst_enable_extensions = ["colon_fence", "deflist"]
 # Headings get anchors, so the lecturer's guide can point to a section of a notebook.
 myst_heading_anchors = 3
-exclude_patterns = ["evidence-table.html"]
+exclude_patterns = ["evidence-table.html", "model_notes.md"]
 suppress_warnings = ["myst.header"]
 
 html_theme = "sphinx_book_theme"
@@ -44,17 +44,24 @@ html_last_updated_fmt = None
 html_context = {"default_mode": "light"}
 
 
-def _mermaid_blocks_as_pre(app, doctree, docname):
-    """A ```mermaid fence becomes <pre class="mermaid">, the element mermaid.js draws (as
-    JupyterLab does); without it the reader still sees the diagram's text."""
+MERMAID_NOTE = ("A flowchart written in Mermaid, which JupyterLab draws as a diagram; this site shows its "
+                "text (drawing it needs mermaid.js, which none of the site's packages includes). The text after it "
+                "describes the same diagram in words.")
+
+
+def _mermaid_blocks_as_text(app, doctree, docname):
+    """A ```mermaid fence is shown as its text with a note saying what it is (Pygments has no
+    Mermaid lexer, so Sphinx would warn)."""
     import html
 
     from docutils import nodes
 
     for block in list(doctree.findall(nodes.literal_block)):
         if block.get("language") == "mermaid":
-            block.replace_self(nodes.raw("", f'<pre class="mermaid">{html.escape(block.astext())}</pre>', format="html"))
+            figure = (f'<figure class="hpg-mermaid"><pre>{html.escape(block.astext())}</pre>'
+                      f"<figcaption>{html.escape(MERMAID_NOTE)}</figcaption></figure>")
+            block.replace_self(nodes.raw("", figure, format="html"))
 
 
 def setup(app):
-    app.connect("doctree-resolved", _mermaid_blocks_as_pre)
+    app.connect("doctree-resolved", _mermaid_blocks_as_text)

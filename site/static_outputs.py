@@ -10,6 +10,8 @@ plain HTML a browser can show without a kernel:
   question and its options, with the feedback the package itself writes for each choice kept in
   a data block the page reveals only after a choice (never as text on the page or in the search
   index);
+* a part a notebook keeps closed until the reader has answered (``lessons.after``): its note,
+  with what it opens to kept in a data block until the page's questions it waits for are answered;
 * the Workbench and the classroom dashboard: their text and charts as they first open, under a
   note that their controls need a running kernel.
 
@@ -29,7 +31,7 @@ from IPython import get_ipython
 from ipywidgets.widgets.widget import _instances as widget_instances
 from markdown_it import MarkdownIt
 
-from hpgwidgets import quiz
+from hpgwidgets import lessons, quiz
 from hpgwidgets.charts import enable_offline_charts
 from hpgwidgets.workbench.view import ContainerWidth, LiveText
 
@@ -92,10 +94,15 @@ def _options_html(name: str, options, legend: str) -> str:
     return f'<fieldset class="hpg-quiz-options"><legend>{html.escape(legend)}</legend>{inputs}</fieldset>'
 
 
-def _quiz_html(kind: str, question: str, answer_input: str, button: str, payload) -> str:
+def _key_of(question) -> str:
+    """The lesson key a question was asked under (lessons.ask records it), or "" for one made directly."""
+    return next((key for key, asked in lessons.ASKED.items() if asked is question), "")
+
+
+def _quiz_html(kind: str, question, answer_input: str, button: str, payload) -> str:
     return (
-        f'<div class="hpg-static-quiz" data-quiz="{kind}">'
-        f'<div class="hpg-quiz-question">{markdown_html(question)}</div>'
+        f'<div class="hpg-static-quiz" data-quiz="{kind}" data-key="{html.escape(_key_of(question))}">'
+        f'<div class="hpg-quiz-question">{markdown_html(question.question)}</div>'
         f"{answer_input}"
         f'<button type="button" class="hpg-quiz-button">{html.escape(button)}</button>'
         '<div class="hpg-quiz-feedback" role="status" aria-live="polite"></div>'
@@ -105,31 +112,37 @@ def _quiz_html(kind: str, question: str, answer_input: str, button: str, payload
 
 
 def multiple_choice_html(question: quiz.MultipleChoice) -> str:
-    """Each option's feedback as the widget writes it after Check."""
+    """Each option, in the order the widget offers them, with the feedback it writes after Check.
+
+    Judging every option commits the widget; it is put back to unanswered, so that a part kept
+    closed until the reader answers (``lessons.after``) is not opened by the build.
+    """
+    offered = list(question.choice.options)
     feedback = []
-    for option in question.options:
+    for option in offered:
         question.choice.value = option
         question.check()
         feedback.append(question.feedback_box.value)
     question.choice.value = None
+    question.committed = False
     name = f"hpg-quiz-{next(_numbers)}"
-    return _quiz_html("choice", question.question, _options_html(name, question.options, "Your answer:"),
-                      "Check", {"feedback": feedback})
+    return _quiz_html("choice", question, _options_html(name, offered, "Your answer:"), "Check", {"feedback": feedback})
 
 
 def predict_html(question: quiz.Predict) -> str:
     """A prediction question: the feedback for each option (or the numbers to judge a typed value
     by) and what the model shows, revealed after the reader commits."""
     if question.options is not None:
+        offered = list(question.prediction_input.options)
         feedback = []
-        for option in question.options:
+        for option in offered:
             question.revealed = None  # unlock: the same widget judges every option in turn
             question.prediction_input.value = option
             question.commit()
             feedback.append(question.feedback_box.value)
         payload = {"feedback": feedback, "reveal": widget_html(question.revealed)}
         name = f"hpg-quiz-{next(_numbers)}"
-        answer_input = _options_html(name, question.options, "My prediction:")
+        answer_input = _options_html(name, offered, "My prediction:")
     else:
         question.prediction_input.value = str(float(question.answer))
         question.commit()
@@ -140,7 +153,8 @@ def predict_html(question: quiz.Predict) -> str:
         label = question.prediction_input.description
         answer_input = (f'<label class="hpg-quiz-number">{html.escape(label)} '
                         '<input type="text" inputmode="decimal" placeholder="type a number"></label>')
-    return _quiz_html("predict", question.question, answer_input, "Commit and see what the model does", payload)
+    question.revealed = None  # back to uncommitted, as for a multiple choice
+    return _quiz_html("predict", question, answer_input, "Commit and see what the model does", payload)
 
 
 def solution_html(solution: quiz.Solution) -> str:
@@ -160,6 +174,27 @@ def _fit_to_column(widget) -> None:
         widget.width = COLUMN_WIDTH_PX
     for child in getattr(widget, "children", ()):
         _fit_to_column(child)
+
+
+def _after_with_its_parts(keys, build):
+    """``lessons.after`` that also keeps, on the box it returns, the questions it waits for and
+    what it opens to: the page opens it itself once the reader has answered them."""
+    box = _after(keys, build)
+    box.waits_for = (keys,) if isinstance(keys, str) else tuple(keys)
+    box.opens_to = build
+    return box
+
+
+_after = lessons.after
+
+
+def after_html(box) -> str:
+    note = "".join(widget_html(child, outermost=False) for child in box.children[:1])
+    content = widget_html(quiz._as_widget(box.opens_to()))
+    keys = " ".join(box.waits_for)
+    return (f'<div class="hpg-static-after" data-keys="{html.escape(keys)}">'
+            f'<div class="hpg-after-note">{note}</div><div class="hpg-after-content"></div>'
+            f'{data_block("after", {"html": content})}</div>')
 
 
 def _has_controls(widget) -> bool:
@@ -194,6 +229,8 @@ def widget_html(widget, outermost: bool = True) -> str:
         return predict_html(widget)
     if isinstance(widget, quiz.Solution):
         return solution_html(widget)
+    if hasattr(widget, "waits_for"):
+        return after_html(widget)
     if isinstance(widget, ContainerWidth) or getattr(getattr(widget, "layout", None), "display", None) == "none":
         return ""  # nothing to see: a width probe, or a part the live view keeps hidden too
     if outermost:
@@ -219,6 +256,7 @@ def register(shell=None) -> None:
     formatter = shell.display_formatter.mimebundle_formatter
     formatter.for_type(widgets.Widget, _widget_bundle)
     formatter.for_type(alt.TopLevelMixin, _chart_bundle)
+    lessons.after = _after_with_its_parts
 
 
 register()

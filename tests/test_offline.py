@@ -72,3 +72,42 @@ def test_pyodide_comm_content_is_sent_as_parsed_json_so_none_stays_null(monkeypa
     nan_content = {"data": {"value": float("nan")}}
     shell.send_comm("comm_msg", nan_content, {}, b"topic", [])
     assert shell.sent[1][1] is nan_content and len(parsed) == 1
+
+
+def _kinds_of_chart():
+    """A chart of each kind Altair has, with the parameters and selections a JupyterChart tracks."""
+    import hpgwidgets as hpg
+    from hpgwidgets import charts
+
+    data = alt.Data(values=[{"x": x, "y": x * x, "g": "ab"[x % 2]} for x in range(6)])
+    brush = alt.selection_interval(name="brush")
+    pick = alt.selection_point(name="pick", fields=["g"])
+    dose = alt.param(name="dose", value=3, bind=alt.binding_range(min=0, max=5))
+    base = alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q", color="g:N")
+    result = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=60)]), days=90)
+    return {
+        "single view": base.add_params(brush, dose).transform_filter(alt.datum.x <= dose),
+        "layer": base + base.mark_line().add_params(pick),
+        "vconcat": alt.vconcat(base.add_params(brush), base),
+        "hconcat": alt.hconcat(base, base.add_params(pick)),
+        "concat": alt.concat(base, base, columns=2),
+        "facet": base.facet("g:N"),
+        "repeat": alt.Chart(data).mark_point().encode(x=alt.X(alt.repeat("column"), type="quantitative"), y="y:Q")
+        .repeat(column=["x", "y"]),
+        "hpgwidgets time series": charts.timeseries_chart(result),
+    }
+
+
+def test_a_spec_rebuilt_without_validation_is_the_chart_altair_rebuilds():
+    # A renderer rebuilds the chart of a spec already validated; skipping the second validation
+    # must not change what a student's notebook draws: the chart, its parameters and selections.
+    enable_offline_charts()
+    for name, chart in _kinds_of_chart().items():
+        spec = chart.to_dict(context={"pre_transform": False})
+        ours, altairs = offline.chart_from_valid_spec(spec), alt.Chart.from_dict(spec)
+        assert type(ours) is type(altairs), name
+        assert ours.to_dict() == altairs.to_dict(), name
+        ours_widget, altairs_widget = alt.JupyterChart(ours), alt.JupyterChart(altairs)
+        assert ours_widget.spec == altairs_widget.spec, name
+        assert (ours_widget._params, ours_widget._vl_selections, ours_widget._selection_types) == \
+            (altairs_widget._params, altairs_widget._vl_selections, altairs_widget._selection_types), name

@@ -131,12 +131,11 @@ def spoilers(notebook, shows=None) -> list[str]:
 
 def test_the_walk_finds_a_chart_beside_its_question():
     notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("runs = {'a': 1}\npump = runs['a']"),
-        nbformat.v4.new_code_cell('lessons.ask("02a.highest_lh_schedule", runs)'.replace("runs)", "gonadorelin_runs)")),
+        nbformat.v4.new_code_cell("gonadorelin_runs = {'a': 1}\npump = gonadorelin_runs['a']"),
+        nbformat.v4.new_code_cell('lessons.ask("02a.highest_lh_schedule", gonadorelin_runs)'),
         nbformat.v4.new_code_cell("charts.timeseries_chart(pump)"),
         nbformat.v4.new_code_cell('lessons.after("02a.highest_lh_schedule", lambda: charts.timeseries_chart(pump))'),
     ])
-    notebook.cells[0].source = "gonadorelin_runs = {'a': 1}\npump = gonadorelin_runs['a']"
     assert spoilers(notebook) == ["cell 2 (below 02a.highest_lh_schedule) shows ['pump'] before the commitment"]
 
 
@@ -253,3 +252,39 @@ def test_after_stays_closed_until_the_commitment():
 def test_after_refuses_what_it_cannot_wait_for(keys, message):
     with pytest.raises(ValueError, match=message):
         lessons.after(keys, lambda: "x")
+
+
+def _distinctive_words(options) -> dict[str, str]:
+    """Words (6 letters or more) that appear in exactly one option: naming one of them points at that option."""
+    words = {option: set(re.findall(r"[a-z]{6,}", option.lower())) for option in options}
+    return {word: option for option, own in words.items() for word in own
+            if sum(word in other for other in words.values()) == 1}
+
+
+@pytest.mark.parametrize("path", BANKED, ids=[path.name for path in BANKED])
+def test_no_heading_names_the_choice_before_the_commitment(path):
+    """A heading that follows a choice question ('Three months on clomiphene') tells the plan the story took; it must
+    not name an option of that question (until the next section). What the story chose goes in an unlocked cell."""
+    chapter = path.name.split("_")[0]
+    bank = lessons.bank_of(chapter)
+    found = []
+    cells = nbformat.read(path, as_version=4).cells
+    for index, cell in enumerate(cells):
+        for key in ASK.findall(cell.source) if cell.cell_type == "code" else []:
+            name = key.split(".")[1]
+            text = bank.texts.get(name) or getattr(getattr(bank.questions[name], "args", [None])[0], "get", lambda _: None)("options")
+            options = text["options"] if isinstance(text, dict) and "options" in text else text
+            if not options:
+                continue
+            distinctive = _distinctive_words(options)
+            for later in cells[index + 1:]:
+                if later.cell_type != "markdown":
+                    continue
+                if later.source.startswith("## "):
+                    break
+                for line in later.source.splitlines():
+                    if line.startswith("#"):
+                        named = sorted(word for word in distinctive if word in line.lower())
+                        if named:
+                            found.append(f"after {key}: heading {line!r} names {named}")
+    assert found == []

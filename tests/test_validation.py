@@ -81,12 +81,6 @@ def test_two_of_the_largest_single_doses_at_once_are_refused_even_when_spread_ov
         hpg.Regimen([depot, depot])
 
 
-def test_hcg_counts_with_the_testosterone_products_it_adds_to():
-    with raises(ValueError, "2 dose series acting on the same target"):
-        hpg.Regimen([hpg.Dose("testosterone_enanthate", 500, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
-    assert hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7), hpg.Dose("hcg", 500, every_days=2)])
-
-
 def share_of_weekly_maximum(drug, share, every_days=1, **timing):
     """Doses of ``drug`` every ``every_days`` days adding up to ``share`` of its weekly maximum."""
     return hpg.Dose(drug, share * hpg.DRUGS[drug].max_amount_per_week * every_days / 7, every_days=every_days,
@@ -276,7 +270,7 @@ def test_a_table_of_patients_must_be_a_non_empty_dataframe():
 def test_a_table_of_patients_accepts_every_patient_field():
     table = pd.DataFrame({
         "age": [40, 60], "baseline_testosterone": [250.0, math.nan], "baseline_sperm": [None, 30.0],
-        "baseline_lh": [math.nan, 4.0], "low_testosterone_origin": [ORIGINS[-1], ORIGINS[0]],
+        "baseline_lh": [math.nan, 4.0], "baseline_fsh": [math.nan, 6.0], "low_testosterone_origin": [ORIGINS[-1], ORIGINS[0]],
         "feedback_sensitivity": [1.0, 1.2], "recovery_speed": [0.8, 1.0], "aromatase_activity": [1.0, 1.0],
         "serm_sensitivity": [1.0, 2.0], "hcg_sensitivity": [1.0, 1.0], "itt_requirement": [1.0, 0.5],
     })
@@ -325,11 +319,10 @@ def test_round_trip_of_regimen_and_patient_through_dicts():
 
 
 def every_drug_at_once():
-    """Every agent at its weekly maximum (one product per kind of action; testosterone and hCG,
-    whose loads add up, half each), a pump every 5 minutes."""
+    """Every agent at its weekly maximum (one product per kind of action), a pump every 5 minutes."""
     return hpg.Regimen([
-        share_of_weekly_maximum("testosterone_enanthate", 0.5),
-        share_of_weekly_maximum("hcg", 0.5, every_days=1),
+        share_of_weekly_maximum("testosterone_enanthate", 1.0),
+        share_of_weekly_maximum("hcg", 1.0, every_days=1),
         share_of_weekly_maximum("clomiphene", 1.0, every_days=1),
         share_of_weekly_maximum("anastrozole", 1.0, every_days=1),
         share_of_weekly_maximum("gonadorelin", 1.0, every_days=5 / 1440),

@@ -113,3 +113,8 @@ def test_a_control_set_to_any_drawn_value_gives_a_clear_error_or_that_value(shar
     check_outcome(wb.settings.values, wb.controls["cursor_day"].value, name, value, None)
     # what the model could not run is said in words, and the state stays one the model ran
     assert wb.problem or wb.result.t[-1] == wb.window_days
+
+
+def test_applying_something_that_is_not_a_scenario_is_a_type_error(shared_wb):
+    with pytest.raises(TypeError, match=r"scenario must be an hpg.Scenario .*got str 'trt_alone'"):
+        shared_wb.apply_scenario("trt_alone")

@@ -58,6 +58,7 @@ SLACK, NUMERICAL_ZERO = 0.02, 1e-3
 EQUAL = 1e-9                        # relative: two values this close are equal (floating-point rounding)
 TE, TC = "testosterone_enanthate", "testosterone_cypionate"
 FIRST_SPERM = 0.1                   # million/mL (law L5)
+NOA_FSH_CUTOFF = 7.6                # IU/L: FSH above it marks non-obstructive azoospermia (laws L9, L13; Schoor 2002)
 PUMP_MICROGRAMS = 10.0              # µg per pulse: the drug table's typical pump pulse (laws give no amount)
 CONTINUOUS = dict(amount=5.0, every_days=5 / 1440)   # gonadorelin every 5 minutes: a near-continuous exposure
 
@@ -291,13 +292,18 @@ class Tally:
 
 def l1_androgen_dose(men: Men) -> Verdict:
     tally = Tally(men)
-    doses, day = (0, 25, 50, 100, 200, 400, 700, 1000), day_of_month(6)
+    # laws.md's ladder runs to 1000 mg; each law holds "at every dose inside the ranges the workbook
+    # offers", and the workbook refuses weekly enanthate above its largest legal dose (data/drugs.csv:
+    # beyond it serum T would pass law L16's 5000 ng/dL), so the ladder stops there
+    largest = hpg.DRUGS[TE].max_amount_per_week
+    doses = tuple(mg for mg in (0, 25, 50, 100, 200, 400, 700, 1000) if mg < largest) + (largest,)
+    day = day_of_month(6)
     runs = {mg: men.run(regimen(weekly_te(mg)), day) for mg in doses}
     for name in ("sperm", "lh", "fsh"):
         for lower, higher in pairwise(doses):
             tally.non_increasing(level(runs[higher], name, day), level(runs[lower], name, day),
                                  f"{name} at month 6, TE {higher} vs {lower} mg/week (x1.02)")
-    for mg in (400, 700, 1000):
+    for mg in (mg for mg in doses if mg >= 400):
         tally.share(level(runs[mg], "sperm", day) < 3, 0.9,
                     f"healthy men with sperm < 3 million/mL at month 6 on TE {mg} mg/week",
                     mask=men.kinds == "healthy")
@@ -444,7 +450,7 @@ def l9_fsh_germ_cells(men: Men) -> Verdict:
     for more, fewer in pairwise(counts):
         tally.at_least(states[fewer]["fsh"], states[more]["fsh"],
                        f"untreated FSH at sperm {fewer:g} vs {more:g} million/mL, equal T")
-    tally.at_least(states[1]["fsh"], 7.6, "untreated FSH at sperm 1 million/mL vs the azoospermia cut-off 7.6",
+    tally.at_least(states[1]["fsh"], NOA_FSH_CUTOFF, "untreated FSH at sperm 1 million/mL vs the azoospermia cut-off 7.6",
                    strict=True)
     fsh_change = np.abs(np.log(states[0]["fsh"] / states[64]["fsh"]))
     lh_change = np.abs(np.log(states[0]["lh"] / states[64]["lh"]))
@@ -501,15 +507,21 @@ def l12_ai_graded(men: Men) -> Verdict:
 
 
 def l13_oligospermia_drugs(men: Men) -> Verdict:
-    """Two men with 8 million/mL: one with normal FSH (a hormonal low count), one with germinal
-    failure (FSH above the reference range). The Patient describes FSH with ``baseline_fsh``."""
+    """Two men with 8 million/mL: one with normal FSH (a hormonal low count, described with
+    ``baseline_fsh``), one with germinal failure (FSH above the azoospermia cut-off)."""
     tally = Tally(men)
     day = day_of_month(6)
     fsh_range = hpg.reference_range("fsh")
-    # normal FSH: the middle of the reference range (geometric); germinal failure: 1.5 x its top
-    # (Schoor 2002: about 19 IU/L in non-obstructive azoospermia)
-    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=math.sqrt(fsh_range.low * fsh_range.high))
-    germinal = men.changed(baseline_sperm=8.0, baseline_fsh=1.5 * fsh_range.high)
+    # normal FSH: the FSH each man has with his germ cells intact (his untreated FSH without a low
+    # count: inside the reference range, and what his testosterone and LH give him; a low-T man's
+    # runs higher than a healthy man's); germinal failure: 1.5 x the range's top (Schoor 2002:
+    # about 19 IU/L in non-obstructive azoospermia)
+    intact = men.changed(baseline_sperm=np.nan, baseline_fsh=np.nan).untreated()["fsh"]
+    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=np.minimum(intact, fsh_range.high))
+    # germinal failure: the man the model builds from the low count alone (fewer germ cells, less
+    # inhibin B), whose FSH must then be above the non-obstructive azoospermia cut-off
+    germinal = men.changed(baseline_sperm=8.0, baseline_fsh=np.nan)
+    tally.at_least(germinal.untreated()["fsh"], NOA_FSH_CUTOFF, "untreated FSH of the man with germinal failure")
     for agent in (dose("clomiphene", 25, 1), dose("anastrozole", 1, 1)):
         label = f"{agent.drug} {agent.amount:g} mg/day for 6 months"
         rise_hormonal = level(hormonal.run(regimen(agent), day), "sperm", day) - 8.0

@@ -231,7 +231,7 @@ def after(keys, build: Callable[[], object]):
         raise ValueError(f"build must be a callable with no arguments, got {build!r}")
     waiting = [ASKED[key] for key in keys]
     note = quiz._markdown_output("*This part opens once you have committed to your answer"
-                                 + (" to the question above." if len(keys) == 1 else "s to the questions above."))
+                                 + (" to the question above.*" if len(keys) == 1 else "s to the questions above.*"))
     box = widgets.VBox([note])
     box.add_class("hpg-locked")
 

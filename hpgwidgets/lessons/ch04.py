@@ -79,8 +79,10 @@ def _daniel_line(reading) -> str:
     low = (f"about {reading['days_low']:.0f} days below the reference range in the first three months (lowest "
            f"{summary.number(reading['lowest_t'], 'ng/dL')})" if reading["days_low"] > 0 else
            f"never below the reference range in the first three months (lowest {summary.number(reading['lowest_t'], 'ng/dL')})")
-    return (f"Model: testosterone {low}; sperm {summary.value_text('sperm', reading['sperm_6'])} million/mL at 6 months and "
-            f"{summary.value_text('sperm', reading['sperm_12'])} at 12 months.")
+    def count(value):
+        return "none seen" if value < summary.azoospermia_reading() else f"{summary.number(value)} million/mL"
+
+    return f"Model: testosterone {low}; sperm {count(reading['sperm_6'])} at 6 months and {count(reading['sperm_12'])} at 12 months."
 
 
 @BANK.question("daniel_plan", evidence=("daniel_runs",))
@@ -238,10 +240,40 @@ def mark_plan(mark_runs, gel_days):
         charts.timeseries_chart(mark_runs["switch the gel for clomiphene 25 mg daily"], ["testosterone", "lh", "estradiol", "sperm"],
                                 compare=mark_runs["continue the gel"], window_days=(gel_days - 8 * WEEK, gel_days + YEAR),
                                 names=("clomiphene", "the gel")),
-        "**What the model says.** On the gel, his count stays low. Off the gel, his testosterone first dips well below the "
-        "range for some weeks while his own axis restarts, with or without clomiphene. Clomiphene then brings his own "
-        "testosterone above the level the gel gave him and lets sperm recover over months; stopping alone recovers the count "
-        "too, at his own lower testosterone. Adding anastrozole to the gel helps little."])
+        _mark_says(mark_runs, gel_days)])
+
+
+def _overtakes_gel(run, gel_run, gel_days) -> int | None:
+    """The first whole month after the switch at which ``run``'s testosterone is above the gel's (None within the year)."""
+    return next((month for month in range(1, 13)
+                 if run.at(gel_days + month * MONTH)["testosterone"] > gel_run.at(gel_days + month * MONTH)["testosterone"]), None)
+
+
+def _mark_says(mark_runs, gel_days) -> str:
+    gel, stop, clomiphene, gel_ai = mark_runs.values()
+
+    def at(run, month, variable):
+        return run.at(gel_days + month * MONTH)[variable]
+
+    overtakes = _overtakes_gel(clomiphene, gel, gel_days)
+    when = f"by month {overtakes}" if overtakes else "not within the year"
+    return (
+        f"**What the model says.** On the gel his count stays at {summary.value_text('sperm', at(gel, 6, 'sperm'))} "
+        f"(million/mL, month 6). Off the gel, his testosterone first dips to about "
+        f"{summary.number(at(stop, 1, 'testosterone'))} (stopping) and {summary.number(at(clomiphene, 1, 'testosterone'))} ng/dL "
+        f"(clomiphene) at one month, below the range from {T_RANGE.low:g}, while his own axis restarts. On clomiphene his own "
+        f"testosterone passes what the gel gave him {when}, and his count reaches "
+        f"{summary.value_text('sperm', at(clomiphene, 6, 'sperm'))} million/mL at 6 months; stopping alone recovers the count "
+        f"too ({summary.value_text('sperm', at(stop, 6, 'sperm'))} at 6 months), at a lower testosterone "
+        f"({summary.number(at(stop, 12, 'testosterone'))} against {summary.number(at(clomiphene, 12, 'testosterone'))} ng/dL at "
+        f"12 months). Adding anastrozole to the gel leaves the count at "
+        f"{summary.value_text('sperm', at(gel_ai, 6, 'sperm'))} at 6 months.")
+
+
+def _clomiphene_is_key(mark_runs, gel_days) -> bool:
+    fertile = {name: run for name, run in mark_runs.items() if run.at(gel_days + 12 * MONTH)["sperm"] >= SPERM_LIMIT}
+    best = max(fertile, key=lambda name: fertile[name].at(gel_days + 12 * MONTH)["testosterone"], default=None)
+    return best == BANK.texts["mark_plan"]["answer"]
 
 
 @BANK.claim("mark_plans")
@@ -253,8 +285,8 @@ def mark_plan_claims(mark_runs, gel_days):
     return {
         "off the gel his testosterone first dips below the range (with or without clomiphene)":
             max(stop["t_1"], clomiphene["t_1"]) < T_RANGE.low,
-        "clomiphene then gives him more testosterone than the gel or stopping (by visit B2, 9 months)":
-            clomiphene["t_9"] > max(gel["t_9"], stop["t_9"]),
+        "the key: clomiphene gives the most testosterone of the plans that bring his count above the WHO limit by 12 months":
+            _clomiphene_is_key(mark_runs, gel_days),
         "stopping gives his own lower testosterone than the gel": stop["t_6"] < gel["t_6"],
         "clomiphene lets sperm recover (over 3 times the gel at 6 months)": clomiphene["sperm_6"] > 3 * gel["sperm_6"],
         "stopping alone recovers the count too (above the gel at 6 months)": stop["sperm_6"] > 3 * gel["sperm_6"],

@@ -2,10 +2,16 @@
 
 Every path and title shown back to the user goes through ``markup`` (a file may come from
 anyone). A failed action says why under the charts and changes nothing on screen.
+
+In presentation mode (``make present`` sets ``HPG_FILES_FOLDER``) every path typed into
+the boxes is taken inside that one folder: an absolute path, ``~`` or a ``..`` leading out
+of it is refused, so a dashboard served to a room cannot write or read anywhere else.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Protocol
 
 import ipywidgets as widgets
 
@@ -14,6 +20,36 @@ from ..scenario import Scenario, list_scenarios, load_scenario
 
 DEFAULT_EXPORT_FOLDER = "hpg-figures"
 DEFAULT_SCENARIO_FILE = "my-scenario.json"
+FILES_FOLDER_VARIABLE = "HPG_FILES_FOLDER"
+
+
+class Owner(Protocol):
+    """What the file actions use of the widget that holds them (the Workbench's public API)."""
+
+    errors: widgets.Output  # where an unexpected error of a button is shown
+    cursor_day: float       # names the exported figures
+
+    def figures(self) -> dict: ...
+
+    def to_scenario(self) -> Scenario: ...
+
+    def apply_scenario(self, scenario: Scenario) -> None: ...
+
+    def show_problem(self, problem: Exception, what: str) -> None: ...
+
+
+def confined_path(text: str, folder: str | os.PathLike | None) -> Path:
+    """The path the user typed; with a ``folder`` (presentation mode), inside that folder only."""
+    if folder is None:
+        return Path(text).expanduser()
+    root = Path(folder).resolve()
+    if Path(text).is_absolute() or text.startswith("~"):
+        raise ValueError(f"{text!r} is outside the presentation folder; give a name inside it, "
+                         f"e.g. {DEFAULT_SCENARIO_FILE!r} (files stay in {str(root)!r})")
+    path = (root / text).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"{text!r} leads outside the presentation folder; files stay in {str(root)!r}")
+    return path
 
 
 def free_stem(folder: Path, stem: str, formats) -> str:
@@ -25,16 +61,21 @@ def free_stem(folder: Path, stem: str, formats) -> str:
     return candidate
 
 
-def open_scenario(name: str) -> Scenario:
-    """A preset by its name, or a scenario file by its path."""
-    return load_scenario(name) if name in list_scenarios() else Scenario.load(name)
+def open_scenario(name: str, folder: str | os.PathLike | None = None) -> Scenario:
+    """A preset by its name, or a scenario file by its path (inside ``folder`` when given)."""
+    return load_scenario(name) if name in list_scenarios() else Scenario.load(confined_path(name, folder))
 
 
 class FileActions:
-    """Export and scenario buttons of one Workbench (``owner``: figures, to_scenario, apply_scenario)."""
+    """Export and scenario buttons of one Workbench.
 
-    def __init__(self, owner):
+    ``owner`` is used only through ``Owner``; ``folder`` (default: ``HPG_FILES_FOLDER``, set
+    by ``make present``) keeps every file inside one folder.
+    """
+
+    def __init__(self, owner: Owner, folder: str | os.PathLike | None = None):
         self.owner = owner
+        self.folder = os.environ.get(FILES_FOLDER_VARIABLE) or None if folder is None else folder
         text_style = {"description_width": "11.5em"}
         wide = widgets.Layout(width="98%")
         auto = widgets.Layout(width="auto")
@@ -72,7 +113,7 @@ class FileActions:
 
     def export(self, formats=("png", "svg")) -> list[Path]:
         """Save the time-series chart and the diagram into the chosen folder; returns the paths."""
-        folder = Path(self.widgets["export_folder"].value.strip() or ".").expanduser().resolve()
+        folder = confined_path(self.widgets["export_folder"].value.strip() or ".", self.folder).resolve()
         stem = free_stem(folder, f"hpg-week{self.owner.cursor_day / 7:.0f}", formats)
         written = []
         for kind, figure in self.owner.figures().items():
@@ -93,7 +134,8 @@ class FileActions:
 
     def _save_clicked(self):
         try:
-            path = self.owner.to_scenario().save(self._scenario_path() or DEFAULT_SCENARIO_FILE)
+            path = self.owner.to_scenario().save(confined_path(self._scenario_path() or DEFAULT_SCENARIO_FILE,
+                                                               self.folder))
         except (ValueError, OSError) as problem:
             self.owner.show_problem(problem, "The scenario could not be saved")
             return
@@ -102,7 +144,7 @@ class FileActions:
     def _load_clicked(self):
         name = self._scenario_path()
         try:
-            scenario = open_scenario(name)
+            scenario = open_scenario(name, self.folder)
             self.owner.apply_scenario(scenario)
         except (ValueError, OSError) as problem:
             self.owner.show_problem(problem, f"The scenario {name!r} could not be loaded")

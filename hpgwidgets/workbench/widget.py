@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import traitlets
 
+from .. import validation
 from ..charts import enable_offline_charts
 from ..scenario import Scenario
 from ..simulation import Result, simulate
@@ -115,8 +116,7 @@ class Workbench(widgets.VBox):
         fits them: when the values cannot reproduce the scenario's dose events and patient,
         a ValueError says what did not fit and the controls stay as they were.
         """
-        if not isinstance(scenario, Scenario):
-            raise ValueError(f"apply_scenario needs an hpg.Scenario, got {scenario!r}")
+        validation.instance("scenario", scenario, Scenario, "an hpg.Scenario (e.g. hpg.load_scenario('trt_alone'))")
         values = mapping.values_for(scenario)
         what = mapping.mismatch(values, scenario)
         if what is not None:

@@ -21,12 +21,27 @@ function staticModel(state) {
   };
 }
 
+// A chart a little wider than the text column is shrunk to fit it, whole and still legible; one
+// that would have to shrink more (on a phone) keeps its size and scrolls sideways in its box.
+const SMALLEST_SCALE = 0.7;
+
+function fitToColumn(holder) {
+  const svg = holder.querySelector("svg.marks");
+  if (!svg) return;
+  const scale = holder.clientWidth / Number(svg.getAttribute("width"));
+  holder.classList.toggle("hpg-chart-shrunk", scale < 1 && scale >= SMALLEST_SCALE);
+}
+
+const columnWatcher = new ResizeObserver((entries) => entries.forEach((entry) => fitToColumn(entry.target)));
+
 async function drawCharts(root) {
   for (const holder of root.querySelectorAll(".hpg-chart:not([data-drawn])")) {
     holder.dataset.drawn = "pending";
     const view = document.createElement("div");
     holder.appendChild(view);
     await jupyterChart.render({ model: staticModel(readData(holder)), el: view });
+    fitToColumn(holder);
+    columnWatcher.observe(holder);
     holder.dataset.drawn = "true";
   }
 }
@@ -48,6 +63,28 @@ function numericFeedback(payload, prediction) {
     ` within ${general(payload.tolerance)}${unit} counts as right).` +
     (payload.model_says ? ` ${payload.model_says}` : ""));
   return paragraph;
+}
+
+// Parts a notebook keeps closed until the reader has answered (lessons.after) open once every
+// question they wait for has been answered on this page.
+const answered = new Set();
+
+async function openWhatWaits() {
+  for (const part of document.querySelectorAll(".hpg-static-after:not([data-open])")) {
+    if (!part.dataset.keys.split(" ").every((key) => answered.has(key))) continue;
+    part.dataset.open = "true";
+    part.querySelector(".hpg-after-note").replaceChildren();
+    const content = part.querySelector(".hpg-after-content");
+    content.innerHTML = readData(part).html;
+    setUpInteractive(content);
+    await drawCharts(content);
+  }
+}
+
+async function markAnswered(quiz) {
+  quiz.dataset.answered = "true";
+  if (quiz.dataset.key) answered.add(quiz.dataset.key);
+  await openWhatWaits();
 }
 
 function setUpQuiz(quiz) {
@@ -77,13 +114,18 @@ function setUpQuiz(quiz) {
     }
     if (number) feedback.replaceChildren(numericFeedback(payload, prediction));
     else feedback.innerHTML = payload.feedback[Number(chosen.value)];
-    if (!isPrediction) return;
+    if (!isPrediction) {
+      await markAnswered(quiz);
+      return;
+    }
     // A prediction is locked once made, so the comparison stays honest.
     radios.forEach((radio) => { radio.disabled = true; });
     if (number) number.disabled = true;
     button.disabled = true;
     reveal.innerHTML = payload.reveal;
+    setUpInteractive(reveal);
     await drawCharts(reveal);
+    await markAnswered(quiz);
   });
   quiz.dataset.ready = "true";
 }
@@ -101,7 +143,12 @@ function setUpSolution(solution) {
   solution.dataset.ready = "true";
 }
 
-document.querySelectorAll(".hpg-static-quiz").forEach(setUpQuiz);
-document.querySelectorAll(".hpg-static-solution").forEach(setUpSolution);
+// Questions and solutions in the page, or in a part just opened.
+function setUpInteractive(root) {
+  root.querySelectorAll(".hpg-static-quiz:not([data-ready])").forEach(setUpQuiz);
+  root.querySelectorAll(".hpg-static-solution:not([data-ready])").forEach(setUpSolution);
+}
+
+setUpInteractive(document);
 await drawCharts(document);
 document.documentElement.dataset.hpgChartsDrawn = "true";

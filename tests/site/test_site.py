@@ -55,10 +55,29 @@ def test_page_loads_offline_with_every_chart_drawn(path, page, site_server, cons
     open_page(page, site_server, path)
     marks = page.evaluate(MARKS_PER_CHART_JS)
     assert all(count > 0 for count in marks), f"{path}: charts with nothing drawn: {marks}"
-    if path.startswith("notebooks/") and path != "notebooks/classroom":
-        assert marks, f"{path} shows no chart"
     assert console_errors == []
     assert external_requests == []
+
+
+# The middle of the first line drawn in a chart, in page coordinates (scrolled into view).
+LINE_MIDPOINT_JS = """
+() => {
+  const path = document.querySelector('.hpg-chart svg.marks g.mark-line path');
+  path.scrollIntoView({block: 'center'});
+  const point = path.getPointAtLength(path.getTotalLength() / 2);
+  const screen = new DOMPoint(point.x, point.y).matrixTransform(path.getScreenCTM());
+  return [screen.x, screen.y];
+}
+"""
+
+
+def test_hovering_a_line_shows_its_values(page, site_server):
+    open_page(page, site_server, "notebooks/00_start_here")
+    x, y = page.evaluate(LINE_MIDPOINT_JS)
+    page.mouse.move(x, y)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=DRAW_TIMEOUT_MS)
+    assert "Week" in tooltip.inner_text() and "Serum total testosterone" in tooltip.inner_text()
 
 
 def test_notebook_pages_come_in_tier_order_and_keep_their_titles(page, site_server):
@@ -75,6 +94,28 @@ def test_notebook_pages_come_in_tier_order_and_keep_their_titles(page, site_serv
         assert page.locator("article h1").first.inner_text().rstrip("#¶ \n") == heading
 
 
+FIRST_UNANSWERED_JS = "() => [...document.querySelectorAll('.hpg-static-quiz')].findIndex(q => !q.dataset.answered)"
+
+
+def answer(quiz, explanations, where):
+    """Choose the first option (or type 1) and press the quiz's button; check the feedback."""
+    number = quiz.locator(".hpg-quiz-number input")
+    if number.count():
+        number.fill("1")
+    else:
+        quiz.locator("input[type=radio]").first.check()
+    quiz.locator(".hpg-quiz-button").click()
+    text = quiz.locator(".hpg-quiz-feedback").inner_text()
+    assert text.startswith(("Correct.", "Not quite.")), f"{where}: {text!r}"
+    if quiz.get_attribute("data-quiz") == "choice":
+        # lessons.explanations lists every multiple choice's explanations (not every prediction's)
+        assert any(explanation in text for explanation in explanations), (
+            f"{where}: the feedback is not the lesson bank's: {text!r}")
+    else:
+        assert "You predicted" in text and "the model" in text, f"{where}: {text!r}"
+    assert quiz.get_attribute("data-answered") == "true"
+
+
 @pytest.mark.parametrize("name", [name for name in NOTEBOOKS if name != "classroom"])
 def test_questions_say_nothing_until_the_reader_chooses(name, page, site_server, console_errors, external_requests):
     explanations = lessons.explanations(chapter(name))
@@ -82,26 +123,24 @@ def test_questions_say_nothing_until_the_reader_chooses(name, page, site_server,
     before = visible_text(page)
     shown = [text for text in explanations if text in before]
     assert shown == [], f"{name}: answers in view before any choice: {shown[:3]}"
-    quizzes = page.locator(".hpg-static-quiz")
-    assert quizzes.count() > 0
-    for index in range(quizzes.count()):
-        quiz = quizzes.nth(index)
+    closed = page.locator(".hpg-static-after .hpg-after-content")
+    assert all(part.inner_html() == "" for part in closed.all()), f"{name}: a part opened before its question"
+    answered = 0
+    # Answering one question can open a part holding another (further down the page): answer the
+    # first unanswered one until none is left. (By position: a ":not([data-answered])" locator
+    # would move on to the next question as soon as this one is answered.)
+    while (index := page.evaluate(FIRST_UNANSWERED_JS)) >= 0:
+        quiz = page.locator(".hpg-static-quiz").nth(index)
         quiz.scroll_into_view_if_needed()
-        feedback = quiz.locator(".hpg-quiz-feedback")
-        number = quiz.locator(".hpg-quiz-number input")
-        if number.count():
-            number.fill("1")
-        else:
-            quiz.locator("input[type=radio]").first.check()
-        quiz.locator(".hpg-quiz-button").click()
-        text = feedback.inner_text()
-        assert text.startswith(("Correct.", "Not quite.")), f"{name}, question {index + 1}: {text!r}"
-        if not number.count():
-            assert any(explanation in text for explanation in explanations), (
-                f"{name}, question {index + 1}: the feedback is not the lesson bank's: {text!r}")
+        answered += 1
+        answer(quiz, explanations, f"{name}, question {answered}")
+    assert answered > 0
+    assert page.locator(".hpg-static-after:not([data-open])").count() == 0
+    assert all(part.inner_html() != "" for part in closed.all())
     page.wait_for_function("() => [...document.querySelectorAll('.hpg-chart')].every(c => c.dataset.drawn === 'true')",
                            timeout=DRAW_TIMEOUT_MS)
-    assert all(count > 0 for count in page.evaluate(MARKS_PER_CHART_JS))
+    marks = page.evaluate(MARKS_PER_CHART_JS)
+    assert marks and all(count > 0 for count in marks), f"{name}: charts once every question is answered: {marks}"
     solutions = page.locator(".hpg-static-solution")
     for index in range(solutions.count()):
         body = solutions.nth(index).locator(".hpg-solution-body")
@@ -110,6 +149,25 @@ def test_questions_say_nothing_until_the_reader_chooses(name, page, site_server,
         assert body.inner_text().strip()
     assert console_errors == []
     assert external_requests == []
+
+
+def test_a_part_waiting_for_two_questions_opens_after_both(page, site_server):
+    open_page(page, site_server, "notebooks/01_fundamentals")
+    part = page.locator(".hpg-static-after[data-keys='01.lh_after_three_weeks 01.itt_after_three_weeks']").first
+    explanations = lessons.explanations("01")
+    answer(page.locator(".hpg-static-quiz[data-key='01.lh_after_three_weeks']"), explanations, "01, LH")
+    assert part.locator(".hpg-after-content").inner_html() == ""
+    answer(page.locator(".hpg-static-quiz[data-key='01.itt_after_three_weeks']"), explanations, "01, ITT")
+    part.locator(".hpg-after-content .hpg-chart[data-drawn='true']").first.wait_for(timeout=DRAW_TIMEOUT_MS)
+
+
+def test_options_come_in_the_order_the_notebook_offers_them(page, site_server):
+    from hpgwidgets.lessons import ask
+
+    question = ask("01.receptor_decides")
+    open_page(page, site_server, "notebooks/01_fundamentals")
+    shown = page.locator(".hpg-static-quiz[data-key='01.receptor_decides'] label").all_inner_texts()
+    assert [text.strip() for text in shown] == list(question.choice.options)
 
 
 def test_a_prediction_locks_once_made(page, site_server):
@@ -191,6 +249,10 @@ def test_model_page_includes_the_model_notes_and_the_evidence_table(page, site_s
     rows = page.locator("table.hpg-evidence tbody tr").count()
     evidence_rows = len((ROOT / "data" / "evidence.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
     assert rows == evidence_rows
+    sources = set(page.eval_on_selector_all("table.hpg-evidence a", "links => links.map(link => link.hash)"))
+    open_page(page, site_server, "references")
+    missing = [anchor for anchor in sources if page.locator(f"[id='{anchor[1:]}']").count() == 0]
+    assert sources and missing == [], f"evidence sources with no entry on the references page: {missing}"
 
 
 @pytest.mark.parametrize("width", [375, 1366, 1920])
@@ -208,9 +270,14 @@ def test_pages_fit_the_screen_width(width, browser, site_server):
         context.close()
 
 
-def test_print_leaves_out_navigation_and_buttons(page, site_server):
+A4_WIDTH_PX = 718  # the printable width of an A4 page with Chromium's default margins, at 96 px/inch
+
+
+def test_print_leaves_out_navigation_and_buttons_and_fits_the_paper(page, site_server):
     open_page(page, site_server, "notebooks/01_fundamentals")
+    page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1000})
     page.emulate_media(media="print")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= A4_WIDTH_PX
     for selector in [".hpg-launch", ".bd-sidebar-primary", ".hpg-quiz-button", ".bd-header"]:
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator(".hpg-chart svg").first.is_visible()
