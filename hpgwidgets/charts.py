@@ -38,6 +38,7 @@ import functools
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +128,7 @@ PANEL_HEIGHT = 170
 # Sizing to a container (``chart_size``): room Vega needs beside the plotting areas, in px
 # at font scale 1.
 PANEL_SPACING = 36
+VCONCAT_SPACING = 20  # px between rows of panels
 # Right of the last plot: half its last week label, and the 38 px vega-embed keeps for its
 # actions menu ("..."), which a chart too wide for its box would push out of sight.
 VEGA_EMBED_ACTIONS_ROOM = 38
@@ -149,9 +151,9 @@ PANEL_HEIGHT_RANGE = (150, 230)
 # and the timeline's, in px at font scale 1.
 SCREEN_HEIGHT_SHARE = 0.7
 PANEL_ROOM_Y = 105
-TIMELINE_ROOM_Y = 150
-TOP_ROOM_Y = 60  # the chart's heading or key above the panels
-MIN_PANEL_HEIGHT = 100
+TIMELINE_ROOM_Y = 180  # two drugs (each TIMELINE_ROW_HEIGHT), the week axis and the title
+TOP_ROOM_Y = 45  # the chart's heading (one line) or key above the panels
+MIN_PANEL_HEIGHT = 80
 # From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
 LARGE_SCREEN_PX = 1400
 LARGE_FONT_SCALE = 1.25
@@ -258,6 +260,18 @@ def variable_title(variable: str) -> str:
 
 def drug_label(drug_id: str) -> str:
     return DRUGS[drug_id].name if drug_id in DRUGS else drug_id
+
+
+def short_drug_label(drug_id: str) -> str:
+    """The abbreviation a drug's name ends with ("Human chorionic gonadotropin (hCG)" -> "hCG"), else its name."""
+    abbreviation = re.search(r"\(([^()]+)\)$", drug_label(drug_id))
+    return abbreviation[1] if abbreviation else drug_label(drug_id)
+
+
+# Timeline names: px per character of a drug's name at a given font size (a generous average for
+# sans-serif text), and the longest name, in characters.
+NAME_WIDTH_PER_CHARACTER = 0.6
+LONGEST_DRUG_NAME = max(len(drug.name) for drug in DRUGS.values())
 
 
 def _round_significant(values, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
@@ -383,13 +397,14 @@ def treatment_frame(regimen, days: float, origin_day: float = 0.0) -> pd.DataFra
         rows.append({
             "drug": dose.drug,
             "drug_name": drug_label(dose.drug),
+            "drug_short_name": short_drug_label(dose.drug),
             "schedule": f"{dose.amount:g} {DRUGS[dose.drug].amount_unit} every {_format_interval(dose.every_days)}",
             "start_day": float(dose.start_day),
             "stop_day": float(stop_day),
             "start_week": round((dose.start_day - origin_day) / 7.0, 3),
             "stop_week": round((stop_day - origin_day) / 7.0, 3),
         })
-    return pd.DataFrame(rows, columns=["drug", "drug_name", "schedule", "start_day", "stop_day",
+    return pd.DataFrame(rows, columns=["drug", "drug_name", "drug_short_name", "schedule", "start_day", "stop_day",
                                        "start_week", "stop_week"])
 
 
@@ -466,7 +481,7 @@ def _check_origin(origin_day) -> float:
     return float(origin_day)
 
 
-HEADING_FONT_SIZE = 26
+HEADING_FONT_SIZE = 22
 KEY_FONT_SIZE = 15
 
 
@@ -533,7 +548,7 @@ def _drug_fill_scale() -> alt.Scale:
     return alt.Scale(domain=names, range=[DRUG_COLOURS.get(drug_id, OKABE_ITO["black"]) for drug_id in DRUGS])
 
 
-TREATMENT_FIELDS = ("drug_name", "schedule", "start_day", "stop_day", "start_week", "stop_week")
+TREATMENT_FIELDS = ("drug_name", "drug_short_name", "schedule", "start_day", "stop_day", "start_week", "stop_week")
 DOSE_FIELDS = ("drug_name", "day", "week")
 TREATMENT_TOOLTIP = [
     alt.Tooltip("drug_name:N", title="Treatment"),
@@ -597,10 +612,13 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
             tooltip=[alt.Tooltip("label:N", title="Dotted line"), alt.Tooltip("source:N", title="Source")],
         ))
     # The series rows are cut to the window already (series_columns), so nothing needs clipping.
-    layers.append(alt.Chart().mark_line(strokeWidth=3).encode(
+    # The curves and their invisible hover targets carry no ARIA labels: Vega would write one per
+    # target on every redraw, and a screen reader gets the same story in words from the
+    # Workbench's live summary.
+    layers.append(alt.Chart().mark_line(strokeWidth=3, aria=False).encode(
         x=week_axis, y=y, color=colour, strokeDash=dash,
     ))
-    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True).encode(
+    layers.append(alt.Chart().mark_point(opacity=0, size=150, filled=True, aria=False).encode(
         x=week_axis, y=y,
         tooltip=[alt.Tooltip("scenario_name:N", title="Scenario"),
                  alt.Tooltip("week:Q", title="Week", format=".1f"),
@@ -608,11 +626,22 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
                  alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
     ).transform_filter(f"datum.day % {HOVER_PARAM} == 0"))
     layers.append(_cursor_rule(time_title))
-    subtitle = ["values below 1/1000 of untreated drawn at that floor"] if is_log else []
+    subtitle = log_subtitle(size) if is_log else []
     return alt.layer(*layers).properties(
         name=panel_name(variable), width=size.panel_width, height=size.panel_height,
         title=alt.Title(variable_title(variable), subtitle=subtitle),
     )
+
+
+# A log panel's subtitle: one line on a wide panel, two on a narrow one (it must not widen the chart).
+LOG_SUBTITLE = ("values below 1/1000 of untreated", "drawn at that floor")
+LOG_SUBTITLE_ONE_LINE_WIDTH = 340  # px of panel, at font scale 1
+
+
+def log_subtitle(size: ChartSize) -> list[str]:
+    if size.panel_width >= LOG_SUBTITLE_ONE_LINE_WIDTH * size.font_scale:
+        return [" ".join(LOG_SUBTITLE)]
+    return list(LOG_SUBTITLE)
 
 
 def panel_name(variable: str) -> str:
@@ -658,13 +687,17 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
         x=_week_axis(time_title, size.x_tick_count(size.panel_width)), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )
+    font_size = round(PROJECTOR_CONFIG["axis"]["labelFontSize"] * scale)
+    # A narrow timeline names a drug by its abbreviation ("hCG"), so no name runs past the panel.
+    name_field = "drug_name" if size.panel_width >= NAME_WIDTH_PER_CHARACTER * font_size * LONGEST_DRUG_NAME \
+        else "drug_short_name"
     names = _treatment_rows().transform_calculate(label_week=f"{WINDOW_PARAM}[0]").mark_text(
-        align="left", baseline="bottom", yOffset=-1, fontSize=round(PROJECTOR_CONFIG["axis"]["labelFontSize"] * scale),
-        color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text="drug_name:N")
+        align="left", baseline="bottom", yOffset=-1, fontSize=font_size, limit=size.panel_width,
+        color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
+    # The key above the chart says what bars and ticks mean; the title stays one line.
     return alt.layer(bars, ticks, _cursor_rule(time_title), names).properties(
         name=panel_name("treatment" if column == 0 else f"treatment_{column + 1}"), width=size.panel_width,
-        height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)),
-        title=alt.Title("Treatment", subtitle=["bars: treatment phases; ticks: single doses"]),
+        height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)), title=alt.Title("Treatment"),
     )
 
 
@@ -705,7 +738,7 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
         data=generator,
         transform=transforms,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
-        spacing=30,
+        spacing=VCONCAT_SPACING,
         title=_title(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None),
         config=alt.Config(**size.config()),
     )
@@ -817,7 +850,7 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
     the inline datasets it names.
 
     A panel is built by Altair once per variable (``_panel_template``) and then only resized: its
-    width, height and number of week labels are all that depend on the size (its type size is in
+    width, height, log subtitle and number of week labels are all that depend on the size (its type size is in
     the chart's config). ``timeseries_chart``, which the tests hold this equal to, builds every
     part with Altair, checked.
     """
@@ -825,6 +858,8 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
         template, datasets = _panel_template(variable, unit, has_compare, time_title)
         part = json.loads(template)
         part.update(width=size.panel_width, height=size.panel_height)
+        if variable in LOG_SCALE_VARIABLES:
+            part["title"]["subtitle"] = log_subtitle(size)
         for layer in part["layer"]:
             axis = layer.get("encoding", {}).get("x", {}).get("axis")
             if axis and "tickCount" in axis:
@@ -850,7 +885,7 @@ def _altair_part_json(build, *arguments, **options) -> tuple[str, dict]:
 @functools.lru_cache(maxsize=64)
 def _frame_json(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] | None) -> str:
     """The top level of a time-series spec without its parts and data: schema, theme, config, title."""
-    frame = alt.VConcatChart(vconcat=[], spacing=30, config=alt.Config(**size.config()),
+    frame = alt.VConcatChart(vconcat=[], spacing=VCONCAT_SPACING, config=alt.Config(**size.config()),
                              title=_title(size, has_heading, key_lines))
     return json.dumps(frame.to_dict(validate=False))
 

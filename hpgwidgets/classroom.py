@@ -43,7 +43,7 @@ CLASSROOM_CSS = """
 <style>
 .hpg-classroom { font-size: clamp(15px, calc(1.1vh + 8px), 20px); }
 .hpg-classroom .hpg-classroom-main { flex-wrap: nowrap; gap: 18px; align-items: flex-start; }
-.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(250px, 22vw, 400px); min-width: 0; gap: 0.4em; }
+.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(240px, 20vw, 400px); min-width: 0; gap: 0.4em; }
 .hpg-classroom .hpg-classroom-chart-column { flex: 1 1 auto; min-width: 0; }
 .hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 5px; }
 .hpg-classroom .widget-toggle-buttons .widget-toggle-button, .hpg-classroom .hpg-classroom-overlay {
@@ -51,7 +51,8 @@ CLASSROOM_CSS = """
   margin: 0; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
 .hpg-classroom .widget-inline-hbox .widget-label { font-size: 0.95em; }
-.hpg-classroom .hpg-classroom-notes { font-size: 1em; line-height: 1.4; }
+.hpg-classroom .hpg-classroom-notes { font-size: 1em; }
+.hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.35; }
 .hpg-classroom .hpg-classroom-notes p { margin: 0.2em 0; }
 .hpg-classroom .hpg-classroom-key { font-size: 0.8em; color: #333; }
 .hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.3; }

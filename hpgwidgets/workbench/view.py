@@ -47,7 +47,8 @@ class ContainerWidth(anywidget.AnyWidget):
 
     A Vega-Lite chart of several panels cannot size itself to its container, so the kernel
     rebuilds it when ``width`` changes (after the browser has been resized or JupyterLab's
-    sidebar opened): by at least REPORT_STEP_PX, and once the resizing has paused.
+    sidebar opened), once the resizing has paused: whenever the box narrows (the chart would no
+    longer fit), and when it widens by at least REPORT_STEP_PX.
     """
 
     REPORT_STEP_PX = 24
@@ -59,7 +60,9 @@ class ContainerWidth(anywidget.AnyWidget):
       let timer = null;
       const report = () => {
         const width = Math.floor(el.getBoundingClientRect().width);
-        if (width > 0 && Math.abs(width - model.get("width")) >= STEP_PX) {
+        // any narrowing (a chart wider than its box gets a scroll bar), a widening by STEP_PX
+        const reported = model.get("width");
+        if (width > 0 && (width < reported || width - reported >= STEP_PX)) {
           model.set("viewport_height", window.innerHeight);
           model.set("top", Math.round(el.getBoundingClientRect().top + window.scrollY));
           model.set("width", width);

@@ -12,12 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(__file__).parent / "notebooks" / "workbench.ipynb"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 SIZES = [(1366, 768), (1440, 900), (1920, 1080)]
-FIT_TIMEOUT_MS = 45_000
+# How long the page may take to redraw its charts for a new size. Long, because a loaded 2-core
+# machine can take minutes; the wait ends as soon as the charts fit.
+FIT_TIMEOUT_MS = 300_000
+LOAD_TIMEOUT_MS = 300_000
 
 # Boxes (page px) of every chart panel (Vega groups named panel_*), the widgets' boxes that must
 # stay visible, and the area they must stay inside; plus every control label whose text is cut.
@@ -41,8 +45,31 @@ MEASURE_JS = """
     .map(text => parseFloat(text.getAttribute('font-size')));
   const visible = box(document.querySelector(area));
   visible.right = Math.min(visible.right, window.innerWidth);
-  return {panels, widgets, cut, visible, axisFont: Math.min(...axisFonts)};
+  const column = document.querySelector(root + ' .hpg-classroom-chart-column, ' + root + ' .hpg-chart-column');
+  // how far apart (px, top to bottom) the dose slider and the sperm panel are: both fit one screen?
+  const sperm = Array.from(document.querySelectorAll(root + ' g.panel_sperm_group')).find(g => g.getBoundingClientRect().width > 0);
+  const dose = document.querySelector(root + ' .hpg-trt_dose');
+  const span = sperm && dose && dose.offsetParent !== null ? Math.max(sperm.getBoundingClientRect().bottom,
+    dose.getBoundingClientRect().bottom) - Math.min(sperm.getBoundingClientRect().top, dose.getBoundingClientRect().top) : null;
+  const areaHeight = document.querySelector(area).getBoundingClientRect().height;
+  return {panels, widgets, cut, visible, axisFont: Math.min(...axisFonts), column: column && box(column),
+          doseToSperm: span, screenHeight: Math.min(areaHeight, window.innerHeight)};
 }
+"""
+# Share of its column a chart drawn for the column's width spans at least (its panels, from the
+# first y axis to the last plot's edge; the rest is the room for the actions menu).
+FILLED_SHARE = 0.8
+# True once the charts have been redrawn for the window: every panel shown, none off screen, and
+# the chart as wide as its column (a chart drawn for the previous, smaller window is not).
+SETTLED_JS = f"""
+([root, area, expected]) => {{
+  const measured = ({MEASURE_JS})([root, area]);
+  const visible = measured.visible, panels = measured.panels.filter(panel => panel.name.startsWith('panel_'));
+  if (panels.length < expected || !measured.column) return false;
+  const span = Math.max(...panels.map(p => p.right)) - Math.min(...panels.map(p => p.left));
+  return span >= {FILLED_SHARE} * measured.column.width && [...panels, ...measured.widgets].every(
+    item => item.left >= visible.left - 1 && item.right <= visible.right + 1);
+}}
 """
 
 
@@ -54,15 +81,13 @@ def off_screen(measured) -> list[str]:
 
 
 def settle_and_measure(page, root: str, area: str, expected_panels: int):
-    """Wait until the charts have been rebuilt for this width, then measure."""
-    deadline = page.evaluate("() => performance.now()") + FIT_TIMEOUT_MS
-    while True:
-        page.wait_for_timeout(700)
-        measured = page.evaluate(MEASURE_JS, [root, area])
-        settled = len(measured["panels"]) >= expected_panels and not off_screen(measured)
-        if settled or page.evaluate("() => performance.now()") > deadline:
-            page.wait_for_timeout(500)
-            return page.evaluate(MEASURE_JS, [root, area])
+    """Wait until the charts have been rebuilt for this width (however long a busy machine takes),
+    then measure. If they never fit, the assertions on the measurement say what is off."""
+    try:
+        page.wait_for_function(SETTLED_JS, arg=[root, area, expected_panels], timeout=FIT_TIMEOUT_MS, polling=500)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate(MEASURE_JS, [root, area])
 
 
 def check_fits(page, name: str, root: str, area: str, expected_panels: int, width: int):
@@ -76,11 +101,12 @@ def check_fits(page, name: str, root: str, area: str, expected_panels: int, widt
     return measured
 
 
-def chart_share(measured, prefix: str) -> float:
-    """Width the chart's panels span, as a share of the visible width."""
+def chart_share(measured, prefix: str, within=None) -> float:
+    """Width the chart's panels span, as a share of ``within`` (a measured box; default the visible width)."""
     panels = [panel for panel in measured["panels"] if panel["name"].startswith(prefix)]
     span = max(panel["right"] for panel in panels) - min(panel["left"] for panel in panels)
-    return span / (measured["visible"]["right"] - measured["visible"]["left"])
+    within = within or measured["visible"]
+    return span / (within["right"] - within["left"])
 
 
 def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, console_errors):
@@ -95,6 +121,8 @@ def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, cons
         measured[width] = check_fits(page, "workbench-lab", ".hpg-workbench", ".jp-NotebookPanel-notebook",
                                      7, width)
         assert page.locator(".jp-FileBrowser").is_visible()
+        # the dose slider and the sperm panel it acts on fit on one screen together
+        assert measured[width]["doseToSperm"] <= measured[width]["screenHeight"], measured[width]
     assert min(measured[width]["axisFont"] for width in measured) >= 14
     assert chart_share(measured[1920], "panel_") > 0.5
     assert console_errors == []
@@ -105,14 +133,15 @@ def test_classroom_dashboard_fits_and_fills_the_screen(browser, present_server, 
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        page.goto(present_server.url + "/", timeout=120_000)
-        page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached", timeout=120_000)
+        page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
+        page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached",
+                                                                              timeout=LOAD_TIMEOUT_MS)
         page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(state="attached",
-                                                                                     timeout=120_000)
+                                                                                     timeout=LOAD_TIMEOUT_MS)
         measured = check_fits(page, "classroom-voila", ".hpg-classroom", "#rendered_cells", 4, width)
         check_fits(page, "workbench-voila", ".hpg-workbench", "#rendered_cells", 7, width)
-        # The preset chart spans most of the screen, with type that grows with it.
-        assert chart_share(measured, "panel_") > 0.75
+        # The preset chart spans most of its column beside the controls, with type that grows with it.
+        assert chart_share(measured, "panel_", measured["column"]) > 0.75
         assert measured["axisFont"] >= (18 if width >= 1920 else 14)
     finally:
         context.close()
