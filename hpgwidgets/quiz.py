@@ -134,9 +134,12 @@ def _as_widget(shown) -> widgets.Widget:
     if isinstance(shown, alt.TopLevelMixin):
         from .charts import enable_offline_charts
 
-        # A live JupyterChart renders in JupyterLab, Voila and JupyterLite alike.
+        # A live chart renders in JupyterLab, Voila and JupyterLite alike; ChartWidget loads its Vega
+        # bundle outside anywidget's start-up time limit, so it also draws on a busy machine
         enable_offline_charts()
-        return alt.JupyterChart(shown)
+        from .chart_widget import ChartWidget
+
+        return ChartWidget(shown)
     if callable(getattr(shown, "_repr_markdown_", None)):
         # Tables and prose of the workbook (summary.Table, lessons.Prose) render as Markdown.
         return _markdown_output(shown._repr_markdown_())

@@ -269,7 +269,7 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"bins must be at least two increasing edges; got {list(edges)}")
     if labels is None:
-        labels = [f"{name} {lo:.3g}–{hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:])]
+        labels = [f"{name} {lo:.2g}–{hi:.2g}" for lo, hi in zip(edges[:-1], edges[1:])]
     if len(labels) != len(edges) - 1:
         raise ValueError(f"labels must have {len(edges) - 1} entries (one per bin); got {len(labels)}")
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
