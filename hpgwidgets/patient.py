@@ -49,7 +49,8 @@ class Patient:
         "testicular": normal GnRH drive, the testes limit T, so LH runs high (primary);
         "central": normal testes, weaker GnRH drive, LH runs low (secondary);
         "no_gnrh": no GnRH drive at all (hypogonadotropic hypogonadism, e.g. Kallmann
-        syndrome): LH and FSH near zero, T about 60 ng/dL unless given, no sperm.
+        syndrome): LH about 0.4 IU/L unless given, FSH below 1 IU/L, T near the castrate range
+        (an immature testis), no sperm until months of treatment.
     feedback_sensitivity, recovery_speed, aromatase_activity, serm_sensitivity,
     hcg_sensitivity: multipliers (1 = typical) for individual variation.
     itt_requirement: multiplier (1 = typical) of the intratesticular testosterone the

@@ -141,7 +141,7 @@ class Controls(traitlets.HasTraits):
         radio("low_testosterone_origin", LOW_T_ORIGINS, "Low T comes from").tooltip = (
             "typical: LH stays normal, as in most older men with low T; testes: Leydig cells make less and LH "
             "runs high; brain: GnRH drive is weak and LH runs low; no GnRH drive: LH and FSH near zero, "
-            "T about 60 ng/dL, no sperm until treated")
+            "T near the castrate range, no sperm until months of treatment")
         choice_slider("baseline_sperm", typical + _amount_options(m.BASELINE_SPERM_CHOICES),
                       "Untreated sperm (million/mL)")
         int_slider("window_weeks", *m.WINDOW_WEEKS_RANGE, "Show weeks 0 to")
