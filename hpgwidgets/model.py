@@ -406,11 +406,6 @@ def spermiation_survival(recent_support, values):
 
 
 
-def _hill_array(x, half, steepness):
-    powered = np.asarray(x, dtype=float) ** steepness
-    return powered / (powered + half ** steepness)
-
-
 def _constant_row(values) -> np.ndarray:
     """The constants of the reference man before his steady state is solved (patients vary them)."""
     adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]

@@ -175,6 +175,12 @@ def start_server(tmp_path_factory):
         server.stop()
 
 
+def serve_folder(start_server, folder, ready_path: str):
+    """A static site (the JupyterLite site, the course site) served from ``folder`` on localhost."""
+    return start_server([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder),
+                         "{port}"], ready_path=ready_path)
+
+
 def isolated_jupyter_env(base_dir: Path):
     """Environment for a Jupyter server that ignores the user's own config and state."""
     env = dict(os.environ)

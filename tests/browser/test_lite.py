@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import OUTPUTS_JS, RUN_ALL_JS, NotebookRun, record_errors
+from conftest import OUTPUTS_JS, RUN_ALL_JS, NotebookRun, record_errors, serve_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
@@ -95,10 +95,7 @@ def lite_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def lite_server(lite_site, start_server):
-    return start_server(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(lite_site), "{port}"],
-        ready_path="/lab/index.html",
-    )
+    return serve_folder(start_server, lite_site, "/lab/index.html")
 
 
 def run_in_lite(page, lite_server, path, content=None):

@@ -65,7 +65,4 @@ def site_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def site_server(site_dir, start_server):
-    return start_server(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site_dir), "{port}"],
-        ready_path="/index.html",
-    )
+    return _harness.serve_folder(start_server, site_dir, "/index.html")
