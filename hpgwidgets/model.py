@@ -360,31 +360,57 @@ def settle(y, c, testosterone, lh, how):
     return -1
 
 
+def _hormones_each(y, c):
+    """Untreated hormones (patients x HORMONES) of each man's state y[p] and constants c[p]."""
+    u = np.zeros(N_INPUTS)
+    out = np.empty((len(c), N_HORMONES))
+    for p in range(len(c)):
+        h = hormones(y[p], u, c[p])
+        for j in range(N_HORMONES):
+            out[p, j] = h[j]
+    return out
+
+
+def hormones_each(y, c):
+    """:func:`_hormones_each`, compiled where numba is installed."""
+    return (_COMPILED_HORMONES_EACH if kernels()[2] else _hormones_each)(y, c)
+
+
+def _settle_each(y, c, testosterone, lh, how, iterations):
+    """:func:`settle` for each patient p (rows of y and c), its iterations into iterations[p];
+    compiled, the men settle in parallel on every core (prange)."""
+    for p in prange(len(c)):
+        iterations[p] = settle(y[p], c[p], testosterone[p], lh[p], how[p])
+
+
 def settle_all(y, c, testosterone, lh, how):
     """:func:`settle` for each patient (rows of y and c; one goal and flag each); raises if one
     does not settle."""
-    compiled = kernels()[2]
-    function = _COMPILED_SETTLE if compiled else settle
-    for p in range(len(c)):
-        if function(y[p], c[p], float(testosterone[p]), float(lh[p]), int(how[p])) < 0:
-            raise ValueError(f"the untreated steady state of this man could not be found "
-                             f"(testosterone {testosterone[p]:.3g} x reference, LH {lh[p]:.3g} x reference)")
+    iterations = np.empty(len(c), dtype=np.int64)
+    function = _COMPILED_SETTLE_EACH if kernels()[2] else _settle_each
+    function(y, c, np.asarray(testosterone, dtype=float), np.asarray(lh, dtype=float),
+             np.asarray(how, dtype=np.int64), iterations)
+    if np.any(iterations < 0):
+        p = int(np.flatnonzero(iterations < 0)[0])
+        raise ValueError(f"the untreated steady state of this man could not be found "
+                         f"(testosterone {testosterone[p]:.3g} x reference, LH {lh[p]:.3g} x reference)")
 
 
-_COMPILED_SETTLE = None
+_COMPILED_SETTLE_EACH = _COMPILED_HORMONES_EACH = None
 
 
 def kernels():
     """(integrate, integrate_cohort, compiled): compiled with numba where available.
 
     Compiled functions take numpy arrays; the plain ones are fastest on lists of floats."""
-    global _KERNELS, _COMPILED_SETTLE
+    global _KERNELS, _COMPILED_SETTLE_EACH, _COMPILED_HORMONES_EACH
     if _KERNELS is None:
         if numba is None:
             _KERNELS = (integrate, integrate_cohort, False)
         else:
             jit = numba.njit(cache=True, nogil=True)
-            _COMPILED_SETTLE = jit(settle)
+            _COMPILED_SETTLE_EACH = numba.njit(cache=True, nogil=True, parallel=True)(_settle_each)
+            _COMPILED_HORMONES_EACH = jit(_hormones_each)
             _KERNELS = (jit(integrate), numba.njit(cache=True, nogil=True, parallel=True)(integrate_cohort), True)
     return _KERNELS
 
@@ -561,20 +587,19 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     given_fsh = trait("baseline_fsh") / values["fsh_reference"]
     sperm_scale = np.full(patients, values["sperm_reference"])
 
-    def untreated_hormones():
-        return np.array([hormones(y[p], np.zeros(N_INPUTS), c[p]) for p in range(patients)])
-
     def resettle(rows):
+        """Settle these men again after a change of their constants, and update their hormones."""
         y_part, c_part = y[rows], c[rows]
         settle_all(y_part, c_part, t_star[rows], lh_star[rows], how[rows])
         y[rows], c[rows] = y_part, c_part
+        h[rows] = hormones_each(y_part, c_part)
 
     def produced(rows):
         release = h[rows, H_RELEASE]
         return y[rows, GERMINAL] * release * spermiation_survival(release, values)
 
     everyone = np.arange(patients)
-    h = untreated_hormones()
+    h = hormones_each(y, c)
     low = ~np.isnan(given_sperm) & ~no_gnrh & (given_sperm < sperm_scale * produced(everyone))
     rows = np.flatnonzero(low)
     fsh_given = ~np.isnan(given_fsh)
@@ -596,19 +621,18 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
         c[active, GERMINAL_RESERVE] = np.minimum(np.where(measured, from_fsh, from_count), 1.0)
         y[active, GERMINAL] = np.minimum(y[active, GERMINAL], c[active, GERMINAL_RESERVE])
         resettle(active)
-        h = untreated_hormones()
         need = c[active, RELEASE_NEED] * np.clip(produced(active) / np.maximum(wanted, 1e-300), 0.2, 5.0) ** 0.25
         c[active, RELEASE_NEED] = np.where(measured, np.maximum(need, 1.0), 1.0)
-        h = untreated_hormones()
+        h[active] = hormones_each(y[active], c[active])
     # more sperm than his hormones give a typical man: his testes need less stimulation (a lower
     # threshold, so hormones he does not have could not multiply his count), and only beyond a
     # fully supported testis are they larger (a larger scale)
     made = produced(everyone)
     active = np.flatnonzero(~np.isnan(given_sperm) & ~no_gnrh & (given_sperm > sperm_scale * made * (1 + 1e-9)))
     most = spermiation_survival(1.0, values)            # output of a fully supported, full testis
-    # the count is a steep function of the threshold (Hill x germinal exponent): a man's step is
-    # halved each time it overshoots, so the search cannot swing between two sides for ever
-    step, last_side = np.full(patients, 0.2), np.zeros(patients)
+    # secant steps on the logarithms of threshold and count (the count is a steep, smooth function
+    # of the threshold: Hill x germinal exponent), each at most a halving or doubling
+    last_x, last_f = np.full(patients, np.nan), np.full(patients, np.nan)
     for _ in range(300):
         wanted = np.minimum(given_sperm[active] / sperm_scale[active], most * c[active, GERMINAL_RESERVE])
         made_here = produced(active)
@@ -616,15 +640,16 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
         active, made_here, wanted = active[off], made_here[off], wanted[off]
         if not len(active):
             break
-        side = np.sign(made_here - wanted)
-        step[active] = np.where(side * last_side[active] < 0, step[active] / 2, step[active])
-        last_side[active] = side
-        c[active, ITT_HALF] *= np.clip(made_here / wanted, 0.5, 2.0) ** step[active]
+        x, f = np.log(c[active, ITT_HALF]), np.log(made_here / wanted)
+        slope = (f - last_f[active]) / (x - last_x[active])
+        usable = np.isfinite(slope) & (slope < 0)
+        step = np.where(usable, -f / np.where(usable, slope, -1.0), 0.2 * f)
+        last_x[active], last_f[active] = x, f
+        c[active, ITT_HALF] = np.exp(x + np.clip(step, -math.log(2.0), math.log(2.0)))
         # germ cells held at the stem-cell floor stay where they are (model.targets_and_rates), so
         # each trial starts from a full testis: the count then rises steadily as the threshold falls
         y[active, GERMINAL] = c[active, GERMINAL_RESERVE]
         resettle(active)
-        h = untreated_hormones()
     if np.any(fsh_given):
         checked = np.flatnonzero(fsh_given)
         off = np.abs(np.log(h[checked, H_FSH] / given_fsh[checked]))
