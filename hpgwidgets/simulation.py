@@ -77,14 +77,14 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, v
     estrogen block, aromatase inhibition, exogenous FSH), plus serum hCG (IU/L).
 
     Inputs are arrays of shape (steps,), except the estrogen block, which has shape
-    (steps, patients): the patient trait ``serm_sensitivity`` (one per patient) scales
-    each man's response to a SERM.
+    (steps, patients) under a SERM: the patient trait ``serm_sensitivity`` (one per patient)
+    scales each man's response to it. Without a SERM the block is 0 for everyone: (steps, 1).
     """
     steps = len(t)
     exogenous = np.zeros(steps)
     hcg = np.zeros(steps)
     fsh = np.zeros(steps)
-    estrogen_kept = np.ones((steps, len(serm_sensitivity)))    # product over SERMs of (1 - block)
+    estrogen_kept = np.ones((steps, 1))     # product over SERMs of (1 - block); a SERM widens it to every patient
     aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
     for drug_id in sorted(regimen.drugs):
         drug = pharmacology_drug(drug_id, values)
