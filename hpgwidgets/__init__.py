@@ -48,7 +48,7 @@ from .references import cite, citations_text, print_citations, used_citations  #
 
 # Loaded on first access: public name -> the module (relative) that defines it.
 _LAZY = {
-    **dict.fromkeys(("DRUGS", "Drug", "drug_ids", "drug_table"), ".pharmacology"),  # scipy.signal
+    **dict.fromkeys(("DRUGS", "Drug", "drug_ids", "drug_table"), ".pharmacology"),  # the drug table (numpy)
     **dict.fromkeys(("Dose", "Regimen"), ".regimen"),  # through pharmacology
     **dict.fromkeys(("CLINICAL", "UNITS", "Result", "simulate"), ".simulation"),  # the compiled model
     **dict.fromkeys(("Scenario", "list_scenarios", "load_scenario"), ".scenario"),

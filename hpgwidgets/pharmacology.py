@@ -6,7 +6,7 @@ first-order. For the testosterone esters that second step is the release from
 the oily depot, which is much slower than testosterone's own clearance, so serum
 testosterone follows the release rate ("flip-flop" kinetics). Superposition is
 exact: doses are folded into the grid analytically and propagated with a linear
-recursion (scipy.signal.lfilter), so a 2-year regimen costs microseconds.
+recursion (:func:`hpgwidgets.filters.first_order`), so a 2-year regimen costs microseconds.
 
 Gonadorelin's half-life is minutes, far shorter than the model's time step. What
 matters at the pituitary is the pulse pattern, so for gonadorelin we compute, per
@@ -21,8 +21,8 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
-from scipy.signal import lfilter
 
+from .filters import first_order
 from .parameters import as_parameter_set, check_source
 from .tables import read_table
 
@@ -176,12 +176,12 @@ def depot_amount(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.
         np.add.at(released_input, interval + 1,
                   given * ka / (ka - ke) * (np.exp(-ke * elapsed) - np.exp(-ka * elapsed)))
     decay_a, decay_e = math.exp(-ka * dt), math.exp(-ke * dt)
-    absorbing = lfilter([1.0], [1.0, -decay_a], absorbed_input)
+    absorbing = first_order(absorbed_input, decay_a)
     transfer = ka / (ka - ke) * (decay_e - decay_a)
     feed = np.empty(steps)
     feed[0] = 0.0
     feed[1:] = transfer * absorbing[:-1]
-    return lfilter([1.0], [1.0, -decay_e], feed + released_input)
+    return first_order(feed + released_input, decay_e)
 
 
 def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndarray, values: dict,

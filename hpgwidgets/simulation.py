@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import lru_cache
 
 import numpy as np
-from scipy.signal import lfilter, sosfilt, sosfilt_zi
 
-from . import model
+from . import filters, model
 from .parameters import as_parameter_set, load_parameters
 from .patient import Patient
 from .pharmacology import DRUGS, exposure, gonadorelin_signals
@@ -79,14 +77,14 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, v
     estrogen block, aromatase inhibition, exogenous FSH), plus serum hCG (IU/L).
 
     Inputs are arrays of shape (steps,), except the estrogen block, which has shape
-    (steps, patients): the patient trait ``serm_sensitivity`` (one per patient) scales
-    each man's response to a SERM.
+    (steps, patients) under a SERM: the patient trait ``serm_sensitivity`` (one per patient)
+    scales each man's response to it. Without a SERM the block is 0 for everyone: (steps, 1).
     """
     steps = len(t)
     exogenous = np.zeros(steps)
     hcg = np.zeros(steps)
     fsh = np.zeros(steps)
-    estrogen_kept = np.ones((steps, len(serm_sensitivity)))    # product over SERMs of (1 - block)
+    estrogen_kept = np.ones((steps, 1))     # product over SERMs of (1 - block); a SERM widens it to every patient
     aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
     for drug_id in sorted(regimen.drugs):
         drug = pharmacology_drug(drug_id, values)
@@ -123,29 +121,16 @@ def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
 def _lowpass_from_start(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
     """First-order lag of ``series`` along time (axis 0), starting at steady state at its first value."""
     b0, b1, decay = _first_order_hold(1 / time_constant, dt)
-    initial = (1 - b0) * series[:1]                      # lfilter's state for a steady input
-    return lfilter([b0, b1], [1, -decay], series, axis=0, zi=initial)[0]
-
-
-@lru_cache(maxsize=32)
-def _delay_sections(stages: int, duration: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
-    """Second-order sections of the spermatogenic delay chain and their steady state for a unit
-    input (sosfilt_zi solves a linear system: computed once per chain and step, not per run)."""
-    b0, b1, decay = _first_order_hold(stages / duration, dt)
-    first_order = np.array([[b0, b1, 0.0, 1.0, -decay, 0.0]])
-    second_order = np.array([[b0 * b0, 2 * b0 * b1, b1 * b1, 1.0, -2 * decay, decay ** 2]])
-    sections = np.vstack([second_order] * (stages // 2) + [first_order] * (stages % 2))
-    return sections, sosfilt_zi(sections)
+    return filters.first_order(series, decay, b0, b1, start=series[0])
 
 
 def _delay_chain(production: np.ndarray, values, dt: float) -> np.ndarray:
     """Sperm appearing in the ejaculate: production passed through the stages of
     spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration),
     starting at steady state at the first value."""
-    sections, initial = _delay_sections(int(values["spermatogenesis_stages"]), float(values["spermatogenesis_duration"]),
-                                        float(dt))
-    initial = initial.reshape(initial.shape[:1] + (2,) + (1,) * (production.ndim - 1))
-    return sosfilt(sections, production, axis=0, zi=initial * production[0])[0]
+    stages = int(values["spermatogenesis_stages"])
+    b0, b1, decay = _first_order_hold(stages / float(values["spermatogenesis_duration"]), dt)
+    return filters.first_order(production, decay, b0, b1, stages=stages, start=production[0])
 
 
 def sperm_concentration(germinal, support, sperm_scale, values: dict, dt: float) -> np.ndarray:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import model
+from . import filters, model
 from .cohort import simulate_cohort
 from .regimen import Dose, Regimen
 from .simulation import simulate
@@ -35,15 +35,15 @@ _TRT_THEN_SERM = Regimen([*_TRT.doses, Dose("clomiphene", amount=25, every_days=
 
 
 def compiled_kernels() -> list:
-    """The model's numba dispatchers (empty where the kernel runs as plain Python): the kernels
-    and any other function model.py compiles and keeps at module level."""
+    """The numba dispatchers (empty where the kernel runs as plain Python): the model's kernels,
+    any other function model.py compiles and keeps at module level, and the filters' loop."""
     *kernels, compiled = model.kernels()
     if not compiled:
         return []
     from numba.core.dispatcher import Dispatcher
 
     others = [value for value in vars(model).values() if isinstance(value, Dispatcher) and value not in kernels]
-    return [*kernels, *others]
+    return [*kernels, *others, filters._kernel()[0]]
 
 
 def cache_misses() -> int:

@@ -12,6 +12,10 @@ Fixtures (use them from any test module under tests/browser/):
 - ``run_notebook(path)``: copies a notebook into the Lab root, opens it in ``page``, runs
   all cells, waits for the kernel to go idle and returns a ``NotebookRun`` (``page``,
   ``outputs`` per cell as nbformat JSON, ``errors`` = error outputs).
+- ``notebook_in_lab``: a notebook of notebooks/ (the test's indirect parameter) run once in
+  JupyterLab on a 1366x768 laptop screen and shared by every test that asks for the same one
+  (pytest runs those tests one after the other, so one such page is open at a time): a
+  ``NotebookRun`` whose ``console_errors`` and ``external_requests`` are its page's.
 - ``start_server(command, ready_path)``: starts any other localhost server (Voila, a
   static file server for JupyterLite) on a free port and stops it after the session.
 - ``present_server``: the classroom dashboard (`make present-serve`, Voila), session-scoped.
@@ -293,22 +297,29 @@ def page_record():
     return PageRecord()
 
 
-@pytest.fixture
-def page(browser, page_record):
-    """A new page (1400x900) that blocks and records off-localhost requests and records JS errors."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def open_page(browser, record: PageRecord, viewport: dict):
+    """(context, page): a new page that blocks and records off-localhost requests and records JS
+    errors in ``record``. Close the context when done."""
+    context = browser.new_context(viewport=viewport)
 
     def block_external(route):
         url = route.request.url
         if is_local_url(url):
             route.continue_()
         else:
-            page_record.external_requests.append(url)
+            record.external_requests.append(url)
             route.abort()
 
     context.route("**/*", block_external)
     new_page = context.new_page()
-    record_errors(new_page, page_record)
+    record_errors(new_page, record)
+    return context, new_page
+
+
+@pytest.fixture
+def page(browser, page_record):
+    """A new page (1400x900) that blocks and records off-localhost requests and records JS errors."""
+    context, new_page = open_page(browser, page_record, {"width": 1400, "height": 900})
     yield new_page
     context.close()
 
@@ -342,6 +353,9 @@ class NotebookRun:
     page: object
     outputs: list  # per cell: list of nbformat output dicts (empty for markdown cells)
     errors: list   # every output of type "error" as "ename: evalue"
+    console_errors: list  # the page's JS console errors and uncaught errors (a live list)
+    external_requests: list  # what the page tried to fetch from anywhere but localhost (blocked; live)
+    notebook: Path  # the notebook that ran (a copy of it ran, in a folder of its own)
 
 
 OPEN_NOTEBOOK_JS = """
@@ -382,33 +396,56 @@ OUTPUTS_JS = """
 """
 
 
+def run_in_lab(lab_server, page, record: PageRecord, notebook_path, timeout_ms=NOTEBOOK_RUN_TIMEOUT_MS) -> NotebookRun:
+    """Copy a notebook into the Lab root, open it in ``page``, run every cell and wait until the
+    kernel is idle."""
+    notebook_path = Path(notebook_path)
+    folder = lab_server.root_dir / uuid.uuid4().hex[:8]
+    folder.mkdir()
+    shutil.copy(notebook_path, folder / notebook_path.name)
+    relative = f"{folder.name}/{notebook_path.name}"
+    page.goto(lab_server.lab_url(relative))
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext",
+        timeout=60_000,
+    )
+    opened = page.evaluate(OPEN_NOTEBOOK_JS)
+    assert opened == relative, f"JupyterLab opened {opened!r}, expected {relative!r}"
+    page.evaluate(RUN_ALL_JS)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
+    outputs = page.evaluate(OUTPUTS_JS)
+    errors = [
+        f"{output.get('ename')}: {output.get('evalue')}"
+        for cell_outputs in outputs
+        for output in cell_outputs
+        if output.get("output_type") == "error"
+    ]
+    return NotebookRun(page, outputs, errors, record.console_errors, record.external_requests, notebook_path)
+
+
 @pytest.fixture
-def run_notebook(lab_server, page):
+def run_notebook(lab_server, page, page_record):
     """run_notebook(path, timeout_ms=180000) -> NotebookRun, after every cell ran in JupyterLab."""
 
     def run(notebook_path, timeout_ms=NOTEBOOK_RUN_TIMEOUT_MS):
-        notebook_path = Path(notebook_path)
-        folder = lab_server.root_dir / uuid.uuid4().hex[:8]
-        folder.mkdir()
-        shutil.copy(notebook_path, folder / notebook_path.name)
-        relative = f"{folder.name}/{notebook_path.name}"
-        page.goto(lab_server.lab_url(relative))
-        page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext",
-            timeout=60_000,
-        )
-        opened = page.evaluate(OPEN_NOTEBOOK_JS)
-        assert opened == relative, f"JupyterLab opened {opened!r}, expected {relative!r}"
-        page.evaluate(RUN_ALL_JS)
-        page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout_ms, polling=250)
-        outputs = page.evaluate(OUTPUTS_JS)
-        errors = [
-            f"{output.get('ename')}: {output.get('evalue')}"
-            for cell_outputs in outputs
-            for output in cell_outputs
-            if output.get("output_type") == "error"
-        ]
-        return NotebookRun(page, outputs, errors)
+        return run_in_lab(lab_server, page, page_record, notebook_path, timeout_ms)
 
     return run
+
+
+LAPTOP = {"width": 1366, "height": 768}
+# Generous: on a loaded 2-core machine a notebook can take minutes; the wait ends when it is done.
+SHARED_RUN_TIMEOUT_MS = 600_000
+
+
+@pytest.fixture(scope="session")
+def notebook_in_lab(request, browser, lab_server):
+    """The notebook ``request.param`` run once in JupyterLab on a laptop screen (1366x768, from
+    the start: its charts are drawn for it), for every test that asks for the same notebook
+    (``@pytest.mark.parametrize("notebook_in_lab", paths, indirect=True)``). Each workbook
+    notebook is the slowest thing a browser test does, and the checks on it only read the page."""
+    record = PageRecord()
+    context, new_page = open_page(browser, record, LAPTOP)
+    yield run_in_lab(lab_server, new_page, record, request.param, SHARED_RUN_TIMEOUT_MS)
+    context.close()

@@ -59,8 +59,10 @@ def wait_until_drawn(page, count: int):
     page.wait_for_timeout(1500)  # let the last params arrive and redraw
 
 
-def test_busiest_notebook_draws_every_mark_of_every_chart(run_notebook, console_errors):
-    run = run_notebook(BUSIEST_NOTEBOOK)
+# its run is shared with the other checks on this notebook (conftest's notebook_in_lab)
+@pytest.mark.parametrize("notebook_in_lab", [BUSIEST_NOTEBOOK], ids=[BUSIEST_NOTEBOOK.stem], indirect=True)
+def test_busiest_notebook_draws_every_mark_of_every_chart(notebook_in_lab):
+    run = notebook_in_lab
     assert run.errors == []
     page = run.page
     expected = json.loads(page.evaluate(KERNEL_EXECUTE_JS, EXPECTED_SVGS_CODE).strip().splitlines()[-1])
@@ -72,7 +74,7 @@ def test_busiest_notebook_draws_every_mark_of_every_chart(run_notebook, console_
     assert any(count > 50 for svg in drawn for name, count in marks(svg).items()
                if name.startswith("panel_treatment_layer_1"))
     assert page.evaluate(CLIP_PROBLEMS_JS) == []
-    assert console_errors == []
+    assert run.console_errors == []
 
 
 def displayed_objects(notebook: Path) -> list:

@@ -23,9 +23,10 @@ UNDRAWN_CHARTS_JS = """
 """
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
-def test_notebook_renders_offline_in_jupyterlab(notebook, run_notebook, console_errors, external_requests):
-    run = run_notebook(notebook)
+# (each notebook's run is shared with the read-through's checks on it: conftest's notebook_in_lab)
+@pytest.mark.parametrize("notebook_in_lab", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS], indirect=True)
+def test_notebook_renders_offline_in_jupyterlab(notebook_in_lab):
+    run = notebook_in_lab
     page = run.page
     assert run.errors == []
 
@@ -38,5 +39,5 @@ def test_notebook_renders_offline_in_jupyterlab(notebook, run_notebook, console_
     assert "Error displaying widget" not in notebook_text
     assert "Loading widget" not in notebook_text
 
-    assert external_requests == [], "the notebook asked the internet for something"
-    assert console_errors == []
+    assert run.external_requests == [], "the notebook asked the internet for something"
+    assert run.console_errors == []
