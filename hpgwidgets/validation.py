@@ -66,6 +66,14 @@ def is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
 
 
+def _as_float(name: str, value) -> float:
+    """``float(value)``; a number beyond what a float holds (``10**400``) is refused by name."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got a number with {len(str(int(value)))} digits") from None
+
+
 def number(name: str, value, *, low: float | None = None, high: float | None = None, unit: str = "",
            above: float | None = None, allow_none: bool = False) -> float | None:
     """``value`` as a finite float within [low, high] (and > ``above``); None if allowed.
@@ -78,7 +86,7 @@ def number(name: str, value, *, low: float | None = None, high: float | None = N
     if not is_number(value):
         none = " or None" if allow_none else ""
         raise TypeError(f"{name} must be a number{none}, {_given(value)}")
-    value = float(value)
+    value = _as_float(name, value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if above is not None and not value > above:
@@ -98,12 +106,12 @@ def whole_number(name: str, value, *, low: int | None = None, high: int | None =
     if not is_number(value):
         raise TypeError(f"{name} must be a whole number ({_range_text(low, high, unit)}), {_given(value)}")
     if not isinstance(value, (Integral, np.integer)):
-        value = float(value)
+        value = _as_float(name, value)
         if not math.isfinite(value) or not value.is_integer():
             raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value!r}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value}")
+        raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {shown(value)}")
     return value
 
 
