@@ -562,3 +562,25 @@ def test_doses_of_an_unknown_drug_is_refused_not_an_empty_answer():
     with raises(ValueError, "drug must be one of"):
         TRT.doses_of("testosterone")
     assert TRT.doses_of("hcg") == ()
+
+
+@pytest.mark.parametrize("options, error, message", [
+    (dict(variables=None), TypeError, "variables must be a list of variables of this Result"),
+    (dict(variables=[]), ValueError, "variables must name at least one variable of this Result"),
+    (dict(variables=["nope"]), ValueError, "variables: unknown variables of this Result ['nope']"),
+    (dict(window_days=5), TypeError, "window_days must be None or (first day, last day), got int 5"),
+    (dict(window_days=(1, 2, 3)), TypeError, "window_days must be None or (first day, last day)"),
+    (dict(window_days=(math.nan, 10)), ValueError, "window_days first day must be a finite number"),
+    (dict(window_days=(50, 10)), ValueError, "window_days must be (first day, last day) with first < last, got (50, 10)"),
+    (dict(columns=0), ValueError, "columns must be a whole number (1 to 6 panels a row), got 0"),
+    (dict(columns=2.5), ValueError, "columns must be a whole number (1 to 6 panels a row), got 2.5"),
+    (dict(origin_day=-10), ValueError, "origin_day = -10 is outside the allowed range"),
+    (dict(heading=5), TypeError, "heading must be text, got int 5"),
+    (dict(names=("a",)), TypeError, "names must be None or (this run's name, the compared run's name)"),
+])
+def test_a_time_series_chart_layout_is_checked_naming_the_argument(options, error, message):
+    result = hpg.simulate(None, days=10)
+    with raises(error, message):
+        validation.chart_options(result, **{"variables": ["lh"], **options})
+    validation.chart_options(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5, heading="x",
+                             names=("a", "b"))

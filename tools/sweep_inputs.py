@@ -188,7 +188,7 @@ def simulate_cases():
     numbers_for("simulate", "step_days", lambda v: hpg.simulate(trt, days=30, step_days=v, sample_every=1),
                 low=None, high=1, names=("step_days",))
     numbers_for("simulate", "sample_every", lambda v: hpg.simulate(trt, days=30, sample_every=v), low=None,
-                high=None, names=("sample_every",))
+                high=None, allow_none=True, names=("sample_every",))  # None: daily (the documented default)
     for label, value in {"'trt'": "trt", "[dose]": list(trt), "dose": trt.doses[0], "5": 5, "{}": {}}.items():
         case("simulate", f"regimen={label}", lambda v=value: hpg.simulate(v, days=30),
              "either" if label in ("[dose]", "dose") else "error", "regimen")
@@ -198,7 +198,7 @@ def simulate_cases():
     case("simulate", "days=1, step 1", lambda: hpg.simulate(trt, days=1, step_days=1), "ok", "days")
     case("simulate", "days=30 sample_every=7", lambda: hpg.simulate(trt, days=30, sample_every=7), "error",
          "days", "sample_every")
-    case("simulate", "every_days and sample_every", lambda: hpg.simulate(trt, days=30, every_days=1, sample_every=1),
+    case("simulate", "every_days and sample_every", lambda: hpg.simulate(trt, days=30, every_days=2, sample_every=1),
          "error", "every_days", "sample_every")
     case("simulate", "grid too large", lambda: hpg.simulate(trt, days=3650, step_days=1 / 1440), "error",
          "step", "grid", "days")
@@ -293,10 +293,13 @@ def chart_cases():
     for label, value in {"['nope']": ["nope"], "'lh'": "lh", "[]": [], "[5]": [5], "None": None}.items():
         case("charts.timeseries_chart", f"variables={label}", lambda v=value: charts.timeseries_chart(result, v),
              "error", "variables", "variable")
-    for label, value in {"(50, 10)": (50, 10), "(0, 1000)": (0, 1000), "(nan, 10)": (float("nan"), 10), "5": 5,
+    for label, value in {"(50, 10)": (50, 10), "(nan, 10)": (float("nan"), 10), "5": 5,
                          "'x'": "x", "(1, 2, 3)": (1, 2, 3), "(-5, 10)": (-5, 10)}.items():
         case("charts.timeseries_chart", f"window_days={label}",
              lambda v=value: charts.timeseries_chart(result, window_days=v), "error", "window_days", "window")
+    # a window reaching past the run shows the run and empty time after it (a lesson's fixed window)
+    case("charts.timeseries_chart", "window_days=(0, 1000)", lambda: charts.timeseries_chart(result, window_days=(0, 1000)),
+         "either", "window_days")
     for label, value in {"0": 0, "-1": -1, "2.5": 2.5, "'2'": "2", "100": 100}.items():
         case("charts.timeseries_chart", f"columns={label}", lambda v=value: charts.timeseries_chart(result, columns=v),
              "error", "columns")
@@ -309,8 +312,11 @@ def chart_cases():
     for label, value in {"'nope'": "nope", "5": 5}.items():
         case("charts.reference_band_frame", label, lambda v=value: charts.reference_band_frame(v), "error",
              "variable")
-        case("charts.variable_title", label, lambda v=value: charts.variable_title(v), "error", "variable")
-        case("charts.drug_label", label, lambda v=value: charts.drug_label(v), "error", "drug")
+        # a label of any name (the axis of a variable without a label, a drug id without a name) is legal
+        case("charts.variable_title", label, lambda v=value: charts.variable_title(v),
+             "either" if label == "'nope'" else "error", "variable")
+        case("charts.drug_label", label, lambda v=value: charts.drug_label(v),
+             "either" if label == "'nope'" else "error", "drug")
     for label, value in {"nan": float("nan"), "-1": -1, "'x'": "x", "1e308": 1e308}.items():
         case("charts.treatment_frame", f"days={label}", lambda v=value: charts.treatment_frame(result.regimen, v),
              "error", "days")
