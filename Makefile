@@ -136,17 +136,39 @@ present: $(STAMP_PRESENT)
 
 # JUPYTER_PATH finds the `classroom` template in present/ (no CDN links, large type); the
 # JupyterLite kernel's labextension (installed for `make lite`) has no place in Voila.
-# Served on 127.0.0.1 only; HPG_FILES_FOLDER keeps every figure and scenario the Workbench's
-# file boxes save or load inside $(PRESENT_FILES) (workbench/files.py). On a shared machine
-# set PRESENT_TOKEN=<secret> so that only who has the link can open the dashboard.
+# Served on 127.0.0.1 only, and only to who has the token: other users of this computer could
+# otherwise open the dashboard, and its file boxes write as the lecturer. The token is new at
+# every start (PRESENT_TOKEN=<secret> chooses one); the link with it is printed and opened in
+# the browser once Voila answers (PRESENT_BROWSER=--no-browser: printed only).
+# HPG_FILES_FOLDER keeps every figure and scenario the Workbench's file boxes save or load
+# inside $(PRESENT_FILES) (workbench/files.py).
 PRESENT_FILES ?= $(CURDIR)/build/present-files
 PRESENT_TOKEN ?=
+define OPEN_WHEN_SERVING
+import os, time, urllib.parse, urllib.request, webbrowser
+link = os.environ["PRESENT_LINK"]
+static = urllib.parse.urljoin(link, "/voila/static/voila-style.js")
+for attempt in range(600):
+    try:
+        urllib.request.urlopen(static, timeout=5).close()
+        break
+    except OSError:
+        time.sleep(0.5)
+webbrowser.open(link)
+endef
+export OPEN_WHEN_SERVING
 present-serve:
 	mkdir -p $(PRESENT_FILES)
-	HPG_FILES_FOLDER=$(PRESENT_FILES) JUPYTER_PATH=$(CURDIR)/present $(VENV)/bin/voila notebooks/classroom.ipynb \
+	@# the token travels in the environment (JUPYTER_TOKEN), not on a command line `ps` shows
+	@JUPYTER_TOKEN='$(PRESENT_TOKEN)'; \
+	export JUPYTER_TOKEN="$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(18))')}"; \
+	export PRESENT_LINK="http://127.0.0.1:$(PRESENT_PORT)/?token=$$JUPYTER_TOKEN"; \
+	echo "Presentation mode: open $$PRESENT_LINK (the dashboard asks for this token)"; \
+	$(if $(PRESENT_BROWSER),,$(PY) -c "$$OPEN_WHEN_SERVING" &) \
+	HPG_FILES_FOLDER=$(PRESENT_FILES) JUPYTER_PATH=$(CURDIR)/present exec $(VENV)/bin/voila notebooks/classroom.ipynb \
 		--template=classroom --theme=light --show_tracebacks=True \
 		--VoilaConfiguration.extension_denylist=@jupyterlite/pyodide-kernel-extension \
-		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) $(if $(PRESENT_TOKEN),--token=$(PRESENT_TOKEN)) $(PRESENT_BROWSER)
+		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --Voila.auto_token=True --no-browser
 
 # ---- Course site (docs/site.md) ---------------------------------------------------------
 # `make site`: the static course site in build/site: every notebook executed and rendered by

@@ -104,7 +104,7 @@ def run(rounds: int, width: int, height: int):
                           else route.abort())
             page = context.new_page()
             start = time.perf_counter()
-            page.goto(server.url + "/", timeout=LOAD_TIMEOUT_MS)
+            page.goto(harness.present_link(server), timeout=LOAD_TIMEOUT_MS)
             for selector in (".hpg-classroom-chart svg .mark-line path", ".hpg-workbench .hpg-chart svg .mark-line path"):
                 page.locator(selector).first.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
             print(f"first load at {width}x{height}: {time.perf_counter() - start:.1f} s (until both charts are drawn)")

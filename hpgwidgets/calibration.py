@@ -366,27 +366,34 @@ def _largest_gap(observation, result, parameters):
 def measure(observation: Observation | str, parameters=None) -> float:
     """The model's figure for one observation (or the row of that id), in the row's unit,
     with an hpg.ParameterSet (default: the committed values)."""
-    if isinstance(observation, str):
-        observation = observation_by_id(observation)
-    validation.instance("observation", observation, Observation,
-                        "a row of load_observations() or its id (a string)")
+    observation = _row(observation)
     parameters = as_parameter_set(parameters)
     how = STATISTICS[observation.statistic]
     return how.compute(observation, _run(observation, parameters) if how.simulated else None, parameters)
 
 
+def _row(observation: Observation | str) -> Observation:
+    """``observation`` checked: a row of load_observations(), or the row of that id."""
+    if isinstance(observation, str):
+        return observation_by_id(observation)
+    return validation.instance("observation", observation, Observation,
+                               "a row of load_observations() or its id (a string)")
+
+
 def observation_by_id(identifier: str) -> Observation:
     """The row of data/evidence.csv with this id."""
+    validation.text("observation id", identifier)
     rows = {observation.id: observation for observation in load_observations()}
     if identifier not in rows:
         raise ValueError(f"no observation {identifier!r} in data/evidence.csv; ids are: {', '.join(rows)}")
     return rows[identifier]
 
 
-def shortfall(observation: Observation, parameters=None) -> float:
+def shortfall(observation: Observation | str, parameters=None) -> float:
     """For a time-to-threshold row whose curve never crosses its threshold: how far the
     closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
     crossing where the time itself is infinite and gives no direction."""
+    observation = _row(observation)
     result = _run(observation, as_parameter_set(parameters))
     after = result.t >= observation.day
     series, level = result[observation.variable][after], _threshold(observation, result)
@@ -405,7 +412,7 @@ def evaluate(observations=None, parameters=None) -> list[tuple[Observation, floa
                         f"{type(observations).__name__} {validation.shown(observations)}")
     elif len(observations) == 0:
         raise ValueError("observations must name at least one row (or be None for every row); got an empty list")
-    rows = [observation_by_id(row) if isinstance(row, str) else row for row in observations]
+    rows = [_row(row) for row in observations]
     return [(observation, measure(observation, parameters)) for observation in rows]
 
 

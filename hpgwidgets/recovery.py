@@ -100,7 +100,8 @@ class TimeToEvent:
         day = validation.number("day (from the origin)", day, low=0, unit="days")
         if day > curve["day"].iloc[-1]:
             raise ValueError(
-                f"day {day:g} is beyond the follow-up ({curve['day'].iloc[-1]:g} days after the origin): "
+                f"day {validation.figure(day)} is beyond the follow-up ({validation.figure(curve['day'].iloc[-1])} "
+                "days after the origin): "
                 "simulate a longer period"
             )
         return float(curve.loc[curve["day"] <= day, "probability"].iloc[-1])
@@ -112,7 +113,14 @@ class TimeToEvent:
         return None if reached.empty else float(reached["day"].iloc[0])
 
     def subset(self, mask, label: str) -> "TimeToEvent":
-        mask = np.asarray(mask, dtype=bool)
+        """The patients where ``mask`` (one True/False per patient) is True, under ``label``."""
+        validation.text("label", label)
+        if isinstance(mask, (str, bytes)) or not np.iterable(mask):
+            raise TypeError(f"mask must hold one True/False per patient ({len(self)}), got {type(mask).__name__}")
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != (len(self),):
+            raise ValueError(f"mask must hold one True/False per patient ({len(self)}); got {mask.dtype} values "
+                             f"of shape {mask.shape}")
         patients = None if self.patients is None else self.patients[mask]
         return TimeToEvent(label, self.times[mask], self.observed[mask], self.origin_day, self.origin,
                            self.endpoint, self.follow_up, self.threshold, patients)
@@ -164,9 +172,10 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
     divided by his own untreated value (threshold 1 = back to his baseline).
     Patients without the event are censored at the end of the simulation.
     """
-    if variable not in _check_cohort(cohort).variables:
-        raise ValueError(f"unknown variable {variable!r}; the cohort has {list(cohort.variables)}")
+    validation.known_keys("variable", [variable], _check_cohort(cohort).variables, "variables")
     threshold = validation.number("threshold", threshold, unit=cohort.units[variable])
+    for flag, value in (("below", below), ("sustained", sustained), ("relative", relative)):
+        validation.instance(flag, value, (bool, np.bool_), "True or False")
     t = np.asarray(cohort.t, dtype=float)
     origin_day = validation.number("origin_day", origin_day, low=float(t[0]), high=float(t[-1]), unit="days")
     values = np.asarray(cohort.relative(variable) if relative else cohort[variable], dtype=float)
@@ -205,7 +214,8 @@ def _check_cohort(cohort) -> Cohort:
 
 def _stop_day(cohort, stop_day: float | None) -> float:
     if stop_day is not None:
-        return validation.number("stop_day", stop_day, low=0, unit="days")
+        return validation.number("stop_day", stop_day, low=0, high=float(cohort.t[-1]),
+                                 unit="days, inside the simulation")
     _, stop = treatment_window(cohort.regimen)
     if stop is None:
         raise ValueError("the testosterone doses never stop (stop_day=None), so there is no recovery to time; "
@@ -256,7 +266,14 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
     ``bins`` are interval edges (default: tertiles of ``values``); groups hold
     left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides.
     """
-    values = np.asarray(values, dtype=float)
+    validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
+    validation.text("name", name)
+    if isinstance(values, (str, bytes)) or not np.iterable(values):
+        raise TypeError(f"values must hold one number per patient ({len(event)}), got {type(values).__name__}")
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"values must hold one number per patient ({len(event)}); got {values.dtype} values")
+    values = values.astype(float)
     if values.shape != (len(event),):
         raise ValueError(f"values must have one entry per patient ({len(event)}); got shape {values.shape}")
     if not np.all(np.isfinite(values)):
@@ -265,11 +282,14 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
                          "infinite (drop those patients first, e.g. with event.subset)")
     if bins is None:
         bins = np.quantile(values, [0, 1 / 3, 2 / 3, 1])
-    edges = np.asarray(bins, dtype=float)
+    edges = np.asarray(validation.number_list("bins", bins), dtype=float)
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"bins must be at least two increasing edges; got {list(edges)}")
     if labels is None:
         labels = [f"{name} {lo:.2g}–{hi:.2g}" for lo, hi in zip(edges[:-1], edges[1:])]
+    if isinstance(labels, (str, bytes)) or not np.iterable(labels):
+        raise TypeError(f"labels must be a list of group names, got {type(labels).__name__}")
+    labels = [validation.text("labels entry", label) for label in labels]
     if len(labels) != len(edges) - 1:
         raise ValueError(f"labels must have {len(edges) - 1} entries (one per bin); got {len(labels)}")
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
@@ -307,8 +327,18 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
     colour per group, with matching published points drawn as black marks."""
     if isinstance(events, TimeToEvent):
         events = {events.label: events}
+    wanted = "a TimeToEvent or a dict label -> TimeToEvent"
+    validation.instance("events", events, dict, wanted)
     if not events:
-        raise ValueError("give at least one TimeToEvent (or a dict label -> TimeToEvent)")
+        raise ValueError(f"events must hold at least one TimeToEvent ({wanted})")
+    for label, event in events.items():
+        validation.text("events label", label)
+        validation.instance(f"events[{label!r}]", event, TimeToEvent, "a TimeToEvent")
+    if title is not None:
+        validation.text("title", title)
+    validation.instance("published", published, (bool, np.bool_), "True or False")
+    width = validation.whole_number("width", width, low=100, high=4000, unit="px")
+    height = validation.whole_number("height", height, low=100, high=4000, unit="px")
     first = next(iter(events.values()))
     origin_text = "starting testosterone" if first.origin == "treatment_start" else "stopping testosterone"
     curves = _curve_frame(events)
@@ -375,9 +405,7 @@ def compare_with_published(cohort, sources=None, stop_day: float | None = None) 
     _check_cohort(cohort)
     table = _published_table()
     if sources is not None:
-        unknown = set(sources) - set(table["source"])
-        if unknown:
-            raise ValueError(f"unknown sources {sorted(unknown)}; available: {sorted(set(table['source']))}")
+        sources = validation.known_keys("sources", sources, set(table["source"]), "sources")
         table = table[table["source"].isin(sources)]
     rows = []
     for _, row in table.iterrows():

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import validation
 from .pharmacology import DRUGS
-from .validation import MAX_DAYS, MIN_DOSE_INTERVAL_DAYS
+from .validation import MAX_DAYS, MIN_DOSE_INTERVAL_DAYS, figure
 
 DOSE_KEYS = ("drug", "amount", "every_days", "start_day", "stop_day")
 REGIMEN_KEYS = ("doses",)
@@ -41,17 +41,18 @@ class Dose:
         every = validation.number("every_days (days between doses)", self.every_days, above=0)
         if every < MIN_DOSE_INTERVAL_DAYS * (1 - 1e-9):
             raise ValueError(f"every_days (days between doses) must be at least one minute "
-                             f"(1/1440 = {MIN_DOSE_INTERVAL_DAYS:.6f} days), got {every:g}")
+                             f"(1/1440 = {MIN_DOSE_INTERVAL_DAYS:.6f} days), got {figure(every)}")
         start = validation.number("start_day", self.start_day, low=0, high=MAX_DAYS, unit="days")
         stop = validation.number("stop_day", self.stop_day, allow_none=True)
         weekly = amount * 7.0 / every
         if weekly > drug.max_amount_per_week:
+            unit, most = drug.amount_unit, drug.max_amount_per_week
             raise ValueError(
-                f"{self.drug} at {amount:g} {drug.amount_unit} every {every:g} days is "
-                f"{weekly:g} {drug.amount_unit} per week; this teaching model accepts at most "
-                f"{drug.max_amount_per_week:g} {drug.amount_unit} per week")
+                f"amount and every_days of {self.drug}: {figure(amount)} {unit} every {figure(every)} days is "
+                f"{weekly:,.4g} {unit} per week; this teaching model accepts at most {figure(most)} {unit} per week "
+                f"(at {figure(amount)} {unit} a dose, every_days of at least {figure(amount * 7.0 / most)})")
         if stop is not None and stop < start:
-            raise ValueError(f"stop_day ({stop:g}) must not be before start_day ({start:g})")
+            raise ValueError(f"stop_day ({figure(stop)}) must not be before start_day ({figure(start)})")
         object.__setattr__(self, "amount", amount)
         object.__setattr__(self, "every_days", every)
         object.__setattr__(self, "start_day", start)
@@ -150,6 +151,7 @@ class Regimen:
         return {dose.drug for dose in self.doses}
 
     def doses_of(self, drug: str) -> tuple[Dose, ...]:
+        validation.choice("drug", drug, DRUGS)
         return tuple(dose for dose in self.doses if dose.drug == drug)
 
     def last_dose_day(self, days: float, drugs=None) -> float:
@@ -164,7 +166,7 @@ class Regimen:
         wanted = {drugs} if isinstance(drugs, str) else None if drugs is None else set(drugs)
         times = [time for dose in self.doses if wanted is None or dose.drug in wanted for time in dose.times(days)]
         if not times:
-            raise ValueError(f"no dose of {sorted(wanted) if wanted else 'any drug'} falls within {days:g} days")
+            raise ValueError(f"no dose of {sorted(wanted) if wanted else 'any drug'} falls within {figure(days)} days")
         return float(max(times))
 
     def count(self, days: float) -> int:
@@ -223,13 +225,13 @@ def _refuse_weekly_load(doses: tuple[Dose, ...], group: str, moment: float):
 
     def described(dose):
         drug = DRUGS[dose.drug]
-        return (f"{dose.drug} {dose.amount:g} {drug.amount_unit} every {dose.every_days:g} days "
+        return (f"{dose.drug} {figure(dose.amount)} {drug.amount_unit} every {figure(dose.every_days)} days "
                 f"({dose.load_share:.0%} of its limits: {drug.max_amount:g} {drug.amount_unit} a dose, "
                 f"{drug.max_amount_per_week:g} {drug.amount_unit} a week)")
 
     counted = Counter(described(dose) for dose in running)
     parts = ", ".join(text if count == 1 else f"{count} x {text}" for text, count in counted.items())
     raise ValueError(
-        f"from day {moment:g} the regimen gives {len(running)} dose series acting on the same target, "
+        f"from day {figure(moment)} the regimen gives {len(running)} dose series acting on the same target, "
         f"{DRUGS[running[0].drug].acts_on}, at once: {parts}; together {total:.0%} of the weekly maximum. "
         "This teaching model accepts at most 100% between them (drugs with the same action add up)")

@@ -210,6 +210,9 @@ class Scenario:
             raise IsADirectoryError(f"{str(path)!r} is a folder or empty; save to a file path such as "
                                     "'my-scenario.json'")
         target = Path(os.path.realpath(path))
+        if target.exists() and not target.is_file():
+            # renaming over a named pipe or a device would silently replace it with a file
+            raise ValueError(f"{path}: not a regular file (a pipe or device); save to a .json file path")
         if not target.parent.is_dir():
             raise FileNotFoundError(f"{path}: the folder {str(target.parent)!r} does not exist; create it first "
                                     "or save somewhere else")

@@ -20,6 +20,7 @@ def percent(ratio: float, *, compact: bool = False) -> str:
     means nothing to a reader, and a rounded '1%' or '0%' would mislead. ``compact`` writes
     '<1%' for labels inside a drawing.
     """
+    ratio = validation.number("ratio", ratio, low=0)
     if ratio < 0.01:
         return "<1%" if compact else "under 1%"
     if ratio < 0.095:
@@ -32,6 +33,7 @@ percent_of_baseline = percent
 
 def number(value: float, unit: str = "") -> str:
     """A model value rounded for reading: three significant figures at most, no trailing zeros."""
+    value = validation.number("value", value)
     magnitude = abs(value)
     if magnitude >= 100:
         shown = f"{value:.0f}"
@@ -121,6 +123,7 @@ def readable_table(values, variables, *, index_name: str, flag: str | None = Non
 
 def duration(days: float) -> str:
     """A duration in the unit a reader would use: '2 min', '24 h', '4.5 days', '12 weeks'."""
+    days = validation.number("days", days, low=0, unit="days")
     minutes = days * 24 * 60
     if minutes < 90:
         return f"{minutes:.0f} min"
@@ -194,6 +197,7 @@ def kinetics_table(agents):
 
 def sperm_phrase(concentration: float) -> str:
     """Sperm concentration in words, against the WHO lower reference limit."""
+    concentration = validation.number("sperm concentration", concentration, low=0, unit="million/mL")
     limit = reference_range("sperm").low
     floor = azoospermia_threshold()
     if concentration < floor:
@@ -204,6 +208,8 @@ def sperm_phrase(concentration: float) -> str:
 
 
 def testosterone_phrase(value: float) -> str:
+    """Serum testosterone in words, against the reference range."""
+    value = validation.number("testosterone value", value, low=0, unit="ng/dL")
     band = reference_range("testosterone")
     if value < band.low:
         where = f"below the reference range ({band.low:g}-{band.high:g})"

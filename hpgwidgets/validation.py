@@ -66,6 +66,14 @@ def is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
 
 
+def _as_float(name: str, value) -> float:
+    """``float(value)``; a number beyond what a float holds (``10**400``) is refused by name."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got a number with {len(str(int(value)))} digits") from None
+
+
 def number(name: str, value, *, low: float | None = None, high: float | None = None, unit: str = "",
            above: float | None = None, allow_none: bool = False) -> float | None:
     """``value`` as a finite float within [low, high] (and > ``above``); None if allowed.
@@ -78,7 +86,7 @@ def number(name: str, value, *, low: float | None = None, high: float | None = N
     if not is_number(value):
         none = " or None" if allow_none else ""
         raise TypeError(f"{name} must be a number{none}, {_given(value)}")
-    value = float(value)
+    value = _as_float(name, value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if above is not None and not value > above:
@@ -98,12 +106,12 @@ def whole_number(name: str, value, *, low: int | None = None, high: int | None =
     if not is_number(value):
         raise TypeError(f"{name} must be a whole number ({_range_text(low, high, unit)}), {_given(value)}")
     if not isinstance(value, (Integral, np.integer)):
-        value = float(value)
+        value = _as_float(name, value)
         if not math.isfinite(value) or not value.is_integer():
             raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value!r}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {value}")
+        raise ValueError(f"{name} must be a whole number ({_range_text(low, high, unit)}), got {shown(value)}")
     return value
 
 
@@ -186,6 +194,37 @@ def chart_arguments(result, *, compare=None, cursor_day=0.0) -> None:
     number("cursor_day", cursor_day, low=0, unit="days")
 
 
+MAX_CHART_COLUMNS = 6  # panels side by side: more would not fit a projector's width
+
+
+def chart_options(result, variables, *, window_days=None, columns: int = 2, origin_day: float = 0.0,
+                  heading=None, names=None) -> None:
+    """The checks of a time-series chart's layout arguments (``charts.timeseries_chart``):
+    variables of ``result``, a (first, last) window, panels a row, the clock's origin, texts."""
+    if variables is None:
+        raise TypeError(f"variables must be a list of variables of this Result, e.g. {list(result.variables)[:4]}; "
+                        "got None")
+    if known_keys("variables", variables, result.variables, "variables of this Result") == []:
+        raise ValueError(f"variables must name at least one variable of this Result, e.g. {list(result.variables)[:4]}")
+    if window_days is not None:
+        if isinstance(window_days, (str, bytes)) or not np.iterable(window_days) or len(window_days) != 2:
+            raise TypeError(f"window_days must be None or (first day, last day), {_given(window_days)}")
+        first = number("window_days first day", window_days[0], low=0, unit="days")
+        last = number("window_days last day", window_days[1], low=0, unit="days")
+        if not first < last:
+            raise ValueError(f"window_days must be (first day, last day) with first < last, "
+                             f"got ({figure(first)}, {figure(last)})")
+    whole_number("columns", columns, low=1, high=MAX_CHART_COLUMNS, unit="panels a row")
+    number("origin_day", origin_day, low=0, high=MAX_DAYS, unit="days")
+    if heading is not None:
+        text("heading", heading)
+    if names is not None:
+        if isinstance(names, (str, bytes)) or not np.iterable(names) or len(names) != 2:
+            raise TypeError(f"names must be None or (this run's name, the compared run's name), {_given(names)}")
+        for name in names:
+            text("names entry", name)
+
+
 def known_keys(name: str, keys, known: Iterable[str], what: str) -> list[str]:
     """``keys`` as a list of text, each one of ``known``; None stays None."""
     if keys is None:
@@ -219,4 +258,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "known_keys", "figure", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "chart_options", "known_keys", "figure", "seed", "limit", "is_number"]

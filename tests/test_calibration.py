@@ -133,3 +133,15 @@ def test_a_row_is_measured_by_its_id_and_an_unknown_id_or_empty_list_is_refused(
     with pytest.raises(TypeError, match="observations must be a list"):
         evaluate(first.id)
     assert evaluate([first.id]) == [(first, measure(first))]
+
+
+def test_every_entry_point_takes_a_row_or_its_id_and_names_anything_else():
+    from hpgwidgets.calibration import shortfall
+
+    timed = next(row for row in OBSERVATIONS if row.statistic in ("first_day_below", "first_day_above"))
+    assert shortfall(timed.id) == shortfall(timed)
+    for call in (shortfall, measure, lambda row: evaluate([row])):
+        with pytest.raises(TypeError, match="observation must be a row of load_observations"):
+            call(5)
+        with pytest.raises(ValueError, match="no observation 'nope'"):
+            call("nope")

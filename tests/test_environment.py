@@ -3,9 +3,13 @@
 A dependency added to pyproject.toml but forgotten in environment.yml breaks Binder for
 every self-learner without any local test noticing; these tests notice.
 """
+import json
 import re
 import stat
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -129,3 +133,35 @@ def test_environment_has_the_same_upper_bounds_as_pyproject():
         if name in pyproject_minimums():
             upper = [spec.version for spec in requirement.specifier if spec.operator == "<"]
             assert environment["upper_bounds"][name] == upper[0], (name, environment["upper_bounds"][name], upper)
+
+
+EDITABLE_BUILD = """
+import json, sys, warnings
+sys.path[:0] = json.loads(sys.argv[3])  # pyproject.toml's backend-path, as pip adds it
+import importlib
+backend = importlib.import_module(sys.argv[1])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    wheel = backend.build_editable(sys.argv[2])
+print(json.dumps({"wheel": wheel, "warnings": [f"{w.category.__name__}: {w.message}" for w in caught]}))
+"""
+
+
+def editable_build(backend, wheel_directory):
+    """The wheel `pip install -e .` builds with ``backend``, and every warning it emits (pip shows each)."""
+    backend_path = json.dumps(tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["backend-path"])
+    done = subprocess.run([sys.executable, "-c", EDITABLE_BUILD, backend, str(wheel_directory), backend_path], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_an_editable_install_prints_no_warning_and_still_maps_the_data_folder(tmp_path):
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    ours = editable_build(pyproject["build-system"]["build-backend"], tmp_path / "ours")
+    assert ours["warnings"] == []
+    with zipfile.ZipFile(tmp_path / "ours" / ours["wheel"]) as wheel:
+        finder = next(name for name in wheel.namelist() if name.endswith("_finder.py"))
+        assert f"'hpgwidgets.data': {str(ROOT / 'data')!r}" in wheel.read(finder).decode()
+    # setuptools alone prints its notice: the only warning our backend leaves out
+    plain = editable_build("setuptools.build_meta", tmp_path / "plain")
+    assert [text.split(".")[0] for text in plain["warnings"]] == ["InformationOnly: Editable installation"]

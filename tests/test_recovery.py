@@ -1,6 +1,11 @@
 """Times to thresholds, Kaplan-Meier curves and physiological directions in cohorts."""
+import re
+from functools import cache
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hpgwidgets as hpg
 from hpgwidgets import recovery
@@ -146,3 +151,62 @@ def test_split_by_refuses_missing_values_instead_of_returning_no_groups():
                                  "treatment_stop", "sperm_at_least", follow_up=5.0)
     with pytest.raises(ValueError, match="values must be finite numbers, one per patient; 1 of 3 are NaN"):
         recovery.split_by(event, [30.0, np.nan, 50.0])
+
+
+# ---- inputs: a bad argument is named (issue 15's sweep) ------------------------------------
+
+@cache
+def small():
+    """Six men, for the input checks (built on first use, not when tests are collected)."""
+    return simulate_cohort(enanthate(56), n=6, days=120, seed=SEED, progress=False)
+
+NOT_A_FLAG = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=3), st.lists(st.booleans(), max_size=2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(NOT_A_FLAG, st.sampled_from(["below", "sustained", "relative"]))
+def test_a_yes_or_no_argument_that_is_not_true_or_false_is_named(value, flag):
+    arguments = {"below": True, flag: value}
+    with pytest.raises(TypeError, match=f"{flag} must be True or False"):
+        recovery.time_to_threshold(small(), "lh", 1.0, **arguments)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), max_size=12))
+def test_a_subset_mask_needs_one_true_or_false_per_patient(mask):
+    event = recovery.suppression(small())
+    if len(mask) == small().n:
+        assert len(event.subset(mask, "some")) == sum(mask)
+    else:
+        with pytest.raises(ValueError, match=f"mask must hold one True/False per patient \\({small().n}\\)"):
+            event.subset(mask, "some")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.lists(st.one_of(st.floats(0, 100), st.text(max_size=2), st.none()), min_size=6, max_size=6),
+                 st.integers(), st.text(max_size=3)))
+def test_split_by_takes_one_number_per_patient_and_names_anything_else(values):
+    event = recovery.suppression(small())
+    numbers = isinstance(values, list) and all(isinstance(value, float) for value in values)
+    if numbers and len(set(values)) > 3:
+        groups = recovery.split_by(event, values)
+        assert sum(len(group) for group in groups.values()) == small().n
+    elif not numbers:
+        with pytest.raises(TypeError, match="values must hold one number per patient"):
+            recovery.split_by(event, values)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda e: recovery.split_by("x", [1] * small().n), TypeError, "event must be a TimeToEvent"),
+    (lambda e: recovery.recovery_chart("x"), TypeError, "events must be a TimeToEvent or a dict"),
+    (lambda e: recovery.recovery_chart({"a": "x"}), TypeError, "events['a'] must be a TimeToEvent"),
+    (lambda e: recovery.recovery_chart(e, width=0), ValueError, "width must be a whole number (100 to 4000 px)"),
+    (lambda e: recovery.recovery_chart(e, title=5), TypeError, "title must be text"),
+    (lambda e: recovery.recovery_chart(e, published="no"), TypeError, "published must be True or False"),
+    (lambda e: recovery.compare_with_published(small(), 5), TypeError, "sources must be a list of sources"),
+    (lambda e: recovery.sperm_recovery(small(), stop_day=1000), ValueError,
+     "stop_day = 1000 is outside the allowed range (0 to 120 days, inside the simulation)"),
+])
+def test_charts_and_tables_of_events_name_a_bad_argument(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call(recovery.suppression(small()))

@@ -2,6 +2,7 @@
 say what is wrong without ever costing the lecturer a good file."""
 import json
 import os
+import stat
 
 import numpy as np
 import pytest
@@ -383,6 +384,14 @@ def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
         Scenario.load(pipe)
     with pytest.raises(ValueError, match="not a regular file"):
         Scenario.load(tmp_path)
+
+
+def test_saving_over_a_named_pipe_is_refused_and_the_pipe_stays(tmp_path):
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)  # renaming a file over it would silently replace the pipe
+    with pytest.raises(ValueError, match=r"pipe\.json: not a regular file \(a pipe or device\)"):
+        lecture_scenario().save(pipe)
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and [p.name for p in tmp_path.iterdir()] == ["pipe.json"]
 
 
 def test_saving_to_an_empty_path_or_a_folder_names_the_users_path(tmp_path):

@@ -7,6 +7,7 @@ wherever a whole number does; nothing is clamped, cut or turned into NaN.
 import math
 import re
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -348,13 +349,16 @@ def test_legal_extremes_give_finite_non_negative_results(regimen, days, patient)
 
 # ---- Hypothesis over types: every value of every type gets a clear answer ------------------
 
+# integers a float cannot hold (10**400) and fractions are numbers too: a clear ValueError, never an OverflowError
+HUGE_INTEGERS = st.integers(309, 600).flatmap(lambda digits: st.sampled_from([10 ** digits, -(10 ** digits)]))
 ANY_VALUE = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+    HUGE_INTEGERS, st.fractions(max_denominator=7),
     st.text(max_size=5), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
     st.builds(np.int64, st.integers(-10**6, 10**6)), st.builds(np.float64, st.floats(-1e6, 1e6)),
     st.builds(np.bool_, st.booleans()), st.just(object()), st.just(b"365"), st.just(1j),
 )
-NUMBER_TYPES = (int, float, np.integer, np.floating)
+NUMBER_TYPES = (int, float, Fraction, np.integer, np.floating)
 
 
 def answered(call):
@@ -368,6 +372,11 @@ def answered(call):
 
 def is_real_number(value):
     return isinstance(value, NUMBER_TYPES) and not isinstance(value, (bool, np.bool_))
+
+
+def is_finite(value):
+    """math.isfinite, also for integers a float cannot hold (math.isfinite(10**400) overflows)."""
+    return isinstance(value, (int, np.integer, Fraction)) or math.isfinite(value)
 
 
 @settings(max_examples=300, deadline=None)
@@ -412,15 +421,15 @@ def test_any_value_for_a_count_is_a_whole_number_or_a_clear_error(value):
         assert outcome == value and 1 <= outcome <= 100
     else:
         assert isinstance(outcome, ValueError) and "n must be a whole number (1 to 100)" in str(outcome)
-        assert not (math.isfinite(value) and float(value).is_integer() and 1 <= value <= 100)
+        assert not (is_finite(value) and value == int(value) and 1 <= value <= 100)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(ANY_VALUE, st.integers(1, 40), st.floats(1, 40).map(lambda days: round(days * 2) / 2),
                  st.builds(np.int64, st.integers(1, 40))))
 def test_any_value_for_days_simulates_or_gets_a_clear_error(value):
-    legal = (is_real_number(value) and math.isfinite(value) and 1 <= value <= validation.MAX_DAYS
-             and float(value).is_integer())
+    legal = (is_real_number(value) and is_finite(value) and 1 <= value <= validation.MAX_DAYS
+             and value == int(value))
     if legal:
         if value <= 40:  # longer legal runs are covered by the legal-extremes tests
             assert hpg.simulate(None, days=value).t[-1] == float(value)
@@ -503,3 +512,76 @@ def test_citations_of_unknown_keys_name_them_and_the_known_ones():
     with raises(TypeError, "keys must be a list of reference keys"):
         citations_text("travison2017")
     assert citations_text(["travison2017"]).startswith("[1] Travison")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["testosterone_enanthate", "testosterone_undecanoate", "hcg", "clomiphene"]),
+       st.floats(0.01, 1.0), st.floats(1.0001, 50.0))
+def test_a_dose_over_the_weekly_maximum_names_both_arguments_and_the_numbers_given(drug, share, over):
+    # the amount is legal alone; the interval is chosen so the week holds ``over`` times the maximum
+    limits = hpg.DRUGS[drug]
+    amount = share * limits.max_amount
+    every_days = amount * 7.0 / (limits.max_amount_per_week * over)
+    if every_days < validation.MIN_DOSE_INTERVAL_DAYS:
+        return
+    with pytest.raises(ValueError) as refused:
+        hpg.Dose(drug, amount, every_days=every_days)
+    message = str(refused.value)
+    assert message.startswith(f"amount and every_days of {drug}: {validation.figure(amount)} ")
+    assert f"every {validation.figure(every_days)} days" in message
+    shortest = amount * 7.0 / limits.max_amount_per_week
+    assert f"every_days of at least {validation.figure(shortest)}" in message
+    assert hpg.Dose(drug, amount, every_days=shortest * (1 + 1e-9)).every_days > every_days
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_VALUE, st.sampled_from(["percent", "duration", "sperm_phrase", "testosterone_phrase"]))
+def test_any_value_for_a_sentence_helper_is_words_without_nan_or_a_clear_error(value, helper):
+    from hpgwidgets import summary
+
+    outcome = answered(lambda: getattr(summary, helper)(value))
+    if not is_real_number(value):
+        assert isinstance(outcome, TypeError) and "must be a number" in str(outcome), (value, outcome)
+    elif isinstance(outcome, str):
+        assert is_finite(value) and value >= 0
+        assert not re.search(r"\b(nan|inf)\b", outcome, re.IGNORECASE), outcome
+    else:
+        assert isinstance(outcome, ValueError), (value, outcome)
+        assert not (is_finite(value) and value >= 0 and abs(value) < 1e308), (value, outcome)
+
+
+def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_argument():
+    with raises(ValueError, "Patient age must be a finite number, got a number with 401 digits"):
+        hpg.Patient(age=10 ** 400)
+    with raises(ValueError, "days must be a finite number, got a number with 401 digits"):
+        hpg.simulate(days=10 ** 400)
+    with raises(ValueError, "n must be a whole number (1 to 100), got 1000000000"):
+        validation.whole_number("n", 10 ** 400, low=1, high=100)
+
+
+def test_doses_of_an_unknown_drug_is_refused_not_an_empty_answer():
+    with raises(ValueError, "drug must be one of"):
+        TRT.doses_of("testosterone")
+    assert TRT.doses_of("hcg") == ()
+
+
+@pytest.mark.parametrize("options, error, message", [
+    (dict(variables=None), TypeError, "variables must be a list of variables of this Result"),
+    (dict(variables=[]), ValueError, "variables must name at least one variable of this Result"),
+    (dict(variables=["nope"]), ValueError, "variables: unknown variables of this Result ['nope']"),
+    (dict(window_days=5), TypeError, "window_days must be None or (first day, last day), got int 5"),
+    (dict(window_days=(1, 2, 3)), TypeError, "window_days must be None or (first day, last day)"),
+    (dict(window_days=(math.nan, 10)), ValueError, "window_days first day must be a finite number"),
+    (dict(window_days=(50, 10)), ValueError, "window_days must be (first day, last day) with first < last, got (50, 10)"),
+    (dict(columns=0), ValueError, "columns must be a whole number (1 to 6 panels a row), got 0"),
+    (dict(columns=2.5), ValueError, "columns must be a whole number (1 to 6 panels a row), got 2.5"),
+    (dict(origin_day=-10), ValueError, "origin_day = -10 is outside the allowed range"),
+    (dict(heading=5), TypeError, "heading must be text, got int 5"),
+    (dict(names=("a",)), TypeError, "names must be None or (this run's name, the compared run's name)"),
+])
+def test_a_time_series_chart_layout_is_checked_naming_the_argument(options, error, message):
+    result = hpg.simulate(None, days=10)
+    with raises(error, message):
+        validation.chart_options(result, **{"variables": ["lh"], **options})
+    validation.chart_options(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5, heading="x",
+                             names=("a", "b"))

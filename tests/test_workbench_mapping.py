@@ -96,3 +96,28 @@ def test_usual_enanthate_doses_use_most_of_the_track_and_a_gel_is_not_on_a_gram_
     usual = [amount for amount in choices if 50 <= amount <= 200]
     assert (len(usual) - 1) / (len(choices) - 1) > 0.5  # 50 to 200 mg spans over half the slider
     assert max(m.dose_choices("testosterone_gel")) < 200
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(sorted(m.default_values())), min_size=1, max_size=4))
+def test_values_missing_a_control_are_refused_naming_the_missing_ones(missing):
+    values = {name: value for name, value in m.default_values().items() if name not in missing}
+    for build in (m.regimen_of, m.patient_of):
+        with pytest.raises(ValueError, match="values: missing keys") as refused:
+            build(values)
+        assert all(repr(name) in str(refused.value) for name in missing)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(m.TRT_DRUGS), st.data())
+def test_a_dose_and_interval_over_the_weekly_maximum_name_the_two_controls(drug_id, data):
+    dose = data.draw(st.sampled_from(m.dose_choices(drug_id)))
+    every_days = data.draw(st.floats(*m.every_days_range(drug_id)))
+    values = {**m.default_values(), "trt_drug": drug_id, "trt_dose": dose, "trt_every_days": every_days}
+    over = dose * 7 / every_days > hpg.DRUGS[drug_id].max_amount_per_week
+    if over:
+        with pytest.raises(ValueError, match=f"^trt_dose and trt_every_days: amount and every_days of {drug_id}"):
+            m.regimen_of(values)
+    else:
+        (trt,) = m.regimen_of(values)
+        assert (trt.amount, trt.every_days) == (dose, every_days)

@@ -202,21 +202,37 @@ def agent_every_days(values: dict, agent: str) -> float:
     return values[f"{agent}_every_days"]
 
 
+def _complete(values: dict) -> dict:
+    """``values`` if it holds every control value (``default_values()`` lists them)."""
+    validation.instance("values", values, dict, "a mapping of control name -> value (see default_values())")
+    validation.keys("values", values, allowed=[*default_values(), "cursor_day"], required=default_values())
+    return values
+
+
+def _course(prefix: str, drug: str, values: dict, every_days: float, start: float, stop: float) -> Dose:
+    """One dose series; a refusal names the controls that set it (``trt_dose``, ``hcg_every_days``...)."""
+    try:
+        return Dose(drug, amount=values[f"{prefix}_dose"], every_days=every_days, start_day=start, stop_day=stop)
+    except ValueError as problem:
+        raise ValueError(f"{prefix}_dose and {prefix}_every_days: {problem}") from None
+
+
 def regimen_of(values: dict) -> Regimen:
     """The regimen the values describe (see the module docstring)."""
+    _complete(values)
     doses = []
     if values["trt_weeks"] > 0:
-        doses.append(Dose(values["trt_drug"], amount=values["trt_dose"], every_days=values["trt_every_days"],
-                          start_day=0.0, stop_day=values["trt_weeks"] * 7.0))
+        doses.append(_course("trt", values["trt_drug"], values, values["trt_every_days"], 0.0,
+                             values["trt_weeks"] * 7.0))
     for agent in AGENTS:
         start, stop = agent_days(values, agent)
         if values[agent] and stop > start:
-            doses.append(Dose(agent, amount=values[f"{agent}_dose"], every_days=agent_every_days(values, agent),
-                              start_day=start, stop_day=stop))
+            doses.append(_course(agent, agent, values, agent_every_days(values, agent), start, stop))
     return Regimen(doses)
 
 
 def patient_of(values: dict) -> Patient:
+    _complete(values)
     testosterone, sperm = values["baseline_testosterone"], values["baseline_sperm"]
     typical_testosterone = testosterone == TYPICAL
     return Patient(age=values["age"], baseline_testosterone=None if typical_testosterone else testosterone,
@@ -295,7 +311,7 @@ def _patient_values(patient: Patient) -> dict:
     for name, choices in (("baseline_testosterone", BASELINE_TESTOSTERONE_CHOICES),
                           ("baseline_sperm", BASELINE_SPERM_CHOICES)):
         if values[name] != TYPICAL and values[name] not in choices:
-            raise ValueError(f"{name} = {values[name]:g} is not one of the Workbench's choices ({choices[0]:g} "
+            raise ValueError(f"{name} = {validation.figure(values[name])} is not one of the Workbench's choices ({choices[0]:g} "
                              f"to {choices[-1]:g}); use scenario.simulate() instead")
     return values
 

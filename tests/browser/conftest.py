@@ -18,7 +18,8 @@ Fixtures (use them from any test module under tests/browser/):
   ``NotebookRun`` whose ``console_errors`` and ``external_requests`` are its page's.
 - ``start_server(command, ready_path)``: starts any other localhost server (Voila, a
   static file server for JupyterLite) on a free port and stops it after the session.
-- ``present_server``: the classroom dashboard (`make present-serve`, Voila), session-scoped.
+- ``present_server``: the classroom dashboard (`make present-serve`, Voila), session-scoped;
+  ``present_server.link`` is the link with the token it printed.
 
 Outside CI, when /usr/bin/chromium is missing, every browser test is skipped with a message
 saying how to install it; with CI=true they fail instead, so CI never passes by skipping.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -264,13 +266,36 @@ def lab_server(start_server, tmp_path_factory):
     return LabServer(server.url, token, root_dir, server)
 
 
+@dataclass
+class PresentServer:
+    """`make present-serve` as a lecturer starts it: ``link`` is the one it prints, with its token."""
+
+    server: ServerProcess
+    link: str
+
+    @property
+    def url(self):
+        return self.server.url
+
+
+PRESENT_LINK_PATTERN = re.compile(r"Presentation mode: open (http://127\.0\.0\.1:\d+/\?token=[\w-]+)")
+
+
+def present_link(server: ServerProcess) -> str:
+    """The link (with its token) `make present-serve` printed before starting Voila."""
+    found = PRESENT_LINK_PATTERN.search(server.log_tail(characters=100_000))
+    assert found, f"make present-serve printed no link with a token:\n{server.log_tail()}"
+    return found.group(1)
+
+
 @pytest.fixture(scope="session")
 def present_server(start_server):
-    """The classroom dashboard served by `make present-serve` (Voila), once per session."""
-    return start_server(
+    """The classroom dashboard served by `make present-serve` (Voila) with the token it makes, once per session."""
+    server = start_server(
         ["make", "--no-print-directory", "present-serve", "PRESENT_PORT={port}", "PRESENT_BROWSER=--no-browser"],
         ready_path="/voila/static/voila-style.js", cwd=BROWSER_DIR.parents[1],
     )
+    return PresentServer(server, present_link(server))
 
 
 @pytest.fixture(scope="session")

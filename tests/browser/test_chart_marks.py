@@ -109,7 +109,7 @@ def test_classroom_dashboard_draws_every_mark_of_every_chart(page, present_serve
                       for chart in jupyter_charts(shown)]
     assert len(charts_on_page) == 3  # the preset chart, the Workbench's chart and its diagram
     expected = [drawn_offline(chart) for chart in charts_on_page]
-    page.goto(present_server.url + "/", timeout=120_000)
+    page.goto(present_server.link, timeout=120_000)
     page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(state="attached",
                                                                                  timeout=120_000)
     wait_until_drawn(page, len(expected))

@@ -135,7 +135,7 @@ def test_classroom_dashboard_fits_and_fills_the_screen(browser, present_server, 
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
+        page.goto(present_server.link, timeout=LOAD_TIMEOUT_MS)
         page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached",
                                                                               timeout=LOAD_TIMEOUT_MS)
         page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(state="attached",

@@ -1,10 +1,13 @@
 """Presentation mode: `make present-serve` (what `make present` runs) serves the classroom
-dashboard in Voila (preset scenarios, then the full Workbench); in Chromium it renders with no
-internet, shows no code, uses projector type, switches presets with one click and redraws the
-charts when a slider moves."""
+dashboard in Voila (preset scenarios, then the full Workbench) only to who has the token it
+prints; in Chromium it renders with no internet, shows no code, uses projector type, switches
+presets with one click and redraws the charts when a slider moves."""
 import json
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -18,12 +21,38 @@ LOAD_TIMEOUT_MS = 120_000
 
 @pytest.fixture
 def dashboard(page, present_server):
-    page.goto(present_server.url + "/", timeout=LOAD_TIMEOUT_MS)
+    page.goto(present_server.link, timeout=LOAD_TIMEOUT_MS)
     page.locator(".hpg-classroom-presets .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     chart_drawing(page).wait_for(timeout=LOAD_TIMEOUT_MS)
     page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(
         state="attached", timeout=LOAD_TIMEOUT_MS)
     return page
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status_without_token(url):
+    """HTTP status of ``url`` fetched with no token and no cookie, redirects not followed."""
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=60) as response:
+            return response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as refusal:
+        return refusal.code, refusal.headers.get("Location", "")
+
+
+def test_the_dashboard_and_its_kernels_need_the_printed_token(present_server):
+    # `make present-serve` makes a token by itself: anyone else on the lecture computer who
+    # finds the port gets a login page, not the Workbench whose file boxes write as the lecturer.
+    token = parse_qs(urlsplit(present_server.link).query)["token"][0]
+    assert len(token) >= 16
+    for path in ("/", "/voila/render/classroom.ipynb", "/api/kernels", "/voila/files/README.md"):
+        status, location = status_without_token(present_server.url + path)
+        assert status in (302, 403), f"{path} answered {status} without the token"
+        if status == 302:
+            assert urlsplit(location).path == "/login", f"{path} redirected to {location!r}"
 
 
 def chart_drawing(page):

@@ -155,7 +155,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
     try:
         page = context.new_page()
         record_errors(page, page_record)
-        page.goto(present_server.url + "/", timeout=DRAW_TIMEOUT_MS)
+        page.goto(present_server.link, timeout=DRAW_TIMEOUT_MS)
         page.locator(".hpg-classroom-chart svg .mark-line path").first.wait_for(state="attached",
                                                                               timeout=DRAW_TIMEOUT_MS)
         buttons = page.locator(".hpg-classroom-presets .widget-toggle-button")
