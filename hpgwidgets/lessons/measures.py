@@ -46,7 +46,8 @@ def share_list(shares, label) -> str:
 def story_week(result, day: float) -> str:
     """'week 160': ``day`` on the story's clock, weeks since the first testosterone dose (the convention of every
     sentence and sheet of the workbook: one clock per story, starting with its treatment)."""
+    from ..labs import week_on_clock
     from ..recovery import treatment_window
 
     start, _ = treatment_window(result.regimen)
-    return f"week {(day - start) / 7:.0f}"
+    return f"week {week_on_clock(day, start)}"
