@@ -9,7 +9,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, share_list
+from hpgwidgets.lessons.measures import days_after_last_injection, share_list, sperm_reading
 from hpgwidgets.tables import read_table
 
 BANK = Bank("01")
@@ -135,8 +135,8 @@ def people_differ(by_person):
                        "differences between these men; the cohort below shows where men still differ: in *when* they get there.")
     else:
         most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
-        sperm_words = (f"while sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL ({least}) "
-                       f"to {summary.value_text('sperm', sperm[most])} million/mL ({most}).")
+        sperm_words = (f"while sperm concentration ranges from {sperm_reading(sperm[least])} ({least}) "
+                       f"to {sperm_reading(sperm[most])} ({most}).")
     return Prose(f"**Model:** {lh_words}, {sperm_words}",
                  figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
 
