@@ -126,7 +126,10 @@ class LabLine:
             return NOT_MODELLED
         if self.comment.startswith(NO_SPERM_SEEN):
             return NO_SPERM_SEEN
-        return _format_number(self.value, self.decimals if self.shown_decimals is None else self.shown_decimals)
+        decimals = self.decimals if self.shown_decimals is None else self.shown_decimals
+        if self.section == SERUM_SECTION and self.value == 0:  # below what the laboratory prints, not nothing
+            return f"< {_format_number(10.0 ** -decimals, decimals)}"
+        return _format_number(self.value, decimals)
 
     @property
     def reference(self) -> str:
@@ -213,10 +216,14 @@ class LabReport:
             f"<b>Simulated lab report — week {self.week}</b>"
             '<table style="border-collapse:collapse">'
             "<thead><tr><th style='text-align:left'>Test</th><th style='text-align:right'>Result</th>"
-            "<th>Flag</th><th style='text-align:left'>Unit</th><th style='text-align:left'>Reference</th></tr></thead>"
+            "<th style='text-align:center'>Flag</th><th style='text-align:left'>Unit</th><th style='text-align:left'>Reference</th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
             f"<ul style='font-size:0.9em'>{notes}</ul></div>"
         )
+
+
+# Words read from the left, as their column headings (JupyterLab right-aligns every table cell).
+_LEFT = "style='text-align:left'"
 
 
 def _html_row(line: LabLine) -> str:
@@ -224,10 +231,10 @@ def _html_row(line: LabLine) -> str:
     value_style = "color:#777;font-style:italic" if line.value is None else flag_style
     comment = f"<br><small>{_escape(line.comment)}</small>" if line.comment else ""
     return (
-        f"<tr><td>{_escape(line.label)}{comment}</td>"
+        f"<tr><td {_LEFT}>{_escape(line.label)}{comment}</td>"
         f"<td style='text-align:right;{value_style}'>{_escape(line.text)}</td>"
         f"<td style='text-align:center;{flag_style}'>{line.flag}</td>"
-        f"<td>{_escape(line.unit)}</td><td>{_escape(line.reference)}</td></tr>"
+        f"<td {_LEFT}>{_escape(line.unit)}</td><td {_LEFT}>{_escape(line.reference)}</td></tr>"
     )
 
 
@@ -405,7 +412,8 @@ class FollowUp:
     def _repr_html_(self) -> str:
         table = self.table()
         visits = [column for column in table.columns if column.startswith("Week ")]
-        header = "".join(f"<th>{_escape(column)}</th>" for column in ["Test", "Unit", "Reference", *visits])
+        header = ("".join(f"<th {_LEFT}>{_escape(column)}</th>" for column in ["Test", "Unit", "Reference"])
+                  + "".join(f"<th style='text-align:right'>{_escape(column)}</th>" for column in visits))
         body = []
         section = None
         for _, row in table.iterrows():
@@ -413,13 +421,17 @@ class FollowUp:
                 section = row["section"]
                 body.append(f'<tr><th colspan="{3 + len(visits)}" style="text-align:left;background:#eef2f6">'
                             f"{_escape(section)}</th></tr>")
-            cells = []
-            for visit in visits:
-                shown = str(row[visit])
-                style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
-                cells.append(f"<td style='text-align:right;{style}'>{_escape(shown)}</td>")
-            body.append(f"<tr><td>{_escape(row['test'])}</td><td>{_escape(row['unit'])}</td>"
-                        f"<td>{_escape(row['reference'])}</td>{''.join(cells)}</tr>")
+            if all(str(row[visit]) == NOT_MODELLED for visit in visits):  # said once, not once per visit
+                cells = [f"<td colspan='{len(visits)}' style='text-align:center;color:#777;font-style:italic'>"
+                         f"{NOT_MODELLED}</td>"]
+            else:
+                cells = []
+                for visit in visits:
+                    shown = str(row[visit])
+                    style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
+                    cells.append(f"<td style='text-align:right;{style}'>{_escape(shown)}</td>")
+            body.append(f"<tr><td {_LEFT}>{_escape(row['test'])}</td><td {_LEFT}>{_escape(row['unit'])}</td>"
+                        f"<td {_LEFT}>{_escape(row['reference'])}</td>{''.join(cells)}</tr>")
         notes = "".join(f"<li>{_escape(note)}</li>" for note in self.reports[0].notes)
         return (
             '<div class="hpg-follow-up" style="font-size:1.05em"><b>Simulated follow-up</b>'

@@ -147,7 +147,9 @@ def test_follow_up_table_over_visits(trt_result):
     assert set(tidy["day"]) == {0, 90, 180, 365}
     assert len(tidy) == 4 * len(visits[0].lines)
     html = visits._repr_html_()
-    assert "Week 26" in html and "not modelled" in html and "Day " not in html
+    assert "Week 26" in html and "Day " not in html
+    # what the model does not simulate is said once per line, across the visits, not once per visit
+    assert html.count("not modelled</td>") == 3 and "colspan='4'" in html
 
 
 def test_a_sheet_is_dated_on_the_story_clock_not_in_days(trt_result):
@@ -202,3 +204,18 @@ def test_report_renders_for_notebooks(trt_result):
     frame = report.to_frame()
     assert list(frame.columns) == ["day", "week", "section", "test", "result", "value", "unit", "reference", "flag", "comment"]
     assert "LH" in repr(report)
+
+
+def test_a_hormone_below_the_printed_precision_reads_as_less_than_it():
+    # LH 0.02 IU/L on a sheet printing one decimal: "< 0.1", as a laboratory reports it, never "0.0"
+    report = lab_report(constant_result(lh=0.02, testosterone=0.3), 5)
+    assert report["lh"].text == "< 0.1" and report["lh"].flag == "L"
+    assert report["testosterone"].text == "< 1"
+    assert "< 0.1" in report._repr_html_().replace("&lt;", "<")
+    assert report["fsh"].text == f"{report['fsh'].value:.1f}"  # a measurable value prints as before
+
+
+def test_the_sheet_reads_its_words_from_the_left(trt_result):
+    html = lab_report(trt_result, 150)._repr_html_()
+    assert "<td style='text-align:left'>LH</td>" in html
+    assert "<td style='text-align:left'>LH</td>" in follow_up(trt_result, days=[0, 150])._repr_html_()

@@ -125,10 +125,10 @@ def people_differ(by_person):
     lh = [values["lh"] for values in at_182.values()]
     sperm = {name: values["sperm"] for name, values in at_182.items()}
     none_seen = summary.azoospermia_reading()
-    lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
+    lh_words = (f"LH at week 26 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
                 "at this dose the brake is almost fully on in every man, so a more or less sensitive brain changes little"
                 if max(lh) < 1.2 * min(lh) else
-                f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
+                f"LH at week 26 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
                 "sensitivity shows in the hormones already")
     if max(sperm.values()) < none_seen:
         sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
@@ -238,7 +238,7 @@ def solution_find_the_dose():
         halving = [dose for dose, value in lh_by_dose.items() if value < 0.5]
         verdict = (f"The smallest dose that halves LH in the model is **{halving[0]} mg per week**. "
                    if halving else "No dose up to 200 mg per week halves LH in the model. ")
-        return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 as a share of baseline:\n\n"
+        return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 (week 26) as a share of baseline:\n\n"
                 + share_list(lh_by_dose, lambda dose: f"{dose} mg per week, LH")
                 + f"\n\n{verdict}"
                 "Note how steeply LH falls over a small range of doses: the brake works on the total amount of testosterone "
