@@ -223,7 +223,8 @@ def targets_and_rates(y, u, h, c, target, rate):
                   * ((1.0 - growth_share) + growth_share * _hill(fsh, c[FSH_HALF], c[FSH_HILL])))
         target[GERMINAL], rate[GERMINAL] = germinal_target, growth * germinal / max(germinal_target, 1e-12)
     else:
-        floor = max(germinal_target, c[GERMINAL_FLOOR])
+        # (a man born with fewer germ cells than the stem-cell floor keeps what he has)
+        floor = max(germinal_target, min(c[GERMINAL_FLOOR], c[GERMINAL_RESERVE]))
         if germinal > floor:
             target[GERMINAL], rate[GERMINAL] = floor, c[GERMINAL_REGRESSION_RATE]
         else:       # at or below the stem-cell floor already: no change without support
@@ -235,7 +236,8 @@ def targets_and_rates(y, u, h, c, target, rate):
     rate[DAMAGE] = damage_rate
     # inhibin B comes from Sertoli cells in proportion to the germ cells they hold: it falls as
     # germ cells are lost (weeks to months), not at once when hormones drop
-    germ_share = c[INHIBIN_GERM_SHARE]
+    # (in an adult testis; immature Sertoli cells, as before puberty, make it without germ cells)
+    germ_share = c[INHIBIN_GERM_SHARE] * maturity
     target[INHIBIN] = _power(fsh, c[INHIBIN_FSH_EXPONENT]) * ((1.0 - germ_share) + germ_share * germinal)
     rate[INHIBIN] = c[INHIBIN_RATE]
     target[LEYDIG_OUTPUT], rate[LEYDIG_OUTPUT] = h[H_LEYDIG_DRIVE], c[STEROIDOGENIC_RATE]
@@ -529,8 +531,23 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     # a man who never had GnRH drive: immature testes, a small germ-cell pool (Rastrelli 2014)
     y[no_gnrh, MATURITY] = 0.0
     y[no_gnrh, LEYDIG] = values["immature_leydig_share"]
-    y[no_gnrh, GERMINAL] = values["germinal_floor"]
-    c[no_gnrh, GERMINAL_RESERVE] = values["hh_germinal_reserve"]
+    # the germ cells his testes can hold: a small pool in a man without GnRH drive, each man's
+    # own multiple of his kind's pool; a measured count says it instead (solved below)
+    given_sperm = trait("baseline_sperm")
+    reserve = np.where(no_gnrh, values["hh_germinal_reserve"], 1.0) * trait("germ_cell_reserve", 1.0)
+    c[:, GERMINAL_RESERVE] = np.where(np.isnan(given_sperm) | no_gnrh, np.minimum(reserve, 1.0), 1.0)
+    y[:, GERMINAL] = np.minimum(y[:, GERMINAL], c[:, GERMINAL_RESERVE])
+    y[no_gnrh, GERMINAL] = np.minimum(values["germinal_floor"], c[no_gnrh, GERMINAL_RESERVE])
+    # a man whose testes fail keeps the GnRH drive he would have with normal testes, and a man
+    # whose drive fails keeps the testes he would have with a normal drive: each is first solved
+    # as that man (the typical T and LH of his age, with his traits), then only the failing part
+    # moves to his baselines (so failing testes leave LH above a normal man's, on TRT too)
+    one_sided = np.flatnonzero(np.isnan(given_lh) & (testicular | central))
+    if len(one_sided):
+        y_part, c_part = y[one_sided], c[one_sided]
+        settle_all(y_part, c_part, typical_t[one_sided], typical_lh[one_sided],
+                   np.full(len(one_sided), SOLVE_DRIVE | SOLVE_LEYDIG))
+        y[one_sided], c[one_sided] = y_part, c_part
     settle_all(y, c, t_star, lh_star, how)
     if np.any(central | no_gnrh):
         most = _leydig_most(values)
@@ -541,7 +558,7 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     # sperm: a man with fewer sperm than his hormones support has fewer germ cells (a lower
     # reserve), or, when his FSH is measured and not raised, germ cells that need more
     # stimulation than usual (a hormonal component)
-    given_sperm, given_fsh = trait("baseline_sperm"), trait("baseline_fsh") / values["fsh_reference"]
+    given_fsh = trait("baseline_fsh") / values["fsh_reference"]
     sperm_scale = np.full(patients, values["sperm_reference"])
 
     def untreated_hormones():
@@ -589,14 +606,23 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     made = produced(everyone)
     active = np.flatnonzero(~np.isnan(given_sperm) & ~no_gnrh & (given_sperm > sperm_scale * made * (1 + 1e-9)))
     most = spermiation_survival(1.0, values)            # output of a fully supported, full testis
+    # the count is a steep function of the threshold (Hill x germinal exponent): a man's step is
+    # halved each time it overshoots, so the search cannot swing between two sides for ever
+    step, last_side = np.full(patients, 0.2), np.zeros(patients)
     for _ in range(300):
         wanted = np.minimum(given_sperm[active] / sperm_scale[active], most * c[active, GERMINAL_RESERVE])
         made_here = produced(active)
         off = np.abs(made_here / wanted - 1) > 1e-10
-        active = active[off]
+        active, made_here, wanted = active[off], made_here[off], wanted[off]
         if not len(active):
             break
-        c[active, ITT_HALF] *= np.clip(made_here[off] / wanted[off], 0.5, 2.0) ** 0.2
+        side = np.sign(made_here - wanted)
+        step[active] = np.where(side * last_side[active] < 0, step[active] / 2, step[active])
+        last_side[active] = side
+        c[active, ITT_HALF] *= np.clip(made_here / wanted, 0.5, 2.0) ** step[active]
+        # germ cells held at the stem-cell floor stay where they are (model.targets_and_rates), so
+        # each trial starts from a full testis: the count then rises steadily as the threshold falls
+        y[active, GERMINAL] = c[active, GERMINAL_RESERVE]
         resettle(active)
         h = untreated_hormones()
     if np.any(fsh_given):

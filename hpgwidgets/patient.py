@@ -23,6 +23,7 @@ LIMITS = {
     "serm_sensitivity": (0.1, 10.0),
     "hcg_sensitivity": (0.1, 10.0),
     "itt_requirement": (0.05, 5.0),
+    "germ_cell_reserve": (0.01, 10.0),
 }
 
 
@@ -55,6 +56,10 @@ class Patient:
     hcg_sensitivity: multipliers (1 = typical) for individual variation.
     itt_requirement: multiplier (1 = typical) of the intratesticular testosterone the
         testes need for spermatogenesis; men below 1 keep a trickle of sperm on TRT.
+    germ_cell_reserve: multiplier (1 = typical for his kind) of the germ cells his testes
+        can hold. Men without GnRH drive differ most: small or once-undescended testes hold
+        few, and some such men never make sperm on treatment. A given baseline_sperm
+        overrides it (the count then says how many germ cells he has).
 
     >>> Patient(age=68, baseline_testosterone=340).age
     68.0
@@ -72,6 +77,7 @@ class Patient:
     serm_sensitivity: float = 1.0
     hcg_sensitivity: float = 1.0
     itt_requirement: float = 1.0
+    germ_cell_reserve: float = 1.0
 
     def __post_init__(self):
         for field in fields(self):

@@ -205,6 +205,11 @@ def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndar
     return drug.emax * amount / (amount + drug.ec50 / sensitivity)
 
 
+def _refilled(interval_days: float, refill_days: float) -> float:
+    """Share of a full gonadotroph store refilled ``interval_days`` after the last pulse."""
+    return 1.0 - math.exp(-interval_days / refill_days)
+
+
 def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray, np.ndarray]:
     """Pulsatile drive and desensitising exposure of gonadorelin for each step [t_i, t_i+1).
 
@@ -225,6 +230,7 @@ def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray,
     half_life_days = DRUGS["gonadorelin"].elimination_half_life  # data/drugs.csv, already in days
     reference = values["gonadorelin_reference_pulse"]
     half_saturation = values["gonadorelin_pulse_half_saturation"]
+    refill_days = values["gonadotroph_refill_time"] / _MINUTES_PER_DAY
     for dose in doses:
         stop = edges[-1] if dose.stop_day is None else min(dose.stop_day, edges[-1])
         if stop <= dose.start_day:
@@ -236,6 +242,9 @@ def gonadorelin_signals(doses, t: np.ndarray, values: dict) -> tuple[np.ndarray,
         running = overlap / dt                   # share of each step during which the series runs
         rate = min(1.0 / dose.every_days, values["gonadorelin_max_effective_pulses_per_day"])
         per_pulse = (dose.amount / (dose.amount + half_saturation)) * ((reference + half_saturation) / reference)
+        # the gonadotrophs refill their LH and FSH stores between pulses: pulses closer together
+        # than the body's own (about every 2 hours) release less each
+        per_pulse *= _refilled(dose.every_days, refill_days) / _refilled(1.0 / values["gnrh_pulses_per_day"], refill_days)
         # continuity: the share of a pulse's peak still present when the next pulse comes
         # (0 for pulses hours apart, near 1 for a quasi-continuous infusion)
         continuity = 2.0 ** (-dose.every_days / half_life_days)

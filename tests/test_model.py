@@ -246,3 +246,36 @@ def test_heavier_and_longer_androgen_use_delays_recovery_of_lh():
         return first_day(r.t[after], r.relative("lh")[after] >= 0.75, f"LH back after {years} years of {amount} mg") - stop
     # 500 mg/week: the heaviest weekly enanthate the workbook accepts (data/drugs.csv)
     assert days_until_lh_back(200, 0.5) < days_until_lh_back(200, 5) < days_until_lh_back(500, 5)
+
+
+def test_a_man_with_failing_testes_keeps_a_higher_lh_on_trt_than_with_normal_testes():
+    # failing testes keep the GnRH drive the same man would have with normal testes (law L8)
+    trt_100 = hpg.Regimen([trt(100, "testosterone_cypionate", stop=None)])
+    man = dict(age=60, aromatase_activity=2.0, feedback_sensitivity=1.3)
+    failing = hpg.simulate(trt_100, 180, hpg.Patient(baseline_testosterone=200, low_testosterone_origin="testicular", **man))
+    normal = hpg.simulate(trt_100, 180, hpg.Patient(**man))
+    assert np.all(failing["lh"][30:] > normal["lh"][30:])
+
+
+def test_fewer_germ_cells_give_fewer_sperm_on_induction_and_a_count_overrides_the_trait():
+    induction = hpg.Regimen([hpg.Dose("hcg", 1500, every_days=3.5), hpg.Dose("fsh", 150, every_days=7 / 3)])
+    counts = [hpg.simulate(induction, 548, hpg.Patient(low_testosterone_origin="no_gnrh", germ_cell_reserve=g))["sperm"][-1]
+              for g in (0.2, 1.0, 3.0)]
+    assert counts[0] < counts[1] < counts[2]
+    # a measured count says how many germ cells a man has: the trait then changes nothing
+    given = [hpg.simulate(None, 1, hpg.Patient(baseline_sperm=30, germ_cell_reserve=g))["sperm"][0] for g in (0.2, 3.0)]
+    np.testing.assert_allclose(given, 30, rtol=1e-6)
+
+
+def test_hourly_pump_pulses_release_less_each_than_two_hourly_pulses():
+    man = hpg.Patient(low_testosterone_origin="no_gnrh")
+    lh = {minutes: hpg.simulate(hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=minutes / 1440)]), 30, man)["lh"][-1]
+          for minutes in (60, 120)}
+    assert lh[120] < lh[60] < 2 * lh[120]
+
+
+@pytest.mark.parametrize("count", [0.1, 0.2, 0.5, 5.0])
+def test_a_given_low_count_is_matched_even_below_what_a_low_t_man_makes(count):
+    # a low-T man who needs much intratesticular T makes few sperm; every count given is still his count
+    man = dict(age=59, baseline_testosterone=185, feedback_sensitivity=1.95, itt_requirement=1.73)
+    assert hpg.simulate(None, 1, hpg.Patient(baseline_sperm=count, **man))["sperm"][0] == pytest.approx(count, rel=1e-6)

@@ -273,6 +273,7 @@ def test_a_table_of_patients_accepts_every_patient_field():
         "baseline_lh": [math.nan, 4.0], "baseline_fsh": [math.nan, 6.0], "low_testosterone_origin": [ORIGINS[-1], ORIGINS[0]],
         "feedback_sensitivity": [1.0, 1.2], "recovery_speed": [0.8, 1.0], "aromatase_activity": [1.0, 1.0],
         "serm_sensitivity": [1.0, 2.0], "hcg_sensitivity": [1.0, 1.0], "itt_requirement": [1.0, 0.5],
+        "germ_cell_reserve": [0.3, 1.0],
     })
     assert set(table.columns) == {name for name in hpg.Patient().to_dict()}
     cohort = hpg.simulate_cohort(TRT, days=60, patients=table, progress=False)

@@ -165,7 +165,8 @@ class Men:
         traits = ", ".join(f"{label} x{row[name]:.2f}" for name, label in (
             ("feedback_sensitivity", "feedback"), ("recovery_speed", "recovery"),
             ("aromatase_activity", "aromatase"), ("serm_sensitivity", "SERM"), ("hcg_sensitivity", "hCG"),
-            ("itt_requirement", "ITT need")) if not math.isclose(row[name], 1.0))
+            ("itt_requirement", "ITT need"), ("germ_cell_reserve", "germ cells"))
+            if not math.isclose(row[name], 1.0))
         who = "typical " if self.is_typical()[i] else ""
         return (f"man {i} ({who}{self.kinds[i]}, {row['age']:.0f} y, {t}{sperm}"
                 + (f", {traits}" if traits else "") + ")")
@@ -516,20 +517,29 @@ def l13_oligospermia_drugs(men: Men) -> Verdict:
     # count: inside the reference range, and what his testosterone and LH give him; a low-T man's
     # runs higher than a healthy man's); germinal failure: 1.5 x the range's top (Schoor 2002:
     # about 19 IU/L in non-obstructive azoospermia)
-    intact = men.changed(baseline_sperm=np.nan, baseline_fsh=np.nan).untreated()["fsh"]
-    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=np.minimum(intact, fsh_range.high))
+    intact_man = men.changed(baseline_sperm=np.nan, baseline_fsh=np.nan, germ_cell_reserve=1.0).untreated()
+    intact = intact_man["fsh"]
+    # a man whose FSH is above the range even with intact germ cells (failing testes raise LH and
+    # FSH together), or whose intact testes make fewer than 8 million/mL at his testosterone (so 8
+    # is not a low count for him), cannot be "a low count with normal FSH": the law's first man is
+    # every other man
+    normal_fsh = (intact <= fsh_range.high) & (intact_man["sperm"] > 8.0)
+    hormonal = men.changed(baseline_sperm=8.0, baseline_fsh=np.where(normal_fsh, intact, np.nan))
     # germinal failure: the man the model builds from the low count alone (fewer germ cells, less
     # inhibin B), whose FSH must then be above the non-obstructive azoospermia cut-off
     germinal = men.changed(baseline_sperm=8.0, baseline_fsh=np.nan)
-    tally.at_least(germinal.untreated()["fsh"], NOA_FSH_CUTOFF, "untreated FSH of the man with germinal failure")
+    tally.at_least(germinal.untreated()["fsh"], NOA_FSH_CUTOFF, "untreated FSH of the man with germinal failure",
+                   mask=intact_man["sperm"] > 8.0)
     for agent in (dose("clomiphene", 25, 1), dose("anastrozole", 1, 1)):
         label = f"{agent.drug} {agent.amount:g} mg/day for 6 months"
         rise_hormonal = level(hormonal.run(regimen(agent), day), "sperm", day) - 8.0
         rise_germinal = level(germinal.run(regimen(agent), day), "sperm", day) - 8.0
-        tally.at_least(rise_hormonal, 1.0, f"{label}: rise in sperm of a man with 8 million/mL and normal FSH")
-        tally.at_most(rise_hormonal, 15.0, f"{label}: rise in sperm of a man with 8 million/mL and normal FSH")
+        tally.at_least(rise_hormonal, 1.0, f"{label}: rise in sperm of a man with 8 million/mL and normal FSH",
+                       mask=normal_fsh)
+        tally.at_most(rise_hormonal, 15.0, f"{label}: rise in sperm of a man with 8 million/mL and normal FSH",
+                      mask=normal_fsh)
         tally.at_most(rise_germinal, rise_hormonal, f"{label}: rise with germinal failure vs with normal FSH",
-                      strict=True)
+                      strict=True, mask=normal_fsh)
     return tally.verdict
 
 
