@@ -153,6 +153,7 @@ SCREEN_HEIGHT_SHARE = 0.7
 PANEL_ROOM_Y = 105
 TIMELINE_ROOM_Y = 180  # two drugs (each TIMELINE_ROW_HEIGHT), the week axis and the title
 TOP_ROOM_Y = 45  # the chart's heading (one line) or key above the panels
+SUBTITLE_LINE_Y = 20  # a line of a panel's subtitle (log panels: LOG_SUBTITLE), with its spacing
 MIN_PANEL_HEIGHT = 80
 # From this container width up (a projector, a large monitor) the type grows by LARGE_FONT_SCALE.
 LARGE_SCREEN_PX = 1400
@@ -208,11 +209,19 @@ class ChartSize:
     font_scale: float = 1.0
 
     @classmethod
-    def fitting(cls, width_px: float, panels: int, height_px: float | None = None,
+    def fitting(cls, width_px: float, panels, height_px: float | None = None,
                 height_share: float = SCREEN_HEIGHT_SHARE) -> "ChartSize":
-        """``height_px`` (the browser window's height, or the room below the chart), if given, flattens
+        """``panels``: how many (an int), or the variables drawn, in order (then the rows holding a
+        log-scale panel keep room for its subtitle's lines when the height is fitted).
+
+        ``height_px`` (the browser window's height, or the room below the chart), if given, flattens
         the panels so that the rows and the timeline take at most ``height_share`` of it (never below
         MIN_PANEL_HEIGHT), and accepts panels down to MIN_PANEL_WIDTH_SHORT_SCREEN for fewer rows."""
+        variables = None if isinstance(panels, (int, np.integer)) and not isinstance(panels, bool) else panels
+        if variables is not None:
+            if isinstance(variables, str) or not all(isinstance(name, str) for name in variables):
+                raise TypeError(f"panels must be a number of panels or a list of variable names, got {panels!r}")
+            panels = len(variables)
         if isinstance(width_px, bool) or not isinstance(width_px, (int, float)) or not width_px > 0:
             raise ValueError(f"width_px must be a positive number of pixels, got {width_px!r}")
         if height_px is not None and (isinstance(height_px, bool) or not isinstance(height_px, (int, float))
@@ -234,6 +243,11 @@ class ChartSize:
         height = min(max(width * PANEL_ASPECT, PANEL_HEIGHT_RANGE[0]), PANEL_HEIGHT_RANGE[1] * font_scale)
         if height_px:
             budget = height_px * height_share - (TIMELINE_ROOM_Y + TOP_ROOM_Y) * font_scale
+            if variables is not None:  # a log panel's subtitle (one or two lines) stands above its row
+                subtitle_lines = len(log_subtitle(cls(columns, width, int(height), font_scale)))
+                log_rows = sum(any(name in LOG_SCALE_VARIABLES for name in variables[start:start + columns])
+                               for start in range(0, panels, columns))
+                budget -= log_rows * subtitle_lines * SUBTITLE_LINE_Y * font_scale
             height = max(min(height, budget / rows - PANEL_ROOM_Y * font_scale), MIN_PANEL_HEIGHT)
         return cls(columns, width, int(height), font_scale)
 

@@ -38,24 +38,25 @@ from .workbench.view import CHART_WIDGET_OPTIONS, ContainerWidth
 # the rest of JupyterLab when the widget is shown in a notebook.
 # The controls, notes and key stand in a column beside the chart, so the chart starts at the top
 # of the screen and every panel of a preset fits a 1280x720 projector without scrolling. The type
-# grows with the screen's height (16 px at 720, 20 px from 1000 up).
+# grows with the screen's height (18 px at 720, 20 px at 900, 22 px from 1060 up); the preset
+# buttons never go below the 18 px the back row of a lecture hall can read.
 CLASSROOM_CSS = """
 <style>
-.hpg-classroom { font-size: clamp(15px, calc(1.1vh + 8px), 20px); }
+.hpg-classroom { font-size: clamp(18px, calc(1.1vh + 10.5px), 22px); }
 .hpg-classroom .hpg-classroom-main { flex-wrap: nowrap; gap: 18px; align-items: flex-start; }
-.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(240px, 20vw, 400px); min-width: 0; gap: 0.4em; }
+.hpg-classroom .hpg-classroom-side { flex: 0 0 clamp(240px, 20vw, 400px); min-width: 0; gap: 0.3em; }
 .hpg-classroom .hpg-classroom-chart-column { flex: 1 1 auto; min-width: 0; }
-.hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 5px; }
+.hpg-classroom .widget-toggle-buttons { flex-wrap: wrap; gap: 4px; }
 .hpg-classroom .widget-toggle-buttons .widget-toggle-button, .hpg-classroom .hpg-classroom-overlay {
-  font-size: 0.95em; height: auto; min-height: 2em; width: auto; padding: 0.2em 0.7em; white-space: normal;
-  margin: 0; }
+  font-size: max(18px, 0.9em); height: auto; min-height: 1.7em; width: auto; padding: 0.1em 0.5em;
+  white-space: normal; margin: 0; line-height: 1.25; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
-.hpg-classroom .widget-inline-hbox .widget-label { font-size: 0.95em; }
+.hpg-classroom .widget-inline-hbox .widget-label { font-size: max(18px, 0.9em); }
 .hpg-classroom .hpg-classroom-notes { font-size: 1em; }
-.hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.35; }
-.hpg-classroom .hpg-classroom-notes p { margin: 0.2em 0; }
-.hpg-classroom .hpg-classroom-key { font-size: 0.8em; color: #333; }
-.hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.3; }
+.hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.3; }
+.hpg-classroom .hpg-classroom-notes p { margin: 0.1em 0; }
+.hpg-classroom .hpg-classroom-key { font-size: 0.7em; color: #333; }
+.hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.25; }
 .hpg-classroom .hpg-classroom-chart-box { max-width: 100%; }
 </style>
 """
@@ -275,19 +276,23 @@ class Classroom(widgets.VBox):
 
     def size_for(self, name: str) -> ChartSize:
         """Columns and panel size of preset ``name``'s chart in the box the browser reported."""
-        panels = len(self.scenarios[name].variables)
         if not self.width_px:
             return ChartSize()
         room = self.chart_width.room_below
-        return ChartSize.fitting(self.width_px, panels, room and room - ROOM_BELOW_CHART_PX, height_share=1.0)
+        return ChartSize.fitting(self.width_px, list(self.scenarios[name].variables), room and room - ROOM_BELOW_CHART_PX,
+                                 height_share=1.0)
 
     def _on_width(self, change):
         self.width_px = change["new"]
-        self._redraw()
-        for key in [key for key in self.charts if key[2] != self._layout_key[2]]:  # drawn for another width
+        # charts drawn for another width go first, so that the box's children change once, with the
+        # new chart: a chart on screen is drawn once, never drawn and then re-rendered
+        for key in [key for key in self.charts if key[2] != self.size_for(key[0])]:
             box = self.charts.pop(key)
             box.children[0].close()
             box.close()
+        if self._layout_key not in self.charts:
+            self._layout_key = None
+        self._redraw()
         self.chart_box.children = tuple(self.charts.values())
         _after_first_load(self._make_every_preset_chart)
 

@@ -6,12 +6,17 @@ beside their reference intervals with H/L flags, and a semen analysis against th
 2021 lower reference limits.  ``follow_up(result, days=[...])`` gives one report per
 visit and a table over visits.
 
-Two rules shape the sheet:
+Three rules shape the sheet:
+
+* One clock per story.  A sheet is dated in weeks since the start of the story's
+  treatment (``clock_start_day``, default day 0 of the simulation), the clock of the
+  charts and sentences beside it: "week 156", never "day 1094".
 
 * Reference limits are inclusive.  A value exactly on a limit is inside the interval
   (no flag); "L" means strictly below the lower limit, "H" strictly above the upper
   limit.  Flags are decided on the value as printed (rounded to the laboratory's
-  usual precision), so the sheet never shows "16.0 L" beside a limit of 16.
+  usual precision), so the sheet never shows "16.0 L" beside a limit of 16.  A small
+  sperm count keeps two significant digits (0.14 million/mL x 2 mL reads "0.28", not "0").
 * The model carries sperm concentration only.  Semen volume is an assumption (the
   patient's drawn volume in a cohort, otherwise the fertile-men median from
   ``data/population.csv``); motility and morphology are printed as "not modelled",
@@ -78,6 +83,26 @@ def _format_number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
+# A sperm count is printed with at least this many significant digits (a laboratory's usual
+# precision would print 0.14 million/mL x 2 mL as "0"), and at most this many decimals.
+COUNT_SIGNIFICANT_DIGITS = 2
+COUNT_MAX_DECIMALS = 3
+
+
+def _count_decimals(value: float, decimals: int) -> int:
+    """Decimals that print a sperm count ``value`` with COUNT_SIGNIFICANT_DIGITS (never fewer than ``decimals``)."""
+    if value <= 0:
+        return decimals
+    leading = math.floor(math.log10(value))  # 0.28 -> -1: the first digit is the tenths
+    return min(max(decimals, COUNT_SIGNIFICANT_DIGITS - 1 - leading), COUNT_MAX_DECIMALS)
+
+
+def week_on_clock(day: float, clock_start_day: float = 0.0) -> int:
+    """Whole weeks from ``clock_start_day`` (the start of the story's treatment) to ``day``: the
+    week every sheet, chart and sentence of a story gives for that day."""
+    return round((day - clock_start_day) / 7)
+
+
 @dataclass(frozen=True)
 class LabLine:
     """One line of a lab sheet.  ``value`` is None for what the model does not carry."""
@@ -90,9 +115,10 @@ class LabLine:
     low: float | None
     high: float | None
     flag: str
-    decimals: int
+    decimals: int  # of the reference limits (the laboratory's usual precision)
     comment: str = ""
     source: str = ""
+    shown_decimals: int | None = None  # of the value, when it needs more than ``decimals``
 
     @property
     def text(self) -> str:
@@ -100,7 +126,10 @@ class LabLine:
             return NOT_MODELLED
         if self.comment.startswith(NO_SPERM_SEEN):
             return NO_SPERM_SEEN
-        return _format_number(self.value, self.decimals)
+        decimals = self.decimals if self.shown_decimals is None else self.shown_decimals
+        if self.section == SERUM_SECTION and self.value == 0:  # below what the laboratory prints, not nothing
+            return f"< {_format_number(10.0 ** -decimals, decimals)}"
+        return _format_number(self.value, decimals)
 
     @property
     def reference(self) -> str:
@@ -114,10 +143,16 @@ class LabLine:
 
 
 class LabReport:
-    """A simulated lab sheet for one day: serum hormones and a semen analysis."""
+    """A simulated lab sheet for one day: serum hormones and a semen analysis.
 
-    def __init__(self, day: float, lines: tuple[LabLine, ...], semen_volume: float, notes: tuple[str, ...]):
+    ``day`` is the day of the simulation; ``week`` the same day on the story's clock (whole weeks
+    since ``clock_start_day``), the one the sheet shows."""
+
+    def __init__(self, day: float, lines: tuple[LabLine, ...], semen_volume: float, notes: tuple[str, ...],
+                 clock_start_day: float = 0.0):
         self.day = day
+        self.clock_start_day = clock_start_day
+        self.week = week_on_clock(day, clock_start_day)
         self.lines = lines
         self.semen_volume = semen_volume
         self.notes = notes
@@ -142,6 +177,7 @@ class LabReport:
         return pd.DataFrame(
             {
                 "day": self.day,
+                "week": self.week,
                 "section": [line.section for line in self.lines],
                 "test": [line.label for line in self.lines],
                 "result": [line.text for line in self.lines],
@@ -154,7 +190,7 @@ class LabReport:
         )
 
     def __repr__(self) -> str:
-        rows = [f"Simulated lab report, day {self.day:g}"]
+        rows = [f"Simulated lab report, week {self.week}"]
         section = None
         for line in self.lines:
             if line.section != section:
@@ -177,13 +213,17 @@ class LabReport:
         notes = "".join(f"<li>{_escape(note)}</li>" for note in self.notes)
         return (
             '<div class="hpg-lab-report" style="font-size:1.05em">'
-            f"<b>Simulated lab report — day {self.day:g}</b>"
+            f"<b>Simulated lab report — week {self.week}</b>"
             '<table style="border-collapse:collapse">'
             "<thead><tr><th style='text-align:left'>Test</th><th style='text-align:right'>Result</th>"
-            "<th>Flag</th><th style='text-align:left'>Unit</th><th style='text-align:left'>Reference</th></tr></thead>"
+            "<th style='text-align:center'>Flag</th><th style='text-align:left'>Unit</th><th style='text-align:left'>Reference</th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
             f"<ul style='font-size:0.9em'>{notes}</ul></div>"
         )
+
+
+# Words read from the left, as their column headings (JupyterLab right-aligns every table cell).
+_LEFT = "style='text-align:left'"
 
 
 def _html_row(line: LabLine) -> str:
@@ -191,10 +231,10 @@ def _html_row(line: LabLine) -> str:
     value_style = "color:#777;font-style:italic" if line.value is None else flag_style
     comment = f"<br><small>{_escape(line.comment)}</small>" if line.comment else ""
     return (
-        f"<tr><td>{_escape(line.label)}{comment}</td>"
+        f"<tr><td {_LEFT}>{_escape(line.label)}{comment}</td>"
         f"<td style='text-align:right;{value_style}'>{_escape(line.text)}</td>"
         f"<td style='text-align:center;{flag_style}'>{line.flag}</td>"
-        f"<td>{_escape(line.unit)}</td><td>{_escape(line.reference)}</td></tr>"
+        f"<td {_LEFT}>{_escape(line.unit)}</td><td {_LEFT}>{_escape(line.reference)}</td></tr>"
     )
 
 
@@ -273,7 +313,8 @@ def _semen_lines(concentration: float, semen_volume: float, table: pd.DataFrame)
                         comment="the model does not simulate this", source=source)
             )
             continue
-        reported = round(model_values[item], decimals)
+        shown = _count_decimals(model_values[item], decimals) if row["modelled"] == "yes" else decimals
+        reported = round(model_values[item], shown)
         comment = ""
         if row["modelled"] == "assumed":
             comment = "assumed, not simulated"
@@ -281,13 +322,14 @@ def _semen_lines(concentration: float, semen_volume: float, table: pd.DataFrame)
             comment = f"{NO_SPERM_SEEN}: azoospermia (model reading, below {azoospermia_below:g} million/mL)"
         lines.append(
             LabLine(SEMEN_SECTION, item, row["label"], reported, row["unit"], limit, None,
-                    flag_value(reported, low=limit), decimals, comment=comment, source=source)
+                    flag_value(reported, low=limit), decimals, comment=comment, source=source, shown_decimals=shown)
         )
     return lines
 
 
 def _notes(semen_volume: float, volume_origin: str) -> tuple[str, ...]:
     return (
+        "Weeks count from the start of the story's treatment, as on its charts.",
         "Reference limits are inclusive: a result equal to a limit is within range; "
         "L = below the lower limit, H = above the upper limit.",
         f"Semen volume is not simulated: {semen_volume:.1f} mL is {volume_origin}; "
@@ -297,15 +339,22 @@ def _notes(semen_volume: float, volume_origin: str) -> tuple[str, ...]:
     )
 
 
-def lab_report(result, day: float, *, semen_volume: float | None = None) -> LabReport:
+def _check_clock_start(clock_start_day) -> float:
+    return validation.number("clock_start_day (the day the story's treatment starts, its week 0)", clock_start_day,
+                             unit="days")
+
+
+def lab_report(result, day: float, *, semen_volume: float | None = None, clock_start_day: float = 0.0) -> LabReport:
     """The lab sheet a clinician would read on ``day`` of a simulation.
 
     ``result`` is an ``hpg.simulate`` Result; ``day`` must lie inside the simulated
     period.  ``semen_volume`` (mL) overrides the assumed volume used for the total
-    sperm number.
+    sperm number.  ``clock_start_day``: the day the story's treatment starts; the sheet is
+    dated in weeks since then (as a chart drawn with ``origin_day=clock_start_day``).
     """
     result = _check_result(result)
     day = _check_day(result, day)
+    clock_start_day = _check_clock_start(clock_start_day)
     if semen_volume is not None:
         volume, origin = _check_volume(semen_volume), "the volume you gave"
     elif getattr(result, "semen_volume", None) is not None:       # set on a cohort patient's Result
@@ -315,7 +364,7 @@ def lab_report(result, day: float, *, semen_volume: float | None = None) -> LabR
     values = result.at(day)
     table = _lab_table()
     lines = _serum_lines(values, table) + _semen_lines(float(values["sperm"]), volume, table)
-    return LabReport(day, tuple(lines), volume, _notes(volume, origin))
+    return LabReport(day, tuple(lines), volume, _notes(volume, origin), clock_start_day)
 
 
 class FollowUp:
@@ -328,6 +377,11 @@ class FollowUp:
     def days(self) -> tuple[float, ...]:
         return tuple(report.day for report in self.reports)
 
+    @property
+    def weeks(self) -> tuple[int, ...]:
+        """The visits on the story's clock (see ``lab_report``)."""
+        return tuple(report.week for report in self.reports)
+
     def __len__(self) -> int:
         return len(self.reports)
 
@@ -338,17 +392,18 @@ class FollowUp:
         return iter(self.reports)
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy table: one row per visit and test (day, section, test, result, value, unit, reference, flag, comment)."""
+        """Tidy table: one row per visit and test (day, week, section, test, result, value, unit, reference, flag,
+        comment)."""
         return pd.concat([report.to_frame() for report in self.reports], ignore_index=True)
 
     def table(self) -> pd.DataFrame:
-        """Wide table for reading: one row per test, one column per visit ('12.3 L')."""
+        """Wide table for reading: one row per test, one column per visit ('Week 13': '12.3 L')."""
         long = self.to_frame()
         long["shown"] = (long["result"] + " " + long["flag"]).str.strip()
-        long["visit"] = [f"Day {day:g}" for day in long["day"]]
+        long["visit"] = long["week"].map(lambda week: f"Week {week}")
         wide = long.pivot_table(index=["section", "test", "unit", "reference"], columns="visit", values="shown",
                                 aggfunc="first", sort=False)
-        wide = wide[[f"Day {day:g}" for day in dict.fromkeys(self.days)]]
+        wide = wide[[f"Week {week}" for week in dict.fromkeys(self.weeks)]]
         return wide.reset_index().rename_axis(columns=None)
 
     def __repr__(self) -> str:
@@ -356,8 +411,9 @@ class FollowUp:
 
     def _repr_html_(self) -> str:
         table = self.table()
-        visits = [column for column in table.columns if column.startswith("Day ")]
-        header = "".join(f"<th>{_escape(column)}</th>" for column in ["Test", "Unit", "Reference", *visits])
+        visits = [column for column in table.columns if column.startswith("Week ")]
+        header = ("".join(f"<th {_LEFT}>{_escape(column)}</th>" for column in ["Test", "Unit", "Reference"])
+                  + "".join(f"<th style='text-align:right'>{_escape(column)}</th>" for column in visits))
         body = []
         section = None
         for _, row in table.iterrows():
@@ -365,13 +421,17 @@ class FollowUp:
                 section = row["section"]
                 body.append(f'<tr><th colspan="{3 + len(visits)}" style="text-align:left;background:#eef2f6">'
                             f"{_escape(section)}</th></tr>")
-            cells = []
-            for visit in visits:
-                shown = str(row[visit])
-                style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
-                cells.append(f"<td style='text-align:right;{style}'>{_escape(shown)}</td>")
-            body.append(f"<tr><td>{_escape(row['test'])}</td><td>{_escape(row['unit'])}</td>"
-                        f"<td>{_escape(row['reference'])}</td>{''.join(cells)}</tr>")
+            if all(str(row[visit]) == NOT_MODELLED for visit in visits):  # said once, not once per visit
+                cells = [f"<td colspan='{len(visits)}' style='text-align:center;color:#777;font-style:italic'>"
+                         f"{NOT_MODELLED}</td>"]
+            else:
+                cells = []
+                for visit in visits:
+                    shown = str(row[visit])
+                    style = "color:#b00020;font-weight:bold" if shown.endswith((" H", " L")) else ""
+                    cells.append(f"<td style='text-align:right;{style}'>{_escape(shown)}</td>")
+            body.append(f"<tr><td {_LEFT}>{_escape(row['test'])}</td><td {_LEFT}>{_escape(row['unit'])}</td>"
+                        f"<td {_LEFT}>{_escape(row['reference'])}</td>{''.join(cells)}</tr>")
         notes = "".join(f"<li>{_escape(note)}</li>" for note in self.reports[0].notes)
         return (
             '<div class="hpg-follow-up" style="font-size:1.05em"><b>Simulated follow-up</b>'
@@ -380,11 +440,23 @@ class FollowUp:
         )
 
 
-def follow_up(result, days, *, semen_volume: float | None = None) -> FollowUp:
-    """Lab reports at each of ``days`` (visits in days since day 0, inside the simulation)."""
+def follow_up(result, days, *, semen_volume: float | None = None, clock_start_day: float = 0.0) -> FollowUp:
+    """Lab reports at each of ``days`` (visits in days of the simulation), dated in weeks since
+    ``clock_start_day`` (see ``lab_report``)."""
     if isinstance(days, (str, bytes)) or not hasattr(days, "__iter__"):
         raise TypeError(f"days must be a list of visit days, e.g. [0, 90, 180]; got {days!r}")
     visits = list(days)
     if not visits:
         raise ValueError("days must name at least one visit, e.g. [0, 90, 180]")
-    return FollowUp(tuple(lab_report(result, day, semen_volume=semen_volume) for day in visits))
+    reports = tuple(lab_report(result, day, semen_volume=semen_volume, clock_start_day=clock_start_day)
+                    for day in visits)
+    days_of_week = {}
+    for report in reports:
+        days_of_week.setdefault(report.week, set()).add(report.day)
+    shared = {week: sorted(days) for week, days in days_of_week.items() if len(days) > 1}
+    if shared:
+        clashes = "; ".join(f"days {', '.join(f'{day:g}' for day in days)} fall in week {week}"
+                            for week, days in shared.items())
+        raise ValueError(f"days: two visits fall in the same week of the story's clock ({clashes}); "
+                         "the sheets are dated in weeks, so choose one visit per week")
+    return FollowUp(reports)

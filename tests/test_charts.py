@@ -427,3 +427,20 @@ def test_a_story_clock_counts_weeks_from_the_start_of_its_treatment(trt_hcg_clom
         charts.timeseries_spec(trt_hcg_clomiphene, origin_day=float("nan"))
     with pytest.raises(TypeError, match="origin_day"):
         charts.timeseries_params(trt_hcg_clomiphene, origin_day="182")
+
+
+def test_fitting_the_height_keeps_room_for_the_log_panels_subtitles():
+    # five panels in three columns on a 1280x720 projector: the second row holds the log-scale
+    # panels (ITT, sperm), whose two-line subtitle would otherwise push the treatment row off screen
+    variables = ["testosterone", "lh", "fsh", "itt", "sperm"]
+    by_count = charts.ChartSize.fitting(1100, len(variables), height_px=700, height_share=1.0)
+    by_name = charts.ChartSize.fitting(1100, variables, height_px=700, height_share=1.0)
+    lines = len(charts.log_subtitle(by_name))
+    assert (by_name.columns, by_name.panel_width) == (by_count.columns, by_count.panel_width)
+    assert by_count.panel_height - by_name.panel_height == pytest.approx(
+        lines * charts.SUBTITLE_LINE_Y / 2, abs=1)  # one row of two has the subtitle: shared by both rows
+    no_log = charts.ChartSize.fitting(1100, ["testosterone", "lh", "fsh", "estradiol"], height_px=700,
+                                      height_share=1.0)
+    assert no_log.panel_height == charts.ChartSize.fitting(1100, 4, height_px=700, height_share=1.0).panel_height
+    with pytest.raises(TypeError, match="panels"):
+        charts.ChartSize.fitting(1100, "sperm", height_px=700)

@@ -137,15 +137,53 @@ def test_the_si_testosterone_line_is_the_ng_dl_line_converted_once():
 def test_follow_up_table_over_visits(trt_result):
     visits = follow_up(trt_result, days=[0, 90, 180, 365])
     assert visits.days == (0, 90, 180, 365)
+    assert visits.weeks == (0, 13, 26, 52)  # the charts' clock: weeks since the first injection
     table = visits.table()
-    assert [column for column in table.columns if column.startswith("Day ")] == ["Day 0", "Day 90", "Day 180", "Day 365"]
+    assert [column for column in table.columns if column.startswith("Week ")] == ["Week 0", "Week 13", "Week 26",
+                                                                                  "Week 52"]
     lh = table[table["test"] == "LH"].iloc[0]
-    assert not lh["Day 0"].endswith("L") and lh["Day 90"].endswith("L")
+    assert not lh["Week 0"].endswith("L") and lh["Week 13"].endswith("L")
     tidy = visits.to_frame()
     assert set(tidy["day"]) == {0, 90, 180, 365}
     assert len(tidy) == 4 * len(visits[0].lines)
     html = visits._repr_html_()
-    assert "Day 180" in html and "not modelled" in html
+    assert "Week 26" in html and "Day " not in html
+    # what the model does not simulate is said once per line, across the visits, not once per visit
+    assert html.count("not modelled</td>") == 3 and "colspan='4'" in html
+
+
+def test_a_sheet_is_dated_on_the_story_clock_not_in_days(trt_result):
+    report = lab_report(trt_result, 150)
+    assert report.week == 21
+    assert "week 21" in report._repr_html_() and "day 150" not in report._repr_html_()
+    assert repr(report).startswith("Simulated lab report, week 21")
+    # a story whose treatment starts on day 10 counts from there, as a chart drawn with origin_day=10
+    assert lab_report(trt_result, 150, clock_start_day=10).week == 20
+    assert follow_up(trt_result, days=[10, 94], clock_start_day=10).weeks == (0, 12)
+
+
+def test_the_story_clock_is_checked(trt_result):
+    with pytest.raises(TypeError, match="clock_start_day"):
+        lab_report(trt_result, 150, clock_start_day="0")
+    with pytest.raises(ValueError, match="clock_start_day"):
+        lab_report(trt_result, 150, clock_start_day=math.nan)
+    # two visits the sheet would show as the same week
+    with pytest.raises(ValueError, match="days 90, 92 fall in week 13"):
+        follow_up(trt_result, days=[0, 90, 92])
+
+
+@pytest.mark.parametrize("concentration, volume, shown_concentration, shown_total", [
+    (0.14, 2.0, "0.14", "0.28"),    # a lab's usual precision would print the total as "0"
+    (0.5, 3.0, "0.50", "1.5"),
+    (4.2, 2.0, "4.2", "8.4"),
+    (60.0, 3.0, "60.0", "180"),
+])
+def test_a_small_sperm_count_keeps_two_significant_digits(concentration, volume, shown_concentration, shown_total):
+    report = lab_report(constant_result(sperm=concentration), 5, semen_volume=volume)
+    assert report["sperm_concentration"].text == shown_concentration
+    assert report["total_sperm_number"].text == shown_total
+    assert report["total_sperm_number"].flag == ("L" if float(shown_total) < 39 else "")
+    assert report["total_sperm_number"].reference == "≥ 39"  # the limit keeps the laboratory's precision
 
 
 def test_follow_up_rejects_bad_visit_lists(trt_result):
@@ -164,5 +202,20 @@ def test_report_renders_for_notebooks(trt_result):
     assert "Testosterone" in html and "≥ 16" in html and "not modelled" in html
     assert "not dosing advice" in html
     frame = report.to_frame()
-    assert list(frame.columns) == ["day", "section", "test", "result", "value", "unit", "reference", "flag", "comment"]
+    assert list(frame.columns) == ["day", "week", "section", "test", "result", "value", "unit", "reference", "flag", "comment"]
     assert "LH" in repr(report)
+
+
+def test_a_hormone_below_the_printed_precision_reads_as_less_than_it():
+    # LH 0.02 IU/L on a sheet printing one decimal: "< 0.1", as a laboratory reports it, never "0.0"
+    report = lab_report(constant_result(lh=0.02, testosterone=0.3), 5)
+    assert report["lh"].text == "< 0.1" and report["lh"].flag == "L"
+    assert report["testosterone"].text == "< 1"
+    assert "< 0.1" in report._repr_html_().replace("&lt;", "<")
+    assert report["fsh"].text == f"{report['fsh'].value:.1f}"  # a measurable value prints as before
+
+
+def test_the_sheet_reads_its_words_from_the_left(trt_result):
+    html = lab_report(trt_result, 150)._repr_html_()
+    assert "<td style='text-align:left'>LH</td>" in html
+    assert "<td style='text-align:left'>LH</td>" in follow_up(trt_result, days=[0, 150])._repr_html_()

@@ -261,3 +261,17 @@ def test_policy_first_code_cell_installs_the_workbook_in_jupyterlite(path):
     installs it there and does nothing elsewhere (docs/jupyterlite.md)."""
     first = code_sources(read(path))[0]
     assert 'if sys.platform == "emscripten"' in first and "%pip install -q hpgwidgets" in first
+
+
+# JupyterLab shows a folded cell (source hidden) as its first line on one line that never wraps:
+# a longer line than this scrolls the whole notebook sideways on a 1366-px laptop with the file
+# browser open (about 115 characters fit; tests/browser/test_read_through.py sees the scroll bar).
+FOLDED_FIRST_LINE_MAX_CHARACTERS = 88
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_policy_a_folded_cell_fits_a_laptop(path):
+    too_long = {cell.get("id"): cell.source.splitlines()[0] for cell in read(path).cells
+                if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") and cell.source
+                and len(cell.source.splitlines()[0]) > FOLDED_FIRST_LINE_MAX_CHARACTERS}
+    assert too_long == {}

@@ -9,7 +9,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, share_list
+from hpgwidgets.lessons.measures import days_after_last_injection, share_list, sperm_reading
 from hpgwidgets.tables import read_table
 
 BANK = Bank("01")
@@ -125,18 +125,18 @@ def people_differ(by_person):
     lh = [values["lh"] for values in at_182.values()]
     sperm = {name: values["sperm"] for name, values in at_182.items()}
     none_seen = summary.azoospermia_reading()
-    lh_words = (f"LH on day 182 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
+    lh_words = (f"LH at week 26 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
                 "at this dose the brake is almost fully on in every man, so a more or less sensitive brain changes little"
                 if max(lh) < 1.2 * min(lh) else
-                f"LH on day 182 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
+                f"LH at week 26 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
                 "sensitivity shows in the hormones already")
     if max(sperm.values()) < none_seen:
         sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
                        "differences between these men; the cohort below shows where men still differ: in *when* they get there.")
     else:
         most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
-        sperm_words = (f"while sperm concentration ranges from {summary.value_text('sperm', sperm[least])} million/mL ({least}) "
-                       f"to {summary.value_text('sperm', sperm[most])} million/mL ({most}).")
+        sperm_words = (f"while sperm concentration ranges from {sperm_reading(sperm[least])} ({least}) "
+                       f"to {sperm_reading(sperm[most])} ({most}).")
     return Prose(f"**Model:** {lh_words}, {sperm_words}",
                  figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
 
@@ -238,7 +238,7 @@ def solution_find_the_dose():
         halving = [dose for dose, value in lh_by_dose.items() if value < 0.5]
         verdict = (f"The smallest dose that halves LH in the model is **{halving[0]} mg per week**. "
                    if halving else "No dose up to 200 mg per week halves LH in the model. ")
-        return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 as a share of baseline:\n\n"
+        return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 (week 26) as a share of baseline:\n\n"
                 + share_list(lh_by_dose, lambda dose: f"{dose} mg per week, LH")
                 + f"\n\n{verdict}"
                 "Note how steeply LH falls over a small range of doses: the brake works on the total amount of testosterone "

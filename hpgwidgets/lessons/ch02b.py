@@ -7,7 +7,7 @@ from functools import lru_cache
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day
+from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day, sperm_reading
 
 BANK = Bank("02b")
 SPERM_LIMIT = hpg.reference_range("sperm").low  # WHO lower reference limit, million/mL
@@ -123,7 +123,7 @@ def sperm_by_plan(plan_runs):
         preserve_words = f"With hCG alongside, the count stays above the WHO limit of {SPERM_LIMIT:g} million/mL for the whole two years."
     else:
         preserve_words = (f"With hCG alongside, the count falls from {summary.number(preserve[0])} to "
-                          f"{summary.value_text('sperm', preserve[MONTHS[-1]])} million/mL over two years and is below the WHO limit "
+                          f"{sperm_reading(preserve[MONTHS[-1]])} over two years and is below the WHO limit "
                           f"of {SPERM_LIMIT:g} million/mL from month {below_from} of the table: in the model, hCG slows the loss "
                           "(it keeps far more than testosterone alone) but does not stop it, because FSH stays suppressed.")
     return Prose(table + "\n" + preserve_words,

@@ -8,6 +8,7 @@ from functools import lru_cache
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
+from hpgwidgets.lessons.measures import sperm_reading
 
 BANK = Bank("04")
 MONTH, WEEK, YEAR = 30, 7, 365
@@ -79,10 +80,8 @@ def _daniel_line(reading) -> str:
     low = (f"about {reading['days_low']:.0f} days below the reference range in the first three months (lowest "
            f"{summary.number(reading['lowest_t'], 'ng/dL')})" if reading["days_low"] > 0 else
            f"never below the reference range in the first three months (lowest {summary.number(reading['lowest_t'], 'ng/dL')})")
-    def count(value):
-        return "none seen" if value < summary.azoospermia_reading() else f"{summary.number(value)} million/mL"
-
-    return f"Model: testosterone {low}; sperm {count(reading['sperm_6'])} at 6 months and {count(reading['sperm_12'])} at 12 months."
+    return (f"Model: testosterone {low}; sperm {sperm_reading(reading['sperm_6'])} at 6 months and "
+            f"{sperm_reading(reading['sperm_12'])} at 12 months.")
 
 
 @BANK.question("daniel_plan", evidence=("daniel_runs",))
@@ -104,8 +103,8 @@ def daniel_plan(daniel_runs, visit_day):
             f"{SPERM_LIMIT:g} million/mL within a year (not: " + "; ".join(f"'{name}'" for name in no_sperm) + "). "
             f"Of those, **{key}** leaves him {readings[key]['days_low']:.0f} days below the testosterone range in the first "
             "three months"
-            + ("; " + "; ".join(f"'{name}' {readings[name]['days_low']:.0f} days, with {summary.value_text('sperm', readings[name]['sperm_6'])} "
-                                f"million/mL at 6 months against {summary.value_text('sperm', readings[key]['sperm_6'])}" for name in others)
+            + ("; " + "; ".join(f"'{name}' {readings[name]['days_low']:.0f} days, with {sperm_reading(readings[name]['sperm_6'])} "
+                                f"at 6 months against {sperm_reading(readings[key]['sperm_6'])}" for name in others)
                if others else "")
             + ". No plan in the model both restores his count within a year and spares him the low-testosterone spell entirely: "
             "his own axis needs weeks to restart after three years of injections. hCG alone keeps testosterone up but holds FSH "
@@ -258,16 +257,16 @@ def _mark_says(mark_runs, gel_days) -> str:
     overtakes = _overtakes_gel(clomiphene, gel, gel_days)
     when = f"by month {overtakes}" if overtakes else "not within the year"
     return (
-        f"**What the model says.** On the gel his count stays at {summary.value_text('sperm', at(gel, 6, 'sperm'))} "
-        f"(million/mL, month 6). Off the gel, his testosterone first dips to about "
+        f"**What the model says.** On the gel his count stays at {sperm_reading(at(gel, 6, 'sperm'))} "
+        f"(month 6). Off the gel, his testosterone first dips to about "
         f"{summary.number(at(stop, 1, 'testosterone'))} (stopping) and {summary.number(at(clomiphene, 1, 'testosterone'))} ng/dL "
         f"(clomiphene) at one month, below the range from {T_RANGE.low:g}, while his own axis restarts. On clomiphene his own "
         f"testosterone passes what the gel gave him {when}, and his count reaches "
-        f"{summary.value_text('sperm', at(clomiphene, 6, 'sperm'))} million/mL at 6 months; stopping alone recovers the count "
-        f"too ({summary.value_text('sperm', at(stop, 6, 'sperm'))} at 6 months), at a lower testosterone "
+        f"{sperm_reading(at(clomiphene, 6, 'sperm'))} at 6 months; stopping alone recovers the count "
+        f"too ({sperm_reading(at(stop, 6, 'sperm'))} at 6 months), at a lower testosterone "
         f"({summary.number(at(stop, 12, 'testosterone'))} against {summary.number(at(clomiphene, 12, 'testosterone'))} ng/dL at "
         f"12 months). Adding anastrozole to the gel leaves the count at "
-        f"{summary.value_text('sperm', at(gel_ai, 6, 'sperm'))} at 6 months.")
+        f"{sperm_reading(at(gel_ai, 6, 'sperm'))} at 6 months.")
 
 
 def _clomiphene_is_key(mark_runs, gel_days) -> bool:

@@ -43,10 +43,20 @@ def share_list(shares, label) -> str:
     return "\n".join(f"* {label(key)}: {percent(value)} of baseline" for key, value in shares.items())
 
 
+def sperm_reading(value: float) -> str:
+    """A sperm concentration as a sentence says it: '0.31 million/mL', or 'none seen' below the azoospermia
+    reading (never 'none seen million/mL')."""
+    from ..summary import value_text
+
+    shown = value_text("sperm", value)
+    return shown if shown == "none seen" else f"{shown} million/mL"
+
+
 def story_week(result, day: float) -> str:
     """'week 160': ``day`` on the story's clock, weeks since the first testosterone dose (the convention of every
     sentence and sheet of the workbook: one clock per story, starting with its treatment)."""
+    from ..labs import week_on_clock
     from ..recovery import treatment_window
 
     start, _ = treatment_window(result.regimen)
-    return f"week {(day - start) / 7:.0f}"
+    return f"week {week_on_clock(day, start)}"

@@ -141,7 +141,7 @@ class ChartView:
 
     def fit(self, width_px: int, height_px: int, result, pinned, *, window_days: float, cursor_day: float):
         """Rebuild the chart to fill ``width_px`` of a ``height_px`` window (a new spec: sizes are not params)."""
-        size = charts.ChartSize.fitting(width_px, len(charts.CLINICAL_VARIABLES), height_px or None)
+        size = charts.ChartSize.fitting(width_px, list(charts.CLINICAL_VARIABLES), height_px or None)
         if size == self.size:
             return
         self.size = size

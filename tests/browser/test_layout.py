@@ -60,12 +60,15 @@ MEASURE_JS = """
 # first y axis to the last plot's edge; the rest is the room for the actions menu).
 FILLED_SHARE = 0.8
 # True once the charts have been redrawn for the window: every panel shown, none off screen, and
-# the chart as wide as its column (a chart drawn for the previous, smaller window is not).
+# the chart as wide as its column (a chart drawn for the previous, smaller window is not); with
+# ``oneScreen``, also flattened for the window's height (the dose slider and the sperm panel on one
+# screen), which the Workbench does after it has fitted the width.
 SETTLED_JS = f"""
-([root, area, expected]) => {{
+([root, area, expected, oneScreen]) => {{
   const measured = ({MEASURE_JS})([root, area]);
   const visible = measured.visible, panels = measured.panels.filter(panel => panel.name.startsWith('panel_'));
   if (panels.length < expected || !measured.column) return false;
+  if (oneScreen && !(measured.doseToSperm !== null && measured.doseToSperm <= measured.screenHeight)) return false;
   const span = Math.max(...panels.map(p => p.right)) - Math.min(...panels.map(p => p.left));
   return span >= {FILLED_SHARE} * measured.column.width && [...panels, ...measured.widgets].every(
     item => item.left >= visible.left - 1 && item.right <= visible.right + 1);
@@ -80,18 +83,20 @@ def off_screen(measured) -> list[str]:
             if item["left"] < visible["left"] - 1 or item["right"] > visible["right"] + 1]
 
 
-def settle_and_measure(page, root: str, area: str, expected_panels: int):
-    """Wait until the charts have been rebuilt for this width (however long a busy machine takes),
-    then measure. If they never fit, the assertions on the measurement say what is off."""
+def settle_and_measure(page, root: str, area: str, expected_panels: int, one_screen: bool = False):
+    """Wait until the charts have been rebuilt for this width (and, with ``one_screen``, this height)
+    however long a busy machine takes, then measure. If they never fit, the assertions on the
+    measurement say what is off."""
     try:
-        page.wait_for_function(SETTLED_JS, arg=[root, area, expected_panels], timeout=FIT_TIMEOUT_MS, polling=500)
+        page.wait_for_function(SETTLED_JS, arg=[root, area, expected_panels, one_screen], timeout=FIT_TIMEOUT_MS,
+                               polling=500)
     except PlaywrightTimeout:
         pass
     return page.evaluate(MEASURE_JS, [root, area])
 
 
-def check_fits(page, name: str, root: str, area: str, expected_panels: int, width: int):
-    measured = settle_and_measure(page, root, area, expected_panels)
+def check_fits(page, name: str, root: str, area: str, expected_panels: int, width: int, one_screen: bool = False):
+    measured = settle_and_measure(page, root, area, expected_panels, one_screen)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(root).first.scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
@@ -109,8 +114,6 @@ def chart_share(measured, prefix: str, within=None) -> float:
     return span / (within["right"] - within["left"])
 
 
-@pytest.mark.xfail(reason="with the file browser open the Workbench's panels reach past the visible area and its "
-                          "dose slider and sperm panel miss one screen by a few px: known layout defect left open at the end of this round (issue 16 note)", strict=False)
 def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, console_errors):
     run = run_notebook(NOTEBOOK)
     assert run.errors == []
@@ -121,7 +124,7 @@ def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, cons
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         measured[width] = check_fits(page, "workbench-lab", ".hpg-workbench", ".jp-NotebookPanel-notebook",
-                                     7, width)
+                                     7, width, one_screen=True)
         assert page.locator(".jp-FileBrowser").is_visible()
         # the dose slider and the sperm panel it acts on fit on one screen together
         assert measured[width]["doseToSperm"] <= measured[width]["screenHeight"], measured[width]

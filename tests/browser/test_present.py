@@ -19,11 +19,27 @@ CLASSROOM = ROOT / "notebooks" / "classroom.ipynb"
 LOAD_TIMEOUT_MS = 120_000
 
 
+# The chart on screen has been drawn for the width of its column (the first one, drawn before the
+# page reported its width, is replaced once it has): its panels span most of the column.
+FITTED_TO_ITS_COLUMN_JS = """
+() => {
+  const column = document.querySelector('.hpg-classroom-chart-column');
+  const panels = Array.from(document.querySelectorAll('.hpg-classroom-chart g.mark-group.role-scope'))
+    .filter(group => /(^| )panel_[a-z_]+_group/.test(group.getAttribute('class')))
+    .map(group => group.getBoundingClientRect());
+  if (!column || panels.length === 0) return false;
+  const span = Math.max(...panels.map(box => box.right)) - Math.min(...panels.map(box => box.left));
+  return span >= 0.75 * column.getBoundingClientRect().width;
+}
+"""
+
+
 @pytest.fixture
 def dashboard(page, present_server):
     page.goto(present_server.link, timeout=LOAD_TIMEOUT_MS)
     page.locator(".hpg-classroom-presets .widget-toggle-button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     chart_drawing(page).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function(FITTED_TO_ITS_COLUMN_JS, timeout=LOAD_TIMEOUT_MS, polling=250)
     page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(
         state="attached", timeout=LOAD_TIMEOUT_MS)
     return page
@@ -95,8 +111,6 @@ def font_size_px(locator):
     return float(locator.evaluate("element => getComputedStyle(element).fontSize").removesuffix("px"))
 
 
-@pytest.mark.xfail(reason="the preset buttons are 17 px, under the 18 px the back row needs, since the controls "
-                          "moved beside the chart: known layout defect left open at the end of this round (issue 16 note)", strict=False)
 def test_dashboard_renders_offline_with_large_type_and_no_code(dashboard, console_errors, external_requests):
     page = dashboard
     buttons = page.locator(".hpg-classroom-presets .widget-toggle-button")
@@ -119,8 +133,6 @@ def test_dashboard_renders_offline_with_large_type_and_no_code(dashboard, consol
     assert console_errors == []
 
 
-@pytest.mark.xfail(reason="the chart this test photographs is replaced while it waits (a preset's chart is shown "
-                          "in place of another): known layout defect left open at the end of this round (issue 16 note)", strict=False)
 def test_one_click_switches_preset_and_the_slider_redraws_the_chart(dashboard, console_errors, external_requests):
     page = dashboard
     readout = page.locator(".hpg-classroom .widget-readout")

@@ -7,8 +7,9 @@ cut by the edge of its chart or of a box around it ("illion/mL"), no horizontal 
 anywhere in the notebook, and nothing opened before its question: no chart or table inside a
 cell that waits for a commitment (``lessons.after``, class ``hpg-locked``).
 
-On the dashboard every preset is clicked in turn; each one's panels must all be on the screen
-at once, without scrolling, with the same checks. Screenshots go to build/screenshots/.
+On the dashboard every preset is clicked in turn; once the chart on screen is that preset's (its
+heading and a curve in each of its panels), its panels must all be on the screen at once, without
+scrolling, with the same checks. Screenshots go to build/screenshots/.
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import record_errors
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from hpgwidgets.classroom import preset_label
+from hpgwidgets.scenario import list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path for path in (ROOT / "notebooks").glob("*.ipynb") if path.name != "classroom.ipynb")
@@ -118,22 +122,9 @@ def wait_for(page, expression: str, arg, timeout_ms: int = DRAW_TIMEOUT_MS):
         pass
 
 
-# Notebooks whose page still scrolls sideways at 1366x768 (some chart or table is 15-140 px wider
-# than the notebook): a known layout defect left open at the end of this round, named in the issue 16
-# note. They run as expected failures so the fix is seen the day it lands.
-SIDEWAYS_SCROLL_LEFT_OPEN = {"01_fundamentals", "02a_intermediate_agents", "04_case_studies"}
-
-
-def reading_case(path):
-    if path.stem in SIDEWAYS_SCROLL_LEFT_OPEN:
-        return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(
-            reason="the page scrolls sideways at 1366x768: " + "known layout defect left open at the end of this round (issue 16 note)", strict=False))
-    return pytest.param(path, id=path.stem)
-
-
 # the notebook runs on a laptop screen from the start (conftest's notebook_in_lab, shared with
 # test_offline_notebooks), so its charts are drawn for this screen
-@pytest.mark.parametrize("notebook_in_lab", [reading_case(path) for path in NOTEBOOKS], indirect=True)
+@pytest.mark.parametrize("notebook_in_lab", [pytest.param(path, id=path.stem) for path in NOTEBOOKS], indirect=True)
 def test_a_student_reads_the_notebook_on_a_laptop(notebook_in_lab):
     run = notebook_in_lab
     page = run.page
@@ -148,9 +139,25 @@ def test_a_student_reads_the_notebook_on_a_laptop(notebook_in_lab):
     assert run.external_requests == []
 
 
-@pytest.mark.xfail(reason="on a 1280x720 projector the treatment row of 'Recovery with clomiphene' falls below the window: "
-                          "known layout defect left open at the end of this round (issue 16 note)", strict=False)
+# The chart on screen is this preset's: its heading, and a drawn curve in each of its panels (the
+# switch happens in the kernel, after the button has already shown itself pressed).
+SHOWS_PRESET_JS = """
+([title, variables]) => {
+  const chart = document.querySelector('.hpg-classroom-chart');
+  if (!chart || !Array.from(chart.querySelectorAll('.role-title-text')).some(text => text.textContent === title)) {
+    return false;
+  }
+  return variables.every(variable => {
+    const panel = chart.querySelector(`g.panel_${variable}_group`);
+    return panel !== null && Array.from(panel.querySelectorAll('.mark-line path'))
+      .some(path => (path.getAttribute('d') || '').length > 20);
+  });
+}
+"""
+
+
 def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record):
+    presets = {preset_label(name): load_scenario(name) for name in list_scenarios()}
     context = browser.new_context(viewport=PROJECTOR)
     try:
         page = context.new_page()
@@ -163,21 +170,18 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
         for index in range(buttons.count()):
             button = buttons.nth(index)
             label = button.inner_text().strip()
+            preset = presets[label]
             button.click()
             page.evaluate("() => window.scrollTo(0, 0)")
-            # the chart shown is this preset's, drawn at this width (its heading names the preset)
-            page.wait_for_function(
-                """([selected]) => {
-                  const chart = document.querySelector('.hpg-classroom-chart');
-                  const pressed = document.querySelector('.hpg-classroom-presets .mod-active');
-                  return chart && pressed && pressed.innerText.trim() === selected
-                    && chart.querySelector('svg.marks .role-mark') !== null;
-                }""", arg=[label], timeout=DRAW_TIMEOUT_MS, polling=250)
+            shown = [preset.title, list(preset.variables)]
+            wait_for(page, SHOWS_PRESET_JS, shown)
+            assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             page.wait_for_function(CHARTS_DRAWN_JS, arg=".hpg-classroom", timeout=DRAW_TIMEOUT_MS, polling=250)
             # the first chart is redrawn once the page has reported its size
             wait_for(page, f"(root) => ({PANELS_OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom",
                      REFIT_TIMEOUT_MS)
             page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-1280.png")
+            assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             assert page.evaluate(PANELS_OFF_SCREEN_JS, ".hpg-classroom") == [], label
             assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
             notes = page.locator(".hpg-classroom-notes").inner_text()
