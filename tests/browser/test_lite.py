@@ -98,9 +98,10 @@ def lite_server(lite_site, start_server):
     return serve_folder(start_server, lite_site, "/lab/index.html")
 
 
-def run_in_lite(page, lite_server, path, content=None):
+def run_in_lite(page, record, lite_server, path, content=None):
     """Open ``path`` in the site (uploading ``content`` there first if given), run every cell in
-    the Pyodide kernel and wait until each chart has drawn. Returns a NotebookRun."""
+    the Pyodide kernel and wait until each chart has drawn. Returns a NotebookRun whose errors
+    and requests are those ``record`` holds for ``page``."""
     page.goto(f"{lite_server.url}/lab/index.html")
     page.locator(".jp-DirListing-item").first.wait_for(timeout=DRAW_TIMEOUT_MS)
     assert page.evaluate(OPEN_IN_LITE_JS, [path, content]) == path
@@ -112,7 +113,7 @@ def run_in_lite(page, lite_server, path, content=None):
               for output in cell_outputs if output.get("output_type") == "error"]
     if not errors:
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=DRAW_TIMEOUT_MS, polling=500)
-    return NotebookRun(page, outputs, errors)
+    return NotebookRun(page, outputs, errors, record.console_errors, record.external_requests, Path(path))
 
 
 def settled_chart_shapes(page):
@@ -144,7 +145,7 @@ def assert_runs_and_draws_as_in_jupyterlab(name, page, page_record, run_notebook
     expected = chart_shapes_in_jupyterlab(run_notebook, ROOT / "notebooks" / name)
     lite_page = page.context.new_page()
     record_errors(lite_page, page_record)
-    run = run_in_lite(lite_page, lite_server, name)
+    run = run_in_lite(lite_page, page_record, lite_server, name)
     assert run.errors == [], f"{name} in JupyterLite: {run.errors}"
     unrun = lite_page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
                                ".filter(cell => cell.model.type === 'code' && cell.model.executionCount === null).length")
@@ -222,10 +223,10 @@ def chart_titled(page, title):
 
 
 def test_axis_none_draws_no_axis_and_the_workbench_redraws_in_pyodide(
-    page, lite_server, console_errors, external_requests
+    page, page_record, lite_server, console_errors, external_requests
 ):
     content = json.loads(CHECKS_NOTEBOOK.read_text())
-    run = run_in_lite(page, lite_server, CHECKS_NOTEBOOK.name, content)
+    run = run_in_lite(page, page_record, lite_server, CHECKS_NOTEBOOK.name, content)
     assert run.errors == []
     # Python None must reach Vega as null: no axis, no legend; the same chart with defaults has both.
     bare = chart_titled(page, "Drawn with axis=None")
