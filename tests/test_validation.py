@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hpgwidgets as hpg
-from hpgwidgets import validation
+from hpgwidgets import charts, validation
 from hpgwidgets.patient import LIMITS, OPTIONAL, ORIGINS
 
 TRT = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=56)])
@@ -496,8 +496,6 @@ def test_a_regimen_from_a_mapping_refuses_unknown_keys_like_every_other_level():
     ("result", None, math.nan, ValueError, "cursor_day must be a finite number, got nan"),
 ])
 def test_a_time_series_chart_of_something_else_says_what_it_needs(shown, compare, cursor_day, error, message):
-    from hpgwidgets import charts
-
     result = {"cohort": hpg.simulate_cohort(None, n=2, days=10, progress=False),
               "result": hpg.simulate(None, days=10)}.get(shown, shown)
     with raises(error, message):
@@ -582,6 +580,10 @@ def test_doses_of_an_unknown_drug_is_refused_not_an_empty_answer():
 def test_a_time_series_chart_layout_is_checked_naming_the_argument(options, error, message):
     result = hpg.simulate(None, days=10)
     with raises(error, message):
-        validation.chart_options(result, **{"variables": ["lh"], **options})
-    validation.chart_options(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5, heading="x",
-                             names=("a", "b"))
+        charts.timeseries_chart(result, **{"variables": ["lh"], **options})
+    with raises(error, message):
+        charts.timeseries_spec(result, **{"variables": ["lh"], **options})
+    # the legal edges draw: a window past the run, six panels a row, a later clock, texts
+    chart = charts.timeseries_chart(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5,
+                                    heading="x", names=("a", "b"))
+    assert len(chart.vconcat[0].hconcat) == 2
