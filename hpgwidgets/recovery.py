@@ -263,7 +263,8 @@ def testosterone_recovery(cohort, stop_day: float | None = None) -> TimeToEvent:
 def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "group") -> dict[str, TimeToEvent]:
     """Split a TimeToEvent into groups of a patient characteristic (e.g. age).
 
-    ``bins`` are interval edges (default: tertiles of ``values``); groups hold
+    ``bins`` are interval edges (default: tertiles of ``values``, each edge once where ties
+    make two equal, so fewer groups); groups hold
     left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides.
     """
     validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
@@ -281,7 +282,11 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
         raise ValueError(f"values must be finite numbers, one per patient; {missing} of {len(values)} are NaN or "
                          "infinite (drop those patients first, e.g. with event.subset)")
     if bins is None:
-        bins = np.quantile(values, [0, 1 / 3, 2 / 3, 1])
+        # tertiles; tied values can make two edges equal (0, 0, 0, 1, 2, 3): keep each edge once
+        bins = np.unique(np.quantile(values, [0, 1 / 3, 2 / 3, 1]))
+        if len(bins) < 2:
+            raise ValueError(f"values are all {validation.figure(bins[0])}: there is nothing to split by "
+                             "(pass bins=[low, high] to keep them as one group)")
     edges = np.asarray(validation.number_list("bins", bins), dtype=float)
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"bins must be at least two increasing edges; got {list(edges)}")
