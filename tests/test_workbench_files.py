@@ -3,6 +3,8 @@
 ``make present`` sets HPG_FILES_FOLDER; a path typed into the dashboard (absolute, ``~``
 or ``..`` leading out) must neither write nor read outside it.
 """
+import re
+
 import ipywidgets as widgets
 import pytest
 
@@ -75,3 +77,17 @@ def test_the_workbench_takes_its_folder_from_make_present(tmp_path, monkeypatch)
     assert len(list((tmp_path / "slides").glob("*.svg"))) == 2
     monkeypatch.delenv(FILES_FOLDER_VARIABLE)
     assert hpg.Workbench().files.folder is None  # a notebook saves wherever its user says
+
+
+@pytest.mark.parametrize("formats, error, message", [
+    ("png", TypeError, "formats must be a list of image formats among ('png', 'svg'), such as ('png',), got str 'png'"),
+    (None, TypeError, "formats must be a list of image formats"),
+    ([], ValueError, "formats must name at least one of ('png', 'svg')"),
+    (["gif"], ValueError, "formats entry must be one of 'png', 'svg'; got 'gif'"),
+])
+def test_export_formats_are_checked_before_any_figure_is_drawn(tmp_path, formats, error, message):
+    owner = Owner()
+    owner.figures = lambda: pytest.fail("a figure was drawn for formats that cannot be written")
+    with pytest.raises(error, match=re.escape(message)):
+        FileActions(owner, folder=tmp_path).export(formats)
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
-from .. import charts, markup
+from .. import charts, markup, validation
 from ..scenario import Scenario, list_scenarios, load_scenario
 
 DEFAULT_EXPORT_FOLDER = "hpg-figures"
@@ -113,6 +113,7 @@ class FileActions:
 
     def export(self, formats=("png", "svg")) -> list[Path]:
         """Save the time-series chart and the diagram into the chosen folder; returns the paths."""
+        formats = validation.export_formats(formats)  # checked before any figure is drawn
         folder = confined_path(self.widgets["export_folder"].value.strip() or ".", self.folder).resolve()
         stem = free_stem(folder, f"hpg-week{self.owner.cursor_day / 7:.0f}", formats)
         written = []
