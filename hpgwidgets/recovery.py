@@ -175,7 +175,7 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
     validation.known_keys("variable", [variable], _check_cohort(cohort).variables, "variables")
     threshold = validation.number("threshold", threshold, unit=cohort.units[variable])
     for flag, value in (("below", below), ("sustained", sustained), ("relative", relative)):
-        validation.instance(flag, value, (bool, np.bool_), "True or False")
+        validation.flag(flag, value)
     t = np.asarray(cohort.t, dtype=float)
     origin_day = validation.number("origin_day", origin_day, low=float(t[0]), high=float(t[-1]), unit="days")
     values = np.asarray(cohort.relative(variable) if relative else cohort[variable], dtype=float)
@@ -341,7 +341,7 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
         validation.instance(f"events[{label!r}]", event, TimeToEvent, "a TimeToEvent")
     if title is not None:
         validation.text("title", title)
-    validation.instance("published", published, (bool, np.bool_), "True or False")
+    validation.flag("published", published)
     width = validation.whole_number("width", width, low=100, high=4000, unit="px")
     height = validation.whole_number("height", height, low=100, high=4000, unit="px")
     first = next(iter(events.values()))

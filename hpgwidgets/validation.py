@@ -175,6 +175,11 @@ def instance(name: str, value, kind: type | tuple, what: str):
     return value
 
 
+def flag(name: str, value) -> bool:
+    """``value`` as a bool if it is True or False (numpy's too); 1, 'yes' or None are refused, not read as truth."""
+    return bool(instance(name, value, (bool, np.bool_), "True or False"))
+
+
 def simulation_result(name: str, value, *, allow_none: bool = False):
     """``value`` if it is one simulation's ``Result`` (or None, if allowed); TypeError otherwise."""
     from .cohort import Cohort  # imported here: both modules import this one
@@ -296,4 +301,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "chart_options", "run_names", "text_list", "export_options", "export_formats", "EXPORT_FORMATS", "known_keys", "figure", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "flag", "shown", "simulation_result", "chart_arguments", "chart_options", "run_names", "text_list", "export_options", "export_formats", "EXPORT_FORMATS", "known_keys", "figure", "seed", "limit", "is_number"]
