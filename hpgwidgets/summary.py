@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import validation
 from .pharmacology import DRUGS
-from .ranges import azoospermia_threshold, reference_range
+from .ranges import azoospermia_threshold, reference_range, reference_variables
 
 azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
 
@@ -270,7 +270,6 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
     chart draws its dashed vertical line (the day a summary sentence describes; None: a line a
     widget moves, so the key names no day).
     """
-    from .charts import reference_band_frame
     from .simulation import LABELS
 
     variables = validation.known_keys("variables", variables, LABELS, "model variables")
@@ -278,8 +277,8 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
     names = validation.run_names(names)
     if cursor_day is not None:
         cursor_day = validation.number("cursor_day", cursor_day, low=0, unit="days")
-    bands = [variable for variable in variables if len(reference_band_frame(variable))]
-    two_sided = [variable for variable in bands if reference_band_frame(variable)["high"].notna().all()]
+    bands = [variable for variable in variables if variable in reference_variables()]
+    two_sided = [variable for variable in bands if math.isfinite(reference_range(variable).high)]
     limits = (["grey band: reference range"] if two_sided else []) + (
         ["dotted line: lower reference limit"] if len(two_sided) < len(bands) else [])
     lines = [" · ".join(limits)] if limits else []
