@@ -24,6 +24,7 @@ from . import validation
 from .cohort import Cohort
 from .pharmacology import testosterone_drugs
 from .ranges import azoospermia_threshold, reference_range
+from .regimen import Regimen
 from .tables import read_table
 
 __all__ = [
@@ -196,6 +197,7 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
 
 def treatment_window(regimen) -> tuple[float, float | None]:
     """(first day, stop day) of the testosterone doses in a regimen; stop is None if never stopped."""
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     doses = [dose for dose in regimen.doses if dose.drug in testosterone_drugs()]
     if not doses:
         raise ValueError(
@@ -265,7 +267,8 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
 
     ``bins`` are interval edges (default: tertiles of ``values``, each edge once where ties
     make two equal, so fewer groups); groups hold
-    left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides.
+    left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides. Men whose
+    value lies outside every bin are left out; bins that hold no man at all are refused.
     """
     validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
     validation.text("name", name)
@@ -299,12 +302,16 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
         raise ValueError(f"labels must have {len(edges) - 1} entries (one per bin); got {len(labels)}")
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
     inside = (values >= edges[0]) & (values <= edges[-1])
+    if not np.any(inside):
+        raise ValueError(f"no value falls within the bins {validation.figure(edges[0])} to {validation.figure(edges[-1])}; "
+                         f"the values span {validation.figure(values.min())} to {validation.figure(values.max())}")
     return {label: event.subset(inside & (index == i), label) for i, label in enumerate(labels)
             if np.any(inside & (index == i))}
 
 
 def published_points(event: TimeToEvent) -> pd.DataFrame:
     """Published proportions (data/published_population.csv) matching an event's endpoint."""
+    validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
     table = pd.DataFrame(read_table("published_population")).replace("", np.nan)
     table[["threshold", "day", "value"]] = table[["threshold", "day", "value"]].astype(float)
     match = (table["kind"] == "proportion") & (table["origin"] == event.origin) & (table["endpoint"] == event.endpoint)
@@ -411,6 +418,8 @@ def compare_with_published(cohort, sources=None, stop_day: float | None = None) 
     table = _published_table()
     if sources is not None:
         sources = validation.known_keys("sources", sources, set(table["source"]), "sources")
+        if not sources:
+            raise ValueError("sources must name at least one source (or be None for every source)")
         table = table[table["source"].isin(sources)]
     rows = []
     for _, row in table.iterrows():

@@ -214,6 +214,11 @@ def test_split_by_tied_values_gives_each_man_one_group_and_equal_values_are_name
     (lambda e: recovery.recovery_chart(e, title=5), TypeError, "title must be text"),
     (lambda e: recovery.recovery_chart(e, published="no"), TypeError, "published must be True or False"),
     (lambda e: recovery.compare_with_published(small(), 5), TypeError, "sources must be a list of sources"),
+    (lambda e: recovery.compare_with_published(small(), []), ValueError, "sources must name at least one source"),
+    (lambda e: recovery.published_points("x"), TypeError, "event must be a TimeToEvent"),
+    (lambda e: recovery.treatment_window("x"), TypeError, "regimen must be an hpg.Regimen, got str 'x'"),
+    (lambda e: recovery.split_by(e, list(range(small().n)), bins=[10, 20]), ValueError,
+     "no value falls within the bins 10 to 20; the values span 0 to 5"),
     (lambda e: recovery.sperm_recovery(small(), stop_day=1000), ValueError,
      "stop_day = 1000 is outside the allowed range (0 to 120 days, inside the simulation)"),
 ])

@@ -615,6 +615,15 @@ def text_cases():
     for label, path in {"NUL": "a\0b.json", "name of 300 characters": folder / ("x" * 300 + ".json")}.items():
         case("Scenario.save", label, lambda p=path: hpg.Scenario(trt).save(p), "error", "path", str(folder)[:20])
         case("Scenario.load", label, lambda p=path: hpg.Scenario.load(p), "error", "path", str(folder)[:20])
+    from hpgwidgets import recovery
+
+    event = recovery.sperm_recovery(COHORT)
+    case("recovery.published_points", "'x'", lambda: recovery.published_points("x"), "error", "event")
+    case("recovery.treatment_window", "'x'", lambda: recovery.treatment_window("x"), "error", "regimen")
+    case("recovery.compare_with_published", "sources=[]", lambda: recovery.compare_with_published(COHORT, []),
+         "error", "sources")
+    case("recovery.split_by", "bins holding no man", lambda: recovery.split_by(event, [1.0] * COHORT.n, bins=[10, 20]),
+         "error", "bins")
     wb = hpg.Workbench()
     for label, value in {"'dose'": "dose", "5": 5}.items():
         case("Workbench.controls_value", label, lambda v=value: wb.controls_value(v), "error", "name")
