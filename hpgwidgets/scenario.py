@@ -201,7 +201,7 @@ class Scenario:
         An existing file keeps its permissions; when ``path`` is a symbolic link, the file it
         points to is replaced and the link stays.
         """
-        path = _file_path(path)
+        path = validation.file_path("path", path)
         text = self.to_json()  # serialise first: a failure here must not touch any file
         data = text.encode("utf-8")
         validation.limit(f"{path}", len(data), MAX_FILE_BYTES, "the scenario file's size in bytes",
@@ -251,7 +251,7 @@ class Scenario:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Read a scenario file; ValueError names the file, the field and what is allowed."""
-        path = _file_path(path)
+        path = validation.file_path("path", path)
         # A named pipe or a device would block or never end: look before opening, and open
         # without following a swap to a pipe in between (O_NONBLOCK), then check again.
         if path.exists() and not path.is_file():
@@ -286,14 +286,6 @@ class Scenario:
             return cls.from_dict(data)
         except _ScenarioProblem as problem:
             raise ValueError(f"{path}: {problem}") from None
-
-
-def _file_path(path) -> Path:
-    """``path`` (text or a path object) as a Path; a NUL character, which no file system allows, is refused."""
-    validation.instance("path", path, (str, os.PathLike), "a file path")
-    if "\0" in str(os.fspath(path)):
-        raise ValueError(f"path must not contain a NUL character (\\0), got {validation.shown(path)}")
-    return Path(path)
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

@@ -175,6 +175,24 @@ def instance(name: str, value, kind: type | tuple, what: str):
     return value
 
 
+def file_path(name: str, value) -> "Path":
+    """``value`` (text or a path object) as a Path the file system can name: a NUL character or a
+    lone surrogate (neither can be stored in a file name) is refused by name, before any file is touched."""
+    from pathlib import Path
+
+    instance(name, value, (str, os.PathLike), "a file path")
+    spelled = os.fspath(value)
+    if isinstance(spelled, str):
+        if "\0" in spelled:
+            raise ValueError(f"{name} must not contain a NUL character (\\0), got {shown(value)}")
+        try:
+            spelled.encode("utf-8")
+        except UnicodeEncodeError as problem:
+            raise ValueError(f"{name} must be text a file name can hold; character {problem.start} "
+                             f"({spelled[problem.start]!r}) is a lone surrogate") from None
+    return Path(value)
+
+
 def flag(name: str, value) -> bool:
     """``value`` as a bool if it is True or False (numpy's too); 1, 'yes' or None are refused, not read as truth."""
     return bool(instance(name, value, (bool, np.bool_), "True or False"))
@@ -301,4 +319,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "flag", "shown", "simulation_result", "chart_arguments", "chart_options", "run_names", "text_list", "export_options", "export_formats", "EXPORT_FORMATS", "known_keys", "figure", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "file_path", "flag", "shown", "simulation_result", "chart_arguments", "chart_options", "run_names", "text_list", "export_options", "export_formats", "EXPORT_FORMATS", "known_keys", "figure", "seed", "limit", "is_number"]

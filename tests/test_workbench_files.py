@@ -91,3 +91,20 @@ def test_export_formats_are_checked_before_any_figure_is_drawn(tmp_path, formats
     with pytest.raises(error, match=re.escape(message)):
         FileActions(owner, folder=tmp_path).export(formats)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("a\0b.json", "the file name must not contain a NUL character"),
+    ("\ud800.json", "the file name must be text a file name can hold; character 0 ('\\ud800') is a lone surrogate"),
+])
+@pytest.mark.parametrize("folder", ["room", None])
+def test_a_file_name_no_file_system_can_hold_is_named_in_words(tmp_path, monkeypatch, typed, words, folder):
+    monkeypatch.chdir(tmp_path)
+    owner = Owner()
+    files = FileActions(owner, folder=tmp_path if folder else None)
+    files.widgets["scenario_file"].value = typed
+    files.widgets["save_scenario"].click()
+    assert owner.problems[-1].startswith(f"The scenario could not be saved: {words}")
+    files.widgets["load_scenario"].click()
+    assert words in owner.problems[-1] and not owner.applied
+    assert list(tmp_path.iterdir()) == []

@@ -612,7 +612,8 @@ def text_cases():
     case("calibration.shortfall", "a row that is not a time", lambda: calibration.shortfall("travison2017_t_median"),
          "error", "observation", "shortfall")
     folder = Path(tempfile.mkdtemp(prefix="hpg-sweep-"))
-    for label, path in {"NUL": "a\0b.json", "name of 300 characters": folder / ("x" * 300 + ".json")}.items():
+    for label, path in {"NUL": "a\0b.json", "lone surrogate": "\ud800.json",
+                        "name of 300 characters": folder / ("x" * 300 + ".json")}.items():
         case("Scenario.save", label, lambda p=path: hpg.Scenario(trt).save(p), "error", "path", str(folder)[:20])
         case("Scenario.load", label, lambda p=path: hpg.Scenario.load(p), "error", "path", str(folder)[:20])
     from hpgwidgets import recovery

@@ -40,6 +40,7 @@ class Owner(Protocol):
 
 def confined_path(text: str, folder: str | os.PathLike | None) -> Path:
     """The path the user typed; with a ``folder`` (presentation mode), inside that folder only."""
+    validation.file_path("the file name", text)
     if folder is None:
         return Path(text).expanduser()
     root = Path(folder).resolve()
