@@ -545,7 +545,25 @@ def test_any_value_for_a_sentence_helper_is_words_without_nan_or_a_clear_error(v
         assert not re.search(r"\b(nan|inf)\b", outcome, re.IGNORECASE), outcome
     else:
         assert isinstance(outcome, ValueError), (value, outcome)
-        assert not (is_finite(value) and value >= 0 and abs(value) < 1e308), (value, outcome)
+        # a share whose percent overflows a float (100 x 1e307) is refused too
+        assert not (is_finite(value) and value >= 0 and abs(value) < 1e306), (value, outcome)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_VALUE, st.sampled_from(["value", "reference", "tolerance"]))
+def test_any_value_compared_in_words_is_a_word_or_a_clear_error(value, argument):
+    from hpgwidgets import summary
+
+    outcome = answered(lambda: summary.relation(**{"value": 1.0, "reference": 2.0, "tolerance": 0.05, argument: value}))
+    if not is_real_number(value):
+        assert isinstance(outcome, TypeError) and f"{argument} must be a number" in str(outcome), (value, outcome)
+    elif isinstance(outcome, str):
+        assert outcome in ("below", "about the same as", "above") and is_finite(value)
+        assert argument != "tolerance" or value >= 0
+    else:
+        assert isinstance(outcome, ValueError) and str(outcome).startswith(argument), (value, outcome)
+        # refused: NaN, infinity, a number too large for a float, a negative tolerance
+        assert not is_finite(value) or abs(value) > 1e308 or (argument == "tolerance" and value < 0), (value, outcome)
 
 
 def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_argument():
