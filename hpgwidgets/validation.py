@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -175,11 +176,9 @@ def instance(name: str, value, kind: type | tuple, what: str):
     return value
 
 
-def file_path(name: str, value) -> "Path":
+def file_path(name: str, value) -> Path:
     """``value`` (text or a path object) as a Path the file system can name: a NUL character or a
     lone surrogate (neither can be stored in a file name) is refused by name, before any file is touched."""
-    from pathlib import Path
-
     instance(name, value, (str, os.PathLike), "a file path")
     spelled = os.fspath(value)
     if isinstance(spelled, str):
