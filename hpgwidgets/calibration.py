@@ -346,6 +346,9 @@ def _days_to_crossing(observation, result, above: bool) -> float:
     return crossing - observation.day
 
 
+TIME_TO_THRESHOLD = ("first_day_above", "first_day_below")  # rows whose figure is a time, infinite if never
+
+
 @statistic("first_day_above", "day", "threshold")
 def _first_day_above(observation, result, parameters):
     return _days_to_crossing(observation, result, above=True)
@@ -394,6 +397,9 @@ def shortfall(observation: Observation | str, parameters=None) -> float:
     closest approach stays from it (a log ratio, > 0). The fit uses it to steer towards a
     crossing where the time itself is infinite and gives no direction."""
     observation = _row(observation)
+    if observation.statistic not in TIME_TO_THRESHOLD:
+        raise ValueError(f"observation {observation.id!r} measures {observation.statistic!r}; a shortfall is "
+                         f"defined for time-to-threshold rows ({', '.join(TIME_TO_THRESHOLD)}) only")
     result = _run(observation, as_parameter_set(parameters))
     after = result.t >= observation.day
     series, level = result[observation.variable][after], _threshold(observation, result)

@@ -807,9 +807,8 @@ def _chart_params(result, variables, compare, window_days, cursor_day, series_ca
                   origin_day):
     """Every param of a time-series chart (data, cursor, heading) and the series capacity."""
     validation.chart_arguments(result, compare=compare, cursor_day=cursor_day)
-    unknown = [variable for variable in variables if variable not in result.variables]
-    if unknown:
-        raise ValueError(f"unknown variable(s) {unknown}; this Result has {list(result.variables)}")
+    validation.chart_options(result, variables, window_days=window_days, columns=size.columns,
+                             origin_day=origin_day, heading=heading, names=names)
     params = timeseries_params(result, variables, compare=compare, window_days=window_days, names=names,
                                origin_day=origin_day)
     rows_needed = len(params[SERIES_PARAM]["day"])

@@ -46,6 +46,11 @@ def _ranges() -> dict[str, ReferenceRange]:
     return ranges
 
 
+def reference_variables() -> tuple[str, ...]:
+    """The variables with a laboratory reference interval (the charts draw a band for each)."""
+    return tuple(_ranges())
+
+
 @lru_cache(maxsize=None)
 def azoospermia_threshold() -> float:
     """Sperm concentration (million/mL) below which the workbook reads "no sperm seen"

@@ -24,6 +24,7 @@ from . import validation
 from .cohort import Cohort
 from .pharmacology import testosterone_drugs
 from .ranges import azoospermia_threshold, reference_range
+from .regimen import Regimen
 from .tables import read_table
 
 __all__ = [
@@ -175,7 +176,7 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
     validation.known_keys("variable", [variable], _check_cohort(cohort).variables, "variables")
     threshold = validation.number("threshold", threshold, unit=cohort.units[variable])
     for flag, value in (("below", below), ("sustained", sustained), ("relative", relative)):
-        validation.instance(flag, value, (bool, np.bool_), "True or False")
+        validation.flag(flag, value)
     t = np.asarray(cohort.t, dtype=float)
     origin_day = validation.number("origin_day", origin_day, low=float(t[0]), high=float(t[-1]), unit="days")
     values = np.asarray(cohort.relative(variable) if relative else cohort[variable], dtype=float)
@@ -196,6 +197,7 @@ def time_to_threshold(cohort, variable: str, threshold: float, *, below: bool, o
 
 def treatment_window(regimen) -> tuple[float, float | None]:
     """(first day, stop day) of the testosterone doses in a regimen; stop is None if never stopped."""
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     doses = [dose for dose in regimen.doses if dose.drug in testosterone_drugs()]
     if not doses:
         raise ValueError(
@@ -263,8 +265,10 @@ def testosterone_recovery(cohort, stop_day: float | None = None) -> TimeToEvent:
 def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "group") -> dict[str, TimeToEvent]:
     """Split a TimeToEvent into groups of a patient characteristic (e.g. age).
 
-    ``bins`` are interval edges (default: tertiles of ``values``); groups hold
-    left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides.
+    ``bins`` are interval edges (default: tertiles of ``values``, each edge once where ties
+    make two equal, so fewer groups); groups hold
+    left-closed intervals [edge_i, edge_{i+1}), the last one closed on both sides. Men whose
+    value lies outside every bin are left out; bins that hold no man at all are refused.
     """
     validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
     validation.text("name", name)
@@ -281,7 +285,11 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
         raise ValueError(f"values must be finite numbers, one per patient; {missing} of {len(values)} are NaN or "
                          "infinite (drop those patients first, e.g. with event.subset)")
     if bins is None:
-        bins = np.quantile(values, [0, 1 / 3, 2 / 3, 1])
+        # tertiles; tied values can make two edges equal (0, 0, 0, 1, 2, 3): keep each edge once
+        bins = np.unique(np.quantile(values, [0, 1 / 3, 2 / 3, 1]))
+        if len(bins) < 2:
+            raise ValueError(f"values are all {validation.figure(bins[0])}: there is nothing to split by "
+                             "(pass bins=[low, high] to keep them as one group)")
     edges = np.asarray(validation.number_list("bins", bins), dtype=float)
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"bins must be at least two increasing edges; got {list(edges)}")
@@ -294,12 +302,16 @@ def split_by(event: TimeToEvent, values, bins=None, labels=None, name: str = "gr
         raise ValueError(f"labels must have {len(edges) - 1} entries (one per bin); got {len(labels)}")
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
     inside = (values >= edges[0]) & (values <= edges[-1])
+    if not np.any(inside):
+        raise ValueError(f"no value falls within the bins {validation.figure(edges[0])} to {validation.figure(edges[-1])}; "
+                         f"the values span {validation.figure(values.min())} to {validation.figure(values.max())}")
     return {label: event.subset(inside & (index == i), label) for i, label in enumerate(labels)
             if np.any(inside & (index == i))}
 
 
 def published_points(event: TimeToEvent) -> pd.DataFrame:
     """Published proportions (data/published_population.csv) matching an event's endpoint."""
+    validation.instance("event", event, TimeToEvent, "a TimeToEvent (e.g. from hpg.recovery.sperm_recovery)")
     table = pd.DataFrame(read_table("published_population")).replace("", np.nan)
     table[["threshold", "day", "value"]] = table[["threshold", "day", "value"]].astype(float)
     match = (table["kind"] == "proportion") & (table["origin"] == event.origin) & (table["endpoint"] == event.endpoint)
@@ -336,7 +348,7 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
         validation.instance(f"events[{label!r}]", event, TimeToEvent, "a TimeToEvent")
     if title is not None:
         validation.text("title", title)
-    validation.instance("published", published, (bool, np.bool_), "True or False")
+    validation.flag("published", published)
     width = validation.whole_number("width", width, low=100, high=4000, unit="px")
     height = validation.whole_number("height", height, low=100, high=4000, unit="px")
     first = next(iter(events.values()))
@@ -406,6 +418,8 @@ def compare_with_published(cohort, sources=None, stop_day: float | None = None) 
     table = _published_table()
     if sources is not None:
         sources = validation.known_keys("sources", sources, set(table["source"]), "sources")
+        if not sources:
+            raise ValueError("sources must name at least one source (or be None for every source)")
         table = table[table["source"].isin(sources)]
     rows = []
     for _, row in table.iterrows():

@@ -73,13 +73,14 @@ class Dose:
 
     def count(self, days: float) -> int:
         """How many doses fall within a simulation of ``days`` days (nothing is allocated)."""
-        end = self.end(validation.number("days", days, low=0, unit="days"))
+        end = self.end(days)
         if end <= self.start_day:
             return 0
         return int(math.ceil((end - self.start_day) / self.every_days - 1e-9))
 
     def end(self, days: float) -> float:
         """Day after the last dose window: stop_day, or ``days`` when open-ended."""
+        days = validation.number("days", days, low=0, unit="days")
         return days if self.stop_day is None else min(self.stop_day, days)
 
     def times(self, days: float) -> np.ndarray:
@@ -163,7 +164,13 @@ class Regimen:
         >>> Regimen([Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)]).last_dose_day(365)
         175.0
         """
-        wanted = {drugs} if isinstance(drugs, str) else None if drugs is None else set(drugs)
+        days = validation.number("days", days, low=0, unit="days")
+        if drugs is None:
+            wanted = None
+        elif isinstance(drugs, str):
+            wanted = {validation.choice("drugs", drugs, DRUGS)}
+        else:
+            wanted = {validation.choice("drugs entry", drug, DRUGS) for drug in validation.text_list("drugs", drugs, "drug ids")}
         times = [time for dose in self.doses if wanted is None or dose.drug in wanted for time in dose.times(days)]
         if not times:
             raise ValueError(f"no dose of {sorted(wanted) if wanted else 'any drug'} falls within {figure(days)} days")

@@ -201,15 +201,20 @@ class Scenario:
         An existing file keeps its permissions; when ``path`` is a symbolic link, the file it
         points to is replaced and the link stays.
         """
-        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
+        path = validation.file_path("path", path)
         text = self.to_json()  # serialise first: a failure here must not touch any file
         data = text.encode("utf-8")
         validation.limit(f"{path}", len(data), MAX_FILE_BYTES, "the scenario file's size in bytes",
                          "shorten the notes")
-        if not str(path).strip() or path.is_dir():
-            raise IsADirectoryError(f"{str(path)!r} is a folder or empty; save to a file path such as "
-                                    "'my-scenario.json'")
-        target = Path(os.path.realpath(path))
+        try:
+            if not str(path).strip() or path.is_dir():
+                raise IsADirectoryError(f"{str(path)!r} is a folder or empty; save to a file path such as "
+                                        "'my-scenario.json'")
+            target = Path(os.path.realpath(path))
+        except IsADirectoryError:
+            raise
+        except OSError as problem:  # e.g. a name longer than the file system allows
+            raise type(problem)(problem.errno, f"{path}: cannot save here ({problem.strerror})") from None
         if target.exists() and not target.is_file():
             # renaming over a named pipe or a device would silently replace it with a file
             raise ValueError(f"{path}: not a regular file (a pipe or device); save to a .json file path")
@@ -246,7 +251,7 @@ class Scenario:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Read a scenario file; ValueError names the file, the field and what is allowed."""
-        path = Path(validation.instance("path", path, (str, os.PathLike), "a file path"))
+        path = validation.file_path("path", path)
         # A named pipe or a device would block or never end: look before opening, and open
         # without following a swap to a pipe in between (O_NONBLOCK), then check again.
         if path.exists() and not path.is_file():

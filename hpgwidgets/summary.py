@@ -6,9 +6,12 @@ patient's untreated values and against the laboratory reference limits.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 from . import validation
 from .pharmacology import DRUGS
-from .ranges import azoospermia_threshold, reference_range
+from .ranges import azoospermia_threshold, reference_range, reference_variables
 
 azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
 
@@ -21,6 +24,8 @@ def percent(ratio: float, *, compact: bool = False) -> str:
     '<1%' for labels inside a drawing.
     """
     ratio = validation.number("ratio", ratio, low=0)
+    if not math.isfinite(100 * ratio):
+        raise ValueError(f"ratio = {validation.figure(ratio)} is too large to print as a percent")
     if ratio < 0.01:
         return "<1%" if compact else "under 1%"
     if ratio < 0.095:
@@ -48,7 +53,8 @@ def number(value: float, unit: str = "") -> str:
 
 def value_text(variable: str, value: float) -> str:
     """A model value as a table cell: rounded for reading; sperm below the 'none seen' reading say so."""
-    if variable == "sperm" and value < azoospermia_threshold():
+    validation.text("variable", variable)
+    if variable == "sperm" and validation.number("value", value) < azoospermia_threshold():
         return "none seen"
     return number(value)
 
@@ -60,6 +66,9 @@ def relation(value: float, reference: float, *, tolerance: float = 0.05,
     Within ``tolerance`` (a fraction of the reference) counts as the same, so prose never calls
     a difference of a rounding error a finding.
     """
+    value = validation.number("value", value)
+    reference = validation.number("reference", reference)
+    tolerance = validation.number("tolerance", tolerance, low=0)
     lower, same, higher = words
     if abs(value - reference) <= tolerance * abs(reference):
         return same
@@ -107,6 +116,13 @@ def readable_table(values, variables, *, index_name: str, flag: str | None = Non
 
     from .simulation import LABELS, UNITS
 
+    validation.instance("values", values, Mapping, "a mapping of row label -> {variable: value}")
+    variables = validation.text_list("variables", variables, "variables of the rows")
+    for label, row in values.items():
+        validation.instance(f"values[{label!r}]", row, Mapping, "a mapping of variable -> value")
+        missing = [variable for variable in variables + ([flag] if flag else []) if variable not in row]
+        if missing:
+            raise ValueError(f"values[{label!r}] has no value for {missing}")
     columns = {}
     for variable in variables:
         header = f"{LABELS.get(variable, variable)} ({UNITS[variable]})" if UNITS.get(variable) else LABELS.get(variable, variable)
@@ -138,7 +154,7 @@ def short_reference(key: str) -> str:
     """'Coviello et al. 2005' for a key of data/references.bib (the key itself if it has no author)."""
     from .references import bibliography
 
-    entry = bibliography().get(key)
+    entry = bibliography().get(validation.text("key", key))
     if entry is None:
         return key
     names = [name.strip() for name in entry.get("author", "").split(" and ") if name.strip()]
@@ -157,7 +173,7 @@ def reference_table(variables) -> Table:
     from .simulation import LABELS
 
     rows = {}
-    for variable in variables:
+    for variable in validation.text_list("variables", variables, "variables with a reference range"):
         band = reference_range(variable)
         rows[LABELS.get(variable, variable)] = {
             "Lower limit": f"{band.low:g} {band.unit}",
@@ -170,9 +186,21 @@ def reference_table(variables) -> Table:
     return Table(table)
 
 
+def _drug_table(agents, columns):
+    """``agents`` if it is a drug table (``hpg.drug_table()``, or rows of it) with ``columns``."""
+    import pandas as pd
+
+    validation.instance("agents", agents, pd.DataFrame, "the drug table (hpg.drug_table(), or some of its rows)")
+    missing = [column for column in columns if column not in agents.columns]
+    if missing:
+        raise ValueError(f"agents has no column {missing}: pass hpg.drug_table() (or some of its rows)")
+    return agents
+
+
 def catalogue_table(agents):
     """The drug catalogue (``hpg.drug_table()``) as a reader sees it: names, not ids; plain headers."""
-    table = agents.set_index("name")[["drug_class", "acts_on", "mechanism", "route", "licensed_use_in_men"]]
+    shown = ["drug_class", "acts_on", "mechanism", "route", "licensed_use_in_men"]
+    table = _drug_table(agents, ["name", *shown]).set_index("name")[shown]
     table.columns = ["Class", "Acts on", "Mechanism", "Given as", "Licensed use in men"]
     table.index.name = "Agent"
     return Table(table)
@@ -183,6 +211,8 @@ def kinetics_table(agents):
     import pandas as pd
 
     rows = {}
+    agents = _drug_table(agents, ["name", "elimination_half_life_days", "typical_amount", "amount_unit",
+                                  "typical_every_days", "source"])
     for _, agent in agents.iterrows():
         rows[agent["name"]] = {
             "Elimination half-life": duration(agent["elimination_half_life_days"]),
@@ -240,10 +270,15 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
     chart draws its dashed vertical line (the day a summary sentence describes; None: a line a
     widget moves, so the key names no day).
     """
-    from .charts import reference_band_frame
+    from .simulation import LABELS
 
-    bands = [variable for variable in variables if len(reference_band_frame(variable))]
-    two_sided = [variable for variable in bands if reference_band_frame(variable)["high"].notna().all()]
+    variables = validation.known_keys("variables", variables, LABELS, "model variables")
+    log_variables = validation.known_keys("log_variables", log_variables, LABELS, "model variables")
+    names = validation.run_names(names)
+    if cursor_day is not None:
+        cursor_day = validation.number("cursor_day", cursor_day, low=0, unit="days")
+    bands = [variable for variable in variables if variable in reference_variables()]
+    two_sided = [variable for variable in bands if math.isfinite(reference_range(variable).high)]
     limits = (["grey band: reference range"] if two_sided else []) + (
         ["dotted line: lower reference limit"] if len(two_sided) < len(bands) else [])
     lines = [" · ".join(limits)] if limits else []
@@ -262,12 +297,18 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
 
 def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     """Names of the drugs whose dose lines cover ``day``."""
+    from .regimen import Regimen
+
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
+    days = validation.number("days", days, low=0, unit="days")
+    day = validation.number("day", day, low=0, high=days, unit="days")
     ids = dict.fromkeys(dose.drug for dose in regimen if dose.start_day <= day < dose.end(days))
     return [DRUGS[drug_id].name for drug_id in ids]
 
 
 def scenario_phrase(result, day: float) -> str:
-    values = result.at(day)
+    """LH, FSH and intratesticular testosterone against baseline, serum testosterone and sperm on ``day``."""
+    values = validation.simulation_result("result", result).at(day)
     ratio = {name: values[name] / result.baseline[name] for name in ("lh", "fsh", "itt")}
     return (f"LH at {percent_of_baseline(ratio['lh'])} of baseline, FSH at {percent_of_baseline(ratio['fsh'])}; "
             f"{testosterone_phrase(values['testosterone'])}; intratesticular testosterone at "
@@ -281,6 +322,9 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     when the pinned simulation reaches that day; ``names`` = (this run, the compared run) names
     it outside the Workbench (default "Pinned scenario").
     """
+    validation.simulation_result("result", result)
+    validation.simulation_result("compare", compare, allow_none=True)
+    names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
     on = f", on {' + '.join(given)}" if given else ", no drug given that day"

@@ -6,6 +6,10 @@ from data/parameters.csv (``testosterone_molar_mass``, g/mol = ng/nmol).
 """
 from __future__ import annotations
 
+import numpy as np
+
+from . import validation
+
 DECILITRES_PER_LITRE = 10.0
 
 
@@ -20,13 +24,22 @@ def testosterone_ng_dl_to_nmol_l(ng_per_dl, molar_mass: float | None = None):
     """Testosterone ng/dL -> nmol/L: x 10 (per dL -> per L), / molar mass (ng -> nmol).
 
     ``molar_mass`` (g/mol) defaults to data/parameters.csv's; pass a parameter set's own
-    value to convert with it. Works on numbers and numpy arrays.
+    value to convert with it. Works on numbers and numpy arrays; a negative, NaN or infinite
+    concentration is refused (ValueError naming it).
 
     >>> round(testosterone_ng_dl_to_nmol_l(288.4), 6)
     10.0
     """
-    mass = testosterone_molar_mass() if molar_mass is None else molar_mass
-    return ng_per_dl * DECILITRES_PER_LITRE / mass
+    if molar_mass is None:
+        molar_mass = testosterone_molar_mass()
+    elif not validation.number("molar_mass", molar_mass, unit="g/mol") > 0:
+        raise ValueError(f"molar_mass must be a positive number of g/mol, got {validation.figure(molar_mass)}")
+    if np.ndim(ng_per_dl) == 0:
+        ng_per_dl = validation.number("ng_per_dl", ng_per_dl, low=0, unit="ng/dL")
+    else:
+        validation.number_list("ng_per_dl", np.ravel(ng_per_dl), low=0, unit="ng/dL")  # each entry, by index
+        ng_per_dl = np.asarray(ng_per_dl, dtype=float)
+    return ng_per_dl * DECILITRES_PER_LITRE / molar_mass
 
 
 __all__ = ["testosterone_ng_dl_to_nmol_l", "testosterone_molar_mass", "DECILITRES_PER_LITRE"]

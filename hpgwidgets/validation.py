@@ -16,7 +16,9 @@ limits in data/drugs.csv, patient ranges in patient.py, time limits below).
 from __future__ import annotations
 
 import math
+import os
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -174,6 +176,27 @@ def instance(name: str, value, kind: type | tuple, what: str):
     return value
 
 
+def file_path(name: str, value) -> Path:
+    """``value`` (text or a path object) as a Path the file system can name: a NUL character or a
+    lone surrogate (neither can be stored in a file name) is refused by name, before any file is touched."""
+    instance(name, value, (str, os.PathLike), "a file path")
+    spelled = os.fspath(value)
+    if isinstance(spelled, str):
+        if "\0" in spelled:
+            raise ValueError(f"{name} must not contain a NUL character (\\0), got {shown(value)}")
+        try:
+            spelled.encode("utf-8")
+        except UnicodeEncodeError as problem:
+            raise ValueError(f"{name} must be text a file name can hold; character {problem.start} "
+                             f"({spelled[problem.start]!r}) is a lone surrogate") from None
+    return Path(value)
+
+
+def flag(name: str, value) -> bool:
+    """``value`` as a bool if it is True or False (numpy's too); 1, 'yes' or None are refused, not read as truth."""
+    return bool(instance(name, value, (bool, np.bool_), "True or False"))
+
+
 def simulation_result(name: str, value, *, allow_none: bool = False):
     """``value`` if it is one simulation's ``Result`` (or None, if allowed); TypeError otherwise."""
     from .cohort import Cohort  # imported here: both modules import this one
@@ -218,22 +241,59 @@ def chart_options(result, variables, *, window_days=None, columns: int = 2, orig
     number("origin_day", origin_day, low=0, high=MAX_DAYS, unit="days")
     if heading is not None:
         text("heading", heading)
+    run_names(names)
+
+
+def run_names(names):
+    """None, or (this run's name, the compared run's name): two texts."""
     if names is not None:
         if isinstance(names, (str, bytes)) or not np.iterable(names) or len(names) != 2:
             raise TypeError(f"names must be None or (this run's name, the compared run's name), {_given(names)}")
         for name in names:
             text("names entry", name)
+    return names
+
+
+def text_list(name: str, values, what: str) -> list[str]:
+    """``values`` as a list of text (a list, tuple or other iterable, but not one string)."""
+    if isinstance(values, (str, bytes)) or not np.iterable(values):
+        raise TypeError(f"{name} must be a list of {what}, {_given(values)}")
+    values = list(values)
+    for value in values:
+        text(f"{name} entry", value)
+    return values
+
+
+EXPORT_FORMATS = ("png", "svg")  # what vl-convert writes offline
+EXPORT_SCALES = (0.25, 8.0)      # a PNG's size against the screen: 8 x a 1000-px chart is already 8000 px wide
+
+
+def export_options(folder, name, formats, scale_factor) -> list[str]:
+    """The checks of a figure export (``charts.export_chart``, the Workbench's Save buttons);
+    returns the formats as a list."""
+    instance("folder", folder, (str, os.PathLike), "a folder path")
+    text("name", name)
+    if not name.strip() or any(separator in name for separator in ("/", "\\", "\0")) or name.startswith("."):
+        raise ValueError(f"name must be a plain file name without folders, got {shown(name)}")
+    number("scale_factor", scale_factor, low=EXPORT_SCALES[0], high=EXPORT_SCALES[1], unit="times the screen size")
+    return export_formats(formats)
+
+
+def export_formats(formats) -> list[str]:
+    """``formats`` as a non-empty list of EXPORT_FORMATS (a lone ``'png'`` is refused, not split into letters)."""
+    formats = text_list("formats", formats, f"image formats among {EXPORT_FORMATS}, such as ('png',)")
+    if not formats:
+        raise ValueError(f"formats must name at least one of {EXPORT_FORMATS}")
+    for fmt in formats:
+        choice("formats entry", fmt, EXPORT_FORMATS)
+    return formats
 
 
 def known_keys(name: str, keys, known: Iterable[str], what: str) -> list[str]:
     """``keys`` as a list of text, each one of ``known``; None stays None."""
     if keys is None:
         return None
-    if isinstance(keys, (str, bytes)) or not np.iterable(keys):
-        raise TypeError(f"{name} must be a list of {what}, {_given(keys)}")
-    keys, known = list(keys), set(known)
-    for key in keys:
-        text(f"{name} entry", key)
+    keys, known = text_list(name, keys, what), set(known)
     unknown = [key for key in keys if key not in known]
     if unknown:
         listed = sorted(known)
@@ -258,4 +318,4 @@ def limit(name: str, amount: float, most: float, what: str, advice: str = "") ->
 
 
 __all__ = ["MAX_DAYS", "MIN_DOSE_INTERVAL_DAYS", "MAX_DOSE_SERIES", "MAX_DOSE_EVENTS", "MAX_GRID_POINTS", "MAX_COHORT_VALUES",
-           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "shown", "simulation_result", "chart_arguments", "chart_options", "known_keys", "figure", "seed", "limit", "is_number"]
+           "number", "number_list", "whole_number", "days", "choice", "text", "keys", "instance", "file_path", "flag", "shown", "simulation_result", "chart_arguments", "chart_options", "run_names", "text_list", "export_options", "export_formats", "EXPORT_FORMATS", "known_keys", "figure", "seed", "limit", "is_number"]

@@ -117,6 +117,55 @@ def test_each_statistic_on_a_curve_worked_by_hand(statistic, fields, expected):
     assert STATISTICS[statistic].compute(row(statistic, **fields), DECAY, ParameterSet.default()) == pytest.approx(expected)
 
 
+# the statistics read from the parameter set alone, or from a baseline and a parameter: each
+# one is given a set with a value changed and must answer from that value
+CHANGED = ParameterSet.default().replace({"aromatized_fraction": 0.01, "hcg.elimination_half_life": 3.0,
+                                          "spermatogenesis_stages": 1, "spermatogenesis_duration": 10.0,
+                                          "testosterone_molar_mass": 250.0, "estradiol_clearance": 2000.0})
+BASELINE = Curve([0.0], [0.0], {"testosterone": 500.0, "itt": 4.0, "estradiol": 30.0})
+
+
+@pytest.mark.parametrize("statistic, fields, expected", [
+    ("parameter", {"variable": "aromatized_fraction"}, 0.01),
+    ("drug_half_life", {"variable": "hcg"}, 3.0),
+    # one stage: an exponential delay of mean 10 days; its 5% quantile is -10 ln(0.95)
+    ("spermatogenic_delay_quantile", {"variable": "sperm", "threshold": 0.05}, -10.0 * np.log(0.95)),
+    # 500 ng/dL = 5000 ng/L = 20 nmol/L at 250 g/mol, over 4 nmol/L in the testis
+    ("baseline_quotient", {"variable": "testosterone"}, 20.0 / 4.0),
+    # 30 pg/mL x 2000 L/day = 60,000 ng/day = 60 µg/day
+    ("production_rate", {"variable": "estradiol"}, 60.0),
+])
+def test_each_statistic_of_a_parameter_or_a_baseline_reads_the_set_it_is_given(statistic, fields, expected):
+    observation = replace(row(statistic), **fields)
+    computed = STATISTICS[statistic].compute(observation, BASELINE if STATISTICS[statistic].simulated else None,
+                                             CHANGED)
+    assert computed == pytest.approx(expected)
+
+
+def test_the_statistics_against_a_reference_run_compare_two_simulations_of_the_row():
+    older = next(o for o in OBSERVATIONS if o.statistic == "baseline_ratio")
+    runs = [hpg.simulate(o.make_regimen(reference), days=o.days, patient=o.make_patient(reference))
+            for o, reference in ((older, False), (older, True))]
+    assert measure(older) == pytest.approx(runs[0].baseline[older.variable] / runs[1].baseline[older.variable])
+
+    esters = next(o for o in OBSERVATIONS if o.statistic == "largest_gap")
+    first, last = esters.window
+    curves = []
+    for reference in (False, True):
+        run = hpg.simulate(esters.make_regimen(reference), days=esters.days, patient=esters.make_patient(reference),
+                           step_days=1 / 24, sample_every=1 / 24)
+        inside = (run.t >= first - 1e-9) & (run.t <= last + 1e-9)
+        curves.append(run[esters.variable][inside])
+    assert measure(esters) == pytest.approx(np.max(np.abs(curves[0] - curves[1])) / np.max(curves[1]))
+
+
+def test_every_statistic_is_tested_one_by_one():
+    tested = {"baseline", "value_at", "ratio_at", "mean_over", "peak_ratio", "peak_day", "half_life", "return_day",
+              "first_day_below", "first_day_above", "parameter", "drug_half_life", "spermatogenic_delay_quantile",
+              "baseline_quotient", "production_rate", "baseline_ratio", "largest_gap"}
+    assert set(STATISTICS) == tested, "a new statistic needs its own test above"
+
+
 def test_every_statistic_declares_what_it_reads_and_the_table_gives_it():
     for observation in OBSERVATIONS:
         for name in STATISTICS[observation.statistic].arguments:

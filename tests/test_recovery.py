@@ -196,6 +196,16 @@ def test_split_by_takes_one_number_per_patient_and_names_anything_else(values):
             recovery.split_by(event, values)
 
 
+def test_split_by_tied_values_gives_each_man_one_group_and_equal_values_are_named():
+    event = recovery.suppression(small())
+    n = small().n
+    tied = [0.0] * (n // 2) + [float(i) for i in range(1, n - n // 2 + 1)]  # tertile edges 0, 0, ...
+    groups = recovery.split_by(event, tied)
+    assert sum(len(group) for group in groups.values()) == n
+    with pytest.raises(ValueError, match=re.escape("values are all 5: there is nothing to split by")):
+        recovery.split_by(event, [5.0] * n)
+
+
 @pytest.mark.parametrize("call, error, message", [
     (lambda e: recovery.split_by("x", [1] * small().n), TypeError, "event must be a TimeToEvent"),
     (lambda e: recovery.recovery_chart("x"), TypeError, "events must be a TimeToEvent or a dict"),
@@ -204,6 +214,11 @@ def test_split_by_takes_one_number_per_patient_and_names_anything_else(values):
     (lambda e: recovery.recovery_chart(e, title=5), TypeError, "title must be text"),
     (lambda e: recovery.recovery_chart(e, published="no"), TypeError, "published must be True or False"),
     (lambda e: recovery.compare_with_published(small(), 5), TypeError, "sources must be a list of sources"),
+    (lambda e: recovery.compare_with_published(small(), []), ValueError, "sources must name at least one source"),
+    (lambda e: recovery.published_points("x"), TypeError, "event must be a TimeToEvent"),
+    (lambda e: recovery.treatment_window("x"), TypeError, "regimen must be an hpg.Regimen, got str 'x'"),
+    (lambda e: recovery.split_by(e, list(range(small().n)), bins=[10, 20]), ValueError,
+     "no value falls within the bins 10 to 20; the values span 0 to 5"),
     (lambda e: recovery.sperm_recovery(small(), stop_day=1000), ValueError,
      "stop_day = 1000 is outside the allowed range (0 to 120 days, inside the simulation)"),
 ])

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hpgwidgets as hpg
-from hpgwidgets import validation
+from hpgwidgets import calibration, charts, summary, units, validation
 from hpgwidgets.patient import LIMITS, OPTIONAL, ORIGINS
 
 TRT = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=56)])
@@ -496,8 +496,6 @@ def test_a_regimen_from_a_mapping_refuses_unknown_keys_like_every_other_level():
     ("result", None, math.nan, ValueError, "cursor_day must be a finite number, got nan"),
 ])
 def test_a_time_series_chart_of_something_else_says_what_it_needs(shown, compare, cursor_day, error, message):
-    from hpgwidgets import charts
-
     result = {"cohort": hpg.simulate_cohort(None, n=2, days=10, progress=False),
               "result": hpg.simulate(None, days=10)}.get(shown, shown)
     with raises(error, message):
@@ -547,7 +545,25 @@ def test_any_value_for_a_sentence_helper_is_words_without_nan_or_a_clear_error(v
         assert not re.search(r"\b(nan|inf)\b", outcome, re.IGNORECASE), outcome
     else:
         assert isinstance(outcome, ValueError), (value, outcome)
-        assert not (is_finite(value) and value >= 0 and abs(value) < 1e308), (value, outcome)
+        # a share whose percent overflows a float (100 x 1e307) is refused too
+        assert not (is_finite(value) and value >= 0 and abs(value) < 1e306), (value, outcome)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_VALUE, st.sampled_from(["value", "reference", "tolerance"]))
+def test_any_value_compared_in_words_is_a_word_or_a_clear_error(value, argument):
+    from hpgwidgets import summary
+
+    outcome = answered(lambda: summary.relation(**{"value": 1.0, "reference": 2.0, "tolerance": 0.05, argument: value}))
+    if not is_real_number(value):
+        assert isinstance(outcome, TypeError) and f"{argument} must be a number" in str(outcome), (value, outcome)
+    elif isinstance(outcome, str):
+        assert outcome in ("below", "about the same as", "above") and is_finite(value)
+        assert argument != "tolerance" or value >= 0
+    else:
+        assert isinstance(outcome, ValueError) and str(outcome).startswith(argument), (value, outcome)
+        # refused: NaN, infinity, a number too large for a float, a negative tolerance
+        assert not is_finite(value) or abs(value) > 1e308 or (argument == "tolerance" and value < 0), (value, outcome)
 
 
 def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_argument():
@@ -582,6 +598,75 @@ def test_doses_of_an_unknown_drug_is_refused_not_an_empty_answer():
 def test_a_time_series_chart_layout_is_checked_naming_the_argument(options, error, message):
     result = hpg.simulate(None, days=10)
     with raises(error, message):
-        validation.chart_options(result, **{"variables": ["lh"], **options})
-    validation.chart_options(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5, heading="x",
-                             names=("a", "b"))
+        charts.timeseries_chart(result, **{"variables": ["lh"], **options})
+    with raises(error, message):
+        charts.timeseries_spec(result, **{"variables": ["lh"], **options})
+    # the legal edges draw: a window past the run, six panels a row, a later clock, texts
+    chart = charts.timeseries_chart(result, ["lh", "sperm"], window_days=(0, 1000), columns=6, origin_day=5,
+                                    heading="x", names=("a", "b"))
+    assert len(chart.vconcat[0].hconcat) == 2
+
+
+# ---- texts, tables and conversions (a second outside sweep) --------------------------------
+
+RESULT = hpg.simulate(TRT, days=30)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: summary.relation(math.nan, 1), ValueError, "value must be a finite number, got nan"),
+    (lambda: summary.relation(1, "x"), TypeError, "reference must be a number, got str 'x'"),
+    (lambda: summary.relation(1, 1, tolerance=-1), ValueError, "tolerance = -1 is outside the allowed range"),
+    (lambda: summary.percent(1e308), ValueError, "ratio = 1e+308 is too large to print as a percent"),
+    (lambda: summary.value_text(5, 1.0), TypeError, "variable must be text, got int 5"),
+    (lambda: summary.short_reference(5), TypeError, "key must be text, got int 5"),
+    (lambda: summary.reference_table("lh"), TypeError, "variables must be a list of variables with a reference range"),
+    (lambda: summary.reference_table(None), TypeError, "variables must be a list of variables with a reference range"),
+    (lambda: summary.catalogue_table("hcg"), TypeError, "agents must be the drug table (hpg.drug_table()"),
+    (lambda: summary.kinetics_table(hpg.drug_table()[["name"]]), ValueError, "agents has no column"),
+    (lambda: summary.readable_table(5, ["lh"], index_name="x"), TypeError, "values must be a mapping"),
+    (lambda: summary.readable_table({"a": {"lh": 1.0}}, ["fsh"], index_name="x"), ValueError,
+     "values['a'] has no value for ['fsh']"),
+    (lambda: summary.chart_key("lh"), TypeError, "variables must be a list of model variables, got str 'lh'"),
+    (lambda: summary.chart_key(["nope"]), ValueError, "variables: unknown model variables ['nope']"),
+    (lambda: summary.chart_key(["lh"], names=("a",)), TypeError, "names must be None or (this run's name"),
+    (lambda: summary.chart_key(["lh"], cursor_day=math.nan), ValueError, "cursor_day must be a finite number"),
+    (lambda: summary.drugs_on_day("x", 1, 30), TypeError, "regimen must be an hpg.Regimen, got str 'x'"),
+    (lambda: summary.drugs_on_day(TRT, math.nan, 30), ValueError, "day must be a finite number, got nan"),
+    (lambda: summary.summary_text("x", 10), TypeError, "result must be a Result from hpg.simulate()"),
+    (lambda: summary.summary_text(RESULT, 10, compare="x"), TypeError, "compare must be a Result from hpg.simulate()"),
+    (lambda: summary.summary_text(RESULT, 10, names=5), TypeError, "names must be None or (this run's name"),
+    (lambda: units.testosterone_ng_dl_to_nmol_l(math.nan), ValueError, "ng_per_dl must be a finite number, got nan"),
+    (lambda: units.testosterone_ng_dl_to_nmol_l(np.array([1.0, -1.0])), ValueError, "ng_per_dl[1] = -1 is outside"),
+    (lambda: units.testosterone_ng_dl_to_nmol_l("100"), TypeError, "ng_per_dl must be a number, got str '100'"),
+    (lambda: units.testosterone_ng_dl_to_nmol_l(100, 0), ValueError, "molar_mass must be a positive number of g/mol"),
+    (lambda: TRT.doses[0].end(math.nan), ValueError, "days must be a finite number, got nan"),
+    (lambda: TRT.doses[0].end(-1), ValueError, "days = -1 is outside the allowed range (at least 0 days)"),
+    (lambda: TRT.last_dose_day(90, drugs="x"), ValueError, "drugs must be one of"),
+    (lambda: TRT.last_dose_day(90, drugs=[5]), TypeError, "drugs entry must be text, got int 5"),
+    (lambda: calibration.shortfall("travison2017_t_median"), ValueError,
+     "a shortfall is defined for time-to-threshold rows (first_day_above, first_day_below) only"),
+    (lambda: hpg.Scenario(TRT).save("a\0b.json"), ValueError, "path must not contain a NUL character"),
+    (lambda: hpg.Scenario.load("a\0b.json"), ValueError, "path must not contain a NUL character"),
+    (lambda: validation.export_formats("png"), TypeError, "formats must be a list of image formats"),
+    (lambda: validation.export_formats(["gif"]), ValueError, "formats entry must be one of 'png', 'svg'; got 'gif'"),
+    (lambda: validation.export_options(".", "x", ["png"], 1e6), ValueError, "scale_factor = 1000000 is outside"),
+    (lambda: validation.export_options(".", "../x", ["png"], 2), ValueError, "name must be a plain file name"),
+])
+def test_texts_tables_and_conversions_name_a_bad_argument(call, error, message):
+    with raises(error, message):
+        call()
+
+
+def test_the_legal_edges_of_texts_and_conversions_still_answer():
+    assert summary.relation(1.0, 1.04) == "about the same as"
+    assert summary.percent(1e6) == "100000000%"
+    assert summary.drugs_on_day(TRT, 0, 30) == ["Testosterone enanthate"]
+    assert list(units.testosterone_ng_dl_to_nmol_l(np.array([288.4, 0.0]), 288.4)) == [10.0, 0.0]
+    assert TRT.last_dose_day(365, drugs=["testosterone_enanthate"]) == TRT.last_dose_day(365)
+    assert summary.chart_key(["lh", "sperm"], names=("a", "b"), cursor_day=None)[-1].startswith("dashed vertical")
+
+
+def test_a_scenario_path_the_file_system_cannot_hold_names_the_users_path(tmp_path):
+    path = tmp_path / ("x" * 300 + ".json")
+    with pytest.raises(OSError, match=re.escape(str(path)[:40])):
+        hpg.Scenario(TRT).save(path)

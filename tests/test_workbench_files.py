@@ -3,6 +3,8 @@
 ``make present`` sets HPG_FILES_FOLDER; a path typed into the dashboard (absolute, ``~``
 or ``..`` leading out) must neither write nor read outside it.
 """
+import re
+
 import ipywidgets as widgets
 import pytest
 
@@ -75,3 +77,34 @@ def test_the_workbench_takes_its_folder_from_make_present(tmp_path, monkeypatch)
     assert len(list((tmp_path / "slides").glob("*.svg"))) == 2
     monkeypatch.delenv(FILES_FOLDER_VARIABLE)
     assert hpg.Workbench().files.folder is None  # a notebook saves wherever its user says
+
+
+@pytest.mark.parametrize("formats, error, message", [
+    ("png", TypeError, "formats must be a list of image formats among ('png', 'svg'), such as ('png',), got str 'png'"),
+    (None, TypeError, "formats must be a list of image formats"),
+    ([], ValueError, "formats must name at least one of ('png', 'svg')"),
+    (["gif"], ValueError, "formats entry must be one of 'png', 'svg'; got 'gif'"),
+])
+def test_export_formats_are_checked_before_any_figure_is_drawn(tmp_path, formats, error, message):
+    owner = Owner()
+    owner.figures = lambda: pytest.fail("a figure was drawn for formats that cannot be written")
+    with pytest.raises(error, match=re.escape(message)):
+        FileActions(owner, folder=tmp_path).export(formats)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("a\0b.json", "the file name must not contain a NUL character"),
+    ("\ud800.json", "the file name must be text a file name can hold; character 0 ('\\ud800') is a lone surrogate"),
+])
+@pytest.mark.parametrize("folder", ["room", None])
+def test_a_file_name_no_file_system_can_hold_is_named_in_words(tmp_path, monkeypatch, typed, words, folder):
+    monkeypatch.chdir(tmp_path)
+    owner = Owner()
+    files = FileActions(owner, folder=tmp_path if folder else None)
+    files.widgets["scenario_file"].value = typed
+    files.widgets["save_scenario"].click()
+    assert owner.problems[-1].startswith(f"The scenario could not be saved: {words}")
+    files.widgets["load_scenario"].click()
+    assert words in owner.problems[-1] and not owner.applied
+    assert list(tmp_path.iterdir()) == []

@@ -118,3 +118,11 @@ def test_a_control_set_to_any_drawn_value_gives_a_clear_error_or_that_value(shar
 def test_applying_something_that_is_not_a_scenario_is_a_type_error(shared_wb):
     with pytest.raises(TypeError, match=r"scenario must be an hpg.Scenario .*got str 'trt_alone'"):
         shared_wb.apply_scenario("trt_alone")
+
+
+def test_reading_a_control_that_does_not_exist_names_the_controls(shared_wb):
+    with pytest.raises(ValueError, match="name must be one of 'trt_drug', 'trt_dose'"):
+        shared_wb.controls_value("dose")
+    with pytest.raises(TypeError, match="name must be one of 'trt_drug'"):
+        shared_wb.controls_value(5)
+    assert shared_wb.controls_value("trt_drug") == shared_wb.settings.widgets["trt_drug"].value

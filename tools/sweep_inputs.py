@@ -188,7 +188,7 @@ def simulate_cases():
     numbers_for("simulate", "step_days", lambda v: hpg.simulate(trt, days=30, step_days=v, sample_every=1),
                 low=None, high=1, names=("step_days",))
     numbers_for("simulate", "sample_every", lambda v: hpg.simulate(trt, days=30, sample_every=v), low=None,
-                high=None, allow_none=True, names=("sample_every",))  # None: daily (the documented default)
+                high=None, names=("sample_every",))  # default 1.0 (daily); None is not a number of days
     for label, value in {"'trt'": "trt", "[dose]": list(trt), "dose": trt.doses[0], "5": 5, "{}": {}}.items():
         case("simulate", f"regimen={label}", lambda v=value: hpg.simulate(v, days=30),
              "either" if label in ("[dose]", "dose") else "error", "regimen")
@@ -563,6 +563,75 @@ def misc_cases():
              "value", "testosterone")
 
 
+def text_cases():
+    """The second sweep (this sitting): sentences, tables, conversions, paths and Workbench methods."""
+    from hpgwidgets import calibration, summary, units
+
+    trt = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, 7, stop_day=60)])
+    result = hpg.simulate(trt, days=90)
+    bad = {**NOT_FINITE, "-1": -1, "'x'": "x", "None": None, "True": True, "[1]": [1], "array": np.array([1.0, 2.0])}
+    for label, value in bad.items():
+        case("summary.relation", f"value={label}", lambda v=value: summary.relation(v, 1.0),
+             "either" if label == "-1" else "error", "value")
+        case("summary.relation", f"reference={label}", lambda v=value: summary.relation(1.0, v),
+             "either" if label == "-1" else "error", "reference")
+        case("summary.relation", f"tolerance={label}", lambda v=value: summary.relation(1.0, 1.0, tolerance=v),
+             "error", "tolerance")
+        case("summary.drugs_on_day", f"day={label}", lambda v=value: summary.drugs_on_day(trt, v, 90), "error", "day")
+        case("summary.chart_key", f"cursor_day={label}", lambda v=value: summary.chart_key(["lh"], cursor_day=v),
+             "either" if label == "None" else "error", "cursor_day")
+        case("units.testosterone_ng_dl_to_nmol_l", label, lambda v=value: units.testosterone_ng_dl_to_nmol_l(v),
+             "either" if label in ("array", "[1]") else "error", "ng_per_dl")  # array-like: converted whole
+        case("Dose.end", label, lambda v=value: trt.doses[0].end(v), "error", "days")
+    case("summary.percent", "1e308", lambda: summary.percent(1e308), "error", "ratio")
+    for label, value in {"0": 0, "-1": -1, "'x'": "x", "nan": float("nan")}.items():
+        case("units.testosterone_ng_dl_to_nmol_l", f"molar_mass={label}",
+             lambda v=value: units.testosterone_ng_dl_to_nmol_l(100, v), "error", "molar_mass")
+    for label, call in {"summary.chart_key('lh')": lambda: summary.chart_key("lh"),
+                        "summary.chart_key(['nope'])": lambda: summary.chart_key(["nope"]),
+                        "summary.chart_key(names=('a',))": lambda: summary.chart_key(["lh"], names=("a",)),
+                        "summary.chart_key(log_variables=5)": lambda: summary.chart_key(["lh"], log_variables=5),
+                        "summary.summary_text('x', 10)": lambda: summary.summary_text("x", 10),
+                        "summary.summary_text(compare='x')": lambda: summary.summary_text(result, 10, compare="x"),
+                        "summary.summary_text(names=5)": lambda: summary.summary_text(result, 10, names=5),
+                        "summary.drugs_on_day('x', 1, 90)": lambda: summary.drugs_on_day("x", 1, 90),
+                        "summary.reference_table('lh')": lambda: summary.reference_table("lh"),
+                        "summary.reference_table(None)": lambda: summary.reference_table(None),
+                        "summary.catalogue_table('hcg')": lambda: summary.catalogue_table("hcg"),
+                        "summary.kinetics_table(5)": lambda: summary.kinetics_table(5),
+                        "summary.readable_table(5)": lambda: summary.readable_table(5, ["lh"], index_name="x"),
+                        "summary.readable_table(missing variable)":
+                            lambda: summary.readable_table({"a": {"lh": 1}}, ["fsh"], index_name="x"),
+                        "summary.short_reference(5)": lambda: summary.short_reference(5),
+                        "summary.value_text(5, 1)": lambda: summary.value_text(5, 1)}.items():
+        entry, _, argument = label.partition("(")
+        case(entry, "(" + argument, call, "error", "variables", "names", "log_variables", "result", "compare",
+             "regimen", "agents", "values", "key", "variable")
+    for label, drugs in {"'x'": "x", "['nope']": ["nope"], "[5]": [5], "5": 5}.items():
+        case("Regimen.last_dose_day", f"drugs={label}", lambda d=drugs: trt.last_dose_day(90, drugs=d), "error", "drugs")
+    case("calibration.shortfall", "a row that is not a time", lambda: calibration.shortfall("travison2017_t_median"),
+         "error", "observation", "shortfall")
+    folder = Path(tempfile.mkdtemp(prefix="hpg-sweep-"))
+    for label, path in {"NUL": "a\0b.json", "lone surrogate": "\ud800.json",
+                        "name of 300 characters": folder / ("x" * 300 + ".json")}.items():
+        case("Scenario.save", label, lambda p=path: hpg.Scenario(trt).save(p), "error", "path", str(folder)[:20])
+        case("Scenario.load", label, lambda p=path: hpg.Scenario.load(p), "error", "path", str(folder)[:20])
+    from hpgwidgets import recovery
+
+    event = recovery.sperm_recovery(COHORT)
+    case("recovery.published_points", "'x'", lambda: recovery.published_points("x"), "error", "event")
+    case("recovery.treatment_window", "'x'", lambda: recovery.treatment_window("x"), "error", "regimen")
+    case("recovery.compare_with_published", "sources=[]", lambda: recovery.compare_with_published(COHORT, []),
+         "error", "sources")
+    case("recovery.split_by", "bins holding no man", lambda: recovery.split_by(event, [1.0] * COHORT.n, bins=[10, 20]),
+         "error", "bins")
+    wb = hpg.Workbench()
+    for label, value in {"'dose'": "dose", "5": 5}.items():
+        case("Workbench.controls_value", label, lambda v=value: wb.controls_value(v), "error", "name")
+    for label, value in {"'png'": "png", "None": None, "[]": [], "['gif']": ["gif"], "5": 5}.items():
+        case("Workbench.export", f"formats={label}", lambda v=value: wb.export(v), "error", "formats")
+
+
 # --------------------------------------------------------------------------- classing
 def bad_numbers(value, depth=0) -> str | None:
     """Where ``value`` holds a NaN or infinity (None if nowhere)."""
@@ -639,7 +708,8 @@ def build_cases():
     COHORT = hpg.simulate_cohort(hpg.Regimen([hpg.Dose("testosterone_enanthate", 100, 7, stop_day=70)]), n=5,
                                  days=200, progress=False)
     for builder in (patient_cases, dose_cases, regimen_cases, simulate_cases, cohort_cases, labs_cases, chart_cases,
-                    scenario_cases, workbench_cases, calibration_cases, fit_cases, recovery_cases, misc_cases):
+                    scenario_cases, workbench_cases, calibration_cases, fit_cases, recovery_cases, misc_cases,
+                    text_cases):
         builder()
 
 

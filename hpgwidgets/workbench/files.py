@@ -15,7 +15,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
-from .. import charts, markup
+from .. import charts, markup, validation
 from ..scenario import Scenario, list_scenarios, load_scenario
 
 DEFAULT_EXPORT_FOLDER = "hpg-figures"
@@ -40,6 +40,7 @@ class Owner(Protocol):
 
 def confined_path(text: str, folder: str | os.PathLike | None) -> Path:
     """The path the user typed; with a ``folder`` (presentation mode), inside that folder only."""
+    validation.file_path("the file name", text)
     if folder is None:
         return Path(text).expanduser()
     root = Path(folder).resolve()
@@ -113,6 +114,7 @@ class FileActions:
 
     def export(self, formats=("png", "svg")) -> list[Path]:
         """Save the time-series chart and the diagram into the chosen folder; returns the paths."""
+        formats = validation.export_formats(formats)  # checked before any figure is drawn
         folder = confined_path(self.widgets["export_folder"].value.strip() or ".", self.folder).resolve()
         stem = free_stem(folder, f"hpg-week{self.owner.cursor_day / 7:.0f}", formats)
         written = []

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .. import validation
 from ..patient import CHOICES as PATIENT_CHOICES
 from ..patient import Patient
@@ -134,10 +132,7 @@ def check_value(name: str, value, values: dict):
     if name in ("trt_drug",):
         return validation.choice(name, value, TRT_DRUGS)
     if name in AGENTS:
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{name} (give this agent?) must be True or False, got {type(value).__name__} "
-                            f"{validation.shown(value)}")
-        return bool(value)
+        return validation.flag(f"{name} (give this agent?)", value)
     if name.endswith("_dose"):
         drug = DRUGS[values["trt_drug"] if name == "trt_dose" else name.removesuffix("_dose")]
         return validation.number(name, value, low=0, high=drug.max_amount,

@@ -82,7 +82,8 @@ class Workbench(widgets.VBox):
         return float(min(self.controls_value("cursor_day"), result.t[-1]))
 
     def controls_value(self, name: str):
-        return self.settings.widgets[name].value
+        """The value of the control called ``name`` (see ``mapping.CONTROLS``)."""
+        return self.settings.widgets[validation.choice("name", name, self.settings.widgets)].value
 
     @property
     def cursor_day(self) -> float:
