@@ -32,16 +32,23 @@ def lh_with_weak_testes(average_man, weak_testes):
         },
         answer=answer,
         model_says=f"Model: his LH is {lh_ratio:.1f} times the average man's.",
-        reveal=lambda: summary.readable_table(
+        reveal=lambda: [summary.readable_table(
             {"average man": average_man.baseline, "weak testes": weak_testes.baseline},
             ["testosterone", "lh", "fsh"], index_name="untreated"),
+            # after the commit only: read before it, this would answer the question
+            "A high LH together with a low testosterone is the laboratory signature of a problem **in the testes** "
+            "(primary hypogonadism). A low testosterone with a low or \"normal\" LH points instead to the brain "
+            "(secondary hypogonadism). As you will see next, testosterone therapy produces exactly that second pattern."],
     )
 
 
 @BANK.claim("feedback")
 def feedback_claims(average_man, weak_testes):
     return {"weak testes raise LH (the text's 'turns LH up')":
-            weak_testes.baseline["lh"] > 1.2 * average_man.baseline["lh"]}
+            weak_testes.baseline["lh"] > 1.2 * average_man.baseline["lh"],
+            "the average man's untreated testosterone is about 530 ng/dL, the weak testes' about half (the text)":
+            abs(average_man.baseline["testosterone"] - 530) < 15
+            and 0.4 < weak_testes.baseline["testosterone"] / average_man.baseline["testosterone"] < 0.6}
 
 
 # ---- 5 · Testosterone therapy ------------------------------------------------------------------
