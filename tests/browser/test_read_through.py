@@ -1,5 +1,5 @@
 """A read-through as a student and a lecturer would do it: every notebook in JupyterLab on a
-1366x768 laptop, and the classroom dashboard in Voila on a 1280x720 projector.
+1366x768 laptop, and the classroom dashboard in Voila on a 1280x720 projector and a 1920x1080 screen.
 
 Each notebook runs from top to bottom; once every chart has drawn, the page must show no error
 (a JavaScript error, "[anywidget] Failed to initialize model", an error output), no chart text
@@ -26,7 +26,8 @@ from hpgwidgets.scenario import list_scenarios, load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path for path in (ROOT / "notebooks").glob("*.ipynb") if path.name != "classroom.ipynb")
 SCREENSHOTS = ROOT / "build" / "screenshots"
-PROJECTOR = {"width": 1280, "height": 720}
+# a lecture-hall projector, and a large classroom screen
+SCREENS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
 # Generous: on a loaded 2-core machine a notebook's charts can take minutes to draw. The waits
 # end as soon as what they wait for is there.
 DRAW_TIMEOUT_MS = 300_000
@@ -172,9 +173,10 @@ SHOWS_PRESET_JS = """
 """
 
 
-def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record):
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: f"{screen['width']}x{screen['height']}")
+def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record, screen):
     presets = {preset_label(name): load_scenario(name) for name in list_scenarios()}
-    context = browser.new_context(viewport=PROJECTOR)
+    context = browser.new_context(viewport=screen)
     try:
         page = context.new_page()
         record_errors(page, page_record)
@@ -196,7 +198,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
             # the first chart is redrawn once the page has reported its size
             wait_for(page, f"(root) => ({PANELS_OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom",
                      REFIT_TIMEOUT_MS)
-            page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-1280.png")
+            page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-{screen['width']}.png")
             assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             assert page.evaluate(PANELS_OFF_SCREEN_JS, ".hpg-classroom") == [], label
             assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
