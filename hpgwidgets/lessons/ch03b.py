@@ -58,7 +58,7 @@ def five_years_regained(runs):
         reveal=lambda: [charts.timeseries_chart(runs[FIVE_YEARS][0], ["lh", "sperm"], compare=runs[REFERENCE][0], names=("5 years", "1 year")),
                         _predictor_table(rows), reading],
         model_says=(f"Model: {pct(five)} of his own baseline two years after 5 years of TRT, {pct(one)} after 1 year. "
-                    "Time runs from the first injection."),
+                    "On the chart below, weeks count from the first injection for both men."),
     )
 
 
