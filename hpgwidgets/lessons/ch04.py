@@ -119,7 +119,8 @@ def daniel_plan(daniel_runs, visit_day):
         table,
         charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
                                 names=("clomiphene", "hCG alone"), cursor_day=visit_day + 6 * MONTH),
-        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
+        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg],
+                             names=("clomiphene", "with hCG alone")),  # the sentence starts with this name: not "HCG alone"
         said])
 
 
