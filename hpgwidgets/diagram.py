@@ -243,7 +243,7 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
         width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT,
         title=alt.Title(text=alt.ExprRef(expr=f"'The axis on day ' + format({DAY_PARAM}, '.0f') + "
-                                              f"' (week ' + format({DAY_PARAM} / 7, '.1f') + ')'"),
+                                              f"' (week ' + format({DAY_PARAM} / 7, '.1~f') + ')'"),
                         subtitle=["line width and labels: signal as % of this patient's untreated level"],
                         fontSize=18, subtitleFontSize=14, anchor="start"),
         config=alt.Config(view=alt.ViewConfig(stroke=None), font="sans-serif",
@@ -255,7 +255,7 @@ def diagram_text(result, day: float) -> str:
     """The diagram in words (its text alternative), for screen readers and note-takers."""
     ratios = signal_ratios(result, day)
     sentences = [
-        f"HPG axis on day {day:.0f} (week {day / 7:.1f}), each signal as a share of this patient's untreated level.",
+        f"HPG axis on day {day:.0f} (week {day / 7:.1f}".removesuffix(".0") + "), each signal as a share of this patient's untreated level.",
         f"Hypothalamus to pituitary: GnRH drive {_percent(ratios['gnrh'])}.",
         f"Pituitary to testes: LH {_percent(ratios['lh'])} (to the Leydig cells), "
         f"FSH {_percent(ratios['fsh'])} (to the Sertoli cells).",

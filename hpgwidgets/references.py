@@ -75,6 +75,7 @@ def format_reference(key: str) -> str:
     parts = [authors, f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
     where = entry.get("journal") or entry.get("howpublished") or entry.get("publisher") or ""
     if where:
+        where = where[0].upper() + where[1:]  # 'product label' after a title's full stop
         volume = entry.get("volume")
         pages = entry.get("pages", "").replace("--", "-")
         where += f" {volume}" if volume else ""

@@ -32,16 +32,23 @@ def lh_with_weak_testes(average_man, weak_testes):
         },
         answer=answer,
         model_says=f"Model: his LH is {lh_ratio:.1f} times the average man's.",
-        reveal=lambda: summary.readable_table(
+        reveal=lambda: [summary.readable_table(
             {"average man": average_man.baseline, "weak testes": weak_testes.baseline},
             ["testosterone", "lh", "fsh"], index_name="untreated"),
+            # after the commit only: read before it, this would answer the question
+            "A high LH together with a low testosterone is the laboratory signature of a problem **in the testes** "
+            "(primary hypogonadism). A low testosterone with a low or \"normal\" LH points instead to the brain "
+            "(secondary hypogonadism). As you will see next, testosterone therapy produces exactly that second pattern."],
     )
 
 
 @BANK.claim("feedback")
 def feedback_claims(average_man, weak_testes):
     return {"weak testes raise LH (the text's 'turns LH up')":
-            weak_testes.baseline["lh"] > 1.2 * average_man.baseline["lh"]}
+            weak_testes.baseline["lh"] > 1.2 * average_man.baseline["lh"],
+            "the average man's untreated testosterone is about 530 ng/dL, the weak testes' about half (the text)":
+            abs(average_man.baseline["testosterone"] - 530) < 15
+            and 0.4 < weak_testes.baseline["testosterone"] / average_man.baseline["testosterone"] < 0.6}
 
 
 # ---- 5 · Testosterone therapy ------------------------------------------------------------------
@@ -128,11 +135,16 @@ def people_differ(by_person):
     lh = [values["lh"] for values in at_182.values()]
     sperm = {name: values["sperm"] for name, values in at_182.items()}
     none_seen = summary.azoospermia_reading()
-    lh_words = (f"LH at week 26 barely differs between them ({summary.number(min(lh))} to {summary.number(max(lh))} IU/L): "
-                "at this dose the brake is almost fully on in every man, so a more or less sensitive brain changes little"
-                if max(lh) < 1.2 * min(lh) else
-                f"LH at week 26 ranges from {summary.number(min(lh))} to {summary.number(max(lh))} IU/L: the brain's "
-                "sensitivity shows in the hormones already")
+    # compared as the table prints them: 'differs' only when a reader of the table can see it
+    printed = {name: summary.number(values["lh"]) for name, values in at_182.items()}
+    by_sensitivity = [name for name in printed if "sensitive" in name or name.endswith("average")]
+    others = "".join(f" and {printed[name]} IU/L at {name}" for name in printed if name not in by_sensitivity)
+    if len({printed[name] for name in by_sensitivity}) == 1:
+        lh_words = (f"LH at week 26 reads {printed[by_sensitivity[0]]} IU/L whatever the brain's sensitivity to the brake "
+                    f"(at this dose a more or less sensitive brain hardly changes LH in the model){others}")
+    else:
+        lh_words = ("LH at week 26 differs with the brain's sensitivity to the brake ("
+                    + ", ".join(f"{printed[name]} IU/L for {name}" for name in by_sensitivity) + f"){others}")
     if max(sperm.values()) < none_seen:
         sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
                        "differences between these men; the cohort below shows where men still differ: in *when* they get there.")

@@ -7,7 +7,7 @@ from functools import lru_cache
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, mean_relative, share_list
+from hpgwidgets.lessons.measures import days_after_last_injection, mean_relative, share_list, sperm_reading
 
 BANK = Bank("02a")
 SPERM_LIMIT = hpg.reference_range("sperm").low  # WHO lower reference limit, million/mL
@@ -276,9 +276,7 @@ def fastest_sperm_recovery(protocol_runs):
         model_says=(f"Model, weeks from the last injection until sperm reach {SPERM_LIMIT:g} million/mL: "
                     + ", ".join(f"{name} {'not within the run' if value is None else f'{value:.1f}'}" for name, value in weeks.items())
                     + f" (the faster protocol gains {gain:.1f} weeks). Intratesticular testosterone two weeks after the last "
-                    f"injection, as a share of baseline: {itt_words}. The medicines bring the testosterone inside the testis "
-                    "back sooner; the pace of sperm is set by the weeks spermatogenesis takes, not by how loudly the testes are called."
-                    + _combination_note(weeks)),
+                    f"injection, as a share of baseline: {itt_words}." + _combination_note(weeks)),
         reveal=lambda: charts.timeseries_chart(protocol_runs["hCG + clomiphene"], ["testosterone", "lh", "fsh", "itt", "sperm"],
                                                compare=protocol_runs["stop only"], names=("hCG + clomiphene", "stop only")),
     )
@@ -339,7 +337,7 @@ def _keep_going() -> dict[str, dict[str, float]]:
 @BANK.question("solution_keep_going")
 def solution_keep_going():
     def write() -> str:
-        return ("\n".join(f"* {name}: sperm **{summary.number(row['sperm'], 'million/mL')}**, intratesticular T {pct(row['itt'])}, "
+        return ("\n".join(f"* {name}: sperm **{sperm_reading(row['sperm'])}**, intratesticular T {pct(row['itt'])}, "
                           f"FSH {pct(row['fsh'])} of baseline" for name, row in _keep_going().items())
                 + "\n\n**hCG** skips the brain and acts on the Leydig cells' LH receptor, so the testosterone inside the testis stays high whatever the brain does; "
                 "FSH stays suppressed, which is why the count is kept but lower than before. "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import hpgwidgets as hpg
-from hpgwidgets import charts, quiz, summary
+from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day, sperm_reading
+from hpgwidgets.lessons.measures import days_after_last_injection, last_injection_day, sperm_reading, story_week
 
 BANK = Bank("02b")
 SPERM_LIMIT = hpg.reference_range("sperm").low  # WHO lower reference limit, million/mL
@@ -154,8 +154,12 @@ def solution_when_to_test(protocol):
         if first_day is None:
             return (f"Within the year followed, the model's sperm concentration never reaches {SPERM_LIMIT:g} million/mL, "
                     "so no three-monthly visit would see it.")
-        visit = next((week for week in (13, 26, 39, 52) if week * WEEK >= first_day), None)
-        seen = f"the clinic first sees it at **week {visit}**" if visit else "none of the four visits sees it yet"
+        _, stop = recovery.treatment_window(protocol.regimen)
+        reached = last_injection_day(protocol) + first_day
+        visit = next((week for week in (13, 26, 39, 52) if stop + week * WEEK >= reached), None)
+        # the visit on the story's clock too: the charts and sheets count weeks from the first injection
+        seen = (f"the clinic first sees it at the visit **{visit} weeks after stopping** ({story_week(protocol, stop + visit * WEEK)} "
+                "on the charts and sheets)" if visit else "none of the four visits sees it yet")
         return (f"The model's sperm concentration first reaches {SPERM_LIMIT:g} million/mL **{first_day:.0f} days** "
                 f"(about {first_day / WEEK:.0f} weeks) after the last testosterone injection. With visits every 13 weeks {seen}. "
                 "Between visits nothing changes quickly enough to justify testing more often; that is the practical meaning "
@@ -204,3 +208,11 @@ def drop_a_phase_claims(phased, protocol):
         "dropping anastrozole moves sperm recovery by two weeks at most":
             None not in sperm_day.values() and abs(sperm_day["with anastrozole"] - sperm_day["without anastrozole"]) <= 14,
     }
+
+
+@BANK.claim("visit_weeks")
+def visit_weeks_claims(protocol):
+    _, stop = recovery.treatment_window(protocol.regimen)
+    weeks = [story_week(protocol, stop + after * WEEK) for after in (13, 26, 39, 52)]
+    return {"the three-monthly visits after stopping fall in weeks 65, 78, 91 and 104 of the charts (Exercise 1's text)":
+            weeks == ["week 65", "week 78", "week 91", "week 104"]}

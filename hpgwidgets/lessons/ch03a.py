@@ -29,7 +29,7 @@ def _receptor_day_112(pulsatile, continuous, twice_weekly) -> dict[str, float]:
 def least_responsive_receptor(pulsatile, continuous, twice_weekly):
     receptor = _receptor_day_112(pulsatile, continuous, twice_weekly)
     return quiz.Predict(
-        "Four weeks into gonadorelin (day 112), which schedule leaves the pituitary's GnRH receptor "
+        "Four weeks into gonadorelin (week 16, counting from the first testosterone injection), which schedule leaves the pituitary's GnRH receptor "
         "LEAST responsive (lowest `gnrh_receptor`)?",
         {
             PUMP: "Pulses every 90 minutes leave a trough long enough for the receptor machinery to reset.",
@@ -41,7 +41,7 @@ def least_responsive_receptor(pulsatile, continuous, twice_weekly):
         answer=min(receptor, key=receptor.get),
         reveal=lambda: charts.timeseries_chart(continuous, ["lh", "fsh", "testosterone", "sperm"], compare=pulsatile, window_days=(56, 196),
                                                names=("a pulse every minute", "pump, every 90 minutes")),
-        model_says="Model, `gnrh_receptor` on day 112 (1 = fully responsive): "
+        model_says="Model, `gnrh_receptor` in week 16 (day 112; 1 = fully responsive): "
                    + ", ".join(f"{name} {value:.2f}" for name, value in receptor.items())
                    + ".",
     )
@@ -124,13 +124,17 @@ def pulse_frequency_claims():
 
 @BANK.say("clomiphene_response")
 def clomiphene_response(on_clomiphene):
-    before, after = on_clomiphene.at(13), on_clomiphene.at(100)
+    from hpgwidgets.labs import week_on_clock
+
+    first_day, last_day = 13, 100  # the day before the first tablet, and near the end of the run
+    before, after = on_clomiphene.at(first_day), on_clomiphene.at(last_day)
     change = {name: after[name] / before[name] for name in ("lh", "fsh", "testosterone", "estradiol")}
     t_rise = change["testosterone"] - 1
     compared = summary.relation(change["testosterone"], 2.0, tolerance=0.15,
                                 words=("less than the doubling", "about the doubling", "more than the doubling"))
     return Prose(
-        f"In the model, from day 13 to day 100: LH ×{change['lh']:.2f}, FSH ×{change['fsh']:.2f}, testosterone "
+        f"In the model, from the day before the first tablet (day {first_day}, week {week_on_clock(first_day)} on the chart) to "
+        f"day {last_day} (week {week_on_clock(last_day)}): LH ×{change['lh']:.2f}, FSH ×{change['fsh']:.2f}, testosterone "
         f"×{change['testosterone']:.2f}, estradiol ×{change['estradiol']:.2f}.\n\n"
         "**Estradiol rises on clomiphene.** Blocking the receptor does not lower the hormone; it raises LH, which raises "
         "testosterone, which is aromatised to more estradiol. The body's own estradiol now meets receptors partly occupied "

@@ -9,7 +9,7 @@ import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
 from hpgwidgets.fit import cross_validation_figures
-from hpgwidgets.lessons.measures import story_week, days_after_last_injection, last_injection_day
+from hpgwidgets.lessons.measures import as_on_sheet, days_after_last_injection, last_injection_day, sheet_reading, story_week
 
 BANK = Bank("03b")
 SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
@@ -58,7 +58,7 @@ def five_years_regained(runs):
         reveal=lambda: [charts.timeseries_chart(runs[FIVE_YEARS][0], ["lh", "sperm"], compare=runs[REFERENCE][0], names=("5 years", "1 year")),
                         _predictor_table(rows), reading],
         model_says=(f"Model: {pct(five)} of his own baseline two years after 5 years of TRT, {pct(one)} after 1 year. "
-                    "Time runs from the first injection."),
+                    "On the chart below, weeks count from the first injection for both men."),
     )
 
 
@@ -196,11 +196,18 @@ def monitoring_verdict(monitored):
     t = marker["testosterone"]
     low_week = min((week for week in WEEKS if week > 0), key=lambda week: t[week])
     t_back = _first_week({w: v for w, v in t.items() if w > low_week}, lambda value: value >= hpg.reference_range("testosterone").low)
-    lh_above = _first_week(marker["lh"], lambda value: value > untreated["lh"])
-    fsh_above = _first_week(marker["fsh"], lambda value: value > untreated["fsh"])
-    sperm_back = _first_week(marker["sperm"], lambda value: value >= hpg.reference_range("sperm").low)
-
     _, stop = recovery.treatment_window(monitored.regimen)
+
+    def printed(item, week):
+        """The visit's figure as its sheet prints it: 'above his untreated level' must be visible on the sheet too."""
+        return sheet_reading(monitored, stop + 7 * week, item)
+
+    def first_above_untreated(item):
+        untreated_printed = round(untreated[item], hpg.lab_report(monitored, stop)[item].decimals)
+        return _first_week({week: printed(item, week) for week in WEEKS}, lambda value: value > untreated_printed)
+
+    lh_above, fsh_above = first_above_untreated("lh"), first_above_untreated("fsh")
+    sperm_back = _first_week(marker["sperm"], lambda value: value >= hpg.reference_range("sperm").low)
 
     def at(week):
         """A visit on the story's clock (weeks since his first injection), with the weeks since stopping."""
@@ -214,14 +221,14 @@ def monitoring_verdict(monitored):
 
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
     rows = [
-        f"**Testosterone** first falls, to {summary.number(t[low_week], 'ng/dL')} at {at(low_week)}, as the injected hormone "
+        f"**Testosterone** first falls, to {as_on_sheet(monitored, stop + 7 * low_week, 'testosterone')} at {at(low_week)}, as the injected hormone "
         "washes out, then rises" + (f" back into the reference range by {at(t_back)}" if t_back else "")
         + ": a gradual rise, but from a trough the documents do not mention.",
         f"**LH** rises above his untreated level {when(lh_above)}, and "
         + (f"settles near it by {at(52)}." if settles else f"has not settled by {at(52)}."),
         f"**FSH** rises above his untreated level {when(fsh_above)}.",
-        f"**Estradiol** follows testosterone: {summary.number(marker['estradiol'][low_week], 'pg/mL')} at the trough, "
-        f"{summary.number(marker['estradiol'][26], 'pg/mL')} at {at(26)}.",
+        f"**Estradiol** follows testosterone: {as_on_sheet(monitored, stop + 7 * low_week, 'estradiol')} at the trough, "
+        f"{as_on_sheet(monitored, stop + 7 * 26, 'estradiol')} at {at(26)}.",
         "**Sperm** recover over months: " + (f"back at the WHO limit by {at(sperm_back)}." if sperm_back else "not back within the year."),
     ]
     return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
@@ -279,9 +286,10 @@ def trough(troughs):
                    "injection (LH back to half its untreated level). Clinical series describe men whose LH stays low for "
                    "months after long TRT or anabolic steroids, so the model's trough is probably too short.")
     else:
-        caution = (f"The model's hypothalamus takes about {restart / 7:.0f} weeks after the last injection to bring LH back to "
-                   "half its untreated level. Clinical series describe restarts from weeks to many months after long TRT or "
-                   "anabolic steroids: real men vary far more than one simulated man.")
+        caution = (f"The model's hypothalamus brings LH back to half its untreated level about {lh_back[normal_label] / 7:.0f} "
+                   f"weeks after the last injection in the eugonadal man, and about {lh_back[low_label] / 7:.0f} weeks in the man "
+                   "who was low before TRT. Clinical series describe restarts from weeks to many months after long TRT or "
+                   "anabolic steroids: real men vary far more than two simulated ones.")
     return Prose(
         f"Without a SERM, the man who was low before TRT (solid line) {where(low_label)}; the eugonadal man (dashed line) "
         f"{where(normal_label)}. The reference range starts at {band.low:g} ng/dL. {caution}",

@@ -8,7 +8,7 @@ from functools import lru_cache
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import sperm_reading
+from hpgwidgets.lessons.measures import as_on_sheet, sheet_reading, sperm_reading
 
 BANK = Bank("04")
 MONTH, WEEK, YEAR = 30, 7, 365
@@ -119,7 +119,8 @@ def daniel_plan(daniel_runs, visit_day):
         table,
         charts.timeseries_chart(daniel_runs[clomiphene], ["testosterone", "lh", "fsh", "sperm"], compare=daniel_runs[hcg], window_days=window,
                                 names=("clomiphene", "hCG alone"), cursor_day=visit_day + 6 * MONTH),
-        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg], names=("clomiphene", "hCG alone")),
+        summary.summary_text(daniel_runs[clomiphene], visit_day + 6 * MONTH, compare=daniel_runs[hcg],
+                             names=("clomiphene", "with hCG alone")),  # the sentence starts with this name: not "HCG alone"
         said])
 
 
@@ -173,19 +174,19 @@ def daniel_waiting_claims(daniel_runs, visit_day):
 
 
 def _lab_words(run, day: float) -> str:
-    """'his testosterone is 187 ng/dL (below the reference range), his LH 3.2 IU/L (inside it), and no sperm are seen yet.'"""
-    values = run.at(day)
+    """'his testosterone is 187 ng/dL (below the reference range), his LH 3.2 IU/L (inside it), and no sperm are seen yet.',
+    every figure and flag as the lab sheet of that day prints it (the sheet sits above the question)."""
+    sheet = hpg.lab_report(run, day)
 
-    def where(variable):
-        band = hpg.reference_range(variable)
-        return {"": "inside the reference range", "L": "below the reference range", "H": "above the reference range"}[band.flag(values[variable])]
+    def where(item):
+        return {"": "inside the reference range", "L": "below the reference range", "H": "above the reference range"}[sheet.flags[item]]
 
-    sperm = values["sperm"]
-    sperm_words = ("no sperm are seen yet" if sperm < summary.azoospermia_reading() else
-                   f"sperm are back at {summary.number(sperm)} million/mL, " + ("below" if sperm < SPERM_LIMIT else "at or above")
-                   + " the WHO lower limit")
-    return (f"his testosterone is {summary.number(values['testosterone'], 'ng/dL')} ({where('testosterone')}), his LH "
-            f"{summary.number(values['lh'], 'IU/L')} ({where('lh')}), and {sperm_words}.")
+    sperm = sheet["sperm_concentration"]
+    sperm_words = ("no sperm are seen yet" if sperm.text == summary.value_text("sperm", 0.0) else
+                   f"sperm are back at {as_on_sheet(run, day, 'sperm_concentration')}, "
+                   + ("below" if sperm.flag == "L" else "at or above") + " the WHO lower limit")
+    return (f"his testosterone is {as_on_sheet(run, day, 'testosterone')} ({where('testosterone')}), his LH "
+            f"{as_on_sheet(run, day, 'lh')} ({where('lh')}), and {sperm_words}.")
 
 
 @BANK.question("daniel_impatient", evidence=())
@@ -199,13 +200,13 @@ def daniel_impatient(daniel_clomiphene, visit_day):
 def mark_estradiol_high(mark_clomiphene, mark_history, gel_days):
     """The premise (where his estradiol now sits) is read from the run, so it cannot contradict the sheet above it."""
     band = hpg.reference_range("estradiol")
-    before = mark_history.at(gel_days - 1)["estradiol"]
-    now = mark_clomiphene.at(gel_days + VISIT_B2_MONTHS * MONTH)["estradiol"]
+    now = sheet_reading(mark_clomiphene, gel_days + VISIT_B2_MONTHS * MONTH, "estradiol")  # as the sheet above prints it
     where = {"H": "above the reference range", "L": "below the reference range"}.get(
         band.flag(now), f"inside the reference range of {band.low:g}-{band.high:g} pg/mL, in its "
         + ("upper" if now > (band.low + band.high) / 2 else "lower") + " half")
     text = BANK.texts["mark_estradiol_high"]
-    question = text["question"].format(before=summary.number(before, "pg/mL"), now=summary.number(now, "pg/mL"), where=where)
+    question = text["question"].format(before=as_on_sheet(mark_history, gel_days - 1, "estradiol"),
+                                       now=as_on_sheet(mark_clomiphene, gel_days + VISIT_B2_MONTHS * MONTH, "estradiol"), where=where)
     return quiz.MultipleChoice(question, text["options"], answer=text["answer"])
 
 
@@ -345,9 +346,9 @@ def _model_sees_central_suppression(sheet, untreated_lh: float) -> bool:
 
 @BANK.say("alex_model_versus_clinic")
 def alex_model_versus_clinic(alex_model_sheet, alex_history):
-    t, lh = alex_model_sheet["testosterone"].value, alex_model_sheet["lh"].value
-    picture = (f"The model's sheet above shows Alex eight weeks out: testosterone {summary.number(t, 'ng/dL')}"
-               f" ({'below' if alex_model_sheet.flags['testosterone'] == 'L' else 'inside'} the reference range), LH {summary.number(lh, 'IU/L')}"
+    t, lh = alex_model_sheet["testosterone"], alex_model_sheet["lh"]
+    picture = (f"The model's sheet above shows Alex eight weeks out: testosterone {t.text} {t.unit}"
+               f" ({'below' if alex_model_sheet.flags['testosterone'] == 'L' else 'inside'} the reference range), LH {lh.text} {lh.unit}"
                f" ({ {'H': 'high', 'L': 'low', '': 'inside the range'}[alex_model_sheet.flags['lh']] }).")
     untreated_lh = alex_history.baseline["lh"]
     picture += f" His untreated LH in the model was {summary.number(untreated_lh, 'IU/L')}."
@@ -363,7 +364,7 @@ def alex_model_versus_clinic(alex_model_sheet, alex_history):
         "years earlier still had lower testosterone than controls, and about a quarter were below the reference limit, with "
         "more low libido, erectile problems and low mood (Rasmussen and colleagues, 2016). Prolonged hypogonadism after "
         "withdrawal is well described (Kanayama and colleagues, 2015).",
-        figures={"testosterone": t, "lh": lh})
+        figures={"testosterone": t.value, "lh": lh.value})
 
 
 @BANK.question("alex_real_blood_test", evidence=())
@@ -399,9 +400,11 @@ def sam_plan(sam_runs):
         "\n".join(lines),
         charts.timeseries_chart(sam_runs["TRT plus hCG 500 IU every other day"], ["testosterone", "itt", "sperm"],
                                 compare=sam_runs["TRT alone (enanthate 125 mg weekly)"], names=("TRT plus hCG", "TRT alone")),
-                f"**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps "
-        f"{_share_words(readings['TRT plus hCG 500 IU every other day']['sperm_24'])} of it; clomiphene keeps more and brings his "
-        "testosterone into the range from his own testes. Note the price of TRT plus hCG "
+        f"**What the model says.** TRT alone suppresses his count to almost nothing; adding low-dose hCG keeps "
+        f"{_share_words(readings['TRT plus hCG 500 IU every other day']['sperm_24'])} of it; clomiphene "
+        + ("raises it above his own untreated level" if readings["clomiphene 25 mg daily instead of TRT"]["sperm_24"] > 1.05
+           else "keeps more")
+        + " and brings his testosterone into the range from his own testes. Note the price of TRT plus hCG "
         "in the model: testosterone and estradiol well above the range, because both the injection and his own stimulated "
         "testes add to them."])
 
@@ -412,11 +415,15 @@ def _share_words(share: float) -> str:
 
 @BANK.claim("sam")
 def sam_claims(sam_runs):
-    alone, with_hcg, clomiphene = _sam_readings(sam_runs).values()
+    readings = _sam_readings(sam_runs)
+    alone, with_hcg, clomiphene = readings.values()
+    in_range = [name for name, r in readings.items() if T_RANGE.low <= r["t_6"] <= T_RANGE.high]
     return {
+        "the key: of the plans that bring testosterone into the range, clomiphene leaves the highest count at 24 months":
+            max(in_range, key=lambda name: readings[name]["sperm_24"]) == BANK.texts["sam_plan"]["answer"],
         "TRT alone suppresses his count to almost nothing (under 5%)": alone["sperm_24"] < 0.05,
         "hCG keeps some of it, clomiphene more": clomiphene["sperm_24"] > with_hcg["sperm_24"] > 0.05,
-        "both bring testosterone into the range": min(with_hcg["t_6"], clomiphene["t_6"]) > T_RANGE.low,
+        "both lift his testosterone to at least the range's lower limit": min(with_hcg["t_6"], clomiphene["t_6"]) > T_RANGE.low,
         "TRT plus hCG: testosterone and estradiol above the range":
             with_hcg["t_6"] > T_RANGE.high and with_hcg["e2_6"] > hpg.reference_range("estradiol").high,
     }

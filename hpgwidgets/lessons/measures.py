@@ -60,3 +60,20 @@ def story_week(result, day: float) -> str:
 
     start, _ = treatment_window(result.regimen)
     return f"week {week_on_clock(day, start)}"
+
+
+def as_on_sheet(result, day: float, item: str) -> str:
+    """A reading as the lab sheet of that day prints it, with its unit ('17 pg/mL', 'none seen', '< 0.1 IU/L'):
+    a sentence beside a sheet quotes the sheet's own figure, never a differently rounded one."""
+    from ..labs import lab_report
+
+    line = lab_report(result, day)[item]
+    return line.text if line.text[-1:].isalpha() else f"{line.text} {line.unit}"
+
+
+def sheet_reading(result, day: float, item: str) -> float:
+    """The number the lab sheet of that day prints for ``item`` (rounded as printed), to compare as a reader would."""
+    from ..labs import lab_report
+
+    line = lab_report(result, day)[item]
+    return round(line.value, line.decimals if line.shown_decimals is None else line.shown_decimals)

@@ -1,5 +1,5 @@
 """A read-through as a student and a lecturer would do it: every notebook in JupyterLab on a
-1366x768 laptop, and the classroom dashboard in Voila on a 1280x720 projector.
+1366x768 laptop, and the classroom dashboard in Voila on a 1280x720 projector and a 1920x1080 screen.
 
 Each notebook runs from top to bottom; once every chart has drawn, the page must show no error
 (a JavaScript error, "[anywidget] Failed to initialize model", an error output), no chart text
@@ -19,13 +19,15 @@ import pytest
 from conftest import record_errors
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from hpgwidgets import lessons
 from hpgwidgets.classroom import preset_label
 from hpgwidgets.scenario import list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(path for path in (ROOT / "notebooks").glob("*.ipynb") if path.name != "classroom.ipynb")
 SCREENSHOTS = ROOT / "build" / "screenshots"
-PROJECTOR = {"width": 1280, "height": 720}
+# a lecture-hall projector, and a large classroom screen
+SCREENS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
 # Generous: on a loaded 2-core machine a notebook's charts can take minutes to draw. The waits
 # end as soon as what they wait for is there.
 DRAW_TIMEOUT_MS = 300_000
@@ -113,6 +115,18 @@ PANELS_OFF_SCREEN_JS = """
 """
 
 
+# What a check writes once the learner commits (a verdict, an opened worked solution): after Run All,
+# before any click, none of it may be on the page.
+VERDICTS = ("Correct.", "Not quite.", "Hide worked solution")
+
+
+def answers_on_view(text: str, chapter: str) -> list[str]:
+    """The verdicts and option explanations of ``chapter``'s questions found in ``text`` (a page's
+    visible text), each as its first 60 characters."""
+    explanations = [explanation[:60] for explanation in lessons.explanations(chapter)]
+    return [shown for shown in (*VERDICTS, *explanations) if shown in text]
+
+
 def wait_for(page, expression: str, arg, timeout_ms: int = DRAW_TIMEOUT_MS):
     """Wait until ``expression`` holds (polling), at most ``timeout_ms``; the assertion that follows
     then says what is wrong if it never did."""
@@ -135,6 +149,9 @@ def test_a_student_reads_the_notebook_on_a_laptop(notebook_in_lab):
     wait_for(page, f"(root) => ({PAGE_PROBLEMS_JS})(root).length === 0", ".jp-Notebook", REFIT_TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / f"read-through-{run.notebook.stem}-1366.png")
     assert page.evaluate(PAGE_PROBLEMS_JS, ".jp-Notebook") == []
+    # nothing has been clicked: no question may show its answer yet
+    shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").inner_text()
+    assert answers_on_view(shown, run.notebook.stem.split("_")[0]) == []
     assert run.console_errors == []
     assert run.external_requests == []
 
@@ -156,9 +173,10 @@ SHOWS_PRESET_JS = """
 """
 
 
-def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record):
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: f"{screen['width']}x{screen['height']}")
+def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, page_record, screen):
     presets = {preset_label(name): load_scenario(name) for name in list_scenarios()}
-    context = browser.new_context(viewport=PROJECTOR)
+    context = browser.new_context(viewport=screen)
     try:
         page = context.new_page()
         record_errors(page, page_record)
@@ -180,7 +198,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
             # the first chart is redrawn once the page has reported its size
             wait_for(page, f"(root) => ({PANELS_OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom",
                      REFIT_TIMEOUT_MS)
-            page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-1280.png")
+            page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-{screen['width']}.png")
             assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             assert page.evaluate(PANELS_OFF_SCREEN_JS, ".hpg-classroom") == [], label
             assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
@@ -189,3 +207,55 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
         assert page_record.console_errors == []
     finally:
         context.close()
+
+
+# A page as JupyterLab would show it, with the SVG structure Vega's renderer writes (svg.marks,
+# g.role-axis-title > text). Each defect can be switched on alone.
+CHART_TITLE = "share of men: 16-40 million/mL"
+
+
+def page_with(clipped_title=False, sideways=False, evidence_early=False) -> str:
+    title_x = 260 if clipped_title else 40  # the chart is 300 px wide: from 260 the title runs past its edge
+    return f"""
+<div class="jp-Notebook" style="width: 600px">
+  <div class="vega-embed" style="width: 300px">
+    <svg class="marks" width="300" height="200" style="font: 11px sans-serif">
+      <g class="mark-group role-axis"><g class="mark-text role-axis-title">
+        <text x="{title_x}" y="190">{CHART_TITLE}</text>
+      </g></g>
+    </svg>
+  </div>
+  <div class="jp-OutputArea-output" style="overflow-x: auto; width: 300px">
+    <div style="width: {500 if sideways else 280}px; height: 20px">a wide code line</div>
+  </div>
+  <div class="hpg-locked">
+    <p>This part opens once you have committed to your answer to the question above.</p>
+    {"<table><tr><td>pump</td><td>16%</td></tr></table>" if evidence_early else ""}
+  </div>
+</div>"""
+
+
+@pytest.mark.parametrize(("defect", "found"), [
+    ("clipped_title", f'"{CHART_TITLE}" is cut by the edge of its chart'),
+    ("sideways", "horizontal scroll bar on div.jp-OutputArea-output in div.jp-Notebook"),
+    ("evidence_early", "a cell waiting for a commitment already shows evidence"),
+])
+def test_the_read_through_fails_on_what_a_reader_would_call_broken(browser, defect, found):
+    """The page checks of the read-through find each defect alone, and nothing on the same page without it."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        page.set_content(page_with())
+        assert page.evaluate(PAGE_PROBLEMS_JS, ".jp-Notebook") == []
+        page.set_content(page_with(**{defect: True}))
+        problems = page.evaluate(PAGE_PROBLEMS_JS, ".jp-Notebook")
+        assert len(problems) == 1 and problems[0].startswith(found), problems
+    finally:
+        context.close()
+
+
+def test_the_read_through_fails_on_an_answer_shown_before_a_commitment():
+    explanation = lessons.explanations("01")[0]
+    page_text = "Which option?\nA\nB\nCheck"
+    assert answers_on_view(page_text, "01") == []
+    assert answers_on_view(page_text + "\nNot quite. " + explanation, "01") == ["Not quite.", explanation[:60]]
