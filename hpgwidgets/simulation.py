@@ -118,27 +118,27 @@ def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
     return 1 - mix, mix - decay, decay
 
 
-def _lowpass_from_start(series: np.ndarray, time_constant: float, dt: float) -> np.ndarray:
-    """First-order lag of ``series`` along time (axis 0), starting at steady state at its first value."""
-    b0, b1, decay = _first_order_hold(1 / time_constant, dt)
-    return filters.first_order(series, decay, b0, b1, start=series[0])
-
-
-def _delay_chain(production: np.ndarray, values, dt: float) -> np.ndarray:
-    """Sperm appearing in the ejaculate: production passed through the stages of
-    spermatogenesis (an Erlang-distributed delay, mean spermatogenesis_duration),
-    starting at steady state at the first value."""
-    stages = int(values["spermatogenesis_stages"])
-    b0, b1, decay = _first_order_hold(stages / float(values["spermatogenesis_duration"]), dt)
-    return filters.first_order(production, decay, b0, b1, stages=stages, start=production[0])
+def _erlang_delay(series: np.ndarray, mean_delay: float, stages: int, dt: float) -> np.ndarray:
+    """``series`` along time (axis 0) passed through ``stages`` equal first-order stages of
+    total mean delay ``mean_delay`` (an Erlang-distributed delay), starting at steady state
+    at its first value."""
+    b0, b1, decay = _first_order_hold(stages / float(mean_delay), dt)
+    return filters.first_order(series, decay, b0, b1, stages=stages, start=series[0])
 
 
 def sperm_concentration(germinal, support, sperm_scale, values: dict, dt: float) -> np.ndarray:
     """Sperm in the ejaculate (million/mL) from germinal capacity and hormonal support
     along time (axis 0): production delayed by spermatogenesis, times the share that
     spermiation failure holds back while support is low (model.spermiation_survival)."""
-    survival = model.spermiation_survival(_lowpass_from_start(support, values["spermiation_lag"], dt), values)
-    return sperm_scale * _delay_chain(germinal * support, values, dt) * survival
+    # spermiation failure acts on sperm about to leave the epithelium, which then still pass the
+    # epididymis: a few equal lag stages (mean spermiation_lag), so counts hold for a week or
+    # so before they fall, rather than falling from the first day as one stage would have them
+    recent_support = _erlang_delay(support, values["spermiation_lag"], int(values["spermiation_lag_stages"]), dt)
+    survival = model.spermiation_survival(recent_support, values)
+    # production passes the stages of spermatogenesis (mean spermatogenesis_duration)
+    pipeline = _erlang_delay(germinal * support, values["spermatogenesis_duration"],
+                             int(values["spermatogenesis_stages"]), dt)
+    return sperm_scale * pipeline * survival
 
 
 def record_every(every_days: float, step_days: float) -> int:

@@ -269,7 +269,7 @@ def test_prose_shows_as_markdown_and_is_remembered_for_verify():
     prose = lessons.say("01.sperm_lag", run)
     assert prose._repr_markdown_() == prose.markdown
     assert "after six months" in prose.markdown
-    assert set(prose.figures) == {"month_1", "month_6"}
+    assert set(prose.figures) == {"week_2", "month_1", "month_6", "lh_week_2"}
     cohort = hpg.simulate_cohort(run.regimen, n=10, days=182, seed=0, progress=False)
     checked = lessons.verify("01", {"three_weeks": run, "average_man": run, "weak_testes": run,
                                     "by_dose": {200: run}, "stopped": run, "no_sperm": hpg.recovery.azoospermia(cohort)})

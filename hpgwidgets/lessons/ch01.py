@@ -97,12 +97,15 @@ def three_weeks_claims(three_weeks):
 
 @BANK.say("sperm_lag")
 def sperm_lag(six_months):
-    month_1, month_6 = six_months.relative("sperm")[30], six_months.relative("sperm")[182]
+    sperm, lh = six_months.relative("sperm"), six_months.relative("lh")
+    week_2, month_1, month_6, lh_week_2 = sperm[14], sperm[30], sperm[182], lh[14]
     return Prose(
-        f"In the model, sperm concentration is still at **{pct(month_1)}** of its starting value after one month "
-        f"of weekly injections, and at **{pct(month_6)}** after six months.",
-        figures={"month_1": month_1, "month_6": month_6},
-        claims={"little change in month 1 (more than half left)": month_1 > 0.5,
+        f"In the model, two weeks into weekly injections LH is down to **{pct(lh_week_2)}** of its starting value, "
+        f"but sperm concentration is still at **{pct(week_2)}**. It is at **{pct(month_1)}** after one month "
+        f"and **{pct(month_6)}** after six months.",
+        figures={"week_2": week_2, "month_1": month_1, "month_6": month_6, "lh_week_2": lh_week_2},
+        claims={"LH falls within two weeks (under a fifth left)": lh_week_2 < 0.2,
+                "sperm lag behind at two weeks (more than half left)": week_2 > 0.5,
                 "deep suppression by month 6 (under a tenth left)": month_6 < 0.1},
     )
 
@@ -141,26 +144,26 @@ def people_differ(by_person):
                  figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
 
 
-def _split_month(no_sperm) -> tuple[int, float]:
-    """The whole month at which the cohort is most evenly split between men with and without sperm."""
-    months = [month for month in range(1, 7) if month * 30.4 <= no_sperm.curve()["day"].iloc[-1]]
-    shares = {month: no_sperm.probability_by(month * 30.4) for month in months}
-    month = min(shares, key=lambda m: abs(shares[m] - 0.5))
-    return month, shares[month]
+def _split_week(no_sperm) -> tuple[int, float]:
+    """The whole week at which the cohort is most evenly split between men with and without sperm."""
+    last_day = no_sperm.curve()["day"].iloc[-1]
+    shares = {week: no_sperm.probability_by(week * 7) for week in range(1, 27) if week * 7 <= last_day}
+    week = min(shares, key=lambda w: abs(shares[w] - 0.5))
+    return week, shares[week]
 
 
 @BANK.question("two_friends", evidence=())
 def two_friends(no_sperm):
-    """The premise (one friend has none, the other some) is set at the month the virtual cohort splits most evenly."""
+    """The premise (one friend has none, the other some) is set at the week the virtual cohort splits most evenly."""
     text = BANK.texts["two_friends"]
-    month, _ = _split_month(no_sperm)
-    return quiz.MultipleChoice(text["question"].format(months=month), text["options"], answer=text["answer"])
+    week, _ = _split_week(no_sperm)
+    return quiz.MultipleChoice(text["question"].format(weeks=week), text["options"], answer=text["answer"])
 
 
 @BANK.claim("two_friends_premise")
 def two_friends_claims(no_sperm):
-    month, share = _split_month(no_sperm)
-    return {f"at month {month} some virtual men have no sperm and others still have some (the question's premise)": 0.1 < share < 0.9}
+    week, share = _split_week(no_sperm)
+    return {f"at week {week} some virtual men have no sperm and others still have some (the question's premise)": 0.1 < share < 0.9}
 
 
 def _published(row_id: str) -> dict:
