@@ -160,22 +160,21 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
     pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
     shared = not has_serm(regimen)
     copies = 1 if shared else len(serm_sensitivity)
-
-    def per_patient(series):          # (points,) or (points, patients) -> (copies, points)
+    # written column by column into the arrays the kernel reads (no per-input copies to stack)
+    at_points = np.empty((copies, len(t), model.N_INPUTS))
+    between = np.empty_like(at_points)
+    on_half_grid = (model.U_TESTOSTERONE, model.U_HCG, model.U_ESTROGEN_BLOCK, model.U_AROMATASE_BLOCK, model.U_FSH)
+    for column, series in zip(on_half_grid, fine_inputs):     # (half-grid,) or (half-grid, patients)
         series = np.asarray(series, dtype=float)
         if series.ndim == 2:
             series = series[:, 0] if shared else series.T
-        return np.broadcast_to(series, (copies, series.shape[-1]))
-
-    pharmacokinetic, fsh = fine_inputs[:4], fine_inputs[4]
-    at_points = ([per_patient(series[0::2]) for series in pharmacokinetic]
-                 + [per_patient(pulsatile), per_patient(desensitising), per_patient(fsh[0::2])])
-    # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
-    between = ([per_patient(np.concatenate([series[1::2], series[-1:]])) for series in pharmacokinetic]
-               + [per_patient(pulsatile), per_patient(desensitising),
-                  per_patient(np.concatenate([fsh[1::2], fsh[-1:]]))])
-    return (np.ascontiguousarray(np.stack(at_points, axis=-1)), np.ascontiguousarray(np.stack(between, axis=-1)),
-            fine_hcg[0::2])
+        at_points[..., column] = series[..., 0::2]
+        between[..., :-1, column] = series[..., 1::2]
+        # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
+        between[..., -1, column] = series[..., -1]
+    for column, series in ((model.U_PULSATILE, pulsatile), (model.U_DESENSITISING, desensitising)):
+        at_points[..., column] = between[..., column] = series      # means over each step
+    return at_points, between, fine_hcg[0::2]
 
 
 def has_serm(regimen: Regimen) -> bool:
