@@ -60,6 +60,7 @@ bench: $(STAMP_TEST)
 	$(PY) benchmarks/bench_simulate.py
 	$(PY) benchmarks/bench_cohort.py --compare
 	$(PY) benchmarks/bench_browser_latency.py
+	$(PY) benchmarks/bench_slider_bytes.py
 	$(PY) benchmarks/bench_kernel_memory.py
 	$(PY) benchmarks/bench_limits.py
 	$(PY) benchmarks/bench_import.py

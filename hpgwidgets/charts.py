@@ -105,8 +105,12 @@ DRUG_COLOURS = {
     "gonadorelin": OKABE_ITO["vermillion"],
 }
 
-CURRENT_LABEL = "This scenario"
-PINNED_LABEL = "Pinned"
+# The series keys each of its rows by scenario with these (short: a slider move sends one per
+# day shown); the names the legend and tooltips show are the LABELS_PARAM param, by default
+# SCENARIO_NAMES.
+CURRENT_LABEL = "now"
+PINNED_LABEL = "pinned"
+SCENARIO_NAMES = ("This scenario", "Pinned")
 
 # Names of the chart params a widget updates to redraw in place.
 SERIES_PARAM = "series"
@@ -352,7 +356,9 @@ def series_columns(result, variables=CLINICAL_VARIABLES, *, compare=None, window
         days.append(scenario.t[visible])
         for variable in variables:
             values[variable].append(scenario[variable][visible])
-    columns = {"scenario": labels, "day": np.concatenate(days).tolist()}
+    days = np.concatenate(days)
+    whole = np.all(days == np.round(days))        # "12", not "12.0", in the JSON a move sends
+    columns = {"scenario": labels, "day": (days.astype(int) if whole else days).tolist()}
     for variable in variables:
         columns[variable] = _round_significant(np.concatenate(values[variable])).tolist()
     return columns
@@ -483,7 +489,7 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
         WINDOW_PARAM: [round((first - origin_day) / 7.0, 3), round((last - origin_day) / 7.0, 3)],
         ORIGIN_PARAM: origin_day,
         HOVER_PARAM: hover_stride(days_per_scenario),
-        LABELS_PARAM: [str(name) for name in (names or (CURRENT_LABEL, PINNED_LABEL))],
+        LABELS_PARAM: [str(name) for name in (names or SCENARIO_NAMES)],
     }
 
 
@@ -839,7 +845,7 @@ def key_lines(variables, compare, names, cursor_day: float) -> tuple[str, ...]:
     on the axis, is not explained at all)."""
     from .summary import chart_key
 
-    return tuple(chart_key(variables, names=(names or (CURRENT_LABEL, PINNED_LABEL)) if compare is not None else None,
+    return tuple(chart_key(variables, names=(names or SCENARIO_NAMES) if compare is not None else None,
                            cursor_day=None if cursor_day > 0 else 0.0, log_variables=LOG_SCALE_VARIABLES))
 
 

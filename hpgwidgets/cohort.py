@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from . import model
 from . import simulation as _simulate
 from . import validation
 from .patient import LIMITS as PATIENT_LIMITS
@@ -35,9 +36,15 @@ __all__ = ["Cohort", "Trait", "population_table", "draw_patients", "simulate_coh
 
 DISTRIBUTIONS = ("normal", "lognormal")
 MAX_PATIENTS = 100_000
-# work per engine call (patients x stored rows); larger cohorts run in chunks so a
-# progress bar can move and the working memory stays a fraction of the result
+# work per engine call at most (patients x stored rows): a cohort with more shows a progress
+# bar (over about a second of work), which moves once per chunk
 CHUNK_PATIENT_STEPS = 1_000_000
+# Memory: chunks are cut so that what the engine holds for one chunk while it runs
+# (simulation.working_values) stays under WORKING_SHARE of the finished result, which keeps a
+# cohort's peak memory near 1.3x its result at any size. Every man's constants and the shared
+# exposures are computed once, so a chunk repeats only a call of the kernel; chunks keep at
+# least one man per core the kernel runs on.
+WORKING_SHARE = 0.25
 PATIENT_FIELDS = tuple(field.name for field in fields(Patient))
 
 
@@ -259,8 +266,17 @@ class Cohort(_simulate.TimeSeries):
         return f"<Cohort {self.n} patients, {self.days:g} days ({drugs}); seed {self.seed}>"
 
 
-def _chunks(n: int, steps: int) -> list[slice]:
-    size = max(1, min(n, CHUNK_PATIENT_STEPS // max(steps, 1)))
+def _kernel_threads() -> int:
+    """Patients the kernel runs at once: one per thread when compiled, one in plain Python."""
+    _, _, compiled = model.kernels()
+    return model.numba.get_num_threads() if compiled else 1
+
+
+def _chunks(n: int, rows: int, working_values: int, samples: int) -> list[slice]:
+    """Slices of the n patients for the engine: ``rows`` stored and ``working_values`` held per
+    man while it runs (simulation.working_values), ``samples`` kept per man in the result."""
+    within_memory = int(WORKING_SHARE * samples * len(_simulate.VARIABLES) * n / working_values)
+    size = max(1, min(n, CHUNK_PATIENT_STEPS // max(rows, 1), max(within_memory, _kernel_threads())))
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
@@ -299,19 +315,15 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
             patients[name] = value
     traits = _patient_traits(patients)
     count = len(patients)
-    chunks = _chunks(count, rows)
-    bar = _ProgressBar(count, show=progress and len(chunks) > 1)
-    series: dict[str, np.ndarray] = {}
-    baseline: dict[str, np.ndarray] = {}
+    chunks = _chunks(count, rows, _simulate.working_values(regimen, len(t), rows), len(t_out))
+    bar = _ProgressBar(count, show=progress and count * rows > CHUNK_PATIENT_STEPS)
+    series = {name: np.empty((count, len(t_out))) for name in _simulate.VARIABLES}
     started = time.perf_counter()
     try:
-        for part in chunks:
-            chunk_traits = {name: values[part] for name, values in traits.items()}
-            chunk_series, chunk_baseline = _simulate.run(regimen, t, stride, chunk_traits, parameters)
+        baseline, in_parts = _simulate.run_in_parts(regimen, t, stride, traits, chunks, parameters)
+        for part, chunk_series in in_parts:
             for name, values in chunk_series.items():
-                series.setdefault(name, np.empty((count, len(t_out))))[part] = values.T
-            for name, values in chunk_baseline.items():
-                baseline.setdefault(name, np.empty(count))[part] = values
+                series[name][part] = values.T
             bar.advance(part.stop)
     finally:
         bar.close()

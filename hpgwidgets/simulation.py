@@ -158,24 +158,40 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
     half_grid = np.arange(2 * len(t) - 1) * (dt / 2)
     fine_inputs, fine_hcg = drug_inputs(regimen, half_grid, serm_sensitivity, values)
     pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
-    shared = not any(DRUGS[drug_id].effect == "estrogen_feedback_block" for drug_id in regimen.drugs)
+    shared = not has_serm(regimen)
     copies = 1 if shared else len(serm_sensitivity)
-
-    def per_patient(series):          # (points,) or (points, patients) -> (copies, points)
+    # written column by column into the arrays the kernel reads (no per-input copies to stack)
+    at_points = np.empty((copies, len(t), model.N_INPUTS))
+    between = np.empty_like(at_points)
+    on_half_grid = (model.U_TESTOSTERONE, model.U_HCG, model.U_ESTROGEN_BLOCK, model.U_AROMATASE_BLOCK, model.U_FSH)
+    for column, series in zip(on_half_grid, fine_inputs):     # (half-grid,) or (half-grid, patients)
         series = np.asarray(series, dtype=float)
         if series.ndim == 2:
             series = series[:, 0] if shared else series.T
-        return np.broadcast_to(series, (copies, series.shape[-1]))
+        at_points[..., column] = series[..., 0::2]
+        between[..., :-1, column] = series[..., 1::2]
+        # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
+        between[..., -1, column] = series[..., -1]
+    for column, series in ((model.U_PULSATILE, pulsatile), (model.U_DESENSITISING, desensitising)):
+        at_points[..., column] = between[..., column] = series      # means over each step
+    return at_points, between, fine_hcg[0::2]
 
-    pharmacokinetic, fsh = fine_inputs[:4], fine_inputs[4]
-    at_points = ([per_patient(series[0::2]) for series in pharmacokinetic]
-                 + [per_patient(pulsatile), per_patient(desensitising), per_patient(fsh[0::2])])
-    # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
-    between = ([per_patient(np.concatenate([series[1::2], series[-1:]])) for series in pharmacokinetic]
-               + [per_patient(pulsatile), per_patient(desensitising),
-                  per_patient(np.concatenate([fsh[1::2], fsh[-1:]]))])
-    return (np.ascontiguousarray(np.stack(at_points, axis=-1)), np.ascontiguousarray(np.stack(between, axis=-1)),
-            fine_hcg[0::2])
+
+def has_serm(regimen: Regimen) -> bool:
+    """Whether the regimen holds a drug whose effect differs between men (a SERM's estrogen
+    block scales with the trait serm_sensitivity): then each man has his own exposures."""
+    return any(DRUGS[drug_id].effect == "estrogen_feedback_block" for drug_id in regimen.drugs)
+
+
+def working_values(regimen: Regimen, points: int, rows: int) -> int:
+    """About how many values (float64) simulating one more man holds at once, on a grid of
+    ``points`` with ``rows`` stored: per stored row the kernel's output (hormones, states) and
+    the clinical series twice (computed, then checked for round-off); under a SERM also his own
+    exposures (every input at the points and midpoints, and the block on the half-grid)."""
+    values = rows * (model.N_HORMONES + model.N_STATES + 2 * len(VARIABLES))
+    if has_serm(regimen):
+        values += points * (2 * model.N_INPUTS + 6)
+    return values
 
 
 def _hormones_in_clinical_units(relative: dict, values: dict) -> dict:
@@ -208,26 +224,43 @@ def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict
     }
 
 
+def _runner(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int, values) -> tuple:
+    """(untreated steady state, function: slice of the patients -> their series in clinical
+    units, rows x patients). Every man's constants and the exposures are computed once here;
+    the kernel then runs on each slice asked for, so that a cohort can be simulated a few men
+    at a time without settling or dosing anyone twice."""
+    constants, steady = model.patient_constants(traits, values)
+    dt = float(t[1] - t[0])
+    # exposures shared by every man are computed once; under a SERM, each slice's own
+    shared = None if has_serm(regimen) else exposures(regimen, t, steady["serm_sensitivity"], values)
+    y0 = model.initial_state(steady)
+    rows = (len(t) - 1) // record_stride + 1
+    kept = slice(None, None, record_stride)
+
+    def series_of(part: slice) -> dict:
+        inputs, midpoints, hcg = shared or exposures(regimen, t, steady["serm_sensitivity"][part], values)
+        hormone_rows, state_rows = _integrate(inputs, midpoints, y0[part], constants[part], dt,
+                                              record_stride, rows)
+        h = {name: hormone_rows[:, :, i] for i, name in enumerate(model.HORMONES)}     # rows x patients
+        y = {name: state_rows[:, :, i] for i, name in enumerate(model.STATES)}
+        scale = {"sperm_scale": steady["sperm_scale"][part]}
+        series = clinical_series(h, y, inputs[0, kept, 0], hcg[kept], scale, values, dt * record_stride)
+        return {name: _without_round_off(name, values_) for name, values_ in series.items()}
+
+    return steady, series_of
+
+
 def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int = 1,
               values=None) -> tuple[dict, dict]:
     """Simulate on the grid ``t`` (evenly spaced from 0) for one patient (scalar traits)
     or many (array traits). Returns (series in clinical units, untreated steady state);
     series hold every ``record_stride``-th grid point, with shape (rows,) for one
     patient or (rows, patients) for several."""
-    values = as_parameter_set(values)
-    constants, steady = model.patient_constants(traits, values)
-    dt = float(t[1] - t[0])
-    inputs, midpoints, hcg = exposures(regimen, t, steady["serm_sensitivity"], values)
-    rows = (len(t) - 1) // record_stride + 1
-    hormone_rows, state_rows = _integrate(inputs, midpoints, model.initial_state(steady), constants, dt,
-                                          record_stride, rows)
-    h = {name: hormone_rows[:, :, i] for i, name in enumerate(model.HORMONES)}     # rows x patients
-    y = {name: state_rows[:, :, i] for i, name in enumerate(model.STATES)}
-    kept = slice(None, None, record_stride)
-    series = clinical_series(h, y, inputs[0, kept, 0], hcg[kept], steady, values, dt * record_stride)
-    if len(constants) == 1 and np.ndim(traits.get("age", 0)) == 0:
+    steady, series_of = _runner(regimen, t, traits, record_stride, as_parameter_set(values))
+    series = series_of(slice(None))
+    if np.ndim(traits.get("age", 0)) == 0 and len(steady["sperm_scale"]) == 1:
         series = {name: values_[:, 0] for name, values_ in series.items()}
-    return {name: _without_round_off(name, values_) for name, values_ in series.items()}, steady
+    return series, steady
 
 
 def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
@@ -255,8 +288,8 @@ def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
 
 def _without_round_off(name: str, series: np.ndarray) -> np.ndarray:
     """Zero the -1e-17 that filtering round-off can leave where a quantity is exactly
-    zero. A genuinely negative value would be a bug in the model, and is raised."""
-    series = np.ascontiguousarray(series)
+    zero. A genuinely negative value would be a bug in the model, and is raised. Returns
+    a new array (np.maximum writes one), so no copy is made beforehand."""
     tolerance = 1e-9 * max(1.0, float(np.max(np.abs(series))))
     if np.any(series < -tolerance):
         raise RuntimeError(f"the model produced a negative {name} ({series.min():g}); please report this")
@@ -299,16 +332,33 @@ def cite_model(regimen: Regimen) -> None:
     cite(*sorted(DRUGS[drug].source for drug in regimen.drugs))
 
 
+def _recorded(t: np.ndarray, stride: int) -> tuple[int, slice]:
+    """Grid points between the rows the engine stores, and which stored rows are reported."""
+    step_days = float(t[1] - t[0])
+    record = record_every(stride * step_days, step_days)
+    return record, slice(None, None, stride // record)
+
+
 def run(regimen: Regimen, t: np.ndarray, stride: int, traits: dict, parameters=None) -> tuple[dict, dict]:
     """The one path from a checked run (``check_run``) to clinical series, for one man
     (scalar traits: series of shape (samples,)) or many (array traits: (samples, patients)):
     (series sampled every ``stride`` grid points, untreated baseline values per patient)."""
     parameters = as_parameter_set(parameters)
-    step_days = float(t[1] - t[0])
-    record = record_every(stride * step_days, step_days)
+    record, kept = _recorded(t, stride)
     series, steady = run_model(regimen, t, traits, record, parameters)
-    kept = slice(None, None, stride // record)
     return {name: values[kept] for name, values in series.items()}, baseline_values(steady, parameters)
+
+
+def run_in_parts(regimen: Regimen, t: np.ndarray, stride: int, traits: dict, parts, parameters=None):
+    """``run`` for many patients (array traits), the kernel taking the slices ``parts`` of them
+    in turn, so that only one slice's working arrays exist at a time: (untreated baseline
+    values per patient, iterator of (slice, its series sampled every ``stride`` grid points,
+    samples x patients of the slice))."""
+    parameters = as_parameter_set(parameters)
+    record, kept = _recorded(t, stride)
+    steady, series_of = _runner(regimen, t, traits, record, parameters)
+    in_parts = ((part, {name: values[kept] for name, values in series_of(part).items()}) for part in parts)
+    return baseline_values(steady, parameters), in_parts
 
 
 class TimeSeries:
