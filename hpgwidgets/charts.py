@@ -50,6 +50,7 @@ from . import offline, validation
 from .chart_widget import ChartWidget
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
+from .regimen import Regimen
 from .simulation import CLINICAL, LABELS
 
 
@@ -273,10 +274,12 @@ class ChartSize:
 
 
 def variable_title(variable: str) -> str:
+    validation.text("variable", variable)
     return LABELS.get(variable, variable.replace("_", " ").capitalize())
 
 
 def drug_label(drug_id: str) -> str:
+    validation.text("drug_id", drug_id)
     return DRUGS[drug_id].name if drug_id in DRUGS else drug_id
 
 
@@ -392,6 +395,7 @@ def reference_band_frame(variable: str) -> pd.DataFrame:
     Variables without a laboratory reference interval (intratesticular testosterone)
     give an empty table.
     """
+    validation.known_keys("variable", [variable], LABELS, "model variables")
     if variable not in CLINICAL_VARIABLES or variable == "itt":
         return pd.DataFrame(columns=["low", "high", "label", "source"])
     band = reference_range(variable)
@@ -411,6 +415,8 @@ def _format_interval(every_days: float) -> str:
 def treatment_frame(regimen, days: float, origin_day: float = 0.0) -> pd.DataFrame:
     """One row per dose line of the regimen: drug, schedule, first and last day (and week on the
     chart's clock, which starts on ``origin_day``)."""
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
+    days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
     rows = []
     for dose in regimen:
         stop_day = dose.end(days)
@@ -435,6 +441,8 @@ def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None) 
     tablet over months) are left out: their bar already shows them. Ticks beyond
     DOSE_TICK_CAPACITY in total are left out too.
     """
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
+    days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
     first, last = (0.0, float(days)) if window_days is None else window_days
     frames, total = [], 0
     for dose in regimen:
@@ -929,12 +937,8 @@ def export_chart(chart, folder, name: str = "hpg-chart", formats=("png", "svg"),
     PNGs are rendered at ``scale_factor`` times the on-screen size so they stay sharp on a
     projector. Returns the paths written, by format.
     """
-    allowed = ("png", "svg")
-    bad = [fmt for fmt in formats if fmt not in allowed]
-    if bad or not formats:
-        raise ValueError(f"export formats must be among {allowed}, got {list(formats)}")
-    if not name or any(separator in name for separator in ("/", "\\")) or name.startswith("."):
-        raise ValueError(f"export name must be a plain file name without folders, got {name!r}")
+    validation.instance("chart", chart, alt.TopLevelMixin, "an Altair chart (e.g. from charts.timeseries_chart)")
+    formats = validation.export_options(folder, name, formats, scale_factor)
     folder = Path(folder).expanduser()
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"export folder {folder} exists but is a file; choose a folder")

@@ -296,6 +296,7 @@ def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 
     parameters: an hpg.ParameterSet (default: the committed values of data/).
     """
     regimen, days, t, stride = _simulate.check_run(regimen, days, step_days, sample_every, every_days)
+    progress = validation.flag("progress", progress)
     t_out = t[::stride]
     rows = (len(t) - 1) // _simulate.record_every(stride * step_days, step_days) + 1    # rows the engine stores
     drawn_here = patients is None

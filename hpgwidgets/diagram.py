@@ -186,6 +186,7 @@ def _marker_frame() -> pd.DataFrame:
 
 def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     """The HPG axis on ``day``: nodes, signal links (width = strength), drug entry points."""
+    validation.simulation_result("result", result)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     params = diagram_params(result, day)
     # Colour and dash share one legend (same field), so the legend shows both.
