@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from . import calibration
-from .parameters import ParameterSet, check_source, load_parameters
+from .parameters import ParameterSet, check_source, fitted_drug_columns, load_parameters
 from .pharmacology import DRUGS
 from .tables import data_dir, read_table
 
@@ -41,12 +41,10 @@ def fitted_parameters() -> dict[str, tuple[float, float, float]]:
     are named ``drug_id.column``."""
     chosen = {name: (p.value, max(p.lower, _SMALLEST), p.upper)
               for name, p in load_parameters().items() if p.fitted}
-    for row in read_table("drugs"):
-        for item in filter(None, row.get("fitted", "").split(";")):
-            column, _, bounds = item.partition(":")
-            low, _, high = bounds.partition("..")
-            value = float(row[column])
-            chosen[f"{row['id']}.{column}"] = (value, max(float(low), _SMALLEST), float(high))
+    drugs = {row["id"]: row for row in read_table("drugs")}
+    for name, (low, high) in fitted_drug_columns().items():
+        drug_id, _, column = name.partition(".")
+        chosen[name] = (float(drugs[drug_id][column]), max(low, _SMALLEST), high)
     return chosen
 
 
@@ -67,7 +65,7 @@ def priors(names) -> tuple[np.ndarray, np.ndarray]:
 def _residual(observation, parameters: ParameterSet) -> float:
     try:
         measured = calibration.measure(observation, parameters)
-        if math.isinf(measured) and observation.statistic in ("first_day_above", "first_day_below"):
+        if math.isinf(measured) and observation.statistic in calibration.TIME_TO_THRESHOLD:
             # never crossed: steer by how far the curve stays from the threshold
             return 3.0 + 10.0 * calibration.shortfall(observation, parameters)
         return observation.residual(measured)
@@ -110,14 +108,17 @@ def identifiability(jacobian: np.ndarray, names: list[str]) -> list[tuple[str, f
     return [(name, float(math.sqrt(max(covariance[i, i], 0.0)))) for i, name in enumerate(names)]
 
 
-def _jacobian(x: np.ndarray, names: list[str], observations, step: float = 1e-3) -> np.ndarray:
-    """d residual / d log(parameter) by forward differences (one extra run of every row per parameter)."""
+def _jacobian(x: np.ndarray, names: list[str], observations, upper: np.ndarray, step: float = 1e-3) -> np.ndarray:
+    """d residual / d log(parameter) by one-sided differences (one extra run of every row per
+    parameter): forward, or backward within ``step`` of the upper bound (beyond it
+    ParameterSet.replace refuses the value)."""
     base = residuals(dict(zip(names, np.exp(x))), observations)
     columns = []
     for i in range(len(x)):
         nudged = x.copy()
-        nudged[i] += step
-        columns.append((residuals(dict(zip(names, np.exp(nudged))), observations) - base) / step)
+        signed_step = -step if x[i] + step > upper[i] else step
+        nudged[i] += signed_step
+        columns.append((residuals(dict(zip(names, np.exp(nudged))), observations) - base) / signed_step)
     return np.array(columns).T
 
 
@@ -210,11 +211,16 @@ def main(argv=None) -> int:
         parser.error(f"--cross-validate needs at least 2 folds, got {arguments.cross_validate}")
     every = calibration.load_observations()
     fitting = [observation for observation in every if observation.role == "fit"]
+    sources = len({observation.source_key for observation in fitting})
+    if arguments.cross_validate > sources:
+        parser.error(f"--cross-validate K may be at most the number of sources of the fitting rows ({sources}): "
+                     f"a fold needs a source to leave out; got {arguments.cross_validate}")
     chosen = fitted_parameters()
     names = list(chosen)
     start = np.log([chosen[name][0] for name in names])
-    lower = np.log([chosen[name][1] for name in names])
-    upper = np.log([chosen[name][2] for name in names])
+    # a hair inside the bounds: exp(log(bound)) may round past the bound, which ParameterSet.replace refuses
+    lower = np.log([chosen[name][1] for name in names]) + 1e-12
+    upper = np.log([chosen[name][2] for name in names]) - 1e-12
     start = np.clip(start, lower + 1e-9, upper - 1e-9)
     if arguments.cross_validate:
         inside_sample = sum(o.within(calibration.measure(o)) for o in fitting)
@@ -242,7 +248,7 @@ def main(argv=None) -> int:
     else:
         values = {}
         print(f"{len(names)} fitted parameters, {len(fitting)} fitting observations; sensitivity at the committed values:")
-        _print_identifiability(_jacobian(start, names, fitting), names, chosen, dict(zip(names, np.exp(start))))
+        _print_identifiability(_jacobian(start, names, fitting, upper), names, chosen, dict(zip(names, np.exp(start))))
     print("\nevery observation (role fit is used by the fit; check is held out):")
     inside = _print_rows(every, values)
     print(f"\n{inside} of {len(every)} observations within their accepted band")

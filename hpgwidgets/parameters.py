@@ -12,6 +12,7 @@ from functools import lru_cache
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from . import validation
 from .references import bibliography
 from .tables import read_table
 
@@ -90,6 +91,38 @@ def load_parameters() -> MappingProxyType:
     return MappingProxyType(parameters)
 
 
+@lru_cache(maxsize=None)
+def fitted_drug_columns() -> MappingProxyType:
+    """``drug_id.column`` -> (lower, upper) for each drug column the ``fitted`` column of
+    data/drugs.csv names (``ec50:20..3000``): the drug values a fit, or a ParameterSet, may change."""
+    columns = {}
+    for row in read_table("drugs"):
+        for item in filter(None, row.get("fitted", "").split(";")):
+            column, _, bounds = item.partition(":")
+            low, _, high = bounds.partition("..")
+            name = f"{row['id']}.{column}"
+            bounds = {"id": name, "lower": low, "upper": high}
+            columns[name] = (_number(bounds, "lower", "drugs.csv"), _number(bounds, "upper", "drugs.csv"))
+    return MappingProxyType(columns)
+
+
+def _unknown_change(name, columns) -> Exception:
+    """The error for a key of ``ParameterSet.replace`` that names nothing it may change."""
+    if not isinstance(name, str):
+        return TypeError(f"changes: each key must be a parameter name (text), got {type(name).__name__} "
+                         f"{validation.shown(name)}")
+    allowed_columns = ", ".join(columns)
+    drug_id, dot, column = name.partition(".")
+    drug_ids = [row["id"] for row in read_table("drugs")]
+    if dot and drug_id not in drug_ids:
+        return ValueError(f"changes: {name!r} names no known drug ({drug_id!r}); known drugs: {', '.join(drug_ids)}")
+    if dot:
+        return ValueError(f"changes: {column!r} of {drug_id} is not a drug column a parameter set may change; "
+                          f"allowed: {allowed_columns} (the fitted column of data/drugs.csv)")
+    return ValueError(f"changes: {name!r} is not a parameter of data/parameters.csv (nor a drug column "
+                      f"'drug_id.column': {allowed_columns})")
+
+
 class ParameterSet(Mapping):
     """One set of parameter values the model computes with: name -> value (the units of
     data/parameters.csv), plus trial values of drug columns (``"clomiphene.ec50"``).
@@ -119,12 +152,25 @@ class ParameterSet(Mapping):
         """The committed values of data/parameters.csv and data/drugs.csv."""
         return _default_set()
 
-    def replace(self, changes: dict[str, float]) -> "ParameterSet":
+    def replace(self, changes: Mapping[str, float]) -> "ParameterSet":
         """A new set with some values changed: ``name`` for a parameter, ``drug_id.column``
-        for a column of the drug table."""
+        for a drug column the ``fitted`` column of data/drugs.csv names. Each value must lie
+        within its bounds there (a value outside them is refused, never clamped)."""
+        if not isinstance(changes, Mapping):
+            raise TypeError("changes must be a mapping of parameter name (or 'drug_id.column') to value, "
+                            f"got {type(changes).__name__} {validation.shown(changes)}")
+        known, columns = load_parameters(), fitted_drug_columns()
         values, drugs = dict(self._values), dict(self.drug_values)
         for name, value in changes.items():
-            (drugs if "." in name else values)[name] = float(value)
+            if name in known:
+                parameter = known[name]
+                unit = "" if parameter.unit == "1" else parameter.unit     # "1": a pure number
+                values[name] = validation.number(name, value, low=parameter.lower, high=parameter.upper, unit=unit)
+            elif name in columns:
+                low, high = columns[name]
+                drugs[name] = validation.number(name, value, low=low, high=high)
+            else:
+                raise _unknown_change(name, columns)
         return ParameterSet(values, drugs)
 
     def reference_man(self):

@@ -54,11 +54,14 @@ def _as_regimen(regimen) -> Regimen:
 
 def check_run(regimen, days, step_days, sample_every, every_days=None) -> tuple[Regimen, float, np.ndarray, int]:
     """Every argument about time checked before anything is allocated: (regimen, days, grid,
-    stride of the reported samples). ``every_days`` is the old name of ``sample_every``."""
+    stride of the reported samples). ``every_days`` is the old name of ``sample_every``;
+    ``sample_every=None`` means daily."""
     if every_days is not None:
         warnings.warn("every_days= of simulate/simulate_cohort is now sample_every= (every_days is the "
                       "dosing interval of a Dose)", DeprecationWarning, stacklevel=3)
         sample_every = every_days
+    elif sample_every is None:
+        sample_every = 1.0
     regimen = _as_regimen(regimen)
     step_days = validation.number("step_days", step_days, low=1 / 96, high=1, unit="days")
     sample_every = validation.days("sample_every", sample_every, low=step_days, multiple_of=step_days,
@@ -428,7 +431,7 @@ class Result(TimeSeries):
 
 
 def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
-             step_days: float = DEFAULT_STEP_DAYS, sample_every: float = 1.0, every_days: float | None = None,
+             step_days: float = DEFAULT_STEP_DAYS, sample_every: float | None = None, every_days: float | None = None,
              parameters=None) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
@@ -436,7 +439,7 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     ``sample_every`` days (default daily; use e.g. ``sample_every=step_days=1/24`` to see
     the hours after an injection). ``days`` must be a whole number of samples (whole days
     by default): nothing is cut.
-    ``every_days=`` is the old name of ``sample_every=`` (deprecated).
+    ``every_days=`` is the old name of ``sample_every=`` (deprecated; give one of the two).
     ``parameters`` is an hpg.ParameterSet (default: the committed values of data/).
 
     >>> import hpgwidgets as hpg
@@ -445,6 +448,10 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     >>> bool(result["lh"][21] < 0.2 * result.baseline["lh"])
     True
     """
+    if every_days is not None and sample_every is not None:
+        # two answers to one question: neither may silently win
+        raise ValueError(f"give the days between samples once: sample_every={validation.shown(sample_every)} or "
+                         f"its deprecated old name every_days={validation.shown(every_days)}, not both")
     regimen, days, t, stride = check_run(regimen, days, step_days, sample_every, every_days)
     patient = validation.instance("patient", Patient() if patient is None else patient, Patient, "an hpg.Patient")
     series, baseline = run(regimen, t, stride, patient.traits(), parameters)

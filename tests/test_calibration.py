@@ -2,6 +2,7 @@
 real simulation of the man the study enrolled."""
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 
 import hpgwidgets as hpg
 from hpgwidgets import fit
@@ -119,19 +120,21 @@ def test_each_statistic_on_a_curve_worked_by_hand(statistic, fields, expected):
 
 # the statistics read from the parameter set alone, or from a baseline and a parameter: each
 # one is given a set with a value changed and must answer from that value
-CHANGED = ParameterSet.default().replace({"aromatized_fraction": 0.01, "hcg.elimination_half_life": 3.0,
-                                          "spermatogenesis_stages": 1, "spermatogenesis_duration": 10.0,
-                                          "testosterone_molar_mass": 250.0, "estradiol_clearance": 2000.0})
+CHANGED = ParameterSet.default().replace({"aromatized_fraction": 0.01, "testosterone_cypionate.elimination_half_life": 5.0,
+                                          "spermatogenesis_stages": 2, "spermatogenesis_duration": 50.0,
+                                          "testosterone_molar_mass": 289.0, "estradiol_clearance": 2000.0})
 BASELINE = Curve([0.0], [0.0], {"testosterone": 500.0, "itt": 4.0, "estradiol": 30.0})
 
 
 @pytest.mark.parametrize("statistic, fields, expected", [
     ("parameter", {"variable": "aromatized_fraction"}, 0.01),
-    ("drug_half_life", {"variable": "hcg"}, 3.0),
-    # one stage: an exponential delay of mean 10 days; its 5% quantile is -10 ln(0.95)
-    ("spermatogenic_delay_quantile", {"variable": "sperm", "threshold": 0.05}, -10.0 * np.log(0.95)),
-    # 500 ng/dL = 5000 ng/L = 20 nmol/L at 250 g/mol, over 4 nmol/L in the testis
-    ("baseline_quotient", {"variable": "testosterone"}, 20.0 / 4.0),
+    ("drug_half_life", {"variable": "testosterone_cypionate"}, 5.0),
+    # two stages of 25 days each: the delay's distribution function is 1 - exp(-y)(1 + y) at
+    # y = days / 25, so its 5% quantile is 25 y where exp(-y)(1 + y) = 0.95
+    ("spermatogenic_delay_quantile", {"variable": "sperm", "threshold": 0.05},
+     25.0 * brentq(lambda y: np.exp(-y) * (1 + y) - 0.95, 0.01, 5.0)),
+    # 500 ng/dL = 5000 ng/L = 5000/289 nmol/L at 289 g/mol, over 4 nmol/L in the testis
+    ("baseline_quotient", {"variable": "testosterone"}, 5000.0 / 289.0 / 4.0),
     # 30 pg/mL x 2000 L/day = 60,000 ng/day = 60 µg/day
     ("production_rate", {"variable": "estradiol"}, 60.0),
 ])
@@ -194,3 +197,13 @@ def test_every_entry_point_takes_a_row_or_its_id_and_names_anything_else():
             call(5)
         with pytest.raises(ValueError, match="no observation 'nope'"):
             call("nope")
+
+
+def test_the_fits_sensitivity_at_an_upper_bound_steps_back_inside_the_bounds():
+    """ParameterSet.replace refuses a value past its bound, so the one-sided difference at
+    feedback_hill's upper bound (4) steps down; the residual is linear in log(hill) there."""
+    observation = replace(row("parameter"), variable="feedback_hill", value=2.0, low=1.0, high=3.0, scale="log")
+    at_bound = np.array([np.log(4.0) - 1e-12])
+    jacobian = fit._jacobian(at_bound, ["feedback_hill"], [observation], upper=at_bound)
+    assert jacobian.shape == (1, 1)
+    assert jacobian[0, 0] == pytest.approx(1 / np.log(1.5))     # (log h - log 2) / (log 3 - log 2)

@@ -163,6 +163,15 @@ def test_sample_every_replaces_every_days_which_still_works_with_a_warning():
         hpg.simulate(TRT, days=28, step_days=0.5, sample_every=0.75)
 
 
+@pytest.mark.parametrize("sample_every", [1, 7])
+def test_the_sampling_interval_given_twice_is_refused_even_when_the_two_agree(sample_every):
+    """every_days= used to win silently over sample_every=; two answers are now an error."""
+    with raises(ValueError, f"give the days between samples once: sample_every={sample_every} or its deprecated "
+                            "old name every_days=7, not both"):
+        hpg.simulate(TRT, days=28, sample_every=sample_every, every_days=7)
+    np.testing.assert_array_equal(hpg.simulate(TRT, days=3).t, [0, 1, 2, 3])   # still daily by default
+
+
 def test_result_at_names_the_allowed_days():
     result = hpg.simulate(None, days=30)
     assert result.at(np.int64(10))["lh"] == pytest.approx(result["lh"][10])
@@ -670,3 +679,22 @@ def test_a_scenario_path_the_file_system_cannot_hold_names_the_users_path(tmp_pa
     path = tmp_path / ("x" * 300 + ".json")
     with pytest.raises(OSError, match=re.escape(str(path)[:40])):
         hpg.Scenario(TRT).save(path)
+
+
+# ---- the fit's command line ----------------------------------------------------------------
+
+def _fit_usage_error(capsys, *arguments) -> str:
+    from hpgwidgets import fit
+
+    with pytest.raises(SystemExit) as stopped:
+        fit.main(list(arguments))
+    assert stopped.value.code == 2          # argparse's usage error, before any refit starts
+    return capsys.readouterr().err
+
+
+def test_the_fit_refuses_more_cross_validation_folds_than_sources(capsys):
+    sources = len({o.source_key for o in calibration.load_observations() if o.role == "fit"})
+    message = _fit_usage_error(capsys, "--cross-validate", str(sources + 1))
+    assert (f"--cross-validate K may be at most the number of sources of the fitting rows ({sources}): "
+            f"a fold needs a source to leave out; got {sources + 1}") in message
+    assert "--cross-validate needs at least 2 folds, got 1" in _fit_usage_error(capsys, "--cross-validate", "1")

@@ -188,7 +188,7 @@ def simulate_cases():
     numbers_for("simulate", "step_days", lambda v: hpg.simulate(trt, days=30, step_days=v, sample_every=1),
                 low=None, high=1, names=("step_days",))
     numbers_for("simulate", "sample_every", lambda v: hpg.simulate(trt, days=30, sample_every=v), low=None,
-                high=None, names=("sample_every",))  # default 1.0 (daily); None is not a number of days
+                high=None, allow_none=True, names=("sample_every",))  # the default None: daily
     for label, value in {"'trt'": "trt", "[dose]": list(trt), "dose": trt.doses[0], "5": 5, "{}": {}}.items():
         case("simulate", f"regimen={label}", lambda v=value: hpg.simulate(v, days=30),
              "either" if label in ("[dose]", "dose") else "error", "regimen")
@@ -200,6 +200,10 @@ def simulate_cases():
          "days", "sample_every")
     case("simulate", "every_days and sample_every", lambda: hpg.simulate(trt, days=30, every_days=2, sample_every=1),
          "error", "every_days", "sample_every")
+    case("simulate", "every_days and sample_every agreeing",
+         lambda: hpg.simulate(trt, days=30, every_days=1, sample_every=1), "error", "every_days", "sample_every")
+    case("simulate", "every_days alone (deprecated)", lambda: hpg.simulate(trt, days=30, every_days=2), "ok",
+         "every_days")
     case("simulate", "grid too large", lambda: hpg.simulate(trt, days=3650, step_days=1 / 1440), "error",
          "step", "grid", "days")
     case("simulate", "10 years of minute pulses",
@@ -552,9 +556,16 @@ def misc_cases():
                            "{'feedback_hill': nan}": {"feedback_hill": float("nan")},
                            "{'feedback_hill': -1}": {"feedback_hill": -1},
                            "{'nope.ec50': 1}": {"nope.ec50": 1}, "{'clomiphene.nope': 1}": {"clomiphene.nope": 1},
+                           "{'hcg.elimination_half_life': 3}": {"hcg.elimination_half_life": 3},
+                           "{'clomiphene.ec50': 5000}": {"clomiphene.ec50": 5000},
+                           "{'feedback_hill': True}": {"feedback_hill": True},
+                           "{'feedback_hill': 10**400}": {"feedback_hill": 10 ** 400},
+                           "{5: 1}": {5: 1}, "[('feedback_hill', 2)]": [("feedback_hill", 2)],
                            "'x'": "x"}.items():
         case("ParameterSet.replace", label, lambda c=changes: default.replace(c), "error", "parameter", "nope",
              "feedback_hill", "changes", "clomiphene")
+    case("ParameterSet.replace", "{'clomiphene.ec50': 20} (its lower bound)",
+         lambda: default.replace({"clomiphene.ec50": 20}), "ok", "clomiphene")
     for label, value in {"nan": float("nan"), "inf": float("inf"), "'x'": "x", "-1": -1}.items():
         case("summary.duration", label, lambda v=value: summary.duration(v), "error", "days", "duration")
         case("summary.percent", label, lambda v=value: summary.percent(v), "error", "ratio", "percent")
