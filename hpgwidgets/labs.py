@@ -39,6 +39,7 @@ from .markup import text as _escape
 from .ranges import azoospermia_threshold, reference_range
 from .references import cite
 from .simulation import Result
+from .summary import NO_SPERM_SEEN
 from .tables import read_table
 from .units import testosterone_ng_dl_to_nmol_l
 
@@ -47,7 +48,6 @@ __all__ = ["LabLine", "LabReport", "FollowUp", "lab_report", "follow_up", "flag_
 FLAG_LOW = "L"
 FLAG_HIGH = "H"
 NOT_MODELLED = "not modelled"
-NO_SPERM_SEEN = "none seen"
 
 SERUM_SECTION = "Serum hormones"
 SEMEN_SECTION = "Semen analysis (WHO 2021 lower reference limits)"

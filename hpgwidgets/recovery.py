@@ -25,6 +25,7 @@ from .cohort import Cohort
 from .pharmacology import testosterone_drugs
 from .ranges import azoospermia_threshold, reference_range
 from .regimen import Regimen
+from .summary import short_reference
 from .tables import read_table
 
 __all__ = [
@@ -52,7 +53,9 @@ class TimeToEvent:
 
     ``times[i]`` is the event day for patient i when ``observed[i]`` is True, otherwise
     the last day he was followed (censored).  ``endpoint``/``threshold`` say what the
-    event is, in the vocabulary of ``data/published_population.csv``.
+    event is, in the vocabulary of ``data/published_population.csv``; ``description`` says it
+    in words ("sperm ≥ 20 million/mL") and stays with each group of ``split_by``, whose
+    ``label`` names the group instead (default: the label).
     """
 
     label: str
@@ -64,6 +67,11 @@ class TimeToEvent:
     follow_up: float
     threshold: float | None = None
     patients: pd.Index | None = field(default=None, compare=False)
+    description: str = ""
+
+    def __post_init__(self):
+        if not self.description:  # one group: its label is what happened
+            object.__setattr__(self, "description", self.label)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -124,7 +132,7 @@ class TimeToEvent:
                              f"of shape {mask.shape}")
         patients = None if self.patients is None else self.patients[mask]
         return TimeToEvent(label, self.times[mask], self.observed[mask], self.origin_day, self.origin,
-                           self.endpoint, self.follow_up, self.threshold, patients)
+                           self.endpoint, self.follow_up, self.threshold, patients, self.description)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per patient: days to event (or censoring) and whether it was observed."""
@@ -318,7 +326,7 @@ def published_points(event: TimeToEvent) -> pd.DataFrame:
     if event.endpoint not in ("azoospermia",) and event.threshold is not None:
         match &= np.isclose(table["threshold"], event.threshold)
     rows = table[match & table["day"].notna()].copy()
-    rows["study"] = rows["source"] + " (" + rows["provenance"] + ")"
+    rows["study"] = rows["source"].map(short_reference)
     return rows
 
 
@@ -336,7 +344,9 @@ def _curve_frame(events: dict[str, TimeToEvent]) -> pd.DataFrame:
 def recovery_chart(events, *, title: str | None = None, published: bool = True, width: int = 520,
                    height: int = 320) -> alt.Chart:
     """Kaplan-Meier step curves (share with the event vs months from the origin), one
-    colour per group, with matching published points drawn as black marks."""
+    colour per group, with matching published points drawn as black marks, one shape per
+    study named by author and year.  The y axis names the event the curves time (the
+    groups' labels are in the legend)."""
     if isinstance(events, TimeToEvent):
         events = {events.label: events}
     wanted = "a TimeToEvent or a dict label -> TimeToEvent"
@@ -352,10 +362,12 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
     width = validation.whole_number("width", width, low=100, high=4000, unit="px")
     height = validation.whole_number("height", height, low=100, high=4000, unit="px")
     first = next(iter(events.values()))
+    described = list(dict.fromkeys(event.description for event in events.values()))
+    what = described[0] if len(described) == 1 else "the event named in the legend"
     origin_text = "starting testosterone" if first.origin == "treatment_start" else "stopping testosterone"
     curves = _curve_frame(events)
     x = alt.X("months:Q", title=f"months after {origin_text}")
-    y = alt.Y("probability:Q", title=f"share of men: {first.label}", scale=alt.Scale(domain=[0, 1]),
+    y = alt.Y("probability:Q", title=f"share of men with {what}", scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(format="%"))
     lines = alt.Chart(curves).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
         x=x, y=y, color=alt.Color("group:N", title=None, sort=list(events)),
@@ -369,11 +381,11 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
             points["months"] = points["day"].astype(float) / DAYS_PER_MONTH
             marks = alt.Chart(points).mark_point(filled=True, size=90, color="black").encode(
                 x="months:Q", y="value:Q", shape=alt.Shape("study:N", title="published (not fitted)"),
-                tooltip=["study:N", "population:N", "regimen:N", "note:N",
+                tooltip=["study:N", "provenance:N", "population:N", "regimen:N", "note:N",
                          alt.Tooltip("value:Q", format=".0%", title="published share")],
             )
             chart = alt.layer(lines, marks).resolve_scale(color="independent", shape="independent")
-    return chart.properties(width=width, height=height, title=title or f"{first.label} after {origin_text}")
+    return chart.properties(width=width, height=height, title=title or f"{what} after {origin_text}")
 
 
 def _published_table() -> pd.DataFrame:

@@ -14,6 +14,7 @@ from .pharmacology import DRUGS
 from .ranges import azoospermia_threshold, reference_range, reference_variables
 
 azoospermia_reading = azoospermia_threshold  # the one threshold, read in ranges.py
+NO_SPERM_SEEN = "none seen"  # how a table cell, a sentence and a lab sheet give sperm below that reading
 
 
 def percent(ratio: float, *, compact: bool = False) -> str:
@@ -55,7 +56,7 @@ def value_text(variable: str, value: float) -> str:
     """A model value as a table cell: rounded for reading; sperm below the 'none seen' reading say so."""
     validation.text("variable", variable)
     if variable == "sperm" and validation.number("value", value) < azoospermia_threshold():
-        return "none seen"
+        return NO_SPERM_SEEN
     return number(value)
 
 
@@ -77,7 +78,7 @@ def relation(value: float, reference: float, *, tolerance: float = 0.05,
 
 class Table:
     """A small results table shown as Markdown: full cell text (no '...' cut), wrapped to the page,
-    numbers right-aligned. ``frame`` is the same table as a pandas DataFrame for code."""
+    numbers right-aligned ('none seen' too: it stands for a sperm count below the reading). ``frame`` is the same table as a pandas DataFrame for code."""
 
     def __init__(self, frame):
         self.frame = frame
@@ -99,6 +100,8 @@ class Table:
 
 
 def _looks_numeric(value) -> bool:
+    if str(value) == NO_SPERM_SEEN:
+        return True
     try:
         float(str(value).split(" ")[0])
     except ValueError:
@@ -151,12 +154,17 @@ def duration(days: float) -> str:
 
 
 def short_reference(key: str) -> str:
-    """'Coviello et al. 2005' for a key of data/references.bib (the key itself if it has no author)."""
+    """'Coviello et al. 2005' for a key of data/references.bib (the key itself if it has no author).
+
+    An entry's ``shortauthor`` field (BibLaTeX's) stands for a long corporate author:
+    'WHO Task Force 1990' in a legend, not the task force's full name."""
     from .references import bibliography
 
     entry = bibliography().get(validation.text("key", key))
     if entry is None:
         return key
+    if entry.get("shortauthor"):
+        return f"{entry['shortauthor']} {entry.get('year', 'n.d.')}"
     names = [name.strip() for name in entry.get("author", "").split(" and ") if name.strip()]
     if not names:
         return f"{entry.get('title', key)} ({entry.get('year', 'n.d.')})"
@@ -289,7 +297,9 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
     if cursor_day is None:
         lines.append("dashed vertical line: the day described in words")
     elif cursor_day > 0:  # at day 0 the line sits on the axis
-        lines.append(f"dashed vertical line: day {cursor_day:.0f}, the day described in words")
+        from .labs import week_on_clock  # the week summary_text names, so key and sentence agree
+
+        lines.append(f"dashed vertical line: week {week_on_clock(cursor_day)}, the day described in words")
     if any(variable in log_variables for variable in variables):
         lines.append("log scale: each grid line is 10 times the one below")
     return lines
@@ -316,7 +326,10 @@ def scenario_phrase(result, day: float) -> str:
 
 
 def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | None = None) -> str:
-    """E.g. 'Week 12 (day 84), on Testosterone enanthate: LH at 4% of baseline, ...'.
+    """E.g. 'Week 12, on Testosterone enanthate: LH at 4% of baseline, ...'.
+
+    The day is given in weeks only, the clock of the charts and lab sheets (``labs.week_on_clock``):
+    one clock per story.
 
     With ``compare`` (a pinned Result) a second sentence gives the same figures for it,
     when the pinned simulation reaches that day; ``names`` = (this run, the compared run) names
@@ -328,7 +341,9 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
     on = f", on {' + '.join(given)}" if given else ", no drug given that day"
-    text = f"Week {day / 7:.0f} (day {day:.0f}){on}: {scenario_phrase(result, day)}."
+    from .labs import week_on_clock
+
+    text = f"Week {week_on_clock(day)}{on}: {scenario_phrase(result, day)}."
     if compare is not None and compare.t[0] <= day <= compare.t[-1]:
         text += f" {names[1][:1].upper() + names[1][1:] if names else 'Pinned scenario'}: {scenario_phrase(compare, day)}."
     return text

@@ -113,6 +113,26 @@ def test_chart_shows_groups_and_published_points(six_months, eighteen_months):
     assert all(row["threshold"] == 20 for row in published)
 
 
+def test_split_charts_name_the_event_on_the_axis_and_the_groups_in_the_legend(six_months):
+    event = recovery.sperm_recovery(six_months, 20)
+    groups = recovery.split_by(event, six_months.patients["baseline_sperm"].to_numpy(), bins=[16, 40, 300],
+                               labels=["16-40 million/mL", "40-300"])
+    spec = recovery.recovery_chart(groups, published=False).to_dict()
+    assert spec["encoding"]["y"]["title"] == "share of men with sperm ≥ 20 million/mL"
+    assert spec["title"] == "sperm ≥ 20 million/mL after stopping testosterone"
+    assert {row["group"] for row in spec["datasets"][spec["data"]["name"]]} == set(groups)
+    below = recovery.suppression(six_months, 3)
+    assert recovery.recovery_chart(below).to_dict()["layer"][0]["encoding"]["y"]["title"] == (
+        "share of men with sperm < 3 million/mL")
+
+
+def test_published_points_are_named_by_author_and_year_as_a_reader_cites_them(six_months):
+    spec = recovery.recovery_chart(recovery.sperm_recovery(six_months, 20)).to_dict()
+    published = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    assert {row["study"] for row in published} == {"Liu et al. 2006", "WHO Task Force 1990"}
+    assert {row["provenance"] for row in published} == {"abstract"}  # kept for the tooltip, not the legend
+
+
 def test_comparison_with_published_measures_the_same_quantities(six_months):
     table = recovery.compare_with_published(six_months, sources=["liu2006"])
     row = table.set_index("id").loc["liu2006_recovery_20_6mo"]

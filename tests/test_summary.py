@@ -20,3 +20,25 @@ def test_summary_does_not_import_the_charts():
     code = "import sys, hpgwidgets.summary; print('hpgwidgets.charts' in sys.modules)"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert imported == "False"
+
+
+def test_a_column_of_sperm_counts_with_none_seen_is_right_aligned_like_the_numbers():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Sperm (million/mL)": [summary.value_text("sperm", 45.0), summary.value_text("sperm", 0.0)],
+                          "Plan": ["stop", "hCG"]}, index=pd.Index(["before", "after"], name="Visit"))
+    assert frame.iloc[1, 0] == "none seen"
+    rule = summary.Table(frame)._repr_markdown_().splitlines()[1]
+    assert rule == "| --- | ---: | --- |"  # sperm column right-aligned, the words column left
+
+
+def test_the_summary_and_the_chart_key_give_the_day_on_one_clock_in_weeks():
+    import hpgwidgets as hpg
+
+    regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7)])
+    result = hpg.simulate(regimen, days=1200)
+    text = summary.summary_text(result, 1179)
+    assert text.startswith("Week 168, on Testosterone enanthate:")
+    assert "day" not in text.split(":")[0].lower()  # no second clock beside the week
+    key = summary.chart_key(["lh"], cursor_day=1179)
+    assert "dashed vertical line: week 168, the day described in words" in key

@@ -177,7 +177,7 @@ def test_moving_the_diagram_day_reruns_nothing(wb, monkeypatch):
     assert wb.diagram_widget.params.diagram_day == 21
     lh_ratio = result.at(21)["lh"] / result.baseline["lh"]
     assert wb.diagram_widget.params.link_strength["lh"] == pytest.approx(min(lh_ratio, 3), abs=1e-4)
-    assert wb.summary.text.startswith("Week 3 (day 21)")
+    assert wb.summary.text.startswith("Week 3, ")
     assert "GnRH drive" in wb.diagram_text.value
     wb.controls["trt_dose"].value = 150
     assert runs == [1]

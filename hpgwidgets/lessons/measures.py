@@ -46,10 +46,10 @@ def share_list(shares, label) -> str:
 def sperm_reading(value: float) -> str:
     """A sperm concentration as a sentence says it: '0.31 million/mL', or 'none seen' below the azoospermia
     reading (never 'none seen million/mL')."""
-    from ..summary import value_text
+    from ..summary import NO_SPERM_SEEN, value_text
 
     shown = value_text("sperm", value)
-    return shown if shown == "none seen" else f"{shown} million/mL"
+    return shown if shown == NO_SPERM_SEEN else f"{shown} million/mL"
 
 
 def story_week(result, day: float) -> str:

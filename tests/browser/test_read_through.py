@@ -211,7 +211,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
 
 # A page as JupyterLab would show it, with the SVG structure Vega's renderer writes (svg.marks,
 # g.role-axis-title > text). Each defect can be switched on alone.
-CHART_TITLE = "share of men: 16-40 million/mL"
+CHART_TITLE = "share of men with sperm ≥ 20 million/mL"
 
 
 def page_with(clipped_title=False, sideways=False, evidence_early=False) -> str:
