@@ -282,13 +282,13 @@ def _chunks(n: int, rows: int, working_values: int, samples: int) -> list[slice]
 
 def simulate_cohort(regimen=None, n: int = 1000, days: float = 730, seed: int = 0, *, fixed: dict | None = None,
                     patients: pd.DataFrame | None = None, step_days: float = _simulate.DEFAULT_STEP_DAYS,
-                    sample_every: float = 1.0, every_days: float | None = None, progress: bool = True,
+                    sample_every: float | None = None, every_days: float | None = None, progress: bool = True,
                     parameters=None) -> Cohort:
     """Simulate ``n`` virtual patients drawn from data/population.csv under ``regimen``.
 
     seed: the same seed gives the same patients (and the same curves); None draws a fresh
     seed, kept in ``cohort.seed`` so the run can be repeated.
-    sample_every: days between the reported samples (``every_days=`` is its old name).
+    sample_every: days between the reported samples (default daily; ``every_days=`` is its old name, give one of the two).
     fixed: traits set to one value for everybody, e.g. {"age": 60}.
     patients: a table of patients to reuse (e.g. ``other_cohort.patients``) instead of drawing.
     progress: show a progress bar in a notebook when the cohort runs in several chunks

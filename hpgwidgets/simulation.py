@@ -56,6 +56,10 @@ def check_run(regimen, days, step_days, sample_every, every_days=None) -> tuple[
     """Every argument about time checked before anything is allocated: (regimen, days, grid,
     stride of the reported samples). ``every_days`` is the old name of ``sample_every``;
     ``sample_every=None`` means daily."""
+    if every_days is not None and sample_every is not None:
+        # two answers to one question: neither may silently win
+        raise ValueError(f"give the days between samples once: sample_every={validation.shown(sample_every)} or "
+                         f"its deprecated old name every_days={validation.shown(every_days)}, not both")
     if every_days is not None:
         warnings.warn("every_days= of simulate/simulate_cohort is now sample_every= (every_days is the "
                       "dosing interval of a Dose)", DeprecationWarning, stacklevel=3)
@@ -448,10 +452,6 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
     >>> bool(result["lh"][21] < 0.2 * result.baseline["lh"])
     True
     """
-    if every_days is not None and sample_every is not None:
-        # two answers to one question: neither may silently win
-        raise ValueError(f"give the days between samples once: sample_every={validation.shown(sample_every)} or "
-                         f"its deprecated old name every_days={validation.shown(every_days)}, not both")
     regimen, days, t, stride = check_run(regimen, days, step_days, sample_every, every_days)
     patient = validation.instance("patient", Patient() if patient is None else patient, Patient, "an hpg.Patient")
     series, baseline = run(regimen, t, stride, patient.traits(), parameters)

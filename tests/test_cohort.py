@@ -137,3 +137,9 @@ def test_no_progress_bar_outside_a_notebook(monkeypatch):
     monkeypatch.setattr(cohort_module._ProgressBar, "__init__", spy)
     simulate_cohort(TRT, n=9, days=30, seed=0)
     assert bars == [(True, None)]    # asked for (several chunks) but no kernel here: nothing displayed
+
+
+def test_a_cohort_given_both_sample_intervals_refuses_them_as_simulate_does():
+    """sample_every and its old name every_days are two answers to one question: neither wins silently."""
+    with pytest.raises(ValueError, match="not both"):
+        hpg.simulate_cohort(n=2, days=10, sample_every=1, every_days=2, progress=False)
