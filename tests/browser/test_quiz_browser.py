@@ -116,7 +116,10 @@ def test_a_chapter_opens_unmodified_and_its_collapsed_cells_show_no_answer(lab_s
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=60_000)
     assert page.evaluate(NOTEBOOK_DIRTY_JS) is False
-    page.wait_for_timeout(3_000)  # the kernel starting and reporting its language must not change the file either
+    # the kernel starting and reporting its language must not change the file either: wait until it is idle
+    page.wait_for_function("() => { const session = window.jupyterapp.shell.currentWidget.sessionContext;"
+                           " return session.session && session.session.kernel"
+                           " && session.kernelDisplayStatus === 'idle'; }", timeout=120_000)
     assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty") is False
     text = visible_text(page)
     # A collapsed cell shows at most its first line, the lesson key: never an answer or an explanation.
