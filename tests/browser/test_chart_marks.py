@@ -29,7 +29,8 @@ async (code) => {
   const future = kernel.requestExecute({code, store_history: false});
   let out = '';
   future.onIOPub = msg => {
-    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    // stdout only: a warning the kernel writes to stderr meanwhile is not the answer
+    if (msg.header.msg_type === 'stream' && msg.content.name === 'stdout') out += msg.content.text;
     if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
   };
   await future.done;
