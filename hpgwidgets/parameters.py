@@ -106,20 +106,21 @@ def fitted_drug_columns() -> MappingProxyType:
     return MappingProxyType(columns)
 
 
-def _unknown_change(name, columns) -> Exception:
-    """The error for a key of ``ParameterSet.replace`` that names nothing it may change."""
+def _unknown_change(name, columns, argument: str = "changes") -> Exception:
+    """The error for a key of ``argument`` (ParameterSet.replace's changes, or the drug values of a
+    new set) that names nothing a parameter set may hold."""
     if not isinstance(name, str):
-        return TypeError(f"changes: each key must be a parameter name (text), got {type(name).__name__} "
+        return TypeError(f"{argument}: each key must be a parameter name (text), got {type(name).__name__} "
                          f"{validation.shown(name)}")
     allowed_columns = ", ".join(columns)
     drug_id, dot, column = name.partition(".")
     drug_ids = [row["id"] for row in read_table("drugs")]
     if dot and drug_id not in drug_ids:
-        return ValueError(f"changes: {name!r} names no known drug ({drug_id!r}); known drugs: {', '.join(drug_ids)}")
+        return ValueError(f"{argument}: {name!r} names no known drug ({drug_id!r}); known drugs: {', '.join(drug_ids)}")
     if dot:
-        return ValueError(f"changes: {column!r} of {drug_id} is not a drug column a parameter set may change; "
+        return ValueError(f"{argument}: {column!r} of {drug_id} is not a drug column a parameter set may change; "
                           f"allowed: {allowed_columns} (the fitted column of data/drugs.csv)")
-    return ValueError(f"changes: {name!r} is not a parameter of data/parameters.csv (nor a drug column "
+    return ValueError(f"{argument}: {name!r} is not a parameter of data/parameters.csv (nor a drug column "
                       f"'drug_id.column': {allowed_columns})")
 
 
@@ -143,6 +144,17 @@ class ParameterSet(Mapping):
         for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise TypeError(f"parameter {name} must be a finite number, got {value!r}")
+            parameter = known[name]
+            validation.number(name, value, low=parameter.lower, high=parameter.upper,
+                              unit="" if parameter.unit == "1" else parameter.unit)
+        if drug_values is not None and not isinstance(drug_values, Mapping):
+            raise TypeError("drug_values must be a mapping of 'drug_id.column' to value, "
+                            f"got {type(drug_values).__name__} {validation.shown(drug_values)}")
+        columns = fitted_drug_columns()
+        for name, value in (drug_values or {}).items():
+            if name not in columns:
+                raise _unknown_change(name, columns, argument="drug_values")
+            validation.number(name, value, low=columns[name][0], high=columns[name][1])
         self._values = dict(values)
         self.drug_values = MappingProxyType(dict(drug_values or {}))
         self._reference_man = None

@@ -64,3 +64,15 @@ def test_a_replaced_value_changes_the_simulation_and_leaves_the_committed_set_al
 
 def test_an_empty_change_is_the_same_values():
     assert dict(DEFAULT.replace({})) == dict(DEFAULT)
+
+
+@pytest.mark.parametrize("values_change, drug_values, error, message", [
+    ({"feedback_hill": -1}, None, ValueError, "feedback_hill = -1 is outside the allowed range (0.5 to 4)"),
+    ({}, {"nope.ec50": 1}, ValueError, "drug_values: 'nope.ec50' names no known drug ('nope')"),
+    ({}, {"clomiphene.ec50": 1e9}, ValueError, "clomiphene.ec50 = 1000000000 is outside the allowed range (20 to 3000)"),
+    ({}, [("clomiphene.ec50", 100)], TypeError, "drug_values must be a mapping of 'drug_id.column' to value"),
+])
+def test_a_new_set_is_checked_as_replace_checks_a_change(values_change, drug_values, error, message):
+    """The constructor holds its values to the same bounds as replace: no set outside data/'s bounds."""
+    with raises(error, message):
+        hpg.ParameterSet(dict(DEFAULT) | values_change, drug_values)
