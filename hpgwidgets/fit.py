@@ -30,7 +30,6 @@ import numpy as np
 
 from . import calibration
 from .parameters import ParameterSet, check_source, fitted_drug_columns, load_parameters
-from .pharmacology import DRUGS
 from .tables import data_dir, read_table
 
 _SMALLEST = 1e-4    # a lower bound of 0 becomes this (the fit works on logarithms)
