@@ -58,6 +58,20 @@ print(f"answered {len(answered)} questions")
 print("key positions " + json.dumps(positions))
 """
 
+# Then: what decides each question asked, for the paragraph check (tests/test_questions.py, stated_answer).
+DESCRIBE_QUESTIONS = """
+import json
+from hpgwidgets import lessons
+facts = {}
+for key, question in lessons.ASKED.items():
+    if hasattr(question, "answer"):
+        numeric = question.options is None
+        facts[key] = {"question": question.question, "answer": float(question.answer) if numeric else question.answer,
+                      "tolerance": question.tolerance if numeric else None, "unit": question.unit if numeric else "",
+                      "options": None if numeric else list(question.options)}
+print(json.dumps(facts))
+"""
+
 # Then: every claim the chapter's text makes about the model must hold (hpgwidgets/lessons/).
 VERIFY_CLAIMS = """
 from hpgwidgets import lessons
@@ -177,6 +191,7 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path):
     notebook = read(path)
     notebook.cells.append(nbformat.v4.new_code_cell(ANSWER_EVERY_QUESTION))
     if path in BANKED:
+        notebook.cells.append(nbformat.v4.new_code_cell(DESCRIBE_QUESTIONS))
         notebook.cells.append(nbformat.v4.new_code_cell(VERIFY_CLAIMS.format(chapter=chapter_of(path))))
     client = NotebookClient(
         notebook,
@@ -209,6 +224,11 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path):
         original = read(path)
         rendered = notebook.cells[:len(original.cells)]
         assert spoilers(original, shows=lambda index, _source: bool(rendered[index].outputs)) == []
+        # ...and no paragraph beside a question (its Markdown, or prose a cell displayed) states the answer.
+        from test_questions import paragraph_leaks
+
+        asked = json.loads(next(cell for cell in notebook.cells if cell.source == DESCRIBE_QUESTIONS).outputs[0]["text"])
+        assert paragraph_leaks(original, rendered, asked) == []
         held = notebook.cells[-1].outputs[0]["text"]
         assert held != "0 claims hold\n", "a chapter's text makes claims about the model; none were checked"
 

@@ -288,3 +288,134 @@ def test_no_heading_names_the_choice_before_the_commitment(path):
                         if named:
                             found.append(f"after {key}: heading {line!r} names {named}")
     assert found == []
+
+
+# ---- what the text says before the commitment ---------------------------------------------------------
+# The walk above sees code: a chart or table built from a question's runs. A paragraph can decide a question as
+# well ("with 250 IU it stayed close to its starting level" above "where is it with 250 IU?"). Its answers come
+# from the runs, so this check needs the executed notebook: tests/test_notebooks.py collects each asked
+# question's answer in the kernel (DESCRIBE_QUESTIONS) and calls ``paragraph_leaks``.
+
+def _unit_pattern(unit: str) -> str:
+    """How a figure in ``unit`` is written in a sentence: '% of start' as '%' or 'per cent', 'weeks' as 'week(s)'."""
+    first = unit.split()[0] if unit.split() else ""
+    if first.startswith("%"):
+        return r"\s?(?:%|per\s?cent)"
+    return rf"\s(?:{re.escape(first.rstrip('s'))}s?)\b" if first else r"\b"
+
+
+def _long_words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{6,}", text.lower()))
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+|\n\s*[*-]\s|\n\s*\|", paragraph) if part.strip()]
+
+
+def stated_answer(facts: dict, paragraph: str) -> list[str]:
+    """The phrases of ``paragraph`` that give away the question ``facts`` describes (question, answer, tolerance, unit, options).
+
+    For a number: a figure in the question's unit that the grader would accept (within the tolerance), unless
+    the question itself states it (a premise). For a choice: a sentence holding every distinctive word of the
+    key option (words of 6 letters or more that no other option and not the question uses) and none of the
+    other options' distinctive words, so it points at the key and nothing else.
+    """
+    found = []
+    if facts["options"] is None:
+        for match in re.finditer(r"(?<![\d.,])(\d+(?:\.\d+)?)" + _unit_pattern(facts["unit"]), paragraph):
+            if abs(float(match.group(1)) - facts["answer"]) <= facts["tolerance"] and match.group(0) not in facts["question"]:
+                found.append(match.group(0).strip())
+        return found
+    asked = _long_words(facts["question"])
+    distinctive = {option: _long_words(option) - asked - set().union(
+        *(_long_words(other) for other in facts["options"] if other != option)) for option in facts["options"]}
+    key_words = distinctive[facts["answer"]]
+    for sentence in _sentences(paragraph):
+        words = _long_words(sentence)
+        if key_words and key_words <= words and not any(
+                distinctive[option] & words for option in facts["options"] if option != facts["answer"]):
+            found.append(sentence.strip())
+    return found
+
+
+def _section_of(cells, index: int) -> range:
+    """The cells of the '## ' section that holds cell ``index``."""
+    def opens_section(cell):
+        return cell.cell_type == "markdown" and cell.source.startswith("## ")
+    start = max((i for i in range(index + 1) if opens_section(cells[i])), default=0)
+    end = min((i for i in range(index + 1, len(cells)) if opens_section(cells[i])), default=len(cells))
+    return range(start, end)
+
+
+def markdown_shown(cell) -> list[str]:
+    """The Markdown a cell puts on screen: its source, or what a code cell displayed (``lessons.say``)."""
+    if cell.cell_type == "markdown":
+        return [cell.source]
+    return [output["data"]["text/markdown"] for output in cell.get("outputs", [])
+            if "text/markdown" in output.get("data", {})]
+
+
+def paragraph_leaks(notebook, rendered, asked: dict) -> list[str]:
+    """Paragraphs on screen with a question, before its commitment, that state its answer.
+
+    ``notebook``: the notebook as committed; ``rendered``: its cells after Run All (outputs included);
+    ``asked``: question key -> what ``stated_answer`` needs. Only questions whose answer comes from the runs (a declared
+    evidence) are checked: a check of understanding may ask what the text above just taught.
+    """
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for key in ASK.findall(cell.source) if cell.cell_type == "code" else []:
+            chapter, name = key.split(".")
+            if not lessons.bank_of(chapter).evidence[name] or key not in asked:
+                continue
+            for other in _section_of(notebook.cells, index):
+                source = notebook.cells[other].source
+                if other == index or (notebook.cells[other].cell_type == "code" and key in unlocked_by(source)):
+                    continue
+                for text in markdown_shown(rendered[other]):
+                    for phrase in stated_answer(asked[key], text):
+                        where = "above" if other < index else "below"
+                        found.append(f"cell {other} ({where} {key}) states its answer: {phrase[:120]!r}")
+    return found
+
+
+ITT_QUESTION = {"question": "With hCG 250 IU every other day, where is the testosterone inside the testis after three weeks?",
+                "answer": 86.8, "tolerance": 30, "unit": "% of start", "options": None}
+PUMP_QUESTION = {"question": "Over weeks 9 to 12, which schedule keeps this man's LH highest?",
+                 "answer": "a gonadorelin pump, pulsing every 90 minutes", "tolerance": None, "unit": "",
+                 "options": ["testosterone alone", "a gonadorelin pump, pulsing every 90 minutes",
+                             "gonadorelin injections twice weekly"]}
+
+
+@pytest.mark.parametrize("facts, paragraph, phrases", [
+    (ITT_QUESTION, "With 250 IU of hCG the study found 93 % of the starting level.", ["93 %"]),
+    (ITT_QUESTION, "Testosterone alone left 6 per cent; with hCG it stayed near 100 percent.", ["100 percent"]),
+    (ITT_QUESTION, "The study gave hCG 250 IU every other day for three weeks.", []),
+    (ITT_QUESTION, "Serum testosterone is about 1,200 nmol/L in the testis and 45 % lower on TRT.", []),
+    ({**ITT_QUESTION, "answer": 12.9, "tolerance": 6, "unit": "weeks"}, "Sperm came back after 14 weeks.", ["14 weeks"]),
+    ({**ITT_QUESTION, "answer": 12.9, "tolerance": 6, "unit": "weeks"}, "He took 4 weekly injections.", []),
+    (PUMP_QUESTION, "The pump, pulsing every 90 minutes, keeps LH highest. Twice-weekly injections fade.",
+     ["The pump, pulsing every 90 minutes, keeps LH highest."]),
+    (PUMP_QUESTION, "A pump pulsing every 90 minutes imitates the brain; twice-weekly injections do not.", []),
+    (PUMP_QUESTION, "Gonadorelin is cleared within minutes.", []),
+])
+def test_a_paragraph_that_states_the_answer_is_caught(facts, paragraph, phrases):
+    assert stated_answer(facts, paragraph) == phrases
+
+
+def test_the_walk_finds_the_answer_in_a_paragraph_of_the_section_and_not_in_the_unlocked_cell():
+    key = "02a.itt_with_hcg"
+    cells = [nbformat.v4.new_markdown_cell("## 6 · hCG"),
+             nbformat.v4.new_markdown_cell("With 250 IU of hCG the testis kept 93 % of its starting level."),
+             nbformat.v4.new_code_cell(f'lessons.ask("{key}", itt_runs)'),
+             nbformat.v4.new_code_cell(f'lessons.after("{key}", lambda: lessons.say("02a.x"))'),
+             nbformat.v4.new_code_cell('lessons.say("02a.y")'),
+             nbformat.v4.new_markdown_cell("## 7 · Next"),
+             nbformat.v4.new_markdown_cell("Earlier you saw 93 % kept.")]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    rendered = [nbformat.from_dict(dict(cell)) for cell in cells]
+    rendered[3].outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "The model keeps 87 %."})]
+    rendered[4].outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "Open prose: 80 per cent kept."})]
+    assert paragraph_leaks(notebook, rendered, {key: ITT_QUESTION}) == [
+        f"cell 1 (above {key}) states its answer: '93 %'",
+        f"cell 4 (below {key}) states its answer: '80 per cent'"]
