@@ -681,10 +681,10 @@ def _cursor_rule(time_title: str) -> alt.Chart:
     """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
         color="#222222", strokeDash=[4, 4], strokeWidth=2,
-    ).transform_calculate(week=f"({CURSOR_PARAM} - {ORIGIN_PARAM}) / 7", day=CURSOR_PARAM).transform_filter(
+    ).transform_calculate(week=f"({CURSOR_PARAM} - {ORIGIN_PARAM}) / 7").transform_filter(
         _in_window("week")).encode(
         x=_time_x("week:Q", time_title),
-        tooltip=[alt.Tooltip("day:Q", title="Diagram day", format=".0f")],
+        tooltip=[alt.Tooltip("week:Q", title="Diagram at week", format=".0f")],
     )
 
 

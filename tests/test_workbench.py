@@ -183,6 +183,21 @@ def test_moving_the_diagram_day_reruns_nothing(wb, monkeypatch):
     assert runs == [1]
 
 
+def test_the_diagram_slider_moves_and_reads_in_weeks_on_the_charts_clock(wb):
+    """One clock per story (issue 16): the student moves the diagram a week at a time and reads the week, as the
+    summary and the chart's axis give it; ``cursor_day`` keeps its value in days for code and scenario files."""
+    cursor = wb.controls["cursor_day"]
+    assert cursor.step == 7 and not cursor.readout  # the label is the readout
+    assert (cursor.description, wb.cursor_day) == ("Diagram at week 13", 91)
+    cursor.value = 84
+    assert cursor.description == "Diagram at week 12" and wb.summary.text.startswith("Week 12, ")
+    rules = [layer for panel in wb.chart_widget.spec["vconcat"][0]["hconcat"] for layer in panel["layer"]
+             if layer["mark"].get("type") == "rule" and layer["mark"].get("strokeDash")]
+    assert rules and all(rule["encoding"]["tooltip"] == [{"field": "week", "type": "quantitative",
+                                                          "title": "Diagram at week", "format": ".0f"}] for rule in rules)
+    assert hpg.Workbench(cursor_day=10).controls["cursor_day"].description == "Diagram at week 1"
+
+
 def test_summary_follows_the_scenario(wb):
     wb.controls["cursor_day"].value = 84
     on_trt_text = wb.summary.text

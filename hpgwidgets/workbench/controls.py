@@ -1,4 +1,5 @@
-"""The Workbench's controls: one widget per value of ``mapping.default_values()``, and the diagram's day.
+"""The Workbench's controls: one widget per value of ``mapping.default_values()``, and the diagram's day
+(held in days, moved and read in weeks).
 
 ``Controls.values`` is a declared trait (a dict of every scenario value) that changes once
 per user action, however many widgets that action moves: the Workbench observes it and
@@ -12,6 +13,7 @@ import contextlib
 import ipywidgets as widgets
 import traitlets
 
+from ..labs import week_on_clock
 from ..pharmacology import DRUGS
 from . import mapping as m
 
@@ -55,6 +57,11 @@ IntSlider, FloatSlider, SelectionSlider = _checked(widgets.IntSlider), _checked(
     _checked(widgets.SelectionSlider)
 Dropdown, RadioButtons, Checkbox = _checked(widgets.Dropdown), _checked(widgets.RadioButtons), \
     _checked(widgets.Checkbox)
+
+
+def cursor_label(day: float) -> str:
+    """The diagram slider's label, which doubles as its readout: the week it shows (``labs.week_on_clock``)."""
+    return f"Diagram at week {week_on_clock(day)}"
 
 
 def _amount_options(choices):
@@ -145,9 +152,14 @@ class Controls(traitlets.HasTraits):
         choice_slider("baseline_sperm", typical + _amount_options(m.BASELINE_SPERM_CHOICES),
                       "Untreated sperm (million/mL)")
         int_slider("window_weeks", *m.WINDOW_WEEKS_RANGE, "Show weeks 0 to")
-        int_slider("cursor_day", 0, m.DEFAULT_WINDOW_WEEKS * 7, "Diagram day",
-                   value=m.DEFAULT_TRT_WEEKS * 7 // 2).tooltip = (
-            "Day the axis diagram and the summary describe (dashed line on the chart)")
+        # The diagram's day keeps its value in days (``Workbench(cursor_day=91)``, ``wb.cursor_day``), but the
+        # student moves it a week at a time and reads the week, on the clock every chart and sheet uses.
+        start_day = m.DEFAULT_TRT_WEEKS * 7 // 2
+        cursor = int_slider("cursor_day", 0, m.DEFAULT_WINDOW_WEEKS * 7, cursor_label(start_day), value=start_day)
+        cursor.step, cursor.readout = 7, False
+        cursor.tooltip = ("Week the axis diagram and the summary describe (dashed line on the chart), counted from "
+                          "the first TRT dose")
+        cursor.observe(lambda change: setattr(cursor, "description", cursor_label(change["new"])), names="value")
 
     def tab_pages(self) -> dict[str, list[widgets.Widget]]:
         """The widgets of each tab, in order (the Workbench adds its file actions to "View")."""
