@@ -48,10 +48,12 @@ class ContainerWidth(anywidget.AnyWidget):
     A Vega-Lite chart of several panels cannot size itself to its container, so the kernel
     rebuilds it when ``width`` changes (after the browser has been resized or JupyterLab's
     sidebar opened), once the resizing has paused: whenever the box narrows (the chart would no
-    longer fit), and when it widens by at least REPORT_STEP_PX.
+    longer fit), and when it widens by at least REPORT_STEP_PX and keeps that width for a second.
     """
 
     REPORT_STEP_PX = 24
+    NARROW_WAIT_MS = 120  # quiet time before a narrower width is reported
+    WIDEN_WAIT_MS = 1000  # ... and before a wider one (see the comment in _esm)
     _esm = """
     function render({ model, el }) {
       el.classList.add("hpg-container-width");
@@ -69,12 +71,23 @@ class ContainerWidth(anywidget.AnyWidget):
           model.save_changes();
         }
       };
-      const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 120); });
+      // A narrower box is answered soon: the chart would stick out of it. A wider one only once the
+      // box has kept its width for WIDEN_MS: while JupyterLab lays out its panels after a window
+      // resize the box can pass through a width wider than the one it settles at (1008 px for a
+      // quarter of a second before 928 at 1920 px with the file browser open), and a chart built
+      // for that passing width would stick out until the next rebuild.
+      const observer = new ResizeObserver(() => {
+        clearTimeout(timer);
+        const reported = model.get("width");  // 0 until the first report, which is answered soon
+        const widening = reported > 0 && Math.floor(el.getBoundingClientRect().width) > reported;
+        timer = setTimeout(report, widening ? WIDEN_MS : NARROW_MS);
+      });
       observer.observe(el);
       return () => { clearTimeout(timer); observer.disconnect(); };
     }
     export default { render };
-    """.replace("STEP_PX", str(REPORT_STEP_PX))
+    """.replace("STEP_PX", str(REPORT_STEP_PX)).replace("WIDEN_MS", str(WIDEN_WAIT_MS)).replace(
+        "NARROW_MS", str(NARROW_WAIT_MS))
     width = traitlets.Int(0, help="width of the containing box in px (0: not shown yet)").tag(sync=True)
     viewport_height = traitlets.Int(0, help="height of the browser window in px when width was reported").tag(sync=True)
     top = traitlets.Int(0, help="px from the top of the page to the box, when width was reported").tag(sync=True)
