@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import record_errors
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -259,3 +260,27 @@ def test_the_read_through_fails_on_an_answer_shown_before_a_commitment():
     page_text = "Which option?\nA\nB\nCheck"
     assert answers_on_view(page_text, "01") == []
     assert answers_on_view(page_text + "\nNot quite. " + explanation, "01") == ["Not quite.", explanation[:60]]
+
+
+# A widget whose module takes longer to load than anywidget waits for a model (2 s): the same failure a
+# busy machine gave the Workbench's chart in Voila, after which the chart stopped following its controls.
+SLOW_TO_START = """import anywidget
+
+class SlowToStart(anywidget.AnyWidget):
+    _esm = "await new Promise(done => setTimeout(done, 4000)); export default { render({ el }) { el.textContent = 'late'; } };"
+
+SlowToStart()
+"""
+
+
+def test_the_read_through_fails_on_a_widget_model_that_never_initialises(page, run_notebook, console_errors, tmp_path):
+    """Each notebook's read-through asserts its page's error record is empty; a real
+    "[anywidget] Failed to initialize model" lands in that record, so it fails the read-through."""
+    path = tmp_path / "slow_widget.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SLOW_TO_START)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    with page.expect_event("pageerror", predicate=lambda error: "[anywidget] Failed to initialize model" in str(error),
+                           timeout=DRAW_TIMEOUT_MS):
+        assert run_notebook(path).errors == []
+    assert any("[anywidget] Failed to initialize model" in error for error in console_errors), console_errors
