@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import validation
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
+from .labs import week_on_clock
 from .pharmacology import DRUGS, testosterone_drugs
 
 STIMULATES = "stimulates"
@@ -256,7 +257,7 @@ def diagram_text(result, day: float) -> str:
     """The diagram in words (its text alternative), for screen readers and note-takers."""
     ratios = signal_ratios(result, day)
     sentences = [
-        f"HPG axis on day {day:.0f} (week {day / 7:.1f}".removesuffix(".0") + "), each signal as a share of this patient's untreated level.",
+        f"HPG axis in week {week_on_clock(day)}, each signal as a share of this patient's untreated level.",
         f"Hypothalamus to pituitary: GnRH drive {_percent(ratios['gnrh'])}.",
         f"Pituitary to testes: LH {_percent(ratios['lh'])} (to the Leydig cells), "
         f"FSH {_percent(ratios['fsh'])} (to the Sertoli cells).",
@@ -270,7 +271,7 @@ def diagram_text(result, day: float) -> str:
     actions = [f"{DRUG_MARKERS[marker][1]} ({', '.join(drug_label(drug) for drug in drugs)})"
                for marker, drugs in given.items() if drugs]
     if actions:
-        sentences.append("Drugs being given on this day: " + "; ".join(actions) + ".")
+        sentences.append("Drugs being given then: " + "; ".join(actions) + ".")
     else:
-        sentences.append("No drug is being given on this day.")
+        sentences.append("No drug is being given then.")
     return " ".join(sentences)

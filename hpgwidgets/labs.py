@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import validation
-from .cohort import Cohort
 from .markup import text as _escape
 from .ranges import azoospermia_threshold, reference_range
 from .references import cite
@@ -241,6 +240,8 @@ def _html_row(line: LabLine) -> str:
 def _check_result(result):
     if isinstance(result, Result):
         return result
+    from .cohort import Cohort  # here, not at the top: the Workbench reads its clock from this module
+
     if isinstance(result, Cohort):
         raise TypeError("lab_report needs one man's Result, got a Cohort; use cohort.result(index) for "
                         "patient `index`, e.g. hpg.lab_report(cohort.result(0), day)")

@@ -317,6 +317,7 @@ def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone)
     lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
     assert f"LH {summary.percent(lh_percent / 100, compact=True)}" in text  # the workbook's one percent formatter
     assert "Testosterone enanthate" in text
+    assert text.startswith("HPG axis in week 3, ") and "day" not in text  # one clock: the weeks of the chart beside it
     with pytest.raises(ValueError, match="day = .* is outside the allowed range"):
         diagram.axis_diagram(trt_alone, day=DAYS + 10)
 
