@@ -60,7 +60,7 @@ def lh_after_three_weeks(three_weeks):
     answer = ("Below 10 % of where it started" if lh < 0.1 else "Down to about half" if lh < 0.75
               else "About the same" if lh < 1.1 else "Higher than before")
     return quiz.Predict(
-        "After three weekly injections (day 21), where is this man's LH compared with before treatment?",
+        "After three weekly injections (week 3), where is this man's LH compared with before treatment?",
         {
             "Higher than before": "More testosterone does not call for more LH: the feedback runs the other way.",
             "About the same": "The loop reacts within days; LH does not hold steady under a large dose.",
@@ -68,7 +68,7 @@ def lh_after_three_weeks(three_weeks):
             "Below 10 % of where it started": "The brake is nearly complete: the pituitary has almost stopped sending LH.",
         },
         answer=answer,
-        model_says=(f"Model, day 21: LH {pct(lh)}, FSH {pct(on_day_21['fsh'])} and serum testosterone "
+        model_says=(f"Model, week 3: LH {pct(lh)}, FSH {pct(on_day_21['fsh'])} and serum testosterone "
                     f"{pct(on_day_21['testosterone'])} of their starting values. "
                     "Published (Coviello 2005, the same regimen): LH about 5% and FSH about 3% of baseline."),
         reveal=lambda: charts.timeseries_chart(three_weeks, ["testosterone", "lh", "fsh"]),
@@ -81,14 +81,14 @@ def itt_after_three_weeks(three_weeks):
     answer = ("It has fallen by more than 80 %" if itt < 0.2
               else "It is high too, like the blood level" if itt > 1.2 else "It is unchanged: the testis makes its own regardless")
     return quiz.Predict(
-        "Serum testosterone is above its starting value on day 21. What has happened to the testosterone level *inside* the testis?",
+        "Serum testosterone is above its starting value in week 3. What has happened to the testosterone level *inside* the testis?",
         {
             "It is high too, like the blood level": "Injected testosterone does reach the testis, but only at blood-level concentrations, far below the testis's own.",
             "It has fallen by more than 80 %": "Without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
             "It is unchanged: the testis makes its own regardless": "The testis makes its own only when LH tells it to, and LH is almost gone.",
         },
         answer=answer,
-        model_says=(f"Model: testosterone inside the testis on day 21 is {pct(itt)} of its starting value "
+        model_says=(f"Model: testosterone inside the testis in week 3 is {pct(itt)} of its starting value "
                     "(published: about 6%)."),
         reveal=lambda: charts.timeseries_chart(three_weeks, ["testosterone", "itt"]),
     )
@@ -97,8 +97,8 @@ def itt_after_three_weeks(three_weeks):
 @BANK.claim("three_weeks")
 def three_weeks_claims(three_weeks):
     return {
-        "serum testosterone is above its starting value on day 21 (question text)": three_weeks.relative("testosterone")[21] > 1,
-        "LH is almost gone on day 21 (question text)": three_weeks.relative("lh")[21] < 0.1,
+        "serum testosterone is above its starting value in week 3 (question text)": three_weeks.relative("testosterone")[21] > 1,
+        "LH is almost gone in week 3 (question text)": three_weeks.relative("lh")[21] < 0.1,
     }
 
 
@@ -253,7 +253,7 @@ def solution_find_the_dose():
         halving = [dose for dose, value in lh_by_dose.items() if value < 0.5]
         verdict = (f"The smallest dose that halves LH in the model is **{halving[0]} mg per week**. "
                    if halving else "No dose up to 200 mg per week halves LH in the model. ")
-        return ("One way is to simulate every dose from 25 to 200 mg and read LH on day 182 (week 26) as a share of baseline:\n\n"
+        return ("One way is to simulate every dose from 25 to 200 mg and read LH in week 26 as a share of baseline:\n\n"
                 + share_list(lh_by_dose, lambda dose: f"{dose} mg per week, LH")
                 + f"\n\n{verdict}"
                 "Note how steeply LH falls over a small range of doses: the brake works on the total amount of testosterone "

@@ -41,7 +41,7 @@ def least_responsive_receptor(pulsatile, continuous, twice_weekly):
         answer=min(receptor, key=receptor.get),
         reveal=lambda: charts.timeseries_chart(continuous, ["lh", "fsh", "testosterone", "sperm"], compare=pulsatile, window_days=(56, 196),
                                                names=("a pulse every minute", "pump, every 90 minutes")),
-        model_says="Model, `gnrh_receptor` in week 16 (day 112; 1 = fully responsive): "
+        model_says="Model, `gnrh_receptor` in week 16 (1 = fully responsive): "
                    + ", ".join(f"{name} {value:.2f}" for name, value in receptor.items())
                    + ".",
     )
@@ -104,7 +104,7 @@ def solution_pulse_frequency():
                 "fast = hpg.simulate(hpg.Regimen([trt_12_weeks, hpg.Dose('gonadorelin', amount=10, every_days=1/48, start_day=84, stop_day=168)]), days=196)\n"
                 "```\n\n"
                 "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
-                "| pulses | `gnrh_receptor`, day 112 | mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
+                "| pulses | `gnrh_receptor`, week 16 | mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
                 "\nIn the model, the faster the pulses, the lower `gnrh_receptor` (less time to recover between pulses), "
                 "while the rarest pulses give less total stimulation. Physiology settled on about 90 minutes: strong "
                 "stimulation with recovery between pulses. Real pumps for men with GnRH deficiency pulse every 90-120 minutes.")
@@ -183,7 +183,7 @@ def itt_day_21(coviello_te, coviello_te_hcg):
     itt, serum, with_hcg = (coviello_te.relative("itt")[21], coviello_te.relative("testosterone")[21],
                             coviello_te_hcg.relative("itt")[21])
     return quiz.Predict(
-        "After three weekly injections of 200 mg testosterone enanthate (day 21), what is intratesticular "
+        "After three weekly injections of 200 mg testosterone enanthate (week 3), what is intratesticular "
         "testosterone as a percentage of the man's own baseline? (Serum testosterone at that point is "
         "above baseline.)",
         answer=float(100 * itt),
@@ -191,7 +191,7 @@ def itt_day_21(coviello_te, coviello_te_hcg):
         unit="% of baseline",
         reveal=lambda: charts.timeseries_chart(coviello_te, ["testosterone", "itt", "lh", "sperm"], compare=coviello_te_hcg,
                                                names=("testosterone alone", "with hCG 500 IU")),
-        model_says=(f"Model, day 21: serum testosterone ×{serum:.2f} of baseline, intratesticular ×{itt:.2f}; with hCG 500 IU "
+        model_says=(f"Model, week 3: serum testosterone ×{serum:.2f} of baseline, intratesticular ×{itt:.2f}; with hCG 500 IU "
                     f"every other day, intratesticular ×{with_hcg:.2f}. Coviello and colleagues measured about 6%."),
     )
 
@@ -203,7 +203,7 @@ def itt_what_this_shows(coviello_te, coviello_te_hcg):
     return Prose(
         "**What this shows.** A blood test during TRT tells you about the *blood*, not about the testis. A "
         f"\"normal\" serum testosterone on TRT goes with an intratesticular level {share} normal in the model "
-        f"({pct(itt)} on day 21), and that is what stops spermatogenesis. hCG replaces LH at the Leydig cell and keeps it "
+        f"({pct(itt)} in week 3), and that is what stops spermatogenesis. hCG replaces LH at the Leydig cell and keeps it "
         f"up ({pct(with_hcg)} with 500 IU every other day); this is why clinics use it, although the documents mention "
         "hCG only in their reference lists.",
         figures={"itt": itt, "itt_with_hcg": with_hcg},
@@ -213,7 +213,7 @@ def itt_what_this_shows(coviello_te, coviello_te_hcg):
 @BANK.claim("coviello")
 def coviello_claims(coviello_te, coviello_te_hcg):
     return {
-        "serum testosterone is above baseline on day 21 (question text)": coviello_te.relative("testosterone")[21] > 1,
+        "serum testosterone is above baseline in week 3 (question text)": coviello_te.relative("testosterone")[21] > 1,
         "hCG keeps ITT up (over 70%)": coviello_te_hcg.relative("itt")[21] > 0.7,
     }
 
