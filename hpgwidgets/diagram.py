@@ -244,8 +244,8 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
         layer=layers,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
         width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT,
-        title=alt.Title(text=alt.ExprRef(expr=f"'The axis on day ' + format({DAY_PARAM}, '.0f') + "
-                                              f"' (week ' + format({DAY_PARAM} / 7, '.1~f') + ')'"),
+        # the week as labs.week_on_clock gives it (a whole day is never half way between two weeks)
+        title=alt.Title(text=alt.ExprRef(expr=f"'The axis in week ' + format(round({DAY_PARAM} / 7), 'd')"),
                         subtitle=["line width and labels: signal as % of this patient's untreated level"],
                         fontSize=18, subtitleFontSize=14, anchor="start"),
         config=alt.Config(view=alt.ViewConfig(stroke=None), font="sans-serif",

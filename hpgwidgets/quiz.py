@@ -45,6 +45,21 @@ def _require_text(value, what: str) -> str:
     return value
 
 
+# ipywidgets gives every radio option one line's height and floats its button left, so a long option
+# (a whole sentence, on a laptop) ran over the next one. Here an option is as tall as its text.
+QUIZ_CSS = """<style>
+.hpg-quiz .widget-radio-box label { height: auto; min-height: var(--jp-widgets-radio-item-height);
+  line-height: 1.4; display: flex; align-items: flex-start; padding: 2px 0; }
+.hpg-quiz .widget-radio-box input { float: none; flex: none; }
+</style>"""
+
+
+def _style() -> widgets.HTML:
+    style = widgets.HTML(QUIZ_CSS)
+    style.add_class("hpg-quiz-style")
+    return style
+
+
 def _markdown_output(markdown: str) -> widgets.Output:
     """An Output widget holding one Markdown display item, so headings, lists and maths render.
 
@@ -195,7 +210,7 @@ class MultipleChoice(widgets.VBox):
         # different option.
         self.choice.observe(self._on_choice_change, names="value")
         super().__init__(
-            children=[_markdown_output(self.question), self.choice, self.check_button, self.feedback_box]
+            children=[_markdown_output(self.question), self.choice, self.check_button, self.feedback_box, _style()]
         )
         self.add_class("hpg-quiz")
 
@@ -337,6 +352,7 @@ class Predict(widgets.VBox):
                 self.commit_button,
                 self.feedback_box,
                 self.result_box,
+                _style(),
             ]
         )
         self.add_class("hpg-quiz")

@@ -313,6 +313,7 @@ def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone)
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     for node in ("Hypothalamus", "Pituitary", "Leydig cells", "Sertoli cells", "Estradiol"):
         assert node in svg
+    assert ">The axis in week 3<" in svg  # the clock of the charts and the week slider
     text = diagram.diagram_text(trt_alone, day=21)
     lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
     assert f"LH {summary.percent(lh_percent / 100, compact=True)}" in text  # the workbook's one percent formatter

@@ -16,7 +16,7 @@ SCREENSHOT_DIR = os.environ.get("HPG_SCREENSHOT_DIR")  # set it to keep screensh
 
 
 # What a reveal or a check writes: none of it may be on the page before the learner commits.
-ANSWER_MARKERS = ("Correct.", "Not quite.", "Model: his LH", "Model, day 21", "Model: testosterone inside", "Published (Coviello",
+ANSWER_MARKERS = ("Correct.", "Not quite.", "Model: his LH", "Model, week 3", "Model: testosterone inside", "Published (Coviello",
                   "sperm pass 16 million/mL after", "Hide worked solution")
 
 
@@ -68,7 +68,7 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
     shoot(page, "multiple_choice")
 
     # Predict-then-run on LH after three weeks: no chart before the commit, a live chart after it.
-    predict = quizzes.filter(has_text="After three weekly injections (day 21)")
+    predict = quizzes.filter(has_text="After three weekly injections (week 3)")
     assert predict.count() == 1
     predict.scroll_into_view_if_needed()
     assert predict.locator(".vega-embed").count() == 0
@@ -79,7 +79,7 @@ def test_fundamentals_runs_offline_and_its_checks_answer_clicks(run_notebook, ex
     predict.locator(".vega-embed").first.wait_for(timeout=30_000)
     feedback = predict.locator("[role=status]").inner_text()
     assert feedback.startswith("Not quite.") and "the model shows" in feedback
-    assert "Model, day 21: LH" in feedback and "Published (Coviello 2005" in feedback, "the model's figures come with the answer"
+    assert "Model, week 3: LH" in feedback and "Published (Coviello 2005" in feedback, "the model's figures come with the answer"
     shoot(page, "predict")
 
     # Worked solution stays hidden until asked for.

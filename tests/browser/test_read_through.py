@@ -89,6 +89,12 @@ PAGE_PROBLEMS_JS = """
   if (document.scrollingElement.scrollWidth > window.innerWidth + 1) {
     problems.push(`the page scrolls sideways: ${document.scrollingElement.scrollWidth} px in ${window.innerWidth}`);
   }
+  for (const option of document.querySelectorAll(root + ' .widget-radio-box label')) {
+    if (option.clientHeight > 0 && option.scrollHeight > option.clientHeight + 1) {
+      problems.push(`an option runs over the next one: "${option.textContent.slice(0, 60)}" needs ` +
+                    `${option.scrollHeight} px, has ${option.clientHeight}`);
+    }
+  }
   for (const locked of document.querySelectorAll(root + ' .hpg-locked')) {
     if (locked.querySelector('.vega-embed, table, svg.marks')) {
       problems.push(`a cell waiting for a commitment already shows evidence: ${locked.innerText.slice(0, 80)}`);
@@ -215,7 +221,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
 CHART_TITLE = "share of men with sperm ≥ 20 million/mL"
 
 
-def page_with(clipped_title=False, sideways=False, evidence_early=False) -> str:
+def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded_option=False) -> str:
     title_x = 260 if clipped_title else 40  # the chart is 300 px wide: from 260 the title runs past its edge
     return f"""
 <div class="jp-Notebook" style="width: 600px">
@@ -229,6 +235,10 @@ def page_with(clipped_title=False, sideways=False, evidence_early=False) -> str:
   <div class="jp-OutputArea-output" style="overflow-x: auto; width: 300px">
     <div style="width: {500 if sideways else 280}px; height: 20px">a wide code line</div>
   </div>
+  <div class="widget-radio-box" style="width: 300px">
+    <label style="display: block; height: {20 if crowded_option else 'auto'}{'px' if crowded_option else ''}">
+      <input type="radio">A long option that a narrow screen has to wrap onto a second and a third line</label>
+  </div>
   <div class="hpg-locked">
     <p>This part opens once you have committed to your answer to the question above.</p>
     {"<table><tr><td>pump</td><td>16%</td></tr></table>" if evidence_early else ""}
@@ -240,6 +250,7 @@ def page_with(clipped_title=False, sideways=False, evidence_early=False) -> str:
     ("clipped_title", f'"{CHART_TITLE}" is cut by the edge of its chart'),
     ("sideways", "horizontal scroll bar on div.jp-OutputArea-output in div.jp-Notebook"),
     ("evidence_early", "a cell waiting for a commitment already shows evidence"),
+    ("crowded_option", "an option runs over the next one"),
 ])
 def test_the_read_through_fails_on_what_a_reader_would_call_broken(browser, defect, found):
     """The page checks of the read-through find each defect alone, and nothing on the same page without it."""
