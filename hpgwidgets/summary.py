@@ -295,11 +295,11 @@ def chart_key(variables, *, names=None, cursor_day: float | None = 0.0, log_vari
         solid, dashed = names
         lines.append(f"solid line: {solid} · dashed line: {dashed}")
     if cursor_day is None:
-        lines.append("dashed vertical line: the day described in words")
+        lines.append("dashed vertical line: the week described in words")
     elif cursor_day > 0:  # at day 0 the line sits on the axis
         from .labs import week_on_clock  # the week summary_text names, so key and sentence agree
 
-        lines.append(f"dashed vertical line: week {week_on_clock(cursor_day)}, the day described in words")
+        lines.append(f"dashed vertical line: week {week_on_clock(cursor_day)}, described in words")
     if any(variable in log_variables for variable in variables):
         lines.append("log scale: each grid line is 10 times the one below")
     return lines

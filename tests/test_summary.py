@@ -41,4 +41,4 @@ def test_the_summary_and_the_chart_key_give_the_day_on_one_clock_in_weeks():
     assert text.startswith("Week 168, on Testosterone enanthate:")
     assert "day" not in text.split(":")[0].lower()  # no second clock beside the week
     key = summary.chart_key(["lh"], cursor_day=1179)
-    assert "dashed vertical line: week 168, the day described in words" in key
+    assert "dashed vertical line: week 168, described in words" in key

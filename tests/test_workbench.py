@@ -4,6 +4,8 @@ Set a control's value -> the simulation reruns -> the chart's params (what the b
 draws) move in the physiological direction. Browser-only behaviour (rendering, keyboard,
 console errors) is in tests/browser/test_workbench_browser.py.
 """
+import json
+
 import altair as alt
 import ipywidgets as widgets
 import numpy as np
@@ -195,6 +197,7 @@ def test_the_diagram_slider_moves_and_reads_in_weeks_on_the_charts_clock(wb):
              if layer["mark"].get("type") == "rule" and layer["mark"].get("strokeDash")]
     assert rules and all(rule["encoding"]["tooltip"] == [{"field": "week", "type": "quantitative",
                                                           "title": "Diagram at week", "format": ".0f"}] for rule in rules)
+    assert "dashed vertical line: the week described in words" in json.dumps(wb.chart_widget.spec["title"])
     assert hpg.Workbench(cursor_day=10).controls["cursor_day"].description == "Diagram at week 1"
 
 
