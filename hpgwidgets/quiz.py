@@ -50,7 +50,7 @@ def _require_text(value, what: str) -> str:
 QUIZ_CSS = """<style>
 .hpg-quiz .widget-radio-box label { height: auto; min-height: var(--jp-widgets-radio-item-height);
   line-height: 1.4; display: flex; align-items: flex-start; padding: 2px 0; }
-.hpg-quiz .widget-radio-box input { float: none; flex: none; }
+.hpg-quiz .widget-radio-box input { float: none; flex: none; order: -1; }  /* the button comes after the text in the DOM */
 </style>"""
 
 

@@ -94,6 +94,11 @@ PAGE_PROBLEMS_JS = """
       problems.push(`an option runs over the next one: "${option.textContent.slice(0, 60)}" needs ` +
                     `${option.scrollHeight} px, has ${option.clientHeight}`);
     }
+    const button = option.querySelector('input');
+    if (button && option.clientHeight > 0 &&
+        button.getBoundingClientRect().left > option.getBoundingClientRect().left + 8) {
+      problems.push(`an option's button is not at its start: "${option.textContent.slice(0, 60)}"`);
+    }
   }
   for (const locked of document.querySelectorAll(root + ' .hpg-locked')) {
     if (locked.querySelector('.vega-embed, table, svg.marks')) {
@@ -221,7 +226,8 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
 CHART_TITLE = "share of men with sperm ≥ 20 million/mL"
 
 
-def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded_option=False) -> str:
+def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded_option=False,
+              button_after_text=False) -> str:
     title_x = 260 if clipped_title else 40  # the chart is 300 px wide: from 260 the title runs past its edge
     return f"""
 <div class="jp-Notebook" style="width: 600px">
@@ -237,7 +243,8 @@ def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded
   </div>
   <div class="widget-radio-box" style="width: 300px">
     <label style="display: block; height: {20 if crowded_option else 'auto'}{'px' if crowded_option else ''}">
-      <input type="radio">A long option that a narrow screen has to wrap onto a second and a third line</label>
+      {"" if button_after_text else '<input type="radio">'}A long option that a narrow screen has to wrap onto a
+      second and a third line{'<input type="radio">' if button_after_text else ""}</label>
   </div>
   <div class="hpg-locked">
     <p>This part opens once you have committed to your answer to the question above.</p>
@@ -251,6 +258,7 @@ def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded
     ("sideways", "horizontal scroll bar on div.jp-OutputArea-output in div.jp-Notebook"),
     ("evidence_early", "a cell waiting for a commitment already shows evidence"),
     ("crowded_option", "an option runs over the next one"),
+    ("button_after_text", "an option's button is not at its start"),
 ])
 def test_the_read_through_fails_on_what_a_reader_would_call_broken(browser, defect, found):
     """The page checks of the read-through find each defect alone, and nothing on the same page without it."""
