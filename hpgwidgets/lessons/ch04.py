@@ -352,19 +352,24 @@ def alex_model_versus_clinic(alex_model_sheet, alex_history):
                f" ({ {'H': 'high', 'L': 'low', '': 'inside the range'}[alex_model_sheet.flags['lh']] }).")
     untreated_lh = alex_history.baseline["lh"]
     picture += f" His untreated LH in the model was {summary.number(untreated_lh, 'IU/L')}."
-    if _model_sees_central_suppression(alex_model_sheet, untreated_lh):
-        verdict = ("Here the model and the clinic agree: a typical result after repeated high-dose cycles is **low testosterone "
-                   "(say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves have not restarted.")
-    else:
-        verdict = ("Many real men at this point look different. A typical result after repeated high-dose cycles is **low "
-                   "testosterone (say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary themselves "
-                   "have not restarted. The model's pituitary, by contrast, is already back at work.")
     return Prose(
-        f"{picture} {verdict} In a Danish case-control study, men who had stopped anabolic steroids on average two and a half "
+        f"{picture} In a Danish case-control study, men who had stopped anabolic steroids on average two and a half "
         "years earlier still had lower testosterone than controls, and about a quarter were below the reference limit, with "
         "more low libido, erectile problems and low mood (Rasmussen and colleagues, 2016). Prolonged hypogonadism after "
         "withdrawal is well described (Kanayama and colleagues, 2015).",
         figures={"testosterone": t.value, "lh": lh.value})
+
+
+@BANK.say("alex_clinic_verdict")
+def alex_clinic_verdict(alex_model_sheet, alex_history):
+    """Whether the model's sheet looks like the clinic's: the key to the question before it, so shown after it."""
+    if _model_sees_central_suppression(alex_model_sheet, alex_history.baseline["lh"]):
+        return Prose("Here the model and the clinic agree: a typical result after repeated high-dose cycles is **low "
+                     "testosterone (say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and pituitary "
+                     "themselves have not restarted.")
+    return Prose("Many real men at this point look different from the model. A typical result after repeated high-dose "
+                 "cycles is **low testosterone (say 190 ng/dL) with low or low-normal LH and FSH**: the hypothalamus and "
+                 "pituitary themselves have not restarted. The model's pituitary, by contrast, is already back at work.")
 
 
 @BANK.question("alex_real_blood_test", evidence=())
