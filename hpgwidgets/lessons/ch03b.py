@@ -107,8 +107,8 @@ def cohort_vs_liu(back_to_20):
 
 @BANK.say("medians_by_group")
 def medians_by_group(by_age, by_baseline):
-    def medians(groups):
-        return {label: group.median() for label, group in groups.items()}
+    def medians(groups):  # whole days, as printed: the differences below are the reader's own arithmetic
+        return {label: None if (median := group.median()) is None else round(median) for label, group in groups.items()}
 
     age, baseline = medians(by_age), medians(by_baseline)
 
@@ -130,10 +130,10 @@ def medians_by_group(by_age, by_baseline):
         direction = ""
     elif oldest > youngest + 1:
         size = "clearly" if oldest - youngest > 30 else "if only a little"
-        direction = (f" The oldest group's median is the latest ({oldest:.0f} against {youngest:.0f} days): the slower tissue "
+        direction = (f" The oldest group's median is the latest ({oldest:.0f} days against {youngest:.0f} for the youngest): the slower tissue "
                      f"repair with age that the model builds in shows, {size}.")
     else:
-        direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} against {youngest:.0f} days): "
+        direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} days against {youngest:.0f}): "
                      "in this trial-like cohort the model's slower repair with age is too small to show against the other "
                      "differences between men, such as their starting sperm output.")
     return Prose(
