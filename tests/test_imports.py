@@ -85,8 +85,19 @@ def test_charts_load_without_the_iri_grammar_and_lose_no_check_vega_lite_needs()
     assert lost <= {"iri", "iri-reference"} and not lost & vega_lite_formats
 
 
-def test_the_iri_grammar_can_still_be_imported_after_hpgwidgets():
-    done = subprocess.run([sys.executable, "-c", "import hpgwidgets, rfc3987_syntax\n"
-                           "assert rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/ü')"],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+def test_the_kernel_loads_without_what_numba_would_import_for_features_it_never_uses():
+    # scipy.linalg (numba's BLAS check), coverage (compiled-line reports) and cffi: 14 MiB of every
+    # student's kernel together (benchmarks/bench_kernel_memory.py)
+    loaded = modules_after("import hpgwidgets as hpg\nhpg.Workbench()", ("scipy.linalg", "coverage", "cffi", "numba"))
+    assert loaded == {"scipy.linalg": False, "coverage": False, "cffi": False, "numba": True}
+
+
+def test_what_was_refused_still_imports_and_works_after_hpgwidgets():
+    done = subprocess.run([sys.executable, "-c", "import hpgwidgets as hpg, numba, numpy as np\n"
+                           "hpg.simulate(hpg.Regimen([]), days=10)\n"
+                           "import rfc3987_syntax, scipy.linalg, coverage, cffi\n"
+                           "assert rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/ü')\n"
+                           "assert scipy.linalg.det(np.eye(2)) == 1 and cffi.FFI().sizeof('int') == 4\n"
+                           "assert numba.njit(lambda a: np.dot(a, a))(np.ones(3)) == 3  # compiled BLAS\n"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
