@@ -23,7 +23,7 @@ LIMITS = {
     "serm_sensitivity": (0.1, 10.0),
     "hcg_sensitivity": (0.1, 10.0),
     "itt_requirement": (0.05, 5.0),
-    "germ_cell_reserve": (0.01, 10.0),
+    "germ_cell_reserve": (0.001, 10.0),
 }
 
 

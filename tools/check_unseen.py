@@ -1,6 +1,7 @@
 """How often the model agrees with published observations it was never fitted to.
 
     python tools/check_unseen.py          # one line per observation, then the share within tolerance
+    python tools/check_unseen.py data/population_evidence.csv   # the rows the population spreads were chosen from
 
 tools/unseen_observations.csv holds published human observations that are in neither
 data/evidence.csv nor ../shared/clinical/targets.csv: who was studied, what they received,
@@ -12,6 +13,9 @@ cohort of drawn men of one kind (men = healthy, mixed, no_gnrh, ...; the same me
 tools/check_laws.py draws), a regimen of ``hpg.Dose`` rows, and one statistic of one
 variable over a window of days (see STATISTICS). A row the API cannot express (an agent
 the package does not have yet) counts as outside its tolerance.
+
+data/population_evidence.csv has the same columns: the few published distributions a spread of
+data/population.csv was chosen from (so they left the unseen set), checked the same way.
 """
 from __future__ import annotations
 
@@ -107,18 +111,22 @@ def measure(row, runs: Runs) -> float:
     return STATISTICS[row.statistic](cohort, row, cohort.baseline, reference)
 
 
-def read_observations() -> pd.DataFrame:
-    table = pd.read_csv(OBSERVATIONS, keep_default_na=False, dtype=str)
+def read_observations(path: Path = OBSERVATIONS) -> pd.DataFrame:
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
     for name in ("n", "days", "window_start", "window_end", "threshold", "low", "high"):
         table[name] = pd.to_numeric(table[name].replace("", np.nan))
     unknown = set(table["statistic"]) - set(STATISTICS)
     if unknown:
-        raise ValueError(f"unknown statistics {sorted(unknown)} in {OBSERVATIONS.name}; known: {sorted(STATISTICS)}")
+        raise ValueError(f"unknown statistics {sorted(unknown)} in {path.name}; known: {sorted(STATISTICS)}")
     return table
 
 
-def main() -> int:
-    table = read_observations()
+def main(arguments: list[str]) -> int:
+    if len(arguments) > 1:
+        print("usage: python tools/check_unseen.py [observations.csv]", file=sys.stderr)
+        return 2
+    path = Path(arguments[0]) if arguments else OBSERVATIONS
+    table = read_observations(path)
     runs, within = Runs(), 0
     for row in table.itertuples(index=False):
         try:
@@ -131,9 +139,10 @@ def main() -> int:
         within += inside
         print(f"{'within ' if inside else 'OUTSIDE'}  {row.id}: model {shown} {row.unit}; band {row.low:g}..{row.high:g} "
               f"({row.published})", flush=True)
-    print(f"{within} of {len(table)} unseen observations within tolerance ({within / len(table):.0%})")
+    kind = "unseen observations" if path == OBSERVATIONS else f"observations of {path.name}"
+    print(f"{within} of {len(table)} {kind} within tolerance ({within / len(table):.0%})")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
