@@ -36,7 +36,7 @@ CASES = {
 
 # Table 2: (label, code) run in order in one process.
 STEPS = (
-    ("import hpgwidgets (with jsonschema)", "import hpgwidgets as hpg"),
+    ("import hpgwidgets", "import hpgwidgets as hpg"),
     ("hpg.Dose: regimen, pharmacology", "hpg.Dose"),
     ("hpg.simulate: model (numba), simulation", "hpg.simulate"),
     ("first 2-year simulate (cached kernel)", TWO_YEARS),
