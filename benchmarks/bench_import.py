@@ -41,6 +41,7 @@ STEPS = (
     ("hpg.simulate: model (numba), simulation", "hpg.simulate"),
     ("first 2-year simulate (cached kernel)", TWO_YEARS),
     ("second 2-year simulate", TWO_YEARS),
+    ("ten more (a slider's moves)", f"for _ in range(10): {TWO_YEARS}"),
     ("hpg.simulate_cohort: pandas, scipy.special", "hpg.simulate_cohort"),
     ("first cohort, 10 men x 1 year", "hpg.simulate_cohort(hpg.Regimen(), n=10, days=365, seed=0, progress=False)"),
     ("import ipywidgets", "import ipywidgets"),

@@ -14,9 +14,18 @@ the model, ``hpg.simulate_cohort`` pandas, ``hpg.charts`` Altair, ``hpg.Workbenc
 ipywidgets. A script pays only for what it touches, and a notebook's setup cell only for
 what the notebook uses (``benchmarks/bench_import.py`` prints the figures).
 """
+import os
 import sys
 from importlib import import_module
 from importlib.abc import Loader, MetaPathFinder
+
+# numba runs the parallel kernels (a cohort, every man's steady state, even one man's) on
+# OpenMP threads, which by default keep spinning after each parallel region, waiting for more
+# work: after one man's steady state the spare thread burned a core while the serial kernel ran,
+# and a 2-year simulate (a slider move) cost 14 ms of CPU instead of 8, up to 30 ms of wall time
+# on a busy 2-core machine. Passive threads sleep between regions; cohorts measured no slower.
+# OpenMP reads this once, when numba first loads it; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 # Imports that libraries we load make for features hpgwidgets never uses, refused while the named
 # module runs: module -> imports refused. A refused import fails as if the package were not
