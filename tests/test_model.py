@@ -121,6 +121,19 @@ def test_gel_gives_steadier_levels_than_injections():
     assert swing(gel) < 0.5 * swing(shot)
 
 
+def test_gel_is_steady_within_three_days_and_gone_within_five_as_its_label_says():
+    """AndroGel's label: serum levels steady by the second or third day of daily use, back to
+    pretreatment within about five days of stopping; over a day a trough stays near the mean."""
+    gel = hpg.Dose("testosterone_gel", 50, every_days=1, stop_day=20)
+    run = hpg.simulate(hpg.Regimen([gel]), days=30, sample_every=1 / 12)
+    added, t = run["exogenous_testosterone"], run.t            # what the gel adds to serum T
+    steady = added[(t >= 14) & (t < 20)].mean()
+    assert added[(t >= 3) & (t < 4)].mean() > 0.9 * steady
+    assert added[(t >= 1) & (t < 2)].mean() < 0.9 * steady        # not instant either
+    assert added[(t >= 14) & (t < 20)].min() > 0.65 * steady       # the trough before the next dose
+    assert added[np.searchsorted(t, 25)] < 0.1 * steady           # gone 5 days after the last dose
+
+
 def test_result_api_contract():
     r = hpg.simulate(hpg.Regimen([trt(stop=14)]), days=30)
     assert r.t[0] == 0 and r.t[-1] == 30 and len(r.t) == 31
