@@ -8,11 +8,12 @@ Two fresh IPython kernels (the kind JupyterLab, Voila and JupyterHub start), one
 - hpgwidgets: notebook 01's setup cell (its second code cell, after the JupyterLite install
   cell), then a displayed ``Workbench()``, then one slider move.
 The goal (issue 17) is at most 150 MiB after the Workbench; both USS and anonymous memory are
-compared with it. Figures per step: the kernel's CPU seconds (user + system, from /proc: unaffected by other load), its USS (unique
-set: private pages, what closing the kernel frees), its anonymous memory (the part of USS a
-second kernel cannot share: file-backed pages of numba's LLVM, numpy, ... are private here only
-because no other kernel maps them; a server running a class shares them between kernels) and
-its peak resident set. Medians of --repeat runs. Prints figures; asserts nothing.
+compared with it. Figures per step: the kernel's CPU seconds (user + system, from /proc: unaffected
+by other load), its USS (unique set: private pages, what closing the kernel frees), its anonymous
+memory (the part of USS a second kernel cannot share: file-backed pages of numba's LLVM, numpy, ...
+are private here only because no other kernel maps them; a server running a class shares them
+between kernels) and its peak resident set. Medians of --repeat runs.
+Prints figures; asserts nothing.
 """
 
 import argparse

@@ -126,8 +126,8 @@ def main(site: Path, moves: int) -> None:
                   f"worst {1000 * max(seconds):.0f} ms of {moves} (goal 1000)")
         browser.close()
     server.shutdown()
-    print(f"console errors: {record.console_errors or 'none'}; requests off localhost: {len(record.external_requests)}; "
-          f"load average at the end {os.getloadavg()[0]:.1f}")
+    print(f"console errors: {record.console_errors or 'none'}; "
+          f"requests off localhost: {len(record.external_requests)}; load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
