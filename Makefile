@@ -120,11 +120,13 @@ lite-build:
 	@# source maps are for debugging JupyterLite itself: 45 MB no reader downloads
 	find $(LITE_OUT) -name '*.map' -delete
 
-# A first visit to the JupyterLite site: download, time, browser memory (docs/deployment.md).
+# A first visit to the JupyterLite site: download, time, browser memory (docs/deployment.md); notebook 01 and
+# slider redraws there (docs/performance.md).
 bench-lite: $(STAMP_TEST)
 	$(MAKE) --no-print-directory lite-fetch
 	$(MAKE) --no-print-directory lite-build
 	$(PY) benchmarks/bench_lite.py
+	$(PY) benchmarks/bench_lite_notebook.py
 
 # Every notebook run in the site's Pyodide kernel in Chromium, offline (nightly size, ~20 min;
 # `make test` runs notebook 01 and the Workbench only).

@@ -36,11 +36,12 @@ CASES = {
 
 # Table 2: (label, code) run in order in one process.
 STEPS = (
-    ("import hpgwidgets (with jsonschema)", "import hpgwidgets as hpg"),
+    ("import hpgwidgets", "import hpgwidgets as hpg"),
     ("hpg.Dose: regimen, pharmacology", "hpg.Dose"),
     ("hpg.simulate: model (numba), simulation", "hpg.simulate"),
     ("first 2-year simulate (cached kernel)", TWO_YEARS),
     ("second 2-year simulate", TWO_YEARS),
+    ("ten more (a slider's moves)", f"for _ in range(10): {TWO_YEARS}"),
     ("hpg.simulate_cohort: pandas, scipy.special", "hpg.simulate_cohort"),
     ("first cohort, 10 men x 1 year", "hpg.simulate_cohort(hpg.Regimen(), n=10, days=365, seed=0, progress=False)"),
     ("import ipywidgets", "import ipywidgets"),

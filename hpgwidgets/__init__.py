@@ -14,32 +14,81 @@ the model, ``hpg.simulate_cohort`` pandas, ``hpg.charts`` Altair, ``hpg.Workbenc
 ipywidgets. A script pays only for what it touches, and a notebook's setup cell only for
 what the notebook uses (``benchmarks/bench_import.py`` prints the figures).
 """
+import os
 import sys
 from importlib import import_module
-from importlib.util import find_spec
+from importlib.abc import Loader, MetaPathFinder
+
+# numba runs the parallel kernels (a cohort, every man's steady state, even one man's) on
+# OpenMP threads, which by default keep spinning after each parallel region, waiting for more
+# work: after one man's steady state the spare thread burned a core while the serial kernel ran,
+# and a 2-year simulate (a slider move) cost 14 ms of CPU instead of 8, up to 30 ms of wall time
+# on a busy 2-core machine. Passive threads sleep between regions; cohorts measured no slower.
+# OpenMP reads this once, when numba first loads it; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+# Imports that libraries we load make for features hpgwidgets never uses, refused while the named
+# module runs: module -> imports refused. A refused import fails as if the package were not
+# installed, which each of these modules handles; the refusal ends when the module is loaded, so
+# a later `import scipy.linalg` (or any of them) works, and an import already loaded is never
+# refused. numba's three took notebook 01's kernel from 156 to 147 MiB of anonymous memory
+# (benchmarks/bench_kernel_memory.py).
+UNUSED_IMPORTS = {
+    # jsonschema (Altair validates every chart with it) checks the "iri" string format when
+    # rfc3987_syntax is installed (jupyter-events installs it), which builds an Earley grammar at
+    # import: about 1 s of CPU and 16 MiB. The Vega-Lite schema has no iri field (tests/test_imports.py).
+    "jsonschema": ("rfc3987_syntax",),
+    # numba checks at start whether scipy's BLAS is there, for np.dot in compiled code: that
+    # loads all of scipy.linalg (9 MiB). The model's kernel uses no linear algebra.
+    "numba.np.arraymath": ("scipy.linalg",),
+    # numba reports compiled lines to coverage.py when it is running; coverage comes with the
+    # test tools (nbval), not in a student's install, and a coverage run imports it first.
+    "numba.misc.coverage_support": ("coverage",),
+    # numba types cffi functions called from compiled code; cffi comes with jupyter-server (argon2)
+    "numba.core.typing.cffi_utils": ("cffi",),
+}
 
 
-def _jsonschema_without_iri_grammar() -> None:
-    """Import jsonschema, which Altair validates every chart with, without ``rfc3987_syntax``.
+class _LoaderRefusing(Loader):
+    """A module's own loader, with some imports refused while it executes the module."""
 
-    When ``rfc3987_syntax`` is installed (jupyter-events installs it with JupyterLab),
-    jsonschema imports it to check the "iri" string format, and it builds an Earley grammar
-    at import: about 1 s of CPU and 16 MiB in every kernel. The Vega-Lite schema has no iri
-    field (tests/test_imports.py checks), so that check is left out: a ``None`` entry in
-    ``sys.modules`` makes an import fail, and jsonschema treats a failed import as "not
-    installed". The entry is removed at once, so ``import rfc3987_syntax`` still works later.
-    Costs nothing when jsonschema is already loaded (it then keeps the check).
-    """
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules or find_spec("jsonschema") is None:
-        return
-    sys.modules["rfc3987_syntax"] = None
-    try:
-        import jsonschema  # noqa: F401
-    finally:
-        sys.modules.pop("rfc3987_syntax", None)
+    def __init__(self, loader, refused):
+        self._loader, self._refused = loader, refused
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        refused = [name for name in self._refused if name not in sys.modules]
+        sys.modules.update(dict.fromkeys(refused))   # a None entry makes `import name` fail
+        try:
+            self._loader.exec_module(module)
+        finally:
+            for name in refused:
+                if name in sys.modules and sys.modules[name] is None:
+                    del sys.modules[name]
+
+    def __getattr__(self, name):     # get_source, get_filename, ... as the module's own loader
+        return getattr(self._loader, name)
 
 
-_jsonschema_without_iri_grammar()
+class _UnusedImportsRefused(MetaPathFinder):
+    """Finds the modules of UNUSED_IMPORTS as the other finders do, with a loader that refuses those imports."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in UNUSED_IMPORTS:
+            return None
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None:
+                    spec.loader = _LoaderRefusing(spec.loader, UNUSED_IMPORTS[name])
+                    return spec
+        return None
+
+
+if not any(isinstance(finder, _UnusedImportsRefused) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _UnusedImportsRefused())
 
 from .parameters import Parameter, ParameterSet, load_parameters  # noqa: E402
 from .patient import Patient  # noqa: E402

@@ -408,10 +408,14 @@ def kernels():
         if numba is None:
             _KERNELS = (integrate, integrate_cohort, False)
         else:
-            jit = numba.njit(cache=True, nogil=True)
-            _COMPILED_SETTLE_EACH = numba.njit(cache=True, nogil=True, parallel=True)(_settle_each)
+            # error_model="numpy" drops the zero-division checks (no divisor can be zero with inputs in
+            # their bounds) and these fastmath flags let LLVM fuse and reorder; never 'nnan'/'ninf', as
+            # _hill counts on 1 / (1 + inf) = 0 (review and figures: docs/performance.md)
+            options = dict(cache=True, nogil=True, error_model="numpy", fastmath={"nsz", "arcp", "contract", "reassoc"})
+            jit = numba.njit(**options)
+            _COMPILED_SETTLE_EACH = numba.njit(parallel=True, **options)(_settle_each)
             _COMPILED_HORMONES_EACH = jit(_hormones_each)
-            _KERNELS = (jit(integrate), numba.njit(cache=True, nogil=True, parallel=True)(integrate_cohort), True)
+            _KERNELS = (jit(integrate), numba.njit(parallel=True, **options)(integrate_cohort), True)
     return _KERNELS
 
 

@@ -51,8 +51,12 @@ def bundle_provenance(bundle: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def bundled_vega() -> str:
-    """The JupyterChart front end with Vega, Vega-Lite and vega-embed inside (an ES module)."""
-    return BUNDLE_PATH.read_text(encoding="utf-8")
+    """The JupyterChart front end with Vega, Vega-Lite and vega-embed inside (an ES module).
+
+    Its few non-ASCII characters (an ellipsis, a dash, a micro sign, in string literals) are
+    written as JavaScript escapes: a Python string with one of them takes 2 bytes a character,
+    1.8 MB instead of 0.9 in every kernel."""
+    return BUNDLE_PATH.read_text(encoding="utf-8").encode("ascii", "backslashreplace").decode("ascii")
 
 
 def use_bundled_vega() -> None:

@@ -6,6 +6,7 @@ since imported Altair and ipywidgets. The time it takes is a benchmark, not a te
 benchmarks/bench_import.py prints it.
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -85,8 +86,31 @@ def test_charts_load_without_the_iri_grammar_and_lose_no_check_vega_lite_needs()
     assert lost <= {"iri", "iri-reference"} and not lost & vega_lite_formats
 
 
-def test_the_iri_grammar_can_still_be_imported_after_hpgwidgets():
-    done = subprocess.run([sys.executable, "-c", "import hpgwidgets, rfc3987_syntax\n"
-                           "assert rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/ü')"],
-                          capture_output=True, text=True, timeout=120)
+def test_the_kernel_loads_without_what_numba_would_import_for_features_it_never_uses():
+    # scipy.linalg (numba's BLAS check), coverage (compiled-line reports) and cffi: 14 MiB of every
+    # student's kernel together (benchmarks/bench_kernel_memory.py)
+    loaded = modules_after("import hpgwidgets as hpg\nhpg.Workbench()", ("scipy.linalg", "coverage", "cffi", "numba"))
+    assert loaded == {"scipy.linalg": False, "coverage": False, "cffi": False, "numba": True}
+
+
+def test_what_was_refused_still_imports_and_works_after_hpgwidgets():
+    done = subprocess.run([sys.executable, "-c", "import hpgwidgets as hpg, numba, numpy as np\n"
+                           "hpg.simulate(hpg.Regimen([]), days=10)\n"
+                           "import rfc3987_syntax, scipy.linalg, coverage, cffi\n"
+                           "assert rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/ü')\n"
+                           "assert scipy.linalg.det(np.eye(2)) == 1 and cffi.FFI().sizeof('int') == 4\n"
+                           "assert numba.njit(lambda a: np.dot(a, a))(np.ones(3)) == 3  # compiled BLAS\n"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("chosen, expected", [(None, "passive"), ("active", "active")])
+def test_openmp_threads_sleep_between_parallel_regions_unless_the_user_chose(chosen, expected):
+    # spinning threads made every single run cost 14 ms of CPU instead of 8 (benchmarks/bench_import.py)
+    environment = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+    if chosen:
+        environment["OMP_WAIT_POLICY"] = chosen
+    done = subprocess.run([sys.executable, "-c", "import os, hpgwidgets; print(os.environ['OMP_WAIT_POLICY'])"],
+                          capture_output=True, text=True, timeout=120, env=environment)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected

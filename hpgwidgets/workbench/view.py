@@ -2,7 +2,8 @@
 
 A new simulation reaches the browser as new chart *params* inside ``hold_sync()`` (one
 message, no new chart); only pinning or unpinning a scenario, which changes the chart's
-legend and colours, sends a new spec. Moving the diagram's day moves two params.
+legend and colours, sends a new spec. Moving the diagram's day sends only the params that
+day changes (``ChangedParams``), not the simulation again.
 """
 from __future__ import annotations
 
@@ -99,6 +100,47 @@ class ContainerWidth(anywidget.AnyWidget):
         return room if self.viewport_height and room > 0 else None
 
 
+class ChangedParams(anywidget.AnyWidget):
+    """Moves params of charts on the page with one message that carries only the changed values.
+
+    A chart's params travel as one synced trait (Altair's ``_params``), sent whole when any of
+    them changes: moving the diagram's day resent the simulation's series with it, about 33 KB.
+    ``move`` instead sets that trait in the kernel without sending it, and sends the changed
+    values to this widget's front end, which sets them into each chart's model in the browser:
+    the chart then shows them as it shows any params (``ChartWidget``), and a view drawn later
+    (the cell shown again) starts from the same state as the kernel. Draws nothing.
+    """
+
+    _esm = """
+    const charts = new Map();  // model id -> that chart's model in the browser
+    export default {
+      initialize({ model }) {
+        model.on("msg:custom", async ({ params }) => {
+          for (const [id, values] of Object.entries(params)) {
+            if (!charts.has(id)) charts.set(id, await model.widget_manager.get_model(id));
+            const chart = charts.get(id);
+            chart.set("_params", { ...chart.get("_params"), ...values });
+          }
+        });
+      },
+    };
+    """
+
+    def move(self, changes: dict) -> None:
+        """Set ``changes`` ({chart widget: {param: value}}) in the kernel and in the browser."""
+        sent = {}
+        for chart, values in changes.items():
+            changed = {name: value for name, value in values.items() if chart._params.get(name) != value}
+            if changed:
+                params = {**chart._params, **changed}
+                # the lock ipywidgets takes for state that came from the browser: set, not sent back
+                with chart._lock_property(_params=params):
+                    chart._params = params
+                sent[chart.model_id] = changed
+        if sent:
+            self.send({"params": sent})
+
+
 class ChartView:
     """The widgets that show one simulation (and a pinned one): chart, diagram, summary, pin buttons."""
 
@@ -114,6 +156,7 @@ class ChartView:
         self.chart_area.add_class("hpg-chart")
         self.diagram_widget = ChartWidget(diagram.axis_diagram(result, cursor_day), **CHART_WIDGET_OPTIONS)
         self.diagram_widget.add_class("hpg-diagram")
+        self.changed_params = ChangedParams()
         self.diagram_text = widgets.HTML()
         self.diagram_text.add_class("hpg-diagram-text")
         self.summary = LiveText()
@@ -162,8 +205,8 @@ class ChartView:
                                                       build=charts.timeseries_spec))
 
     def move_cursor(self, result, pinned, cursor_day: float):
-        set_params(self.chart_widget, {charts.CURSOR_PARAM: cursor_day})
-        set_params(self.diagram_widget, diagram.diagram_params(result, cursor_day))
+        self.changed_params.move({self.chart_widget: {charts.CURSOR_PARAM: cursor_day},
+                                  self.diagram_widget: diagram.diagram_params(result, cursor_day)})
         self._describe(result, pinned, cursor_day)
 
     def _describe(self, result, pinned, cursor_day):
