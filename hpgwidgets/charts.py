@@ -69,7 +69,8 @@ CHART_RENDERER = "hpgwidgets"
 
 def _render_as_chart_widget(spec: dict, **metadata) -> dict:
     """Altair's "jupyter" renderer, drawing with ``ChartWidget`` (loads on a busy machine too)."""
-    return ChartWidget(alt.Chart.from_dict(spec), embed_options=metadata.get("embed_options"))._repr_mimebundle_()
+    chart = offline.chart_from_valid_spec(spec)   # validated a moment ago by to_dict(): not again
+    return ChartWidget(chart, embed_options=metadata.get("embed_options"))._repr_mimebundle_()
 
 
 alt.renderers.register(CHART_RENDERER, _render_as_chart_widget)

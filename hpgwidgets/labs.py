@@ -240,9 +240,7 @@ def _html_row(line: LabLine) -> str:
 def _check_result(result):
     if isinstance(result, Result):
         return result
-    from .cohort import Cohort  # here, not at the top: the Workbench reads its clock from this module
-
-    if isinstance(result, Cohort):
+    if validation.is_cohort(result):
         raise TypeError("lab_report needs one man's Result, got a Cohort; use cohort.result(index) for "
                         "patient `index`, e.g. hpg.lab_report(cohort.result(0), day)")
     raise TypeError(f"result must be an hpg.simulate Result, got {type(result).__name__} {result!r}"[:300])

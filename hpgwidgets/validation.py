@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Iterable
@@ -197,14 +198,20 @@ def flag(name: str, value) -> bool:
     return bool(instance(name, value, (bool, np.bool_), "True or False"))
 
 
+def is_cohort(value) -> bool:
+    """Whether ``value`` is a Cohort, without loading the cohort module (pandas, scipy.special) to
+    ask: while it is not loaded, no Cohort exists."""
+    cohort = sys.modules.get(f"{__package__}.cohort")
+    return cohort is not None and isinstance(value, cohort.Cohort)
+
+
 def simulation_result(name: str, value, *, allow_none: bool = False):
     """``value`` if it is one simulation's ``Result`` (or None, if allowed); TypeError otherwise."""
-    from .cohort import Cohort  # imported here: both modules import this one
     from .simulation import Result
 
     if value is None and allow_none:
         return None
-    if isinstance(value, Cohort):
+    if is_cohort(value):
         raise TypeError(f"{name} must be one simulation's Result (from hpg.simulate); this is a Cohort of "
                         f"{value.n} men: pick one with cohort.result(index), or chart it with hpg.recovery")
     return instance(name, value, Result, "a Result from hpg.simulate()" + (" or None" if allow_none else ""))

@@ -93,6 +93,13 @@ def test_the_kernel_loads_without_what_numba_would_import_for_features_it_never_
     assert loaded == {"scipy.linalg": False, "coverage": False, "cffi": False, "numba": True}
 
 
+def test_a_workbench_does_not_load_the_cohort_module_to_ask_whether_it_was_given_a_cohort():
+    # the cohort module brings scipy.special (about 8 MiB of a student's kernel); while it is not
+    # loaded no Cohort can exist, so the type checks answer without it
+    loaded = modules_after("import hpgwidgets as hpg\nhpg.Workbench()", ("hpgwidgets.cohort", "scipy.special"))
+    assert loaded == {"hpgwidgets.cohort": False, "scipy.special": False}
+
+
 def test_what_was_refused_still_imports_and_works_after_hpgwidgets():
     done = subprocess.run([sys.executable, "-c", "import hpgwidgets as hpg, numba, numpy as np\n"
                            "hpg.simulate(hpg.Regimen([]), days=10)\n"
