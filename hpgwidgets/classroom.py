@@ -37,9 +37,9 @@ from .workbench.view import CHART_WIDGET_OPTIONS, ContainerWidth
 # Large type for the back of a lecture hall; scoped to the Classroom so it never restyles
 # the rest of JupyterLab when the widget is shown in a notebook.
 # The controls, notes and key stand in a column beside the chart, so the chart starts at the top
-# of the screen and every panel of a preset fits a 1280x720 projector without scrolling. The type
-# grows with the screen's height (18 px at 720, 20 px at 900, 22 px from 1060 up); the preset
-# buttons never go below the 18 px the back row of a lecture hall can read.
+# of the screen and every panel of a preset, and every control, fits a 1280x720 projector without
+# scrolling. The type grows with the screen's height (18 px at 720, 20 px at 900, 22 px from 1060
+# up); the preset buttons never go below the 18 px the back row of a lecture hall can read.
 CLASSROOM_CSS = """
 <style>
 .hpg-classroom { font-size: clamp(18px, calc(1.1vh + 10.5px), 22px); }
@@ -52,6 +52,10 @@ CLASSROOM_CSS = """
   white-space: normal; margin: 0; line-height: 1.25; }
 .hpg-classroom .widget-label, .hpg-classroom .widget-readout,
 .hpg-classroom .widget-inline-hbox .widget-label { font-size: max(18px, 0.9em); }
+/* the days slider's label above its track: beside it, a 240-px column left the track 45 px */
+.hpg-classroom .hpg-classroom-days { flex-wrap: wrap; height: auto; }
+.hpg-classroom .hpg-classroom-days .widget-label { flex: 1 0 100%; max-width: none; text-align: left; }
+.hpg-classroom .hpg-classroom-days .slider-container { flex: 1 1 auto; }
 .hpg-classroom .hpg-classroom-notes { font-size: 1em; }
 .hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.3; }
 .hpg-classroom .hpg-classroom-notes p { margin: 0.1em 0; }
@@ -161,7 +165,8 @@ class Classroom(widgets.VBox):
         self._layout_key = None
         self._redraw()
         self._show_words()
-        side = widgets.VBox([self.picker, self.notes, self.overlay, self.days, self.key])
+        # controls first: a long note may run below a 720-px projector's edge, the controls never do
+        side = widgets.VBox([self.picker, self.overlay, self.days, self.notes, self.key])
         side.add_class("hpg-classroom-side")
         chart_column = widgets.VBox([self.chart_width, self.chart_box])
         chart_column.add_class("hpg-classroom-chart-column")

@@ -8,6 +8,7 @@ import pytest
 from hpgwidgets import charts
 from hpgwidgets.classroom import Classroom, compared_preset, first_day_shown, preset_label
 from hpgwidgets.scenario import list_scenarios, load_scenario
+from hpgwidgets.summary import reference_range
 
 
 def shown_series(classroom, scenario=charts.CURRENT_LABEL):
@@ -147,3 +148,29 @@ def test_the_chart_fills_the_width_the_browser_reports():
 def test_bad_preset_lists_are_refused(presets, message):
     with pytest.raises(ValueError, match=message):
         Classroom(presets)
+
+
+def test_the_pump_presets_notes_say_what_its_run_shows():
+    """The pump's man has no GnRH drive of his own (hypogonadotropic hypogonadism): his LH, FSH and
+    testosterone rise on the pump; sperm come about four months later and are still under a million
+    per mL when the pump stops; and men like him differ widely (docs/model.md, sixth round)."""
+    pump = load_scenario("gonadorelin_pump")
+    assert pump.patient.low_testosterone_origin == "no_gnrh" and "no GnRH drive" in pump.notes
+    assert "about four months" in pump.notes and "under a million" in pump.notes and "never make sperm" in pump.notes
+    run = pump.simulate()
+    for name in ("lh", "fsh", "testosterone"):
+        assert run.at(120)[name] > run.baseline[name], name
+    first_sperm_day = run.t[run["sperm"] > 0.1][0]  # a tenth of a million per mL: the log axis's second line
+    assert 3.5 * 30 < first_sperm_day < 4.5 * 30
+    assert run.at(max(dose.stop_day for dose in pump.regimen))["sperm"] < 1
+
+
+def test_the_hcg_presets_notes_say_what_its_run_shows():
+    """hCG keeps sperm production going on TRT, but the count still drifts down: to about a third of
+    the man's own after a year, above the lower reference limit (the chart shows both)."""
+    with_hcg = load_scenario("trt_plus_hcg")
+    assert "about a third of his own over the year" in with_hcg.notes
+    run = with_hcg.simulate()
+    share = run.at(365)["sperm"] / run.baseline["sperm"]
+    assert 0.25 < share < 0.42
+    assert run.at(365)["sperm"] > reference_range("sperm").low

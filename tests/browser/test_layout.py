@@ -22,6 +22,15 @@ SIZES = [(1366, 768), (1440, 900), (1920, 1080)]
 # machine can take minutes; the wait ends as soon as the charts fit.
 FIT_TIMEOUT_MS = 300_000
 LOAD_TIMEOUT_MS = 300_000
+# Share of the dashboard's side column the days slider's track spans at least: beside its label and
+# readout a 240-px column left it 45 px, too short for a lecturer to drag.
+SLIDER_SHARE = 0.6
+
+# Width of the days slider's track, as a share of the side column it stands in.
+SLIDER_SHARE_JS = """
+(root) => document.querySelector(root + ' .hpg-classroom-days .slider-container').getBoundingClientRect().width /
+  document.querySelector(root + ' .hpg-classroom-side').getBoundingClientRect().width
+"""
 
 # Boxes (page px) of every chart panel (Vega groups named panel_*), the widgets' boxes that must
 # stay visible, and the area they must stay inside; plus every control label whose text is cut.
@@ -153,5 +162,6 @@ def test_classroom_dashboard_fits_and_fills_the_screen(browser, present_server, 
         # The preset chart spans most of its column beside the controls, with type that grows with it.
         assert chart_share(measured, "panel_", measured["column"]) > 0.75
         assert measured["axisFont"] >= (18 if width >= 1920 else 14)
+        assert page.evaluate(SLIDER_SHARE_JS, ".hpg-classroom") >= SLIDER_SHARE
     finally:
         context.close()

@@ -8,8 +8,8 @@ anywhere in the notebook, and nothing opened before its question: no chart or ta
 cell that waits for a commitment (``lessons.after``, class ``hpg-locked``).
 
 On the dashboard every preset is clicked in turn; once the chart on screen is that preset's (its
-heading and a curve in each of its panels), its panels must all be on the screen at once, without
-scrolling, with the same checks. Screenshots go to build/screenshots/.
+heading and a curve in each of its panels), its panels and the controls beside them must all be on
+the screen at once, without scrolling, with the same checks. Screenshots go to build/screenshots/.
 """
 from __future__ import annotations
 
@@ -109,13 +109,18 @@ PAGE_PROBLEMS_JS = """
 }
 """
 
-# Panels of the chart on screen that are not wholly inside the window.
-PANELS_OFF_SCREEN_JS = """
+# Panels of the chart on screen, and the controls a lecturer uses (preset buttons, overlay, days
+# slider), that are not wholly inside the window.
+OFF_SCREEN_JS = """
 (root) => {
   const off = [];
-  for (const group of document.querySelectorAll(root + ' g.mark-group.role-scope')) {
-    const name = Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group'));
-    const box = group.getBoundingClientRect();
+  const controls = Array.from(document.querySelectorAll(
+      root + ' .hpg-classroom-presets, ' + root + ' .hpg-classroom-overlay, ' + root + ' .hpg-classroom-days'))
+    .map(el => [el.className.split(' ').find(c => c.startsWith('hpg-')), el]);
+  const panels = Array.from(document.querySelectorAll(root + ' g.mark-group.role-scope')).map(group =>
+    [Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group')), group]);
+  for (const [name, element] of [...panels, ...controls]) {
+    const box = element.getBoundingClientRect();
     if (!name || box.width === 0) continue;
     if (box.top < -1 || box.bottom > window.innerHeight + 1 || box.left < -1 || box.right > window.innerWidth + 1) {
       off.push(`${name} at ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},` +
@@ -208,11 +213,11 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
             assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             page.wait_for_function(CHARTS_DRAWN_JS, arg=".hpg-classroom", timeout=DRAW_TIMEOUT_MS, polling=250)
             # the first chart is redrawn once the page has reported its size
-            wait_for(page, f"(root) => ({PANELS_OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom",
+            wait_for(page, f"(root) => ({OFF_SCREEN_JS})(root).length === 0", ".hpg-classroom",
                      REFIT_TIMEOUT_MS)
             page.screenshot(path=SCREENSHOTS / f"read-through-classroom-{index}-{screen['width']}.png")
             assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
-            assert page.evaluate(PANELS_OFF_SCREEN_JS, ".hpg-classroom") == [], label
+            assert page.evaluate(OFF_SCREEN_JS, ".hpg-classroom") == [], label
             assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
             notes = page.locator(".hpg-classroom-notes").inner_text()
             assert "_" not in notes, f"a raw preset id in the notes of {label}: {notes}"
