@@ -224,7 +224,8 @@ def daniel_visit_claims(daniel_clomiphene, visit_day):
 def mark_today_claims(mark_history, gel_days):
     today = mark_history.at(gel_days - 1)
     return {"the gel suppresses LH (under half)": today["lh"] < 0.5 * mark_history.baseline["lh"],
-            "his count is far below his own untreated level (under a quarter)": today["sperm"] < 0.25 * mark_history.baseline["sperm"]}
+            "his untreated testes made tens of millions per mL": mark_history.baseline["sperm"] >= 20,
+            "the semen now shows no sperm (the sheet's 'none seen')": today["sperm"] < summary.azoospermia_reading()}
 
 
 @BANK.question("mark_plan", evidence=("mark_runs",))
