@@ -316,6 +316,12 @@ def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     return [DRUGS[drug_id].name for drug_id in ids]
 
 
+def _mid_sentence(name: str) -> str:
+    """A catalogue name as it reads inside a sentence: 'Testosterone enanthate' -> 'testosterone
+    enanthate'; a name that starts with an abbreviation ('FSH ...') keeps its capitals."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
 def scenario_phrase(result, day: float) -> str:
     """LH, FSH and intratesticular testosterone against baseline, serum testosterone and sperm on ``day``."""
     values = validation.simulation_result("result", result).at(day)
@@ -340,7 +346,7 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
-    on = f", on {' + '.join(given)}" if given else ", no drug given that day"
+    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else ", no drug given that day"
     from .labs import week_on_clock
 
     text = f"Week {week_on_clock(day)}{on}: {scenario_phrase(result, day)}."

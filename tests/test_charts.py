@@ -329,7 +329,7 @@ def test_summary_gives_lh_as_percent_of_baseline_and_sperm_against_the_who_limit
     day = 84
     text = summary.summary_text(trt_alone, day)
     values = trt_alone.at(day)
-    assert text.startswith("Week 12, on Testosterone enanthate:")  # the charts' clock only, no second "(day 84)"
+    assert text.startswith("Week 12, on testosterone enanthate:")  # the charts' clock only, no second "(day 84)"
     lh_ratio = values["lh"] / trt_alone.baseline["lh"]
     assert f"LH at {summary.percent_of_baseline(lh_ratio)} of baseline" in text
     who_limit = float(data_reference_ranges()["sperm"]["low"])

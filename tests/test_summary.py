@@ -38,7 +38,18 @@ def test_the_summary_and_the_chart_key_give_the_day_on_one_clock_in_weeks():
     regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7)])
     result = hpg.simulate(regimen, days=1200)
     text = summary.summary_text(result, 1179)
-    assert text.startswith("Week 168, on Testosterone enanthate:")
+    assert text.startswith("Week 168, on testosterone enanthate:")  # a name mid-sentence in lower case
     assert "day" not in text.split(":")[0].lower()  # no second clock beside the week
     key = summary.chart_key(["lh"], cursor_day=1179)
     assert "dashed vertical line: week 168, described in words" in key
+
+
+def test_drug_names_read_in_lower_case_inside_the_sentence_but_abbreviations_keep_their_capitals():
+    import hpgwidgets as hpg
+
+    regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7), hpg.Dose("hcg", 500, every_days=2),
+                           hpg.Dose("fsh", 150, every_days=7 / 3)])
+    text = summary.summary_text(hpg.simulate(regimen, days=60), 30)
+    on = text.split(":")[0]
+    assert "testosterone enanthate" in on and "human chorionic gonadotropin (hCG)" in on
+    assert "recombinant FSH (follitropin alfa)" in on

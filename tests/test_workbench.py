@@ -204,7 +204,7 @@ def test_the_diagram_slider_moves_and_reads_in_weeks_on_the_charts_clock(wb):
 def test_summary_follows_the_scenario(wb):
     wb.controls["cursor_day"].value = 84
     on_trt_text = wb.summary.text
-    assert "on Testosterone enanthate" in on_trt_text
+    assert "on testosterone enanthate" in on_trt_text
     wb.controls["trt_weeks"].value = 0
     assert "no drug given" in wb.summary.text and "LH at 100% of baseline" in wb.summary.text
 
