@@ -181,6 +181,9 @@ MAX_DOSE_TICKS_PER_LINE = 120
 MAX_HOVER_POINTS_PER_CURVE = 60
 SIGNIFICANT_DIGITS = 4
 LOG_AXIS_DECADES = [10.0 ** exponent for exponent in range(-4, 7)]
+# Log-axis tick labels in plain decimals with thousands separators ("10,000", "0.001"),
+# as the linear axes print theirs; "~g" would print "10000" and "1e+6".
+LOG_AXIS_FORMAT = ",~r"
 
 PROJECTOR_CONFIG = {
     "font": "sans-serif",
@@ -618,7 +621,7 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
     y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
     y_title = f"{unit} (log scale)" if is_log else unit
     # Log axes label whole decades only (1, 10, 100...), which students read at a glance.
-    y_axis = alt.Axis(values=LOG_AXIS_DECADES, format="~g") if is_log else alt.Axis()
+    y_axis = alt.Axis(values=LOG_AXIS_DECADES, format=LOG_AXIS_FORMAT) if is_log else alt.Axis()
     y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
     colour, dash = _scenario_encodings(has_compare)
     layers = [

@@ -95,6 +95,16 @@ def test_log_scale_only_where_orders_of_magnitude_matter(spec):
             assert scale.get("type", "linear") == "linear" and scale["zero"] is True
 
 
+def test_log_axis_labels_use_thousands_separators_like_the_linear_axes(spec):
+    # Draw the log panels' own y axis over six decades and read its tick labels back.
+    y_axis = curve_layer(panel_of(spec, "sperm"))["encoding"]["y"]["axis"]
+    probe = {"data": {"values": [{"v": 1e-3}, {"v": 1e6}]}, "mark": "point",
+             "encoding": {"y": {"field": "v", "type": "quantitative", "scale": {"type": "log"}, "axis": y_axis}}}
+    labels = set(re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(probe)))
+    assert {"0.001", "1", "1,000", "10,000", "1,000,000"} <= labels
+    assert not labels & {"10000", "1000000", "1e+6", "1e+5"}
+
+
 def test_reference_bands_come_from_data_reference_ranges(spec):
     ranges = data_reference_ranges()
     for variable in ("testosterone", "lh", "fsh", "estradiol"):
