@@ -93,13 +93,16 @@ def is_verified(key: str) -> bool:
 
 
 def citations_text(keys=None) -> str:
-    """The used references (or the given keys) as numbered lines; unverified entries are left out."""
+    """The used references (or the given keys) as numbered lines, alphabetical by first author then
+    year (the text cites by name, not by number, so a reader looks a paper up by its author);
+    unverified entries are left out."""
     keys = validation.known_keys("keys", keys, bibliography(), "reference keys of data/references.bib")
     keys = list(keys) if keys is not None else list(_used)
-    keys = [key for key in keys if key != "assumption" and is_verified(key)]
-    if not keys:
+    lines = sorted((format_reference(key) for key in keys if key != "assumption" and is_verified(key)),
+                   key=str.casefold)
+    if not lines:
         return "No references have been cited yet in this session."
-    return "\n".join(f"[{number}] {format_reference(key)}" for number, key in enumerate(keys, start=1))
+    return "\n".join(f"[{number}] {line}" for number, line in enumerate(lines, start=1))
 
 
 def print_citations(keys=None) -> None:

@@ -32,3 +32,13 @@ def test_no_reference_list_shows_an_unverified_entry():
     listed = citations_text(list(bibliography()))
     assert "unverified" not in listed.lower() and "WEAK" not in listed
     assert all(bibliography()[key]["title"] not in listed for key in unverified)
+
+
+def test_a_reference_list_is_alphabetical_by_first_author_whatever_order_the_papers_were_cited_in():
+    # A product label (author: its company) cited between journal papers must still sit under its own letter.
+    from hpgwidgets.references import citations_text
+
+    keys = ["liu2006", "label_leuprolide", "coviello2005"]
+    listed = [line.split("] ", 1)[1] for line in citations_text(keys).splitlines()]
+    assert [line.split(",")[0].split(" ")[0] for line in listed] == ["AbbVie", "Coviello", "Liu"]
+    assert citations_text(keys) == citations_text(list(reversed(keys)))
