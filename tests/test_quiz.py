@@ -309,3 +309,24 @@ def test_citations_are_a_numbered_markdown_list_of_what_was_cited():
     lines = summary.citations().data.splitlines()
     assert lines and all(line.split(". ", 1)[0].isdigit() for line in lines)
     assert any("Coviello" in line for line in lines)
+
+
+def _table_headers(markdown: str) -> list[str]:
+    """Header cells of every Markdown table in ``markdown`` (the row above a '| --- |' rule)."""
+    lines = markdown.splitlines()
+    return [cell.strip() for above, line in zip(lines, lines[1:]) if line.startswith("| ---")
+            for cell in above.strip("| ").split(" | ")]
+
+
+def test_lesson_tables_start_every_column_heading_with_a_capital():
+    # Headings read as labels: 'Germinal capacity ...' beside 'Leydig capacity ...', not a lower-case one.
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03a, ch03b
+
+    trt = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=28)])
+    run = hpg.simulate(trt, days=120)
+    tables = [ch03a.capacity_at_stop(run, run)._repr_markdown_(),
+              ch03b._predictor_table({"one year": {"days": None, "regained": 0.5, "germinal": 0.4}})]
+    headers = [cell for table in tables for cell in _table_headers(table)]
+    assert len(headers) == 8
+    assert [cell for cell in headers if not cell[0].isupper()] == []

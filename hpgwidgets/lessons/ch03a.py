@@ -232,8 +232,8 @@ def capacity_at_stop(short_trt, long_trt):
     rows = "".join(f"| {name} | {values['leydig_capacity']:.2f} | {values['germinal_capacity']:.2f} | "
                    f"{'not within the run' if days[name] is None else f'{days[name]:.0f}'} |\n" for name, values in at_stop.items())
     return Prose(
-        "| TRT for | Leydig capacity at the last injection (1 = untreated) | germinal capacity at the last injection | "
-        f"days from the last injection to sperm ≥ {SPERM_LIMIT:g} million/mL |\n| --- | ---: | ---: | ---: |\n" + rows,
+        "| TRT for | Leydig capacity at the last injection (1 = untreated) | Germinal capacity at the last injection | "
+        f"Days from the last injection to sperm ≥ {SPERM_LIMIT:g} million/mL |\n| --- | ---: | ---: | ---: |\n" + rows,
         figures={f"{name} {key}": values[key] for name, values in at_stop.items() for key in ("leydig_capacity", "germinal_capacity")},
         claims={"longer suppression leaves less germinal capacity": at_stop["3 years"]["germinal_capacity"] <= at_stop["3 months"]["germinal_capacity"],
                 "sperm come back after both": None not in days.values(),

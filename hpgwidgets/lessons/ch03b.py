@@ -28,8 +28,8 @@ def _predictors(runs) -> dict[str, dict[str, float | None]]:
 
 
 def _predictor_table(rows) -> str:
-    lines = ["| scenario | days from the last injection to 20 million/mL | sperm 2 years after stopping (% of own baseline) | "
-             "germinal capacity at the last injection (1 = untreated) |", "| --- | ---: | ---: | ---: |"]
+    lines = ["| Scenario | Days from the last injection to 20 million/mL | Sperm 2 years after stopping (% of own baseline) | "
+             "Germinal capacity at the last injection (1 = untreated) |", "| --- | ---: | ---: | ---: |"]
     for name, row in rows.items():
         days = "not within 2 years" if row["days"] is None else f"{row['days']:.0f}"
         lines.append(f"| {name} | {days} | {pct(row['regained'])} | {row['germinal']:.2f} |")
