@@ -1,5 +1,7 @@
 """The quiz widgets, driven through their state the way a learner drives them through clicks."""
 
+import re
+
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
@@ -311,11 +313,18 @@ def test_citations_are_a_numbered_markdown_list_of_what_was_cited():
     assert any("Coviello" in line for line in lines)
 
 
+
 def _table_headers(markdown: str) -> list[str]:
     """Header cells of every Markdown table in ``markdown`` (the row above a '| --- |' rule)."""
     lines = markdown.splitlines()
     return [cell.strip() for above, line in zip(lines, lines[1:]) if line.startswith("| ---")
             for cell in above.strip("| ").split(" | ")]
+
+
+def _starts_like_a_label(cell: str) -> bool:
+    """A heading starts with a capital, a digit or code; a first word with its own capitals (hCG) stays."""
+    first = cell.split(" ")[0]
+    return not cell[0].islower() or any(letter.isupper() for letter in first)
 
 
 def test_lesson_tables_start_every_column_heading_with_a_capital():
@@ -329,4 +338,17 @@ def test_lesson_tables_start_every_column_heading_with_a_capital():
               ch03b._predictor_table({"one year": {"days": None, "regained": 0.5, "germinal": 0.4}})]
     headers = [cell for table in tables for cell in _table_headers(table)]
     assert len(headers) == 8
-    assert [cell for cell in headers if not cell[0].isupper()] == []
+    assert [cell for cell in headers if not _starts_like_a_label(cell)] == []
+
+
+def test_every_table_row_a_lesson_writes_out_starts_with_a_capital():
+    # Tables whose text is written in the lesson source (headings, fixed row labels), all chapters.
+    from pathlib import Path
+
+    import hpgwidgets.lessons
+
+    first_cells = [(path.name, match.group(1).strip())
+                   for path in Path(hpgwidgets.lessons.__file__).parent.glob("ch*.py")
+                   for match in re.finditer(r'"\| ([^|{"]+) \|', path.read_text(encoding="utf-8"))]
+    assert len(first_cells) >= 8
+    assert [found for found in first_cells if not _starts_like_a_label(found[1])] == []

@@ -170,7 +170,7 @@ def _itt_day_21(itt_runs) -> dict[int, float]:
 def itt_with_hcg(itt_runs):
     itt = _itt_day_21(itt_runs)
     published = {0: 0.06, 250: 0.93, 500: 1.26}  # Coviello 2005, as in model_says below
-    table = ("| hCG every other day (IU) | intratesticular testosterone in week 3, model (% of baseline) | measured (Coviello 2005) |\n"
+    table = ("| hCG every other day (IU) | Intratesticular testosterone in week 3, model (% of baseline) | Measured (Coviello 2005) |\n"
              "| --- | --- | --- |\n"
              + "".join(f"| {'none' if iu == 0 else iu} | {pct(share)} | {pct(published[iu]) if iu in published else '-'} |\n"
                        for iu, share in itt.items()))

@@ -66,7 +66,7 @@ def sperm_lag_days(stop_only, protocol):
     half_way = _half_way({"stop only": stop_only, "phased protocol": protocol})
     alone = half_way["stop only"]
     lag = alone["sperm"] - alone["lh"]
-    table = ("| back to half of the untreated value | stop only (days after the last injection) | phased protocol (days) |\n"
+    table = ("| Back to half of the untreated value | Stop only (days after the last injection) | Phased protocol (days) |\n"
              "| --- | ---: | ---: |\n"
              + "".join(f"| {label} | {_days(alone[variable])} | {_days(half_way['phased protocol'][variable])} |\n"
                        for variable, label in RECOVERY_MARKERS.items()))

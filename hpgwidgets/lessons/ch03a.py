@@ -104,7 +104,7 @@ def solution_pulse_frequency():
                 "fast = hpg.simulate(hpg.Regimen([trt_12_weeks, hpg.Dose('gonadorelin', amount=10, every_days=1/48, start_day=84, stop_day=168)]), days=196)\n"
                 "```\n\n"
                 "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
-                "| pulses | `gnrh_receptor`, week 16 | mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
+                "| Pulses | `gnrh_receptor`, week 16 | Mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
                 "\nIn the model, the faster the pulses, the lower `gnrh_receptor` (less time to recover between pulses), "
                 "while the rarest pulses give less total stimulation. Physiology settled on about 90 minutes: strong "
                 "stimulation with recovery between pulses. Real pumps for men with GnRH deficiency pulse every 90-120 minutes.")

@@ -97,7 +97,7 @@ def cohort_vs_liu(back_to_20):
     side = "not reached" if median is None else summary.relation(median / recovery.DAYS_PER_MONTH, 3.4, tolerance=0.15,
                                                                   words=("sooner than", "close to", "later than"))
     return Prose(
-        "| back to 20 million/mL by | virtual men | Liu 2006 |\n| --- | ---: | ---: |\n" + rows
+        "| Back to 20 million/mL by | Virtual men | Liu 2006 |\n| --- | ---: | ---: |\n" + rows
         + f"\nMedian time to 20 million/mL after stopping: model {median_words}, {side} Liu's 3.4 months (103 days).",
         figures={f"share_{months}": value for months, value in share.items()} | {"median_days": median},
         claims={"the share recovered grows with time": share[6] < share[12] <= share[24],
@@ -155,8 +155,8 @@ def long_users_spread(back_to_20_long, long_users):
     fully_back = float(np.mean(regained >= 0.95))
     typical = float(np.median(regained))
     centiles = np.percentile(regained, [5, 25, 50, 75, 95])
-    table = ("| centile of the 300 men | 5th | 25th | median | 75th | 95th |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
-             "| sperm two years after stopping (% of own baseline) | " + " | ".join(pct(value) for value in centiles) + " |\n")
+    table = ("| Centile of the 300 men | 5th | 25th | Median | 75th | 95th |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+             "| Sperm two years after stopping (% of own baseline) | " + " | ".join(pct(value) for value in centiles) + " |\n")
     majority = back_to_20_long.probability_by(365)
     return Prose(
         f"After 3 years of TRT, {pct(not_back)} of the virtual men are not back at 20 million/mL two years after stopping, and "
@@ -389,7 +389,7 @@ def trust_summary():
 @BANK.say("calibration_table")
 def calibration_table():
     table = hpg.calibration.calibration_table()
-    lines = ["| quantity | who | published | model | accepted band | unit | used for | reproduced | source quality |",
+    lines = ["| Quantity | Who | Published | Model | Accepted band | Unit | Used for | Reproduced | Source quality |",
              "| --- | --- | ---: | ---: | ---: | --- | --- | --- | --- |"]
     for _, row in table.iterrows():
         lines.append(f"| {row['quantity']} | {row['population']} | {row['published']} | {summary.number(row['model'])} | "

@@ -300,7 +300,7 @@ def mark_anastrozole(mark_clomiphene, mark_with_ai, gel_days):
     day = gel_days + 12 * MONTH
     plain, with_ai = mark_clomiphene.at(day), mark_with_ai.at(day)
     change = with_ai["sperm"] / plain["sperm"] - 1
-    table = ("| at 12 months | estradiol (pg/mL) | testosterone (ng/dL) | sperm (million/mL) |\n| --- | ---: | ---: | ---: |\n"
+    table = ("| At 12 months | Estradiol (pg/mL) | Testosterone (ng/dL) | Sperm (million/mL) |\n| --- | ---: | ---: | ---: |\n"
              + "".join(f"| {name} | {summary.number(values['estradiol'])} | {summary.number(values['testosterone'])} | "
                        f"{summary.value_text('sperm', values['sperm'])} |\n"
                        for name, values in (("clomiphene", plain), ("clomiphene + anastrozole", with_ai))))
