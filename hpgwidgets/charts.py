@@ -723,7 +723,9 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
     # A narrow timeline names a drug by its abbreviation ("hCG"), so no name runs past the panel.
     name_field = "drug_name" if size.panel_width >= NAME_WIDTH_PER_CHARACTER * font_size * LONGEST_DRUG_NAME \
         else "drug_short_name"
-    names = _treatment_rows().transform_calculate(label_week=f"{WINDOW_PARAM}[0]").mark_text(
+    # One name per drug, however many phases it has: cycles of one drug would otherwise print its name over itself.
+    names = _treatment_rows().transform_aggregate(phases="count()", groupby=["drug_name", "drug_short_name"]).transform_calculate(
+        label_week=f"{WINDOW_PARAM}[0]").mark_text(
         align="left", baseline="bottom", yOffset=-1, fontSize=font_size, limit=size.panel_width,
         color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
     # The key above the chart says what bars and ticks mean; the title stays one line.

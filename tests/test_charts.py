@@ -202,6 +202,17 @@ def test_a_patient_without_sperm_still_gets_a_positive_log_floor():
     assert charts.series_frame(azoospermic)["sperm_shown"].to_numpy() == pytest.approx(floor)
 
 
+def test_a_drug_given_in_cycles_is_named_once_per_timeline():
+    # Three cycles of one drug are three phases; its name must still be printed once, not over itself.
+    cycles = [hpg.Dose("testosterone_enanthate", amount=200, every_days=7, start_day=start, stop_day=start + 56)
+              for start in (0, 112, 224)]
+    chart = charts.timeseries_chart(hpg.simulate(hpg.Regimen(cycles), days=300), ["testosterone", "lh"])
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+    timelines = texts.count("Treatment")
+    assert timelines == 2
+    assert texts.count("Testosterone enanthate") == timelines
+
+
 def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clomiphene):
     treatments = charts.chart_param(spec, charts.TREATMENTS_PARAM)
     assert treatments["drug_name"] == [hpg.DRUGS[d].name for d in ("testosterone_enanthate", "hcg", "clomiphene")]
