@@ -159,6 +159,21 @@ def test_policy_notebooks_define_no_helpers(path):
     assert not offenders, f"notebooks call the package; they define no functions or classes: {offenders}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_policy_a_cell_shows_only_its_last_line(path):
+    # Jupyter displays a cell's last expression only: a bare name above it shows nothing, yet reads
+    # as if it did (02b's 'visits' line looked like the lab sheets before the commitment opens them).
+    import ast
+
+    def python_of(source):  # IPython's %magic and !shell lines are no Python: read them as 'pass'
+        return re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.MULTILINE)
+
+    dead = [f"{source.splitlines()[0]} ... {ast.unparse(statement)}" for source in code_sources(read(path))
+            for statement in ast.parse(python_of(source)).body[:-1]
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, (ast.Name, ast.Attribute, ast.Constant))]
+    assert not dead, f"a bare value above a cell's last line is never shown: {dead}"
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
 def test_policy_chapter_has_the_teaching_structure(path):
     notebook = read(path)
