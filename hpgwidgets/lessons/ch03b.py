@@ -41,7 +41,7 @@ def five_years_regained(runs):
     rows = _predictors(runs)
     five, one = rows[FIVE_YEARS]["regained"], rows[REFERENCE]["regained"]
     lower, same, higher = ("5 years: lower share of his own baseline regained",
-                           "no difference: once LH is back, the testes pick up where they left off",
+                           "No difference: once LH is back, the testes pick up where they left off",
                            "5 years: higher share, because the testes had longer to adapt to TRT")
     answer = same if abs(five - one) < 0.03 else lower if five < one else higher
     reading = ("**Reading the table.** Every predictor the documents name pushes in the expected direction in the model: "
