@@ -8,7 +8,7 @@ whose module is not in by then is given up (every later kernel message dropped).
 records both moments for every anywidget model, so "initialise" is from the model made to its
 module loaded. The Workbench notebook (tests/browser/notebooks/workbench.ipynb) is opened and run
 ``--loads`` times in a fresh page for each CPU slowdown (CDP Emulation.setCPUThrottlingRate), and
-the script prints, per slowdown: each model's time, how many passed 2 s, how many charts said they
+the script prints, per slowdown: each model's time, how many passed 2 s, how many widgets said they
 were given up and heard the kernel again (hpgwidgets.chart_widget), and the Vega bundle's import.
 Uses the JupyterLab/Chromium harness of tests/browser/conftest.py (through bench_browser_latency).
 """
@@ -95,7 +95,7 @@ def main():
                 given_up += load_given_up
             print(f"CPU /{rate:g}: anywidget models {len(models)}, initialised in median "
                   f"{statistics.median(models):.0f} ms, max {max(models):.0f} ms, over {LIMIT_MS} ms: "
-                  f"{sum(ms > LIMIT_MS for ms in models)}; charts given up that heard the kernel again: {given_up}; "
+                  f"{sum(ms > LIMIT_MS for ms in models)}; widgets given up that heard the kernel again: {given_up}; "
                   f"Vega bundle import {', '.join(f'{ms:.0f}' for ms in bundles)} ms", flush=True)
     finally:
         browser.close()
