@@ -44,6 +44,11 @@ function widgetModel(model) {
 }
 
 function hearKernelAgain(model) {
+  // a page whose widget manager differs from JupyterLab's, Voila's and JupyterLite's still draws
+  try { checkModel(model); } catch (error) { console.warn("[hpgwidgets] could not check a widget's model", error); }
+}
+
+function checkModel(model) {
   const widget = widgetModel(model);
   if (widget === null || checked.has(widget) || !widget.comm) return;
   checked.add(widget);
