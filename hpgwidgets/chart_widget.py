@@ -20,8 +20,64 @@ import traitlets
 # Altair's own ``render`` a one-way view of the model: params flow from the kernel only
 # (nothing is echoed back, so a move sends the data once), and a move updates only the params
 # that changed, as signals of the view already drawn (Vega re-runs those parts of its
-# dataflow; the view is not rebuilt).
-CHART_LOADER_ESM = """
+# dataflow; the view is not rebuilt). HEAR_KERNEL_AGAIN_JS is shared with the Workbench's own
+# anywidgets (hpgwidgets.workbench.view), which can be given up the same way.
+HEAR_KERNEL_AGAIN_JS = """
+// anywidget 0.11 gives a model 2 s, from the moment it is made, to load its module; if the page
+// is busy that long (other charts drawing, a slow machine, Pyodide), it drops every later message
+// from the kernel for good and the widget stops following its controls. Here the model is checked
+// and, if it was given up, hears the kernel again: its messages go straight to ipywidgets' handler
+// (anywidget's adds only the wait), and the kernel resends the state the dropped messages carried. Call it from the module's initialize,
+// which anywidget calls once per model as soon as the module is in, however late.
+const checked = new WeakSet();
+const GIVEN_UP_WARNING = "[hpgwidgets] anywidget gave up on a widget's model; it follows the kernel again";
+
+function widgetModel(model) {
+  // anywidget hands a module a proxy; Backbone passes the model itself to a change listener.
+  let found = null;
+  const grab = changed => { found = changed; };
+  model.on("change:_hpg_probe", grab);
+  model.set("_hpg_probe", performance.now());
+  model.set("_hpg_probe", undefined, {unset: true, silent: true});
+  model.off("change:_hpg_probe", grab);
+  return found;
+}
+
+function hearKernelAgain(model) {
+  // a page whose widget manager differs from JupyterLab's, Voila's and JupyterLite's still draws
+  try { checkModel(model); } catch (error) { console.warn("[hpgwidgets] could not check a widget's model", error); }
+}
+
+function checkModel(model) {
+  const widget = widgetModel(model);
+  if (widget === null || checked.has(widget) || !widget.comm) return;
+  checked.add(widget);
+  const anywidgetHandler = Object.getPrototypeOf(widget)._handle_comm_msg;
+  const ipywidgetsHandler = Object.getPrototypeOf(Object.getPrototypeOf(widget))._handle_comm_msg;
+  const nothing = {content: {data: {method: "update", state: {}, buffer_paths: []}}, buffers: []};
+  anywidgetHandler.call(widget, nothing).catch(() => {
+    console.warn(`${GIVEN_UP_WARNING} (model ${widget.model_id})`);
+    widget.comm.on_msg(message => ipywidgetsHandler.call(widget, message));
+    widget.comm.send({method: "request_state"});
+  });
+}
+
+function keepClasses(model, el) {
+  // anywidget's view drops ipywidgets' listener for the model's classes (add_class): a class that
+  // arrives after the view is made, as in a state resent by hearKernelAgain, would never show.
+  let shown = [];
+  const show = () => {
+    const classes = model.get("_dom_classes") ?? [];
+    el.classList.remove(...shown.filter(name => !classes.includes(name)));
+    el.classList.add(...classes);
+    shown = classes;
+  };
+  show();
+  model.on("change:_dom_classes", show);
+}
+"""
+
+CHART_LOADER_ESM = HEAR_KERNEL_AGAIN_JS + """
 const bundles = (globalThis.__hpgwidgetsVega ??= new Map());
 
 function frontEnd(model) {
@@ -64,10 +120,11 @@ function oneWay(model) {
 }
 
 async function render({ model, el }) {
+  keepClasses(model, el);
   const vega = await frontEnd(model);
   return vega.default.render({ model: oneWay(model), el });
 }
-export default { render };
+export default { initialize: ({ model }) => { hearKernelAgain(model); }, render };
 """
 
 

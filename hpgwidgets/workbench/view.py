@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import charts, diagram, markup, summary
-from ..chart_widget import ChartWidget, set_params, show_spec, spec_chart
+from ..chart_widget import HEAR_KERNEL_AGAIN_JS, ChartWidget, set_params, show_spec, spec_chart
 from . import mapping
 
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
@@ -23,8 +23,9 @@ CHART_WIDGET_OPTIONS = {"embed_options": EMBED_OPTIONS}
 class LiveText(anywidget.AnyWidget):
     """A line of text that screen readers announce when it changes (an aria-live region)."""
 
-    _esm = """
+    _esm = HEAR_KERNEL_AGAIN_JS + """
     function render({ model, el }) {
+      keepClasses(model, el);
       const region = document.createElement("div");
       region.className = "hpg-live-text";
       region.setAttribute("role", "status");
@@ -34,7 +35,7 @@ class LiveText(anywidget.AnyWidget):
       model.on("change:text", show);
       el.appendChild(region);
     }
-    export default { render };
+    export default { initialize: ({ model }) => { hearKernelAgain(model); }, render };
     """
     _css = """
     .hpg-live-text { font-size: 1.3em; line-height: 1.45; padding: 0.5em 0.8em; margin: 0.3em 0;
@@ -55,8 +56,9 @@ class ContainerWidth(anywidget.AnyWidget):
     REPORT_STEP_PX = 24
     NARROW_WAIT_MS = 120  # quiet time before a narrower width is reported
     WIDEN_WAIT_MS = 1000  # ... and before a wider one (see the comment in _esm)
-    _esm = """
+    _esm = HEAR_KERNEL_AGAIN_JS + """
     function render({ model, el }) {
+      keepClasses(model, el);
       el.classList.add("hpg-container-width");
       el.style.width = "100%";
       el.style.height = "0";
@@ -86,7 +88,7 @@ class ContainerWidth(anywidget.AnyWidget):
       observer.observe(el);
       return () => { clearTimeout(timer); observer.disconnect(); };
     }
-    export default { render };
+    export default { initialize: ({ model }) => { hearKernelAgain(model); }, render };
     """.replace("STEP_PX", str(REPORT_STEP_PX)).replace("WIDEN_MS", str(WIDEN_WAIT_MS)).replace(
         "NARROW_MS", str(NARROW_WAIT_MS))
     width = traitlets.Int(0, help="width of the containing box in px (0: not shown yet)").tag(sync=True)
@@ -111,10 +113,11 @@ class ChangedParams(anywidget.AnyWidget):
     (the cell shown again) starts from the same state as the kernel. Draws nothing.
     """
 
-    _esm = """
+    _esm = HEAR_KERNEL_AGAIN_JS + """
     const charts = new Map();  // model id -> that chart's model in the browser
     export default {
       initialize({ model }) {
+        hearKernelAgain(model);
         model.on("msg:custom", async ({ params }) => {
           for (const [id, values] of Object.entries(params)) {
             if (!charts.has(id)) charts.set(id, await model.widget_manager.get_model(id));

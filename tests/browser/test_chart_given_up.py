@@ -1,0 +1,76 @@
+"""Charts that anywidget gave up on still follow their controls (real JupyterLab and Chromium).
+
+anywidget 0.11 allows a model 2 s, from the moment it is made, to load its module; if that takes
+longer (the page busy drawing other charts, a slow machine, JupyterLite) it drops every later
+message from the kernel and the chart freezes. hpgwidgets.chart_widget lets such a chart hear the
+kernel again and has its state resent, and so do the Workbench's other anywidgets (its live summary,
+the message that moves the charts' day). Here every module of those widgets is made to take 3 s to
+load, so anywidget gives up on every one; and, separately, the whole page runs on a CPU slowed 4x.
+"""
+from test_workbench_browser import CURVES_JS, REDRAW_TIMEOUT_MS, curves, open_workbench
+
+# What a widget says in the console when it finds anywidget gave up on its model.
+GIVEN_UP_WARNING = "[hpgwidgets] anywidget gave up on a widget's model"
+# Runs before the page's own scripts: each module of hpgwidgets' widgets, which anywidget turns into
+# a Blob to import, waits 3 s before it finishes loading (without blocking the page).
+SLOW_CHART_MODULES_JS = """
+(() => {
+  const PageBlob = window.Blob;
+  window.__hpgSlowModules = 0;
+  window.__hpgHeardAgain = 0;  // the widgets' warnings that they hear the kernel again
+  const warn = console.warn.bind(console);
+  console.warn = (...args) => {
+    if (String(args[0]).startsWith(%r)) window.__hpgHeardAgain += 1;
+    warn(...args);
+  };
+  window.Blob = class extends PageBlob {
+    constructor(parts, options) {
+      if (typeof parts?.[0] === "string" && parts[0].includes("function hearKernelAgain") && parts[0].length < 100000) {
+        window.__hpgSlowModules += 1;
+        parts = ["await new Promise(resolve => setTimeout(resolve, 3000));\\n" + parts[0], ...parts.slice(1)];
+      }
+      super(parts, options);
+    }
+  };
+})();
+""" % GIVEN_UP_WARNING
+CPU_SLOWDOWN = 4
+
+
+def move_dose_slider_and_wait_for_the_chart(page):
+    before = curves(page)
+    page.locator(".hpg-trt_dose .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    # Waits for the curves to change (the chart drew the kernel's new params), not for any time.
+    page.wait_for_function(f"([el, old]) => ({CURVES_JS})(el) !== old",
+                           arg=[page.locator(".hpg-chart").element_handle(), before], timeout=REDRAW_TIMEOUT_MS)
+    assert page.locator(".hpg-chart svg.marks").count() == 1
+
+
+def test_widgets_anywidget_gave_up_on_draw_the_workbench_and_follow_the_dose_slider(
+        page, run_notebook, console_errors, external_requests):
+    page.add_init_script(SLOW_CHART_MODULES_JS)
+    # open_workbench waits for the curves: the chart drew the Workbench's spec, not the placeholder
+    # it is made with (the spec comes in a message right after, which anywidget would have dropped).
+    assert open_workbench(run_notebook) is page
+    # The situation this test is about did happen: anywidget gave up on every widget (both charts too).
+    slowed = page.evaluate("window.__hpgSlowModules")
+    assert slowed >= 2
+    page.wait_for_function("slowed => window.__hpgHeardAgain === slowed", arg=slowed, timeout=REDRAW_TIMEOUT_MS)
+    summary = page.locator(".hpg-summary [aria-live='polite']")
+    summary_before = summary.inner_text()
+    move_dose_slider_and_wait_for_the_chart(page)
+    page.wait_for_function("([el, old]) => el.innerText !== old", arg=[summary.element_handle(), summary_before],
+                           timeout=REDRAW_TIMEOUT_MS)
+    # anywidget reports each model it gave up on (here forced); nothing else went wrong
+    assert [error for error in console_errors if "[anywidget] Failed to initialize model" not in error] == []
+    assert external_requests == []
+
+
+def test_on_a_cpu_slowed_down_4x_the_workbench_chart_follows_the_dose_slider(
+        page, run_notebook, console_errors, external_requests):
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    assert open_workbench(run_notebook) is page
+    move_dose_slider_and_wait_for_the_chart(page)
+    assert console_errors == []
+    assert external_requests == []
