@@ -120,6 +120,24 @@ def pulse_frequency_claims():
             "the rarest pulses give less LH than the 90-minute pump (worked solution)": _mean_lh(runs[2]) < _mean_lh(runs[1])}
 
 
+
+@BANK.claim("workbench_sperm_dip")
+def workbench_sperm_dip_claims(pulsatile):
+    """The text under "Explore it yourself" describes the Workbench's starting run: TRT, then the pump."""
+    from hpgwidgets.workbench import mapping
+
+    start = {**mapping.default_values(), "trt_weeks": 12, "recovery_start": 12, "recovery_weeks": 12,
+             "gonadorelin": True, "gonadorelin_mode": "pump", "window_weeks": 28}  # as in the notebook's Workbench cell
+    on_pump = (pulsatile.t >= 84) & (pulsatile.t <= 168)
+    lowest_day = float(pulsatile.t[on_pump][pulsatile["sperm"][on_pump].argmin()])
+    return {"the Workbench starts with the notebook's pump run":
+                mapping.regimen_of(start) == pulsatile.regimen and mapping.patient_of(start) == pulsatile.patient,
+            "on the pump, sperm are lowest about five weeks in (weeks 16-18)": 16 * 7 <= lowest_day <= 18 * 7,
+            "that low is under the count when the pump starts": pulsatile.at(lowest_day)["sperm"] < pulsatile.at(84)["sperm"],
+            "LH is back in the normal range by then (the dip is not from LH)":
+                pulsatile.at(lowest_day)["lh"] >= hpg.reference_range("lh").low,
+            "then sperm climb well above where the pump started (by week 20)": pulsatile.at(140)["sperm"] > 2 * pulsatile.at(84)["sperm"]}
+
 # ---- 4 · SERMs -------------------------------------------------------------------------------------
 
 @BANK.say("clomiphene_response")
@@ -166,15 +184,30 @@ def serm_needs_estradiol_claims(central_low_t):
 
 # ---- 5 · Intratesticular versus serum testosterone --------------------------------------------------
 
+def _in_middle_half(value, line, whole_range=False):
+    """Whether a value lies in the middle half of a lab line's normal range (or anywhere in it)."""
+    quarter = 0 if whole_range else (line.high - line.low) / 4
+    return line.low + quarter <= value <= line.high - quarter
+
+
 @BANK.say("itt_serum_ratio")
 def itt_serum_ratio(untreated):
     itt = untreated.baseline["itt"]
-    serum = hpg.lab_report(untreated, 0)["testosterone_si"].value
+    serum_line = hpg.lab_report(untreated, 0)["testosterone_si"]
+    serum = serum_line.value
     return Prose(
         f"In the model's untreated man: intratesticular testosterone {itt:.0f} nmol/L, serum {serum:.1f} nmol/L, "
-        f"a ratio of about {itt / serum:.0f} to 1.",
+        f"a ratio of about {itt / serum:.0f} to 1. The textbook's \"a hundred times\" is a round figure, not a "
+        "measurement: the model pairs the testicular level Coviello measured with a serum level near the middle of "
+        f"the normal range, and the ratio depends on which serum value you divide by (the same testis with serum at "
+        f"{itt / 100:.0f} nmol/L, also normal, would make it a hundred to one).",
         figures={"itt": itt, "serum": serum},
-        claims={"ITT is about a hundred times serum (50-150)": 50 < itt / serum < 150},
+        claims={"ITT is about a hundred times serum (50-150)": 50 < itt / serum < 150,
+                "the model's ITT is Coviello's measured level (1,200 nmol/L within 10%)": abs(itt / 1200 - 1) < 0.1,
+                "the model's serum T lies in the middle half of the normal range (the text says so)":
+                    _in_middle_half(serum, serum_line),
+                "the serum level that would give a hundred to one is itself normal":
+                    _in_middle_half(itt / 100, serum_line, whole_range=True)},
     )
 
 
