@@ -419,3 +419,16 @@ def test_the_walk_finds_the_answer_in_a_paragraph_of_the_section_and_not_in_the_
     assert paragraph_leaks(notebook, rendered, {key: ITT_QUESTION}) == [
         f"cell 1 (above {key}) states its answer: '93 %'",
         f"cell 4 (below {key}) states its answer: '80 per cent'"]
+
+
+def test_solution_titles_read_once_after_the_button_words():
+    """The button reads "Show worked solution: <title>"; a title with its own colon ("Exercise: find a value")
+    reads twice-labelled to a student (issue 16, seen on the 1440x900 screenshots)."""
+    titles = []
+    for source in sorted((Path(lessons.__file__).parent).glob("ch*.py")):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Solution") and node.args \
+                    and isinstance(node.args[0], ast.Constant):
+                titles.append((source.name, node.args[0].value))
+    assert titles, "no worked solutions found in the lesson banks"
+    assert [(name, title) for name, title in titles if ":" in title] == []

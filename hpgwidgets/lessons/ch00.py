@@ -50,7 +50,7 @@ def solution_find_a_value(untreated):
                 f"{band.low:g}-{band.high:g} IU/L, so the value sits {where} it. Because the untreated man is at steady state, "
                 "any other day gives the same value.")
 
-    return quiz.Solution("Exercise: find a value", write)
+    return quiz.Solution("find a value", write)
 
 
 @BANK.claim("steady_lh")
