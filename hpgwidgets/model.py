@@ -71,7 +71,9 @@ INPUTS = ("exogenous_testosterone", "hcg_lh_equivalent", "estrogen_block", "arom
 CONSTANTS = (
     "drive", "gain_t", "gain_e", "steepness", "estrogen_steepness", "memory_gain", "memory_exponent", "lh_at_rest",
     "gain_lh", "gain_fsh", "fsh_gnrh_exponent", "inhibin_gain", "inhibin_hill", "flare_gain",
-    "receptor_resensitise", "receptor_desensitise", "feedback_rate",
+    "receptor_resensitise", "receptor_desensitise", "receptor_half", "receptor_hill", "receptor_priming_rate",
+    "receptor_priming_drive",
+    "feedback_rate",
     "memory_build_rate", "memory_fade_rate", "memory_fade_depth",
     "adrenal", "leydig_scale", "leydig_half", "leydig_hill", "leydig_trophic_exponent", "leydig_floor",
     "leydig_ceiling", "leydig_atrophy_rate", "leydig_regrowth_rate", "leydig_steroid_brake",
@@ -86,7 +88,9 @@ CONSTANTS = (
 )
 (DRIVE, GAIN_T, GAIN_E, STEEPNESS, ESTROGEN_STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
  GAIN_LH, GAIN_FSH, FSH_GNRH_EXPONENT, INHIBIN_GAIN, INHIBIN_HILL, FLARE_GAIN,
- RECEPTOR_RESENSITISE, RECEPTOR_DESENSITISE, FEEDBACK_RATE,
+ RECEPTOR_RESENSITISE, RECEPTOR_DESENSITISE, RECEPTOR_HALF, RECEPTOR_HILL, RECEPTOR_PRIMING_RATE,
+ RECEPTOR_PRIMING_DRIVE,
+ FEEDBACK_RATE,
  MEMORY_BUILD_RATE, MEMORY_FADE_RATE, MEMORY_FADE_DEPTH,
  ADRENAL, LEYDIG_SCALE, LEYDIG_HALF, LEYDIG_HILL, LEYDIG_TROPHIC_EXPONENT, LEYDIG_FLOOR,
  LEYDIG_CEILING, LEYDIG_ATROPHY_RATE, LEYDIG_REGROWTH_RATE, LEYDIG_STEROID_BRAKE,
@@ -187,8 +191,19 @@ def targets_and_rates(y, u, h, c, target, rate):
     lh, fsh, support = h[H_LH], h[H_FSH], h[H_SUPPORT]
     target[SENSED_T], rate[SENSED_T] = h[H_T], c[FEEDBACK_RATE]
     target[SENSED_E], rate[SENSED_E] = h[H_E2], c[FEEDBACK_RATE]
-    receptor_rate = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * u[U_DESENSITISING]
-    target[GNRH_RECEPTOR], rate[GNRH_RECEPTOR] = c[RECEPTOR_RESENSITISE] / receptor_rate, receptor_rate
+    # GnRH keeps its own receptors: a pituitary that has had almost no GnRH (a man who never had
+    # GnRH drive) has few, and pulses prime it over days (self-priming); a fraction of the normal
+    # drive keeps them all. Continuous exposure removes
+    # them once it passes a threshold, steeply (receptor loss and post-receptor uncoupling
+    # compound): pulses an hour or more apart keep the response, and an agonist removes it
+    # however strong the man's own drive; the loss takes days, the return (priming) about a week
+    continuous = u[U_DESENSITISING]
+    primed = min(h[H_GNRH] / c[RECEPTOR_PRIMING_DRIVE], 1.0)
+    target[GNRH_RECEPTOR] = primed / (1.0 + _power(continuous / c[RECEPTOR_HALF], c[RECEPTOR_HILL]))
+    if target[GNRH_RECEPTOR] > y[GNRH_RECEPTOR]:
+        rate[GNRH_RECEPTOR] = c[RECEPTOR_PRIMING_RATE]
+    else:
+        rate[GNRH_RECEPTOR] = c[RECEPTOR_RESENSITISE] + c[RECEPTOR_DESENSITISE] * continuous
     # depth of suppression: e-folds by which feedback (not the adaptation itself) holds LH below
     # the man's untreated level; 0 when LH is at or above it, as under a SERM or after castration
     # (measured from a normal man's LH at most: a man with failing testes, whose LH runs high,
@@ -455,6 +470,10 @@ def _constant_row(values) -> np.ndarray:
         "inhibin_hill": values["inhibin_hill"], "flare_gain": values["gonadorelin_flare_gain"],
         "receptor_resensitise": values["gnrh_receptor_resensitisation_rate"],
         "receptor_desensitise": values["gnrh_receptor_desensitisation_rate"],
+        "receptor_half": values["gnrh_receptor_desensitisation_half"],
+        "receptor_hill": values["gnrh_receptor_desensitisation_hill"],
+        "receptor_priming_rate": 1.0 / values["gnrh_receptor_priming_time"],
+        "receptor_priming_drive": values["gnrh_receptor_priming_drive"],
         "feedback_rate": 1.0 / values["feedback_lag"],
         "memory_build_rate": 1.0 / values["androgen_memory_build_time"],
         "memory_fade_rate": 1.0 / values["androgen_memory_fade_time"],

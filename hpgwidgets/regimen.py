@@ -45,7 +45,7 @@ class Dose:
         start = validation.number("start_day", self.start_day, low=0, high=MAX_DAYS, unit="days")
         stop = validation.number("stop_day", self.stop_day, allow_none=True)
         weekly = amount * 7.0 / every
-        if weekly > drug.max_amount_per_week:
+        if weekly > drug.max_amount_per_week * (1 + 1e-9):        # (a dose computed from the limit may round above it)
             unit, most = drug.amount_unit, drug.max_amount_per_week
             raise ValueError(
                 f"amount and every_days of {self.drug}: {figure(amount)} {unit} every {figure(every)} days is "

@@ -280,6 +280,17 @@ def test_fewer_germ_cells_give_fewer_sperm_on_induction_and_a_count_overrides_th
     np.testing.assert_allclose(given, 30, rtol=1e-6)
 
 
+def test_a_pituitary_without_gnrh_is_primed_by_pulses_over_days():
+    """A man who never had GnRH drive has an unprimed pituitary: the pump's first pulses release
+    little LH, and the response builds over the first week; a normal man's pituitary is primed."""
+    pump = hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=90 / 1440)])
+    unprimed = hpg.simulate(pump, days=14, patient=hpg.Patient(low_testosterone_origin="no_gnrh"))
+    assert unprimed.at(0)["gnrh_receptor"] < 0.5
+    assert unprimed.at(1)["lh"] < 0.8 * unprimed.at(7)["lh"]
+    assert unprimed.at(14)["gnrh_receptor"] > 0.8
+    assert hpg.simulate(hpg.Regimen([]), days=1).at(0)["gnrh_receptor"] == pytest.approx(1.0)
+
+
 def test_hourly_pump_pulses_release_less_each_than_two_hourly_pulses():
     man = hpg.Patient(low_testosterone_origin="no_gnrh")
     lh = {minutes: hpg.simulate(hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=minutes / 1440)]), 30, man)["lh"][-1]

@@ -730,13 +730,30 @@ def run_law(law: Law, men: Men, doses: list[dict] | None = None) -> Verdict:
     return verdict
 
 
+def print_hold_counts(chosen: list[Law], men: int, cohorts: int) -> int:
+    """How robustly each law holds: the number of cohorts (seeds 1..cohorts, ``men`` drawn men
+    each) in which it holds; a law held in every cohort is one the drawn men rarely break."""
+    always = 0
+    for law in chosen:
+        held = sum(run_law(law, Men.panel(men, law.kinds, law.ages, seed)).holds for seed in range(1, cohorts + 1))
+        always += held == cohorts
+        print(f"{law.title}: holds in {held} of {cohorts} cohorts of {men} men", flush=True)
+    print(f"{always} of {len(chosen)} hold in every cohort")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("laws", nargs="*", help="law ids (default: all 16)")
     parser.add_argument("--men", type=int, default=40, help="drawn men per law (default 40)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the drawn men (default 0)")
+    parser.add_argument("--cohorts", type=int, default=0,
+                        help="instead of one report, check each law on this many cohorts (seeds 1..N) "
+                             "and print in how many it holds")
     args = parser.parse_args(argv)
     chosen = [BY_ID[law_id.upper()] for law_id in args.laws] if args.laws else LAWS
+    if args.cohorts:
+        return print_hold_counts(chosen, args.men, args.cohorts)
     held = 0
     for law in chosen:
         started = time.perf_counter()

@@ -60,8 +60,8 @@ def desensitisation_claims(pulsatile, continuous, twice_weekly, stop_alone):
     last_month = (continuous.t >= 140) & (continuous.t < 168)
     held_down = continuous["lh"][last_month].mean() < 0.5 * stop_alone["lh"][last_month].mean()
     return {
-        "continuous exposure desensitises most; the pump less; twice weekly least":
-            receptor[CONTINUOUS] < receptor[PUMP] <= receptor[TWICE],
+        "continuous exposure desensitises the receptor; the pump and twice-weekly injections keep it":
+            receptor[CONTINUOUS] < 0.5 * min(receptor[PUMP], receptor[TWICE]),
         "the pump gives more LH than the continuous drip": _mean_lh(pulsatile) > _mean_lh(continuous),
         "the pump keeps LH above stopping alone": _mean_lh(pulsatile) > _mean_lh(stop_alone),
         "the drip briefly pushes LH above stopping alone (the flare)": flare,
@@ -105,8 +105,9 @@ def solution_pulse_frequency():
                 "```\n\n"
                 "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
                 "| Pulses | `gnrh_receptor`, week 16 | Mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
-                "\nIn the model, the faster the pulses, the lower `gnrh_receptor` (less time to recover between pulses), "
-                "while the rarest pulses give less total stimulation. Physiology settled on about 90 minutes: strong "
+                "\nIn the model, pulses every 30 minutes leave too little time between them: gonadorelin never clears, "
+                "and `gnrh_receptor` falls as under a drip. Pulses every 90 minutes or rarer keep the receptor, "
+                "but the rarest give less total stimulation. Physiology settled on about 90 minutes: strong "
                 "stimulation with recovery between pulses. Real pumps for men with GnRH deficiency pulse every 90-120 minutes.")
 
     return quiz.Solution("pulse frequency", write)
@@ -116,7 +117,8 @@ def solution_pulse_frequency():
 def pulse_frequency_claims():
     runs = list(_pulse_frequencies().values())
     receptor = [run.at(112)["gnrh_receptor"] for run in runs]
-    return {"the faster the pulses, the lower gnrh_receptor (worked solution)": receptor[0] < receptor[1] < receptor[2],
+    return {"pulses every 30 minutes lower the receptor by a quarter or more; 90-minute and 4-hourly pulses keep it (worked solution)":
+                receptor[0] < 0.75 * min(receptor[1], receptor[2]),
             "the rarest pulses give less LH than the 90-minute pump (worked solution)": _mean_lh(runs[2]) < _mean_lh(runs[1])}
 
 
