@@ -14,7 +14,9 @@ tests/browser/conftest.py) and run ``--loads`` times in a fresh page. Printed pe
 the page received on the kernel's websocket from Run All until every chart had drawn its marks,
 the time to that moment (wall, from Run All), the page's main-thread busy time over it (CDP
 ``Performance.getMetrics`` TaskDuration: the browser's own CPU, steadier than wall time on a
-shared machine) and the JavaScript heap used at the end.
+shared machine) and the JavaScript heap used at the end; then the same from a reload of the
+saved notebook on the running kernel (a student reopening it: every chart's state is fetched
+from the kernel again) until every chart has drawn again.
 
 ``--tree PATH`` runs every case on another checkout too (its ``hpgwidgets`` first on the kernel's
 path), alternating case by case, so two versions are compared within one run.
@@ -147,20 +149,34 @@ def one_load(harness, browser, lab, notebook: Path) -> dict:
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
         page.evaluate(harness.OPEN_NOTEBOOK_JS)
-        busy = {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
-        counting[0] = True
-        start = time.perf_counter()
-        page.evaluate(harness.RUN_ALL_JS)
-        page.wait_for_function(ALL_DRAWN_JS, arg=BROWSER_CHARTS, timeout=600_000, polling=50)
-        wall = time.perf_counter() - start
-        counting[0] = False
-        after = {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
-        errors = list(record.console_errors)
+        def metrics():
+            return {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
+
+        figures = {}
+        for phase in ("run", "reopen"):
+            received[0] = 0
+            before = metrics()
+            counting[0] = True
+            start = time.perf_counter()
+            if phase == "run":
+                page.evaluate(harness.RUN_ALL_JS)
+            else:   # the page opened again on the running kernel: every chart's state fetched from it
+                page.reload()
+            page.wait_for_function(ALL_DRAWN_JS, arg=BROWSER_CHARTS, timeout=600_000, polling=50)
+            wall = time.perf_counter() - start
+            counting[0] = False
+            after = metrics()
+            figures[phase] = {"bytes": received[0], "wall": wall, "busy": after["TaskDuration"] - (
+                before["TaskDuration"] if after["TaskDuration"] >= before["TaskDuration"] else 0.0),
+                              "heap": after["JSHeapUsedSize"]}
+            if phase == "run":
+                page.wait_for_function(harness.KERNEL_IDLE_JS, timeout=600_000, polling=250)
+                page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+                page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+        figures["errors"] = list(record.console_errors)
     finally:
         context.close()
-    return {"bytes": received[0], "wall": wall, "busy": after["TaskDuration"] - busy["TaskDuration"],
-            "script": after["ScriptDuration"] - busy["ScriptDuration"], "heap": after["JSHeapUsedSize"],
-            "errors": errors}
+    return figures
 
 
 def browser_side(trees: dict, loads: int) -> None:
@@ -178,18 +194,25 @@ def browser_side(trees: dict, loads: int) -> None:
     browser = playwright.chromium.launch(executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS)
     figures = {label: [] for label in trees}
     try:
-        print(f"\nJupyterLab, a notebook of {BROWSER_CHARTS} charts, Run All until every chart drew its marks:")
+        print(f"\nJupyterLab, a notebook of {BROWSER_CHARTS} charts: Run All until every chart drew its marks ('run'), then"
+              " saved and the page reloaded on the same kernel until every chart drew again ('reopen'):")
         for load in range(loads):
             for label, notebook in notebooks.items():
                 run = one_load(harness, browser, lab, notebook)
                 figures[label].append(run)
-                print(f"  load {load + 1} [{label}]: {run['bytes'] / 1e6:.2f} MB received, wall {run['wall']:.1f} s, "
-                      f"page busy {run['busy']:.2f} s (script {run['script']:.2f} s), JS heap "
-                      f"{run['heap'] / 2**20:.0f} MiB, console errors {len(run['errors'])}", flush=True)
+                for phase in ("run", "reopen"):
+                    one = run[phase]
+                    print(f"  load {load + 1} {phase:6s} [{label}]: {one['bytes'] / 1e6:.2f} MB received, wall "
+                          f"{one['wall']:.1f} s, page busy {one['busy']:.2f} s, JS heap {one['heap'] / 2**20:.0f} MiB",
+                          flush=True)
+                print(f"  load {load + 1} [{label}]: console errors {len(run['errors'])}", flush=True)
         for label, runs in figures.items():
-            print(f"  median [{label}]: {statistics.median(r['bytes'] for r in runs) / 1e6:.2f} MB, wall "
-                  f"{statistics.median(r['wall'] for r in runs):.1f} s, busy {statistics.median(r['busy'] for r in runs):.2f} s, "
-                  f"heap {statistics.median(r['heap'] for r in runs) / 2**20:.0f} MiB")
+            for phase in ("run", "reopen"):
+                ones = [run[phase] for run in runs]
+                print(f"  median {phase:6s} [{label}]: {statistics.median(o['bytes'] for o in ones) / 1e6:.2f} MB, wall "
+                      f"{statistics.median(o['wall'] for o in ones):.1f} s, busy "
+                      f"{statistics.median(o['busy'] for o in ones):.2f} s, heap "
+                      f"{statistics.median(o['heap'] for o in ones) / 2**20:.0f} MiB")
     finally:
         browser.close()
         playwright.stop()
