@@ -45,12 +45,13 @@ integrate = model.kernels()[0]
 hormone_out = np.empty(rows * model.N_HORMONES)
 state_out = np.empty(rows * model.N_STATES)
 
+def cpu_once(function):
+    start = time.process_time()
+    function()
+    return time.process_time() - start
+
 def cpu_per_call(function, calls):
-    times = []
-    for _ in range(calls):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
+    times = [cpu_once(function) for _ in range(calls)]
     return min(times) * 1e3, statistics.median(times) * 1e3
 
 kernel = cpu_per_call(lambda: integrate(inputs[0], midpoints[0], y0[0], constants[0], dt, stride, hormone_out,
@@ -58,9 +59,7 @@ kernel = cpu_per_call(lambda: integrate(inputs[0], midpoints[0], y0[0], constant
 whole = cpu_per_call(lambda: hpg.simulate(weekly, days=730, step_days=step), 20)
 enanthate = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
 hpg.simulate_cohort(enanthate, n=20, days=730, seed=1, step_days=step, progress=False)
-start = time.process_time()
-hpg.simulate_cohort(enanthate, n=1000, days=730, seed=0, step_days=step, progress=False)
-cohort = time.process_time() - start
+cohort = cpu_once(lambda: hpg.simulate_cohort(enanthate, n=1000, days=730, seed=0, step_days=step, progress=False))
 print(json.dumps({"kernel": kernel, "simulate": whole, "cohort": cohort}))
 """
 
