@@ -6,6 +6,9 @@ message from the kernel and the chart freezes. hpgwidgets.chart_widget lets such
 kernel again and has its state resent, and so do the Workbench's other anywidgets (its live summary,
 the message that moves the charts' day). Here every module of those widgets is made to take 3 s to
 load, so anywidget gives up on every one; and, separately, the whole page runs on a CPU slowed 4x.
+anywidget reports each give-up as an uncaught error ("[anywidget] Failed to initialize model.");
+once a module of hpgwidgets is on the page, that error is caught and said as a warning, so a
+recovered give-up leaves no error text for a student to find (every module but the first slowed).
 """
 from test_workbench_browser import CURVES_JS, REDRAW_TIMEOUT_MS, curves, open_workbench
 
