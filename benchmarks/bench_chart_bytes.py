@@ -1,6 +1,7 @@
 """What a notebook's charts cost to send and to draw: bytes from the kernel, and the page's time.
 
     .venv/bin/python benchmarks/bench_chart_bytes.py [--charts 1 12] [--tree ../other] [--browser] [--loads 2]
+        [--throttle MBIT]
 
 Without a browser (always printed): in a fresh interpreter per case, the setup cell of every
 notebook (``charts.enable_offline_charts(renderer=True)``) and then N plain charts shown as a
@@ -17,6 +18,9 @@ the time to that moment (wall, from Run All), the page's main-thread busy time o
 shared machine) and the JavaScript heap used at the end; then the same from a reload of the
 saved notebook on the running kernel (a student reopening it: every chart's state is fetched
 from the kernel again) until every chart has drawn again.
+
+``--throttle MBIT`` slows the page's network (CDP Network.emulateNetworkConditions, both ways, 20 ms
+latency), as a student's share of a classroom's network.
 
 ``--tree PATH`` runs every case on another checkout too (its ``hpgwidgets`` first on the kernel's
 path), alternating case by case, so two versions are compared within one run.
@@ -126,7 +130,7 @@ wanted => {
 """
 
 
-def one_load(harness, browser, lab, notebook: Path) -> dict:
+def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None = None) -> dict:
     import time
 
     record = harness.PageRecord()
@@ -149,6 +153,11 @@ def one_load(harness, browser, lab, notebook: Path) -> dict:
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
         page.evaluate(harness.OPEN_NOTEBOOK_JS)
+        if throttle_mbit:   # a classroom network's share per student (Chromium throttles the websocket too)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20,
+                                                          "downloadThroughput": throttle_mbit * 1e6 / 8,
+                                                          "uploadThroughput": throttle_mbit * 1e6 / 8})
         def metrics():
             return {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
 
@@ -179,7 +188,7 @@ def one_load(harness, browser, lab, notebook: Path) -> dict:
     return figures
 
 
-def browser_side(trees: dict, loads: int) -> None:
+def browser_side(trees: dict, loads: int, throttle_mbit: float | None = None) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_browser_latency import load_harness, start_lab
     from playwright.sync_api import sync_playwright
@@ -195,10 +204,11 @@ def browser_side(trees: dict, loads: int) -> None:
     figures = {label: [] for label in trees}
     try:
         print(f"\nJupyterLab, a notebook of {BROWSER_CHARTS} charts: Run All until every chart drew its marks ('run'), then"
-              " saved and the page reloaded on the same kernel until every chart drew again ('reopen'):")
+              " saved and the page reloaded on the same kernel until every chart drew again ('reopen')"
+              + (f", network throttled to {throttle_mbit:g} Mbit/s:" if throttle_mbit else ":"))
         for load in range(loads):
             for label, notebook in notebooks.items():
-                run = one_load(harness, browser, lab, notebook)
+                run = one_load(harness, browser, lab, notebook, throttle_mbit)
                 figures[label].append(run)
                 for phase in ("run", "reopen"):
                     one = run[phase]
@@ -226,6 +236,8 @@ def main() -> int:
     parser.add_argument("--tree", type=Path, help="another checkout to measure alongside, case by case")
     parser.add_argument("--browser", action="store_true", help="also open a notebook of charts in JupyterLab")
     parser.add_argument("--loads", type=int, default=2)
+    parser.add_argument("--throttle", type=float, metavar="MBIT",
+                        help="with --browser: the page's network throttled to MBIT Mbit/s each way (CDP)")
     arguments = parser.parse_args()
     trees = {"this tree": ROOT} | ({str(arguments.tree): arguments.tree.resolve()} if arguments.tree else {})
     print("bytes the kernel sends: N charts shown as cell outputs (after the setup cell), then a Workbench()")
@@ -238,7 +250,7 @@ def main() -> int:
                   f"({figures['charts'] / wanted / 1e3:.1f} KB a chart); Workbench {figures['workbench'] / 1e6:.3f} MB; "
                   f"largest opening states by class, all cases: {classes}", flush=True)
     if arguments.browser:
-        browser_side(trees, arguments.loads)
+        browser_side(trees, arguments.loads, arguments.throttle)
     return 0
 
 
