@@ -98,12 +98,25 @@ CHART_LOADER_ESM = HEAR_KERNEL_AGAIN_JS + """
 const bundles = (globalThis.__hpgwidgetsVega ??= new Map());
 const WIDGET_REFERENCE = "IPY_MODEL_";
 
+async function bundleModel(model, id) {
+  // The kernel opens the bundle's widget before any chart that names it, so it is normally known
+  // already; should a widget manager register it a moment later (restoring many widgets at
+  // once), the chart waits for it (up to 30 s) rather than never drawing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await model.widget_manager.get_model(id);
+    } catch (error) {
+      if (attempt >= 300) throw error;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+}
+
 async function frontEnd(model) {
   // The bundle is the state of one VegaBundle widget per kernel, which every chart names: it
   // crosses the wire once, and is imported once per page (keyed by its hash, so two kernels'
   // charts on one page share it too).
-  const reference = model.get("_vega");
-  const bundle = await model.widget_manager.get_model(reference.slice(WIDGET_REFERENCE.length));
+  const bundle = await bundleModel(model, model.get("_vega").slice(WIDGET_REFERENCE.length));
   const key = bundle.get("key");
   if (!bundles.has(key)) {
     const url = URL.createObjectURL(new Blob([bundle.get("source")], {type: "text/javascript"}));
