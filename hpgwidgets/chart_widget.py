@@ -9,18 +9,20 @@ import functools
 import hashlib
 
 import altair as alt
+import ipywidgets
 import traitlets
 
 # The front end of every chart drawn here. Altair's JupyterChart ships its whole Vega bundle
-# (about 0.9 MB, hpgwidgets.offline) as the widget's module, so anywidget parses it once per
-# chart inside the 2 s it allows a model to initialise: on a busy machine a chart then fails
-# with "[anywidget] Failed to initialize model" and never follows its controls again. This
-# module is a few hundred bytes: it initialises at once, loads the bundle when the chart is
-# first drawn (no time limit there) and shares it between every chart of the page. It hands
-# Altair's own ``render`` a one-way view of the model: params flow from the kernel only
-# (nothing is echoed back, so a move sends the data once), and a move updates only the params
-# that changed, as signals of the view already drawn (Vega re-runs those parts of its
-# dataflow; the view is not rebuilt). HEAR_KERNEL_AGAIN_JS is shared with the Workbench's own
+# (about 0.9 MB, hpgwidgets.offline) as the widget's module, so each chart would carry it and
+# anywidget would parse it once per chart inside the 2 s it allows a model to initialise: on a
+# busy machine a chart then fails with "[anywidget] Failed to initialize model" and never
+# follows its controls again. This module is a few hundred bytes: it initialises at once, loads
+# the bundle when the chart is first drawn (no time limit there) from the kernel's one
+# VegaBundle widget (sent once, not with every chart) and shares it between every chart of the
+# page. It hands Altair's own ``render`` a one-way view of the model: params flow from the
+# kernel only (nothing is echoed back, so a move sends the data once), and a move updates only
+# the params that changed, as signals of the view already drawn (Vega re-runs those parts of
+# its dataflow; the view is not rebuilt). HEAR_KERNEL_AGAIN_JS is shared with the Workbench's own
 # anywidgets (hpgwidgets.workbench.view), which can be given up the same way.
 HEAR_KERNEL_AGAIN_JS = """
 // anywidget 0.11 gives a model 2 s, from the moment it is made, to load its module; if the page
@@ -31,6 +33,21 @@ HEAR_KERNEL_AGAIN_JS = """
 // which anywidget calls once per model as soon as the module is in, however late.
 const checked = new WeakSet();
 const GIVEN_UP_WARNING = "[hpgwidgets] anywidget gave up on a widget's model; it follows the kernel again";
+// anywidget rejects a given-up model's promise with this error and nothing catches it, so the
+// browser reports it as an uncaught error (on the console, and wherever a page shows its errors).
+// Once a module of ours is on the page, every later such rejection is caught here and said as a
+// warning instead: our widgets recover (hearKernelAgain). The error carries no model, so another
+// package's widget given up then is reported as a warning too, with its own message.
+const ANYWIDGET_GAVE_UP = "[anywidget] Failed to initialize model.";
+if (!globalThis.__hpgwidgetsCatchesGiveUps) {
+  globalThis.__hpgwidgetsCatchesGiveUps = true;
+  globalThis.addEventListener("unhandledrejection", event => {
+    if (event.reason instanceof Error && event.reason.message === ANYWIDGET_GAVE_UP) {
+      event.preventDefault();
+      console.warn(`[hpgwidgets] caught "${ANYWIDGET_GAVE_UP}": hpgwidgets' widgets then hear the kernel again`);
+    }
+  });
+}
 
 function widgetModel(model) {
   // anywidget hands a module a proxy; Backbone passes the model itself to a change listener.
@@ -79,11 +96,30 @@ function keepClasses(model, el) {
 
 CHART_LOADER_ESM = HEAR_KERNEL_AGAIN_JS + """
 const bundles = (globalThis.__hpgwidgetsVega ??= new Map());
+const WIDGET_REFERENCE = "IPY_MODEL_";
 
-function frontEnd(model) {
-  const key = model.get("_vega_key");
+async function bundleModel(model, id) {
+  // The kernel opens the bundle's widget before any chart that names it, so it is normally known
+  // already; should a widget manager register it a moment later (restoring many widgets at
+  // once), the chart waits for it (up to 30 s) rather than never drawing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await model.widget_manager.get_model(id);
+    } catch (error) {
+      if (attempt >= 300) throw error;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function frontEnd(model) {
+  // The bundle is the state of one VegaBundle widget per kernel, which every chart names: it
+  // crosses the wire once, and is imported once per page (keyed by its hash, so two kernels'
+  // charts on one page share it too).
+  const bundle = await bundleModel(model, model.get("_vega").slice(WIDGET_REFERENCE.length));
+  const key = bundle.get("key");
   if (!bundles.has(key)) {
-    const url = URL.createObjectURL(new Blob([model.get("_vega_source")], {type: "text/javascript"}));
+    const url = URL.createObjectURL(new Blob([bundle.get("source")], {type: "text/javascript"}));
     bundles.set(key, import(url).finally(() => URL.revokeObjectURL(url)));
   }
   return bundles.get(key);
@@ -133,18 +169,39 @@ def _source_key(source: str) -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
+class VegaBundle(ipywidgets.Widget):
+    """Altair's front end with Vega inside (about 0.9 MB), as the state of a widget with no view:
+    every chart of a kernel names the same one (``vega_bundle()``), so the bundle is sent to the
+    browser once per kernel and page instead of once per chart. Its model is ipywidgets' plain
+    ``WidgetModel``, which every widget manager (JupyterLab, Voila, JupyterLite) knows."""
+
+    source = traitlets.Unicode("").tag(sync=True)
+    key = traitlets.Unicode("").tag(sync=True)
+
+
+_shared_bundle: VegaBundle | None = None
+
+
+def vega_bundle() -> VegaBundle:
+    """The kernel's one ``VegaBundle`` for Altair's current front end (made again if it was closed,
+    for example by ``Widget.close_all()``, or if the front end changed)."""
+    global _shared_bundle
+    source = alt.JupyterChart._esm  # Altair's front end, offline once hpgwidgets.offline set it
+    if _shared_bundle is None or _shared_bundle.comm is None or _shared_bundle.source != source:
+        _shared_bundle = VegaBundle(source=source, key=_source_key(source))
+    return _shared_bundle
+
+
 class ChartWidget(alt.JupyterChart):
     """A JupyterChart that initialises at once however busy the machine, and whose params flow
     one way, kernel -> browser (see CHART_LOADER_ESM). Use it as ``alt.JupyterChart``; its
     ``params`` are set from Python only (a user's clicks in the chart are not reported back)."""
 
     _esm = CHART_LOADER_ESM
-    _vega_source = traitlets.Unicode("").tag(sync=True)
-    _vega_key = traitlets.Unicode("").tag(sync=True)
+    _vega = traitlets.Instance(VegaBundle).tag(sync=True, **ipywidgets.widget_serialization)
 
     def __init__(self, chart, **options):
-        source = alt.JupyterChart._esm  # Altair's front end, offline once hpgwidgets.offline set it
-        super().__init__(chart, _vega_source=source, _vega_key=_source_key(source), **options)
+        super().__init__(chart, _vega=vega_bundle(), **options)
 
 
 def set_params(jupyter_chart: alt.JupyterChart, values: dict):

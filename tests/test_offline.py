@@ -126,3 +126,24 @@ def test_a_spec_rebuilt_without_validation_is_the_chart_altair_rebuilds():
         assert ours_widget.spec == altairs_widget.spec, name
         assert (ours_widget._params, ours_widget._vl_selections, ours_widget._selection_types) == \
             (altairs_widget._params, altairs_widget._vl_selections, altairs_widget._selection_types), name
+
+
+def test_every_chart_names_one_vega_bundle_sent_once_per_kernel_not_with_each_chart():
+    # The 0.9 MB bundle crossed the wire with every chart (a notebook of 12 charts sent 12 MB).
+    # Now each chart's state names the kernel's one VegaBundle widget, which holds the bundle.
+    from hpgwidgets.chart_widget import ChartWidget, VegaBundle
+
+    enable_offline_charts()
+    chart = alt.Chart(alt.Data(values=[{"x": 1, "y": 2}])).mark_point().encode(x="x:Q", y="y:Q")
+    first, second = ChartWidget(chart), ChartWidget(chart)
+    assert isinstance(first._vega, VegaBundle) and first._vega is second._vega
+    assert first._vega.source == offline.bundled_vega()
+    state = first.get_state()
+    assert state["_vega"] == f"IPY_MODEL_{first._vega.model_id}"
+    assert len(json.dumps(state, default=str)) < len(offline.bundled_vega()) / 10
+    # a bundle closed (as Widget.close_all() closes every widget) is made again for the next chart
+    bundle = first._vega
+    bundle.close()
+    third = ChartWidget(chart)
+    assert third._vega is not bundle and third._vega.comm is not None
+    assert third._vega.source == offline.bundled_vega()
