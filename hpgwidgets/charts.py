@@ -558,6 +558,23 @@ def _treatment_rows() -> alt.Chart:
                           bar_stop=f"min(datum.stop_week, {WINDOW_PARAM}[1])")
 
 
+NO_TREATMENT = "No treatment"
+NAME_INDENT_PX = 3  # a drug's name starts just right of the plot's left edge, not on it
+
+
+def _no_treatment_row() -> alt.Chart:
+    """One row (``drug_name`` = NO_TREATMENT, ``label_week``) when no treatment phase overlaps the
+    window, none otherwise. Counted over every row the treatments param can hold, so the count
+    exists even when there is nothing to count (an aggregate of no rows gives no row)."""
+    length = f"length({TREATMENTS_PARAM}.stop_week)"
+    overlaps = (f"datum.row < {length} && {TREATMENTS_PARAM}.stop_week[datum.row] >= {WINDOW_PARAM}[0]"
+                f" && {TREATMENTS_PARAM}.start_week[datum.row] <= {WINDOW_PARAM}[1] ? 1 : 0")
+    rows = alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=TREATMENT_CAPACITY, **{"as": "row"}))
+    return alt.Chart(rows).transform_calculate(overlaps=overlaps).transform_aggregate(
+        phases="sum(overlaps)").transform_filter("datum.phases == 0").transform_calculate(
+        drug_name=f"'{NO_TREATMENT}'", label_week=f"{WINDOW_PARAM}[0]")
+
+
 def _x_scale() -> alt.Scale:
     return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
 
@@ -682,11 +699,14 @@ def panel_name(variable: str) -> str:
 
 
 def _cursor_rule(time_title: str) -> alt.Chart:
-    """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
+    """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw.
+
+    Not drawn on the window's first day: there it would only double the y axis (and run through the
+    drug names, which start there), and the chart's key does not explain a line on the axis."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
         color="#222222", strokeDash=[4, 4], strokeWidth=2,
     ).transform_calculate(week=f"({CURSOR_PARAM} - {ORIGIN_PARAM}) / 7").transform_filter(
-        _in_window("week")).encode(
+        f"datum.week > {WINDOW_PARAM}[0] && datum.week <= {WINDOW_PARAM}[1]").encode(
         x=_time_x("week:Q", time_title),
         tooltip=[alt.Tooltip("week:Q", title="Diagram at week", format=".0f")],
     )
@@ -724,12 +744,21 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
     name_field = "drug_name" if size.panel_width >= NAME_WIDTH_PER_CHARACTER * font_size * LONGEST_DRUG_NAME \
         else "drug_short_name"
     # One name per drug, however many phases it has: cycles of one drug would otherwise print its name over itself.
-    names = _treatment_rows().transform_aggregate(phases="count()", groupby=["drug_name", "drug_short_name"]).transform_calculate(
-        label_week=f"{WINDOW_PARAM}[0]").mark_text(
-        align="left", baseline="bottom", yOffset=-1, fontSize=font_size, limit=size.panel_width,
-        color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
+    named = _treatment_rows().transform_aggregate(phases="count()", groupby=["drug_name", "drug_short_name"]).transform_calculate(
+        label_week=f"{WINDOW_PARAM}[0]")
+    text_style = dict(align="left", baseline="bottom", yOffset=-1, dx=NAME_INDENT_PX, fontSize=font_size,
+                      limit=size.panel_width - NAME_INDENT_PX)
+    encoding = dict(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
+    # A white outline under each name keeps it readable where the dashed day line crosses it.
+    halos = named.mark_text(**text_style, color="white", stroke="white", strokeWidth=5, strokeJoin="round",
+                            aria=False).encode(**encoding)
+    names = named.mark_text(**text_style, color="#222222").encode(**encoding)
+    # An untreated man (or a window without treatment) gets one row saying so, not an empty "Treatment" box.
+    no_treatment = _no_treatment_row().mark_text(
+        align="left", baseline="middle", dx=NAME_INDENT_PX, fontSize=font_size, fontStyle="italic",
+        color="#555555").encode(x=_time_x("label_week:Q", time_title), y=y, text="drug_name:N")
     # The key above the chart says what bars and ticks mean; the title stays one line.
-    return alt.layer(bars, ticks, _cursor_rule(time_title), names).properties(
+    return alt.layer(bars, ticks, _cursor_rule(time_title), halos, names, no_treatment).properties(
         name=panel_name("treatment" if column == 0 else f"treatment_{column + 1}"), width=size.panel_width,
         height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)), title=alt.Title("Treatment"),
     )

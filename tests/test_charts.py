@@ -202,15 +202,48 @@ def test_a_patient_without_sperm_still_gets_a_positive_log_floor():
     assert charts.series_frame(azoospermic)["sperm_shown"].to_numpy() == pytest.approx(floor)
 
 
+def inked_texts(svg: str) -> list[str]:
+    """The texts of a drawn chart in ink, in drawing order (not the white outlines drawn under names)."""
+    return re.findall(r'<text(?![^>]*fill="white")[^>]*>([^<]*)</text>', svg)
+
+
 def test_a_drug_given_in_cycles_is_named_once_per_timeline():
     # Three cycles of one drug are three phases; its name must still be printed once, not over itself.
     cycles = [hpg.Dose("testosterone_enanthate", amount=200, every_days=7, start_day=start, stop_day=start + 56)
               for start in (0, 112, 224)]
     chart = charts.timeseries_chart(hpg.simulate(hpg.Regimen(cycles), days=300), ["testosterone", "lh"])
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+    texts = inked_texts(vl_convert.vegalite_to_svg(chart.to_dict()))
     timelines = texts.count("Treatment")
     assert timelines == 2
     assert texts.count("Testosterone enanthate") == timelines
+    assert charts.NO_TREATMENT not in texts
+
+
+def test_a_timeline_with_no_treatment_in_it_says_so(trt_alone):
+    """An untreated man's chart (00, 01) says "No treatment" in each timeline instead of an empty box,
+    and so does a window that starts after the last dose; a treated window does not."""
+    untreated = hpg.simulate(hpg.Regimen(), days=28)
+    texts = inked_texts(vl_convert.vegalite_to_svg(charts.timeseries_chart(untreated, ["testosterone", "lh"]).to_dict()))
+    assert texts.count(charts.NO_TREATMENT) == texts.count("Treatment") == 2
+    after = charts.timeseries_chart(trt_alone, ["lh"], window_days=(TRT_WEEKS * 7 + 14, DAYS))
+    assert inked_texts(vl_convert.vegalite_to_svg(after.to_dict())).count(charts.NO_TREATMENT) == 1
+    during = charts.timeseries_chart(trt_alone, ["lh"], window_days=(14, DAYS))
+    assert charts.NO_TREATMENT not in inked_texts(vl_convert.vegalite_to_svg(during.to_dict()))
+
+
+def test_the_dashed_day_line_never_runs_through_a_drug_name(trt_alone):
+    """On the window's first day (where the names start) the day line is not drawn at all; elsewhere each
+    name is drawn after the line, over a white outline of itself."""
+    timeline_of = lambda chart: (lambda svg: svg[svg.index(f'{charts.panel_name("treatment")}_group'):])(
+        vl_convert.vegalite_to_svg(chart.to_dict()))
+    at_start = timeline_of(charts.timeseries_chart(trt_alone, ["lh"], cursor_day=0))
+    assert 'aria-roledescription="rule mark"' not in at_start
+    inside = timeline_of(charts.timeseries_chart(trt_alone, ["lh"], cursor_day=91))
+    rule = inside.index('aria-roledescription="rule mark"')
+    name = hpg.DRUGS["testosterone_enanthate"].name
+    outline = re.search(rf'<text[^>]*fill="white" stroke="white"[^>]*>{name}</text>', inside)
+    ink = re.search(rf'<text(?![^>]*fill="white")[^>]*>{name}</text>', inside)
+    assert outline and ink and rule < outline.start() < ink.start()
 
 
 def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clomiphene):
