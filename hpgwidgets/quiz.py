@@ -39,6 +39,11 @@ _WRONG = "Not quite."
 _VERDICT_OPENING = re.compile(r"^(Right|Correct|Yes|Exactly|Wrong|Incorrect|Not quite|No)\b\s*[.:,;!]", re.IGNORECASE)
 
 
+# Options and their explanations are shown as plain text (a radio label, the feedback): "*high*" would
+# print its asterisks.
+_MARKDOWN_EMPHASIS = re.compile(r"\*{1,2}[^*\s][^*]*\*{1,2}")
+
+
 def _require_text(value, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
@@ -106,6 +111,10 @@ def _check_options(options, answer) -> dict[str, str]:
     for option, explanation in options.items():
         _require_text(option, "each option")
         checked[option] = _require_text(explanation, f"the explanation for option {option!r}")
+        for text, what in ((option, "option"), (explanation, f"explanation for option {option!r}")):
+            if _MARKDOWN_EMPHASIS.search(text):
+                raise ValueError(f"the {what} has Markdown emphasis ({_MARKDOWN_EMPHASIS.search(text).group()!r}); "
+                                 "options and feedback show as plain text, so the asterisks would be printed")
         if _VERDICT_OPENING.match(explanation):
             raise ValueError(f"the explanation for option {option!r} opens with a verdict ({explanation[:20]!r}...); "
                              "the question states the verdict itself, so start with the reason")

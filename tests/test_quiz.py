@@ -78,6 +78,9 @@ def test_every_option_is_offered_and_labelled():
         (OPTIONS, "Kidney", "not one of the options"),
         ({"a": "fine", "b": ""}, "a", "explanation for option 'b'"),
         (["a", "b"], "a", "dict"),
+        # feedback is plain text: 02b printed "Failing testes come with *high* LH" with its asterisks
+        ({"a": "Failing testes come with *high* LH.", "b": "fine"}, "b", "Markdown emphasis"),
+        ({"**a**": "fine", "b": "fine"}, "b", "Markdown emphasis"),
     ],
 )
 def test_multiple_choice_rejects_bad_definitions(options, answer, message):
