@@ -76,6 +76,16 @@ def relation(value: float, reference: float, *, tolerance: float = 0.05,
     return lower if value < reference else higher
 
 
+def as_label(text) -> str:
+    """``text`` as a table heading or row label: first letter a capital ('Untreated man', 'Day 14'),
+    unless its first word has capitals of its own ('hCG + clomiphene' stays)."""
+    text = str(text)
+    first = text.split(" ")[0]
+    if not text or not text[0].islower() or any(letter.isupper() for letter in first):
+        return text
+    return text[0].upper() + text[1:]
+
+
 class Table:
     """A small results table shown as Markdown: full cell text (no '...' cut), wrapped to the page,
     numbers right-aligned ('none seen' too: it stands for a sperm count below the reading). ``frame`` is the same table as a pandas DataFrame for code."""
@@ -89,9 +99,11 @@ class Table:
 
         frame = self.frame
         numeric = [all(_looks_numeric(value) for value in frame[column]) for column in frame.columns]
-        header = "| " + " | ".join([cell(frame.index.name or "")] + [cell(column) for column in frame.columns]) + " |"
+        # headings and row labels read as labels (the frame keeps the names code uses)
+        header = "| " + " | ".join([cell(as_label(frame.index.name or ""))]
+                                   + [cell(as_label(column)) for column in frame.columns]) + " |"
         rule = "| --- | " + " | ".join("---:" if is_number else "---" for is_number in numeric) + " |"
-        rows = ["| " + " | ".join([cell(label)] + [cell(value) for value in row]) + " |"
+        rows = ["| " + " | ".join([cell(as_label(label))] + [cell(value) for value in row]) + " |"
                 for label, row in zip(frame.index, frame.itertuples(index=False))]
         return "\n".join([header, rule, *rows])
 

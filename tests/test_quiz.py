@@ -355,3 +355,16 @@ def test_every_table_row_a_lesson_writes_out_starts_with_a_capital():
                    for match in re.finditer(r'"\| ([^|{"]+) \|', path.read_text(encoding="utf-8"))]
     assert len(first_cells) >= 8
     assert [found for found in first_cells if not _starts_like_a_label(found[1])] == []
+
+
+def test_a_results_table_shows_its_headings_and_row_labels_as_labels():
+    # 00's 'day 0' rows, 01's 'untreated' / 'average man', 02b's 'intratesticular testosterone' read as labels;
+    # the frame keeps the names the code uses, and 'hCG ...' keeps its own capitals.
+    from hpgwidgets import summary
+
+    table = summary.readable_table({"average man": {"lh": 4.5}, "hCG alone": {"lh": 0.1}}, ["lh"], index_name="untreated")
+    assert list(table.frame.index) == ["average man", "hCG alone"]
+    headers = _table_headers(table._repr_markdown_())
+    rows = [line.split("|")[1].strip() for line in table._repr_markdown_().splitlines()[2:]]
+    assert headers[0] == "Untreated" and rows == ["Average man", "hCG alone"]
+    assert [cell for cell in headers + rows if not _starts_like_a_label(cell)] == []

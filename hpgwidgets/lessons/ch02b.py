@@ -68,7 +68,7 @@ def sperm_lag_days(stop_only, protocol):
     lag = alone["sperm"] - alone["lh"]
     table = ("| Back to half of the untreated value | Stop only (days after the last injection) | Phased protocol (days) |\n"
              "| --- | ---: | ---: |\n"
-             + "".join(f"| {label} | {_days(alone[variable])} | {_days(half_way['phased protocol'][variable])} |\n"
+             + "".join(f"| {summary.as_label(label)} | {_days(alone[variable])} | {_days(half_way['phased protocol'][variable])} |\n"
                        for variable, label in RECOVERY_MARKERS.items()))
     sperm_shift = half_way["phased protocol"]["sperm"] - alone["sperm"]
     lh_shift = half_way["phased protocol"]["lh"] - alone["lh"]
@@ -114,7 +114,7 @@ def _sperm_by_month(plan_runs) -> dict[str, dict[int, float]]:
 def sperm_by_plan(plan_runs):
     sperm = _sperm_by_month(plan_runs)
     names = list(sperm)
-    table = ("| Month | " + " | ".join(f"{name}: sperm (million/mL)" for name in names) + " |\n"
+    table = ("| Month | " + " | ".join(f"{summary.as_label(name)}: sperm (million/mL)" for name in names) + " |\n"
              + "| --- |" + " ---: |" * len(names) + "\n"
              + "".join(f"| {month} | " + " | ".join(summary.value_text("sperm", sperm[name][month]) for name in names) + " |\n" for month in MONTHS))
     preserve = sperm["preserve: testosterone + hCG"]
