@@ -432,3 +432,13 @@ def test_solution_titles_read_once_after_the_button_words():
                 titles.append((source.name, node.args[0].value))
     assert titles, "no worked solutions found in the lesson banks"
     assert [(name, title) for name, title in titles if ":" in title] == []
+
+
+def test_a_comparison_of_two_equal_times_reads_as_one():
+    # 02b Exercise 2 said "Sperm reach 16 million/mL after 82 versus 82 days", which reads as a slip.
+    from hpgwidgets.lessons import ch02b
+
+    same = ch02b._sperm_days_compared({"with anastrozole": 82.2, "without anastrozole": 81.9})
+    assert "versus" not in same and same.count("82 days") == 1 and "with or without" in same
+    apart = ch02b._sperm_days_compared({"with anastrozole": 82.0, "without anastrozole": 96.0})
+    assert "**82 days** with it" in apart and "**96 days** without" in apart
