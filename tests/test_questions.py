@@ -442,3 +442,33 @@ def test_a_comparison_of_two_equal_times_reads_as_one():
     assert "versus" not in same and same.count("82 days") == 1 and "with or without" in same
     apart = ch02b._sperm_days_compared({"with anastrozole": 82.0, "without anastrozole": 96.0})
     assert "**82 days** with it" in apart and "**96 days** without" in apart
+
+
+PREDICT_BELOW = re.compile(r"(?i)\b(predict|question)\b[^.]*\bbelow\b")
+
+
+def _shows_something(source: str) -> bool:
+    """A code cell shows something if its last statement is an expression (a call that displays, a value)."""
+    body = _parse(source).body
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    return not ast.unparse(body[-1]).startswith("hpg.cite(")  # marks the papers used, shows nothing
+
+
+@pytest.mark.parametrize("path", BANKED, ids=lambda path: path.stem)
+def test_a_paragraph_that_sends_the_reader_to_the_question_below_is_followed_by_it(path):
+    """'Predict its result below' must lead to the question, with nothing read or shown between them
+    (03a had the model's ITT:serum ratio sentence there, between the call to predict and the question)."""
+    cells = nbformat.read(path, as_version=4).cells
+    for index, cell in enumerate(cells):
+        last_paragraph = cell.source.strip().split("\n\n")[-1]
+        if cell.cell_type != "markdown" or not PREDICT_BELOW.search(last_paragraph):
+            continue
+        between = []
+        for following in cells[index + 1:]:
+            if following.cell_type == "code" and ASK.search(following.source):
+                break
+            between.append(following)
+        assert all(cell.cell_type == "code" and not _shows_something(cell.source) for cell in between), (
+            f"{path.name}: cells between '{last_paragraph[-60:]}' and its question show something: "
+            + "; ".join(cell.source[:60] for cell in between))
