@@ -371,7 +371,7 @@ def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone)
     text = diagram.diagram_text(trt_alone, day=21)
     lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
     assert f"LH {summary.percent(lh_percent / 100, compact=True)}" in text  # the workbook's one percent formatter
-    assert "Testosterone enanthate" in text
+    assert "testosterone enanthate, which adds testosterone to the blood" in text
     assert text.startswith("HPG axis in week 3, ") and "day" not in text  # one clock: the weeks of the chart beside it
     with pytest.raises(ValueError, match="day = .* is outside the allowed range"):
         diagram.axis_diagram(trt_alone, day=DAYS + 10)
@@ -520,3 +520,14 @@ def test_doses_too_close_to_tell_apart_leave_their_bar_plain(trt_hcg_clomiphene)
     assert size.panel_width / 28 >= charts.MIN_DOSE_TICK_GAP_PX  # every dose, even a daily one, apart
     assert ticks(four_weeks, HCG) == sum(28 <= day <= 56 for day in HCG.times(DAYS))
     assert ticks(four_weeks, TRT) == sum(28 <= day <= 56 for day in TRT.times(DAYS))
+
+
+def test_the_diagram_names_each_drug_once_with_what_it_does(trt_hcg_clomiphene):
+    # It read "acts like LH on the Leydig cells (Human chorionic gonadotropin (hCG))": brackets in brackets,
+    # a capital mid-sentence, and clomiphene named twice (once per brake it blocks).
+    on_trt = diagram.diagram_text(trt_hcg_clomiphene, day=21)
+    assert "human chorionic gonadotropin (hCG), which acts like LH on the Leydig cells" in on_trt
+    assert "((" not in on_trt and "))" not in on_trt
+    after = diagram.diagram_text(trt_hcg_clomiphene, day=TRT_WEEKS * 7 + 30)
+    assert after.count("clomiphene citrate") == 1
+    assert "clomiphene citrate, which blocks estradiol's brake on the pituitary and on the hypothalamus" in after
