@@ -328,6 +328,19 @@ def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     return [DRUGS[drug_id].name for drug_id in ids]
 
 
+def _off_treatment(result, day: float) -> str:
+    """Where a day with no dose line running stands: untreated, before the treatment, or how long after the last
+    dose (12 weeks of weekly injections end on day 84, but the injection of day 77 still acts: 'no drug given
+    that day' read as if he had none)."""
+    if not len(result.regimen):
+        return ", untreated"
+    given = [(float(time), dose.drug) for dose in result.regimen for time in dose.times(result.days) if time <= day]
+    if not given:
+        return ", before the treatment starts"
+    last_day, drug = max(given)
+    return f", {duration(day - last_day)} after the last dose of {_mid_sentence(DRUGS[drug].name)}"
+
+
 def _mid_sentence(name: str) -> str:
     """A catalogue name as it reads inside a sentence: 'Testosterone enanthate' -> 'testosterone
     enanthate'; a name that starts with an abbreviation ('FSH ...') keeps its capitals."""
@@ -358,7 +371,7 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
-    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else ", no drug given that day"
+    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else _off_treatment(result, day)
     from .labs import week_on_clock
 
     text = f"Week {week_on_clock(day)}{on}: {scenario_phrase(result, day)}."

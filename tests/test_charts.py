@@ -531,3 +531,16 @@ def test_the_diagram_names_each_drug_once_with_what_it_does(trt_hcg_clomiphene):
     after = diagram.diagram_text(trt_hcg_clomiphene, day=TRT_WEEKS * 7 + 30)
     assert after.count("clomiphene citrate") == 1
     assert "clomiphene citrate, which blocks estradiol's brake on the pituitary and on the hypothalamus" in after
+
+
+def test_a_summary_off_treatment_says_how_long_since_the_last_dose(trt_alone):
+    # 00's Workbench at week 12 of twelve weekly injections said "no drug given that day" beside a serum
+    # testosterone of 991 ng/dL: the injection of day 77 was still acting.
+    last = max(TRT.times(DAYS))
+    assert summary.summary_text(trt_alone, last + 7).startswith(
+        f"Week {(last + 7) // 7:.0f}, 7 days after the last dose of testosterone enanthate: ")
+    assert ", 10 weeks after the last dose of testosterone enanthate: " in summary.summary_text(trt_alone, last + 70)
+    assert ", on testosterone enanthate: " in summary.summary_text(trt_alone, 30)
+    assert summary.summary_text(hpg.simulate(hpg.Regimen(), days=28), 28).startswith("Week 4, untreated: ")
+    later = hpg.simulate(hpg.Regimen([hpg.Dose("hcg", amount=500, every_days=2, start_day=20)]), days=40)
+    assert summary.summary_text(later, 10).startswith("Week 1, before the treatment starts: ")
