@@ -801,12 +801,12 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     time_title = _check_time_title(time_title)
     panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size,
                              time_title=time_title) for variable in variables]
-    rows = [alt.hconcat(*panels[start:start + size.columns], spacing=PANEL_SPACING)
+    rows = [alt.hconcat(*panels[start:start + size.columns], **_row_layout(size))
             for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     return alt.VConcatChart(
         vconcat=[*rows, alt.hconcat(*[treatment_timeline(size, time_title, column)
-                                      for column in range(min(size.columns, len(variables)))], spacing=PANEL_SPACING)],
+                                      for column in range(min(size.columns, len(variables)))], **_row_layout(size))],
         data=generator,
         transform=transforms,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
@@ -839,18 +839,26 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     datasets = {}
     for part in (*panels, *timelines):
         datasets.update(part[1])
-    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]],
-             "spacing": PANEL_SPACING} for start in range(0, len(panels), size.columns)]
+    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]], **_row_layout(size)}
+            for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     spec = json.loads(_frame_json(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None))
     spec.update(
-        vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], "spacing": PANEL_SPACING}],
+        vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], **_row_layout(size)}],
         data=generator.to_dict(validate=False),
         transform=[transform.to_dict(validate=False) for transform in transforms],
         params=[{"name": name, "value": value} for name, value in params.items()],
         datasets=datasets,
     )
     return spec
+
+
+def _row_layout(size: ChartSize) -> dict:
+    """How a row of panels (or of timelines) is laid out: columns placed by their plots alone ("flush"), a
+    fixed gap holding the next column's y axis. Laid out by their full bounds, a row's columns moved with
+    whatever stuck out of them (a week label at the right end, the timeline's axis room), so the timelines
+    drifted 4 and 8 px right of the panels above them and a 3-column chart came out 4 px wider than its box."""
+    return {"spacing": PANEL_SPACING + size.y_axis_room, "bounds": "flush"}
 
 
 def _check_time_title(time_title) -> str:

@@ -544,3 +544,20 @@ def test_a_summary_off_treatment_says_how_long_since_the_last_dose(trt_alone):
     assert summary.summary_text(hpg.simulate(hpg.Regimen(), days=28), 28).startswith("Week 4, untreated: ")
     later = hpg.simulate(hpg.Regimen([hpg.Dose("hcg", amount=500, every_days=2, start_day=20)]), days=40)
     assert summary.summary_text(later, 10).startswith("Week 1, before the treatment starts: ")
+
+
+@pytest.mark.parametrize("box_px, weeks", [(934, 208), (934, 78), (700, 52), (1300, 208), (1850, 104)])
+def test_each_timeline_sits_under_its_column_and_the_chart_fits_its_box(box_px, weeks):
+    """04's Workbench (208 weeks in a 934 px box): the second and third timelines sat 4 and 8 px right of the
+    panels above them, and the drawing came out 936 px wide in its 934 px box (a horizontal scroll bar)."""
+    run = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=1092)]),
+                       days=1456)
+    size = charts.ChartSize.fitting(box_px, list(charts.CLINICAL_VARIABLES), 768)
+    svg = vl_convert.vegalite_to_svg(charts.timeseries_spec(run, window_days=(0, weeks * 7), size=size))
+    x = {name: float(left) for name, left in re.findall(
+        r'class="mark-group role-scope (panel_\w+?)_group".{0,300}?translate\(([-\d.]+),', svg)}
+    for column, variable in enumerate(charts.CLINICAL_VARIABLES[:size.columns]):
+        timeline = charts.panel_name("treatment" if column == 0 else f"treatment_{column + 1}")
+        assert x[timeline] == x[charts.panel_name(variable)], timeline
+    drawn = float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1))
+    assert drawn + charts.VEGA_EMBED_ACTIONS_ROOM <= box_px
