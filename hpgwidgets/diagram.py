@@ -114,7 +114,9 @@ def signal_ratios(result, day: float) -> dict[str, float]:
 
 def drugs_given(regimen, day: float, days: float) -> dict[str, tuple[str, ...]]:
     """Per drug entry point, the drugs being given on ``day`` (a dose line covers the day)."""
-    on_day = {dose.drug for dose in regimen if dose.start_day <= day < dose.end(days)}
+    from .summary import dose_running
+
+    on_day = {dose.drug for dose in regimen if dose_running(dose, day, days)}
     return {marker: tuple(drug for drug in drugs if drug in on_day)
             for marker, (drugs, *_rest) in DRUG_MARKERS.items()}
 

@@ -324,8 +324,16 @@ def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     days = validation.number("days", days, low=0, unit="days")
     day = validation.number("day", day, low=0, high=days, unit="days")
-    ids = dict.fromkeys(dose.drug for dose in regimen if dose.start_day <= day < dose.end(days))
+    ids = dict.fromkeys(dose.drug for dose in regimen if dose_running(dose, day, days))
     return [DRUGS[drug_id].name for drug_id in ids]
+
+
+def dose_running(dose, day: float, days: float) -> bool:
+    """Whether ``dose``'s line covers ``day`` of a ``days``-day simulation: from its start to its stop, and on
+    the simulation's last day too when it goes on beyond it (a man still on weekly injections at week 26 of a
+    26-week run is on testosterone, not off it)."""
+    end = dose.end(days)
+    return dose.start_day <= day < end or (day == end == days and (dose.stop_day is None or dose.stop_day > days))
 
 
 def _off_treatment(result, day: float) -> str:

@@ -544,6 +544,10 @@ def test_a_summary_off_treatment_says_how_long_since_the_last_dose(trt_alone):
     assert summary.summary_text(hpg.simulate(hpg.Regimen(), days=28), 28).startswith("Week 4, untreated: ")
     later = hpg.simulate(hpg.Regimen([hpg.Dose("hcg", amount=500, every_days=2, start_day=20)]), days=40)
     assert summary.summary_text(later, 10).startswith("Week 1, before the treatment starts: ")
+    # 01's six months of weekly injections, read on the run's last day: he is still on them
+    still_on = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=182)
+    assert summary.summary_text(still_on, 182).startswith("Week 26, on testosterone enanthate: ")
+    assert "testosterone enanthate, which adds testosterone to the blood" in diagram.diagram_text(still_on, 182)
 
 
 @pytest.mark.parametrize("box_px, weeks", [(934, 208), (934, 78), (700, 52), (1300, 208), (1850, 104)])
