@@ -565,3 +565,17 @@ def test_each_timeline_sits_under_its_column_and_the_chart_fits_its_box(box_px, 
         assert x[timeline] == x[charts.panel_name(variable)], timeline
     drawn = float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1))
     assert drawn + charts.VEGA_EMBED_ACTIONS_ROOM <= box_px
+
+
+def test_a_long_panel_title_breaks_between_words_on_a_narrow_panel():
+    """The classroom's gonadorelin presets at 1280x720: "Pituitary GnRH-receptor responsiveness" over a 190 px
+    panel ran into the next panel's axis title. It breaks into lines there, and stays one line on a wide panel."""
+    narrow, wide = charts.ChartSize(3, 190, 80), charts.ChartSize(2, 340, 170)
+    assert charts.panel_title("gnrh_receptor", narrow) == ["Pituitary GnRH-receptor", "responsiveness"]
+    assert charts.panel_title("gnrh_receptor", wide) == "Pituitary GnRH-receptor responsiveness"
+    assert charts.panel_title("itt", narrow) == "Intratesticular testosterone"
+    run = hpg.simulate(hpg.Regimen([hpg.Dose("gonadorelin", amount=10, every_days=1 / 16)]), days=60)
+    spec = charts.timeseries_spec(run, ["testosterone", "gnrh_receptor"], size=narrow)
+    assert spec == charts.timeseries_chart(run, ["testosterone", "gnrh_receptor"], size=narrow).to_dict()
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", vl_convert.vegalite_to_svg(spec))  # a title of two lines
+    assert "Pituitary GnRH-receptor" in lines and "responsiveness" in lines
