@@ -433,7 +433,8 @@ class Predict(widgets.VBox):
                     f"{self.options[self.answer]} (About your prediction: {self.options[prediction]})"
                 )
         else:
-            unit = f" {self.unit}" if self.unit else ""
+            # '4% of baseline', as the model's figures print percentages; '125 days'
+            unit = "" if not self.unit else self.unit if self.unit.startswith("%") else f" {self.unit}"
             difference = prediction - self.answer
             self.is_correct = abs(difference) <= self.tolerance
             verdict = _CORRECT if self.is_correct else _WRONG

@@ -472,3 +472,13 @@ def test_a_paragraph_that_sends_the_reader_to_the_question_below_is_followed_by_
         assert all(cell.cell_type == "code" and not _shows_something(cell.source) for cell in between), (
             f"{path.name}: cells between '{last_paragraph[-60:]}' and its question show something: "
             + "; ".join(cell.source[:60] for cell in between))
+
+
+def test_percentages_are_written_one_way_in_every_chapter():
+    # The model's figures print '7.2%'; the fixed text wrote '67 %' and 'Below 10 % of where it started' beside them.
+    from pathlib import Path
+
+    lessons_dir = Path(lessons.__file__).parent
+    texts = {path.name: path.read_text(encoding="utf-8")
+             for path in [*NOTEBOOK_DIR.glob("*.ipynb"), *lessons_dir.glob("ch*.py"), *lessons_dir.glob("ch*.toml")]}
+    assert {name: re.findall(r".{20}\d %.{10}", text) for name, text in texts.items() if re.search(r"\d %", text)} == {}

@@ -143,13 +143,13 @@ def test_predict_number_within_and_outside_tolerance():
     near.prediction_input.value = "7"
     assert near.commit() is True
     assert near.prediction == 7.0
-    assert "the model gives 4 % of baseline" in near.feedback
+    assert "the model gives 4% of baseline" in near.feedback
 
     far = quiz.Predict("LH on day 21?", answer=4.0, tolerance=5, unit="% of baseline", reveal=lambda: "chart")
     far.prediction_input.value = "60"
     assert far.commit() is False
     assert far.feedback.startswith("Not quite.")
-    assert "56 % of baseline above" in far.feedback
+    assert "56% of baseline above" in far.feedback
 
 
 def test_predict_number_refuses_text_that_is_not_a_number():
