@@ -71,6 +71,9 @@ def _markdown_output(markdown: str) -> widgets.Output:
     Setting ``outputs`` directly (instead of ``with output: display(...)``) keeps the content in
     the widget's synced state: it works outside a kernel and can be inspected in tests.
     """
+    from .summary import labelled_tables
+
+    markdown = labelled_tables(markdown)  # a table a reveal writes out reads like the package's tables
     output = widgets.Output()
     output.outputs = (
         {

@@ -7,6 +7,7 @@ patient's untreated values and against the laboratory reference limits.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from . import validation
@@ -84,6 +85,30 @@ def as_label(text) -> str:
     if not text or not text[0].islower() or any(letter.isupper() for letter in first):
         return text
     return text[0].upper() + text[1:]
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def labelled_tables(markdown: str) -> str:
+    """``markdown`` with every table's headings and first-column labels shown as labels (``as_label``): a table a
+    lesson writes out by hand ('| Sam's plan | estradiol at 6 months ...', rows named after dict keys) reads like
+    the ones ``Table`` prints."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if not line.startswith("|") or line.startswith("| ---") or line.startswith("|---"):
+            continue
+        cells = _CELL_SPLIT.split(line)
+        if len(cells) < 3:
+            continue
+        is_header = index + 1 < len(lines) and lines[index + 1].replace(" ", "").startswith("|---")
+        labelled = range(1, len(cells) - 1) if is_header else range(1, 2)
+        for cell in labelled:
+            text = cells[cell].strip()
+            if text:
+                cells[cell] = cells[cell].replace(text, as_label(text), 1)
+        lines[index] = "|".join(cells)
+    return "\n".join(lines)
 
 
 class Table:

@@ -368,3 +368,18 @@ def test_a_results_table_shows_its_headings_and_row_labels_as_labels():
     rows = [line.split("|")[1].strip() for line in table._repr_markdown_().splitlines()[2:]]
     assert headers[0] == "Untreated" and rows == ["Average man", "hCG alone"]
     assert [cell for cell in headers + rows if not _starts_like_a_label(cell)] == []
+
+
+def test_a_table_a_lesson_writes_by_hand_shows_its_headings_and_labels_as_labels():
+    # 04's Sam: '| Sam's plan | T at 6 months (ng/dL) | estradiol at 6 months (pg/mL) |' with rows named after the
+    # notebook's dict keys ('clomiphene 25 mg daily instead of TRT'); 04's Mark: rows 'clomiphene'.
+    from hpgwidgets.lessons import Prose
+
+    markdown = ("| Sam's plan | estradiol at 6 months (pg/mL) |\n| --- | ---: |\n| clomiphene 25 mg daily | 17.4 |\n"
+                "| hCG alone | 62 |\n\nThe text | around it is left alone.")
+    for shown in (Prose(markdown)._repr_markdown_(),
+                  quiz._markdown_output(markdown).outputs[0]["data"]["text/markdown"]):
+        lines = shown.splitlines()
+        assert lines[0] == "| Sam's plan | Estradiol at 6 months (pg/mL) |"
+        assert lines[2:4] == ["| Clomiphene 25 mg daily | 17.4 |", "| hCG alone | 62 |"]
+        assert lines[-1] == "The text | around it is left alone."
