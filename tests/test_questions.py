@@ -482,3 +482,29 @@ def test_percentages_are_written_one_way_in_every_chapter():
     texts = {path.name: path.read_text(encoding="utf-8")
              for path in [*NOTEBOOK_DIR.glob("*.ipynb"), *lessons_dir.glob("ch*.py"), *lessons_dir.glob("ch*.toml")]}
     assert {name: re.findall(r".{20}\d %.{10}", text) for name, text in texts.items() if re.search(r"\d %", text)} == {}
+
+
+def test_daniels_workbench_opens_on_the_week_of_his_last_sheet_and_says_what_it_says():
+    """04: the Workbench after Daniel's questions opens at the A2 visit. Its TRT runs in whole weeks, so his story
+    must too: with three years as 1095 days, the Workbench's week 169 read T 419 ng/dL and sperm 3.5 million/mL
+    beside a sheet of 404 and 2.2 for the same week."""
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    cells = [cell.source for cell in nbformat.read(NOTEBOOK_DIR / "04_case_studies.ipynb", as_version=4).cells
+             if cell.cell_type == "code"]
+    namespace = {"week": 7, "month": 30, "year": 365}
+    story = next(source for source in cells if source.lstrip().startswith("hpg.cite(\"bhasin2018\""))
+    visit = next(node for node in _parse(story).body if isinstance(node, ast.Assign) and node.targets[0].id == "visit_day")
+    namespace["visit_day"] = eval(compile(ast.Expression(visit.value), "04", "eval"), namespace)
+    call = next(node for source in cells if "hpg.Workbench(" in source and "daniel" in source
+                for node in ast.walk(_parse(source)) if isinstance(node, ast.Call) and ast.unparse(node.func) == "hpg.Workbench")
+    options = {keyword.arg: eval(compile(ast.Expression(keyword.value), "04", "eval"), namespace) for keyword in call.keywords}
+    assert options["trt_weeks"] * 7 == options["recovery_start"] * 7 == namespace["visit_day"]
+    a2_visit = namespace["visit_day"] + 3 * namespace["month"]
+    assert options["cursor_day"] == a2_visit
+    daniel = hpg.Patient(age=options["age"])
+    trt = hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=namespace["visit_day"])
+    on_clomiphene = hpg.simulate(hpg.Regimen([trt, hpg.Dose("clomiphene", amount=25, every_days=1, start_day=namespace["visit_day"],
+                                                            stop_day=namespace["visit_day"] + 365)]), days=a2_visit + 7, patient=daniel)
+    assert hpg.Workbench(**options).summary.text == summary.summary_text(on_clomiphene, a2_visit)
