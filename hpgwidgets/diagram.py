@@ -121,6 +121,19 @@ def drugs_given(regimen, day: float, days: float) -> dict[str, tuple[str, ...]]:
             for marker, (drugs, *_rest) in DRUG_MARKERS.items()}
 
 
+def _no_drug_sentence(result, day: float) -> str:
+    """What the summary beside the diagram says too: untreated, not yet treated, or how long since the last dose."""
+    from .summary import _mid_sentence, duration, last_dose_before
+
+    if not len(result.regimen):
+        return "No drug is being given: the man is untreated."
+    last = last_dose_before(result, day)
+    if last is None:
+        return "No drug is being given yet: the treatment starts later."
+    days_since, drug = last
+    return f"No drug is being given then: the last dose, of {_mid_sentence(drug_label(drug))}, was {duration(days_since)} earlier."
+
+
 def drug_actions(given: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """Per drug being given (``drugs_given``), what it does in words, in the order of DRUG_MARKERS."""
     actions: dict[str, list[str]] = {}
@@ -297,5 +310,5 @@ def diagram_text(result, day: float) -> str:
         sentences.append("Drugs being given then: " + "; ".join(
             f"{_in_sentence(drug_label(drug))}, which {_joined(what)}" for drug, what in actions.items()) + ".")
     else:
-        sentences.append("No drug is being given then.")
+        sentences.append(_no_drug_sentence(result, day))
     return " ".join(sentences)

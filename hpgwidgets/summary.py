@@ -367,11 +367,20 @@ def _off_treatment(result, day: float) -> str:
     that day' read as if he had none)."""
     if not len(result.regimen):
         return ", untreated"
+    last = last_dose_before(result, day)
+    if last is None:
+        return ", before the treatment starts"
+    days_since, drug = last
+    return f", {duration(days_since)} after the last dose of {_mid_sentence(DRUGS[drug].name)}"
+
+
+def last_dose_before(result, day: float) -> tuple[float, str] | None:
+    """(days since the last dose given up to ``day``, its drug id), or None before the first dose."""
     given = [(float(time), dose.drug) for dose in result.regimen for time in dose.times(result.days) if time <= day]
     if not given:
-        return ", before the treatment starts"
+        return None
     last_day, drug = max(given)
-    return f", {duration(day - last_day)} after the last dose of {_mid_sentence(DRUGS[drug].name)}"
+    return day - last_day, drug
 
 
 def _mid_sentence(name: str) -> str:

@@ -548,6 +548,10 @@ def test_a_summary_off_treatment_says_how_long_since_the_last_dose(trt_alone):
     still_on = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=182)
     assert summary.summary_text(still_on, 182).startswith("Week 26, on testosterone enanthate: ")
     assert "testosterone enanthate, which adds testosterone to the blood" in diagram.diagram_text(still_on, 182)
+    # the diagram's words beside it say the same
+    assert diagram.diagram_text(trt_alone, last + 7).endswith(
+        "No drug is being given then: the last dose, of testosterone enanthate, was 7 days earlier.")
+    assert diagram.diagram_text(hpg.simulate(hpg.Regimen(), days=28), 14).endswith("the man is untreated.")
 
 
 @pytest.mark.parametrize("box_px, weeks", [(934, 208), (934, 78), (700, 52), (1300, 208), (1850, 104)])
