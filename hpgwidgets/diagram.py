@@ -123,15 +123,11 @@ def drugs_given(regimen, day: float, days: float) -> dict[str, tuple[str, ...]]:
 
 def _no_drug_sentence(result, day: float) -> str:
     """What the summary beside the diagram says too: untreated, not yet treated, or how long since the last dose."""
-    from .summary import _mid_sentence, duration, last_dose_before
+    from .summary import off_treatment
 
-    if not len(result.regimen):
-        return "No drug is being given: the man is untreated."
-    last = last_dose_before(result, day)
-    if last is None:
-        return "No drug is being given yet: the treatment starts later."
-    days_since, drug = last
-    return f"No drug is being given then: the last dose, of {_mid_sentence(drug_label(drug))}, was {duration(days_since)} earlier."
+    return off_treatment(result, day, untreated="No drug is being given: the man is untreated.",
+                         not_yet="No drug is being given yet: the treatment starts later.",
+                         since="No drug is being given then: the last dose, of {drug}, was {time} earlier.")
 
 
 def drug_actions(given: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:

@@ -361,26 +361,18 @@ def dose_running(dose, day: float, days: float) -> bool:
     return dose.start_day <= day < end or (day == end == days and (dose.stop_day is None or dose.stop_day > days))
 
 
-def _off_treatment(result, day: float) -> str:
-    """Where a day with no dose line running stands: untreated, before the treatment, or how long after the last
-    dose (12 weeks of weekly injections end on day 84, but the injection of day 77 still acts: 'no drug given
-    that day' read as if he had none)."""
+def off_treatment(result, day: float, *, untreated: str, not_yet: str, since: str) -> str:
+    """Where a day with no dose line running stands, in the caller's words: ``untreated`` (no regimen),
+    ``not_yet`` (before the first dose), or ``since`` with ``{time}`` and ``{drug}`` filled in (how long after
+    the last dose, and of what: 12 weeks of weekly injections end on day 84, but the injection of day 77 still
+    acts, and 'no drug given that day' read as if he had none)."""
     if not len(result.regimen):
-        return ", untreated"
-    last = last_dose_before(result, day)
-    if last is None:
-        return ", before the treatment starts"
-    days_since, drug = last
-    return f", {duration(days_since)} after the last dose of {_mid_sentence(DRUGS[drug].name)}"
-
-
-def last_dose_before(result, day: float) -> tuple[float, str] | None:
-    """(days since the last dose given up to ``day``, its drug id), or None before the first dose."""
+        return untreated
     given = [(float(time), dose.drug) for dose in result.regimen for time in dose.times(result.days) if time <= day]
     if not given:
-        return None
+        return not_yet
     last_day, drug = max(given)
-    return day - last_day, drug
+    return since.format(time=duration(day - last_day), drug=_mid_sentence(DRUGS[drug].name))
 
 
 def _mid_sentence(name: str) -> str:
@@ -413,7 +405,9 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
-    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else _off_treatment(result, day)
+    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else off_treatment(
+        result, day, untreated=", untreated", not_yet=", before the treatment starts",
+        since=", {time} after the last dose of {drug}")
     from .labs import week_on_clock
 
     text = f"Week {week_on_clock(day)}{on}: {scenario_phrase(result, day)}."
