@@ -508,3 +508,25 @@ def test_daniels_workbench_opens_on_the_week_of_his_last_sheet_and_says_what_it_
     on_clomiphene = hpg.simulate(hpg.Regimen([trt, hpg.Dose("clomiphene", amount=25, every_days=1, start_day=namespace["visit_day"],
                                                             stop_day=namespace["visit_day"] + 365)]), days=a2_visit + 7, patient=daniel)
     assert hpg.Workbench(**options).summary.text == summary.summary_text(on_clomiphene, a2_visit)
+
+
+def test_a_difference_the_feedback_states_is_the_difference_of_the_figures_it_prints():
+    # 02a: "stop only 15.7, ..., hCG + clomiphene 11.9 (the faster protocol gains 3.9 weeks)": unrounded weeks.
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch02a
+
+    trt_year = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=364)
+    after = dict(start_day=364, stop_day=364 + 120)
+    protocols = {
+        "stop only": hpg.Regimen([trt_year]),
+        "clomiphene": hpg.Regimen([trt_year, hpg.Dose("clomiphene", amount=25, every_days=1, **after)]),
+        "hCG + clomiphene": hpg.Regimen([trt_year, hpg.Dose("hcg", amount=2000, every_days=2, **after),
+                                         hpg.Dose("clomiphene", amount=25, every_days=1, **after)]),
+    }
+    runs = {name: hpg.simulate(regimen, days=364 + 270) for name, regimen in protocols.items()}
+    said = ch02a.fastest_sperm_recovery(runs).model_says
+    figures = said.split(" (the faster")[0].split(": ", 1)[1]  # 'stop only 15.7, clomiphene 13.0, hCG + clomiphene 11.9'
+    shown = dict(part.rsplit(" ", 1) for part in figures.split(", "))
+    gain = float(re.search(r"gains (\d+\.\d) weeks", said).group(1))
+    fastest = min(float(shown["clomiphene"]), float(shown["hCG + clomiphene"]))
+    assert gain == pytest.approx(float(shown["stop only"]) - fastest)
