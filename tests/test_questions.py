@@ -484,6 +484,17 @@ def test_percentages_are_written_one_way_in_every_chapter():
     assert {name: re.findall(r".{20}\d %.{10}", text) for name, text in texts.items() if re.search(r"\d %", text)} == {}
 
 
+def _code_cells(notebook: str) -> list[str]:
+    return [cell.source for cell in nbformat.read(NOTEBOOK_DIR / notebook, as_version=4).cells if cell.cell_type == "code"]
+
+
+def _workbench_options(cells: list[str], marker: str, namespace: dict) -> dict:
+    """The keyword arguments of the hpg.Workbench(...) call in the cell that mentions ``marker``, evaluated."""
+    call = next(node for source in cells if "hpg.Workbench(" in source and marker in source
+                for node in ast.walk(_parse(source)) if isinstance(node, ast.Call) and ast.unparse(node.func) == "hpg.Workbench")
+    return {keyword.arg: eval(compile(ast.Expression(keyword.value), "notebook", "eval"), namespace) for keyword in call.keywords}
+
+
 def test_daniels_workbench_opens_on_the_week_of_his_last_sheet_and_says_what_it_says():
     """04: the Workbench after Daniel's questions opens at the A2 visit. Its TRT runs in whole weeks, so his story
     must too: with three years as 1095 days, the Workbench's week 169 read T 419 ng/dL and sperm 3.5 million/mL
@@ -491,15 +502,12 @@ def test_daniels_workbench_opens_on_the_week_of_his_last_sheet_and_says_what_it_
     import hpgwidgets as hpg
     from hpgwidgets import summary
 
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK_DIR / "04_case_studies.ipynb", as_version=4).cells
-             if cell.cell_type == "code"]
+    cells = _code_cells("04_case_studies.ipynb")
     namespace = {"week": 7, "month": 30, "year": 365}
     story = next(source for source in cells if source.lstrip().startswith("hpg.cite(\"bhasin2018\""))
     visit = next(node for node in _parse(story).body if isinstance(node, ast.Assign) and node.targets[0].id == "visit_day")
     namespace["visit_day"] = eval(compile(ast.Expression(visit.value), "04", "eval"), namespace)
-    call = next(node for source in cells if "hpg.Workbench(" in source and "daniel" in source
-                for node in ast.walk(_parse(source)) if isinstance(node, ast.Call) and ast.unparse(node.func) == "hpg.Workbench")
-    options = {keyword.arg: eval(compile(ast.Expression(keyword.value), "04", "eval"), namespace) for keyword in call.keywords}
+    options = _workbench_options(cells, "daniel", namespace)
     assert options["trt_weeks"] * 7 == options["recovery_start"] * 7 == namespace["visit_day"]
     a2_visit = namespace["visit_day"] + 3 * namespace["month"]
     assert options["cursor_day"] == a2_visit
@@ -530,3 +538,19 @@ def test_a_difference_the_feedback_states_is_the_difference_of_the_figures_it_pr
     gain = float(re.search(r"gains (\d+\.\d) weeks", said).group(1))
     fastest = min(float(shown["clomiphene"]), float(shown["hCG + clomiphene"]))
     assert gain == pytest.approx(float(shown["stop only"]) - fastest)
+
+
+def test_02a_workbench_opens_where_the_answer_above_it_reads_the_protocol():
+    """02a's feedback gives intratesticular testosterone two weeks after the last injection (87% with hCG +
+    clomiphene); the Workbench under it opened a week later (99%), on a different day than the one it echoes."""
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    cells = _code_cells("02a_intermediate_agents.ipynb")
+    options = _workbench_options(cells, "02a.fastest_sperm_recovery", {})
+    trt_year = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=364)
+    after = dict(start_day=364, stop_day=364 + 120)
+    combination = hpg.simulate(hpg.Regimen([trt_year, hpg.Dose("hcg", amount=2000, every_days=2, **after),
+                                            hpg.Dose("clomiphene", amount=25, every_days=1, **after)]), days=364 + 270)
+    assert options["cursor_day"] == max(trt_year.times(364)) + 14
+    assert hpg.Workbench(**options).summary.text == summary.summary_text(combination, options["cursor_day"])
