@@ -175,6 +175,8 @@ DOSE_TICK_CAPACITY = 1500
 # dose line with more doses than this inside the window shows as its bar alone (ticks a pixel or
 # two apart would paint the bar black).
 MAX_DOSE_TICKS_PER_LINE = 120
+# ... and on the drawn timeline, a drug whose doses fall closer together than this shows no ticks either.
+MIN_DOSE_TICK_GAP_PX = 4
 # Hover targets per curve: each is an SVG element the browser must move on every redraw,
 # so a curve offers a tooltip every few days (about 60 targets), never every day. The
 # stride is never a whole number of weeks, so tooltips do not all fall on injection days.
@@ -558,6 +560,23 @@ def _treatment_rows() -> alt.Chart:
                           bar_stop=f"min(datum.stop_week, {WINDOW_PARAM}[1])")
 
 
+NO_TREATMENT = "No treatment"
+NAME_INDENT_PX = 3  # a drug's name starts just right of the plot's left edge, not on it
+
+
+def _no_treatment_row() -> alt.Chart:
+    """One row (``drug_name`` = NO_TREATMENT, ``label_week``) when no treatment phase overlaps the
+    window, none otherwise. Counted over every row the treatments param can hold, so the count
+    exists even when there is nothing to count (an aggregate of no rows gives no row)."""
+    length = f"length({TREATMENTS_PARAM}.stop_week)"
+    overlaps = (f"datum.row < {length} && {TREATMENTS_PARAM}.stop_week[datum.row] >= {WINDOW_PARAM}[0]"
+                f" && {TREATMENTS_PARAM}.start_week[datum.row] <= {WINDOW_PARAM}[1] ? 1 : 0")
+    rows = alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=TREATMENT_CAPACITY, **{"as": "row"}))
+    return alt.Chart(rows).transform_calculate(overlaps=overlaps).transform_aggregate(
+        phases="sum(overlaps)").transform_filter("datum.phases == 0").transform_calculate(
+        drug_name=f"'{NO_TREATMENT}'", label_week=f"{WINDOW_PARAM}[0]")
+
+
 def _x_scale() -> alt.Scale:
     return alt.Scale(domain=alt.ExprRef(expr=WINDOW_PARAM), nice=False)
 
@@ -661,13 +680,30 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
     subtitle = log_subtitle(size) if is_log else []
     return alt.layer(*layers).properties(
         name=panel_name(variable), width=size.panel_width, height=size.panel_height,
-        title=alt.Title(variable_title(variable), subtitle=subtitle),
+        title=alt.Title(panel_title(variable, size), subtitle=subtitle),
     )
 
 
 # A log panel's subtitle: one line on a wide panel, two on a narrow one (it must not widen the chart).
 LOG_SUBTITLE = ("values below 1/1000 of untreated", "drawn at that floor")
 LOG_SUBTITLE_ONE_LINE_WIDTH = 340  # px of panel, at font scale 1
+
+
+# A panel's title may run over its y axis, its plot and half the gap to the next column, no further: the
+# classroom's "Pituitary GnRH-receptor responsiveness" over a 190-px panel ran into the next panel's axis title.
+TITLE_CHARACTER_EM = 0.52  # bold sans-serif: about 9.6 px a character at 19 px, measured in Chromium
+
+
+def panel_title(variable: str, size: ChartSize) -> str | list[str]:
+    """A panel's title: one line, or lines broken between words where one line would not fit its column."""
+    import textwrap
+
+    title = variable_title(variable)
+    room_px = size.y_axis_room + size.panel_width + PANEL_SPACING / 2
+    character_px = TITLE_CHARACTER_EM * PROJECTOR_CONFIG["title"]["fontSize"] * size.font_scale
+    if len(title) * character_px <= room_px:
+        return title
+    return textwrap.wrap(title, max(8, int(room_px / character_px)))
 
 
 def log_subtitle(size: ChartSize) -> list[str]:
@@ -682,11 +718,14 @@ def panel_name(variable: str) -> str:
 
 
 def _cursor_rule(time_title: str) -> alt.Chart:
-    """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw."""
+    """A dashed vertical rule at the diagram's day; it moves through a param, not a redraw.
+
+    Not drawn on the window's first day: there it would only double the y axis (and run through the
+    drug names, which start there), and the chart's key does not explain a line on the axis."""
     return alt.Chart(alt.SequenceGenerator(sequence=alt.SequenceParams(start=0, stop=1))).mark_rule(
         color="#222222", strokeDash=[4, 4], strokeWidth=2,
     ).transform_calculate(week=f"({CURSOR_PARAM} - {ORIGIN_PARAM}) / 7").transform_filter(
-        _in_window("week")).encode(
+        f"datum.week > {WINDOW_PARAM}[0] && datum.week <= {WINDOW_PARAM}[1]").encode(
         x=_time_x("week:Q", time_title),
         tooltip=[alt.Tooltip("week:Q", title="Diagram at week", format=".0f")],
     )
@@ -714,8 +753,15 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
         x=_time_x("bar_start:Q", time_title), x2=alt.X2("bar_stop:Q", title=time_title), y=y,
         fill=fill, tooltip=TREATMENT_TOOLTIP,
     )
+    # A drug's doses closer together than MIN_DOSE_TICK_GAP_PX on this timeline (a daily tablet over months, weekly
+    # injections over years) would paint its bar black: its bar alone shows them then.
+    px_per_week = f"{size.panel_width} / max({WINDOW_PARAM}[1] - {WINDOW_PARAM}[0], 1e-9)"
     ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
-        _in_window("week")).mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
+        _in_window("week")).transform_window(
+        previous_week="lag(week)", groupby=["drug_name"], sort=[alt.SortField("week")]).transform_calculate(
+        gap_weeks="isValid(datum.previous_week) ? datum.week - datum.previous_week : null").transform_joinaggregate(
+        closest_weeks="min(gap_weeks)", groupby=["drug_name"]).transform_filter(
+        f"!isValid(datum.closest_weeks) || datum.closest_weeks * {px_per_week} >= {MIN_DOSE_TICK_GAP_PX}").mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
         x=_week_axis(time_title, size.x_tick_count(size.panel_width)), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )
@@ -724,12 +770,21 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
     name_field = "drug_name" if size.panel_width >= NAME_WIDTH_PER_CHARACTER * font_size * LONGEST_DRUG_NAME \
         else "drug_short_name"
     # One name per drug, however many phases it has: cycles of one drug would otherwise print its name over itself.
-    names = _treatment_rows().transform_aggregate(phases="count()", groupby=["drug_name", "drug_short_name"]).transform_calculate(
-        label_week=f"{WINDOW_PARAM}[0]").mark_text(
-        align="left", baseline="bottom", yOffset=-1, fontSize=font_size, limit=size.panel_width,
-        color="#222222").encode(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
+    named = _treatment_rows().transform_aggregate(phases="count()", groupby=["drug_name", "drug_short_name"]).transform_calculate(
+        label_week=f"{WINDOW_PARAM}[0]")
+    text_style = dict(align="left", baseline="bottom", yOffset=-1, dx=NAME_INDENT_PX, fontSize=font_size,
+                      limit=size.panel_width - NAME_INDENT_PX)
+    encoding = dict(x=_time_x("label_week:Q", time_title), y=y, text=f"{name_field}:N")
+    # A white outline under each name keeps it readable where the dashed day line crosses it.
+    halos = named.mark_text(**text_style, color="white", stroke="white", strokeWidth=5, strokeJoin="round",
+                            aria=False).encode(**encoding)
+    names = named.mark_text(**text_style, color="#222222").encode(**encoding)
+    # An untreated man (or a window without treatment) gets one row saying so, not an empty "Treatment" box.
+    no_treatment = _no_treatment_row().mark_text(
+        align="left", baseline="middle", dx=NAME_INDENT_PX, fontSize=font_size, fontStyle="italic",
+        color="#555555").encode(x=_time_x("label_week:Q", time_title), y=y, text="drug_name:N")
     # The key above the chart says what bars and ticks mean; the title stays one line.
-    return alt.layer(bars, ticks, _cursor_rule(time_title), names).properties(
+    return alt.layer(bars, ticks, _cursor_rule(time_title), halos, names, no_treatment).properties(
         name=panel_name("treatment" if column == 0 else f"treatment_{column + 1}"), width=size.panel_width,
         height=alt.Step(round(TIMELINE_ROW_HEIGHT * scale)), title=alt.Title("Treatment"),
     )
@@ -763,12 +818,12 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     time_title = _check_time_title(time_title)
     panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size,
                              time_title=time_title) for variable in variables]
-    rows = [alt.hconcat(*panels[start:start + size.columns], spacing=PANEL_SPACING)
+    rows = [alt.hconcat(*panels[start:start + size.columns], **_row_layout(size))
             for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     return alt.VConcatChart(
         vconcat=[*rows, alt.hconcat(*[treatment_timeline(size, time_title, column)
-                                      for column in range(min(size.columns, len(variables)))], spacing=PANEL_SPACING)],
+                                      for column in range(min(size.columns, len(variables)))], **_row_layout(size))],
         data=generator,
         transform=transforms,
         params=[alt.VariableParameter(name=name, value=value) for name, value in params.items()],
@@ -801,18 +856,26 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     datasets = {}
     for part in (*panels, *timelines):
         datasets.update(part[1])
-    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]],
-             "spacing": PANEL_SPACING} for start in range(0, len(panels), size.columns)]
+    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]], **_row_layout(size)}
+            for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     spec = json.loads(_frame_json(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None))
     spec.update(
-        vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], "spacing": PANEL_SPACING}],
+        vconcat=[*rows, {"hconcat": [json.loads(part) for part, _ in timelines], **_row_layout(size)}],
         data=generator.to_dict(validate=False),
         transform=[transform.to_dict(validate=False) for transform in transforms],
         params=[{"name": name, "value": value} for name, value in params.items()],
         datasets=datasets,
     )
     return spec
+
+
+def _row_layout(size: ChartSize) -> dict:
+    """How a row of panels (or of timelines) is laid out: columns placed by their plots alone ("flush"), a
+    fixed gap holding the next column's y axis. Laid out by their full bounds, a row's columns moved with
+    whatever stuck out of them (a week label at the right end, the timeline's axis room), so the timelines
+    drifted 4 and 8 px right of the panels above them and a 3-column chart came out 4 px wider than its box."""
+    return {"spacing": PANEL_SPACING + size.y_axis_room, "bounds": "flush"}
 
 
 def _check_time_title(time_title) -> str:
@@ -893,6 +956,7 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
         part.update(width=size.panel_width, height=size.panel_height)
         if variable in LOG_SCALE_VARIABLES:
             part["title"]["subtitle"] = log_subtitle(size)
+        part["title"]["text"] = panel_title(variable, size)
         for layer in part["layer"]:
             axis = layer.get("encoding", {}).get("x", {}).get("axis")
             if axis and "tickCount" in axis:

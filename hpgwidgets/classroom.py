@@ -62,6 +62,16 @@ CLASSROOM_CSS = """
 .hpg-classroom .hpg-classroom-key { font-size: 0.7em; color: #333; }
 .hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.25; }
 .hpg-classroom .hpg-classroom-chart-box { max-width: 100%; }
+/* The column never runs below the window (6em: the page's heading above it). At 1280x720 the longest
+   notes and the key ended 200 px below it; now a short screen sets the notes a size smaller, and notes
+   still too long for the room left scroll inside their own box: the key under them stays in sight. */
+.hpg-classroom .hpg-classroom-side { max-height: calc(100vh - 6em); }
+.hpg-classroom .hpg-classroom-side > * { flex-shrink: 0; }
+.hpg-classroom .hpg-classroom-side > .hpg-classroom-notes { flex-shrink: 1; min-height: 4em; overflow-y: auto; }
+@media (max-height: 800px) {
+  .hpg-classroom .hpg-classroom-notes { font-size: 0.85em; }
+  .hpg-classroom .hpg-classroom-key { font-size: 0.62em; }
+}
 </style>
 """
 ROOM_BELOW_CHART_PX = 12  # kept free under the chart (a scroll bar would otherwise appear)

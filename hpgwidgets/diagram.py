@@ -114,9 +114,43 @@ def signal_ratios(result, day: float) -> dict[str, float]:
 
 def drugs_given(regimen, day: float, days: float) -> dict[str, tuple[str, ...]]:
     """Per drug entry point, the drugs being given on ``day`` (a dose line covers the day)."""
-    on_day = {dose.drug for dose in regimen if dose.start_day <= day < dose.end(days)}
+    from .summary import dose_running
+
+    on_day = {dose.drug for dose in regimen if dose_running(dose, day, days)}
     return {marker: tuple(drug for drug in drugs if drug in on_day)
             for marker, (drugs, *_rest) in DRUG_MARKERS.items()}
+
+
+def _no_drug_sentence(result, day: float) -> str:
+    """What the summary beside the diagram says too: untreated, not yet treated, or how long since the last dose."""
+    from .summary import off_treatment
+
+    return off_treatment(result, day, untreated="No drug is being given: the man is untreated.",
+                         not_yet="No drug is being given yet: the treatment starts later.",
+                         since="No drug is being given then: the last dose, of {drug}, was {time} earlier.")
+
+
+def drug_actions(given: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Per drug being given (``drugs_given``), what it does in words, in the order of DRUG_MARKERS."""
+    actions: dict[str, list[str]] = {}
+    for marker, drugs in given.items():
+        for drug in drugs:
+            actions.setdefault(drug, []).append(DRUG_MARKERS[marker][1])
+    return actions
+
+
+def _joined(actions: list[str]) -> str:
+    """'blocks estradiol's brake on the pituitary and on the hypothalamus': actions that differ only in where."""
+    if len(actions) == 2 and all(" on the " in action for action in actions):
+        first, second = (action.rsplit(" on the ", 1) for action in actions)
+        if first[0] == second[0]:
+            return f"{first[0]} on the {first[1]} and on the {second[1]}"
+    return " and ".join(actions)
+
+
+def _in_sentence(name: str) -> str:
+    """A drug's label inside a sentence: 'human chorionic gonadotropin (hCG)', but 'GnRH' stays."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
 def diagram_params(result, day: float) -> dict:
@@ -267,11 +301,10 @@ def diagram_text(result, day: float) -> str:
         f"{_percent(ratios['e2_to_hypothalamus'])} act on hypothalamus and pituitary; inhibin B "
         f"{_percent(ratios['inhibin'])} acts on the pituitary.",
     ]
-    given = drugs_given(result.regimen, day, result.days)
-    actions = [f"{DRUG_MARKERS[marker][1]} ({', '.join(drug_label(drug) for drug in drugs)})"
-               for marker, drugs in given.items() if drugs]
+    actions = drug_actions(drugs_given(result.regimen, day, result.days))
     if actions:
-        sentences.append("Drugs being given then: " + "; ".join(actions) + ".")
+        sentences.append("Drugs being given then: " + "; ".join(
+            f"{_in_sentence(drug_label(drug))}, which {_joined(what)}" for drug, what in actions.items()) + ".")
     else:
-        sentences.append("No drug is being given then.")
+        sentences.append(_no_drug_sentence(result, day))
     return " ".join(sentences)

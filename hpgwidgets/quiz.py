@@ -39,6 +39,11 @@ _WRONG = "Not quite."
 _VERDICT_OPENING = re.compile(r"^(Right|Correct|Yes|Exactly|Wrong|Incorrect|Not quite|No)\b\s*[.:,;!]", re.IGNORECASE)
 
 
+# Options and their explanations are shown as plain text (a radio label, the feedback): "*high*" would
+# print its asterisks.
+_MARKDOWN_EMPHASIS = re.compile(r"\*{1,2}[^*\s][^*]*\*{1,2}")
+
+
 def _require_text(value, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
@@ -66,6 +71,9 @@ def _markdown_output(markdown: str) -> widgets.Output:
     Setting ``outputs`` directly (instead of ``with output: display(...)``) keeps the content in
     the widget's synced state: it works outside a kernel and can be inspected in tests.
     """
+    from .summary import labelled_tables
+
+    markdown = labelled_tables(markdown)  # a table a reveal writes out reads like the package's tables
     output = widgets.Output()
     output.outputs = (
         {
@@ -106,6 +114,10 @@ def _check_options(options, answer) -> dict[str, str]:
     for option, explanation in options.items():
         _require_text(option, "each option")
         checked[option] = _require_text(explanation, f"the explanation for option {option!r}")
+        for text, what in ((option, "option"), (explanation, f"explanation for option {option!r}")):
+            if _MARKDOWN_EMPHASIS.search(text):
+                raise ValueError(f"the {what} has Markdown emphasis ({_MARKDOWN_EMPHASIS.search(text).group()!r}); "
+                                 "options and feedback show as plain text, so the asterisks would be printed")
         if _VERDICT_OPENING.match(explanation):
             raise ValueError(f"the explanation for option {option!r} opens with a verdict ({explanation[:20]!r}...); "
                              "the question states the verdict itself, so start with the reason")
@@ -424,7 +436,8 @@ class Predict(widgets.VBox):
                     f"{self.options[self.answer]} (About your prediction: {self.options[prediction]})"
                 )
         else:
-            unit = f" {self.unit}" if self.unit else ""
+            # '4% of baseline', as the model's figures print percentages; '125 days'
+            unit = "" if not self.unit else self.unit if self.unit.startswith("%") else f" {self.unit}"
             difference = prediction - self.answer
             self.is_correct = abs(difference) <= self.tolerance
             verdict = _CORRECT if self.is_correct else _WRONG

@@ -72,7 +72,10 @@ def format_reference(key: str) -> str:
     entry = bibliography()[key]
     names = [name.strip() for name in entry.get("author", "").split(" and ")]
     authors = ", ".join(names[:-1]) + " et al." if names[-1] == "others" else ", ".join(names)
-    parts = [authors, f"({entry.get('year', 'n.d.')})", entry.get("title", "") + "."]
+    authors = authors[:1].upper() + authors[1:]  # a line starts with a capital: 'Web article (n.d.)'
+    # BibTeX writes a dash as '--'; a reader expects the dash itself
+    title = re.sub(r"\s+--\s+", " \u2013 ", entry.get("title", ""))
+    parts = [authors, f"({entry.get('year', 'n.d.')})", title + "."]
     where = entry.get("journal") or entry.get("howpublished") or entry.get("publisher") or ""
     if where:
         where = where[0].upper() + where[1:]  # 'product label' after a title's full stop

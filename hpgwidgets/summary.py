@@ -7,6 +7,7 @@ patient's untreated values and against the laboratory reference limits.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from . import validation
@@ -76,6 +77,40 @@ def relation(value: float, reference: float, *, tolerance: float = 0.05,
     return lower if value < reference else higher
 
 
+def as_label(text) -> str:
+    """``text`` as a table heading or row label: first letter a capital ('Untreated man', 'Day 14'),
+    unless its first word has capitals of its own ('hCG + clomiphene' stays)."""
+    text = str(text)
+    first = text.split(" ")[0]
+    if not text or not text[0].islower() or any(letter.isupper() for letter in first):
+        return text
+    return text[0].upper() + text[1:]
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def labelled_tables(markdown: str) -> str:
+    """``markdown`` with every table's headings and first-column labels shown as labels (``as_label``): a table a
+    lesson writes out by hand ('| Sam's plan | estradiol at 6 months ...', rows named after dict keys) reads like
+    the ones ``Table`` prints."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if not line.startswith("|") or line.startswith("| ---") or line.startswith("|---"):
+            continue
+        cells = _CELL_SPLIT.split(line)
+        if len(cells) < 3:
+            continue
+        is_header = index + 1 < len(lines) and lines[index + 1].replace(" ", "").startswith("|---")
+        labelled = range(1, len(cells) - 1) if is_header else range(1, 2)
+        for cell in labelled:
+            text = cells[cell].strip()
+            if text:
+                cells[cell] = cells[cell].replace(text, as_label(text), 1)
+        lines[index] = "|".join(cells)
+    return "\n".join(lines)
+
+
 class Table:
     """A small results table shown as Markdown: full cell text (no '...' cut), wrapped to the page,
     numbers right-aligned ('none seen' too: it stands for a sperm count below the reading). ``frame`` is the same table as a pandas DataFrame for code."""
@@ -89,9 +124,11 @@ class Table:
 
         frame = self.frame
         numeric = [all(_looks_numeric(value) for value in frame[column]) for column in frame.columns]
-        header = "| " + " | ".join([cell(frame.index.name or "")] + [cell(column) for column in frame.columns]) + " |"
+        # headings and row labels read as labels (the frame keeps the names code uses)
+        header = "| " + " | ".join([cell(as_label(frame.index.name or ""))]
+                                   + [cell(as_label(column)) for column in frame.columns]) + " |"
         rule = "| --- | " + " | ".join("---:" if is_number else "---" for is_number in numeric) + " |"
-        rows = ["| " + " | ".join([cell(label)] + [cell(value) for value in row]) + " |"
+        rows = ["| " + " | ".join([cell(as_label(label))] + [cell(value) for value in row]) + " |"
                 for label, row in zip(frame.index, frame.itertuples(index=False))]
         return "\n".join([header, rule, *rows])
 
@@ -312,8 +349,30 @@ def drugs_on_day(regimen, day: float, days: float) -> list[str]:
     validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     days = validation.number("days", days, low=0, unit="days")
     day = validation.number("day", day, low=0, high=days, unit="days")
-    ids = dict.fromkeys(dose.drug for dose in regimen if dose.start_day <= day < dose.end(days))
+    ids = dict.fromkeys(dose.drug for dose in regimen if dose_running(dose, day, days))
     return [DRUGS[drug_id].name for drug_id in ids]
+
+
+def dose_running(dose, day: float, days: float) -> bool:
+    """Whether ``dose``'s line covers ``day`` of a ``days``-day simulation: from its start to its stop, and on
+    the simulation's last day too when it goes on beyond it (a man still on weekly injections at week 26 of a
+    26-week run is on testosterone, not off it)."""
+    end = dose.end(days)
+    return dose.start_day <= day < end or (day == end == days and (dose.stop_day is None or dose.stop_day > days))
+
+
+def off_treatment(result, day: float, *, untreated: str, not_yet: str, since: str) -> str:
+    """Where a day with no dose line running stands, in the caller's words: ``untreated`` (no regimen),
+    ``not_yet`` (before the first dose), or ``since`` with ``{time}`` and ``{drug}`` filled in (how long after
+    the last dose, and of what: 12 weeks of weekly injections end on day 84, but the injection of day 77 still
+    acts, and 'no drug given that day' read as if he had none)."""
+    if not len(result.regimen):
+        return untreated
+    given = [(float(time), dose.drug) for dose in result.regimen for time in dose.times(result.days) if time <= day]
+    if not given:
+        return not_yet
+    last_day, drug = max(given)
+    return since.format(time=duration(day - last_day), drug=_mid_sentence(DRUGS[drug].name))
 
 
 def _mid_sentence(name: str) -> str:
@@ -346,7 +405,9 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
-    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else ", no drug given that day"
+    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else off_treatment(
+        result, day, untreated=", untreated", not_yet=", before the treatment starts",
+        since=", {time} after the last dose of {drug}")
     from .labs import week_on_clock
 
     text = f"Week {week_on_clock(day)}{on}: {scenario_phrase(result, day)}."

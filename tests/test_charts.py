@@ -202,15 +202,48 @@ def test_a_patient_without_sperm_still_gets_a_positive_log_floor():
     assert charts.series_frame(azoospermic)["sperm_shown"].to_numpy() == pytest.approx(floor)
 
 
+def inked_texts(svg: str) -> list[str]:
+    """The texts of a drawn chart in ink, in drawing order (not the white outlines drawn under names)."""
+    return re.findall(r'<text(?![^>]*fill="white")[^>]*>([^<]*)</text>', svg)
+
+
 def test_a_drug_given_in_cycles_is_named_once_per_timeline():
     # Three cycles of one drug are three phases; its name must still be printed once, not over itself.
     cycles = [hpg.Dose("testosterone_enanthate", amount=200, every_days=7, start_day=start, stop_day=start + 56)
               for start in (0, 112, 224)]
     chart = charts.timeseries_chart(hpg.simulate(hpg.Regimen(cycles), days=300), ["testosterone", "lh"])
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+    texts = inked_texts(vl_convert.vegalite_to_svg(chart.to_dict()))
     timelines = texts.count("Treatment")
     assert timelines == 2
     assert texts.count("Testosterone enanthate") == timelines
+    assert charts.NO_TREATMENT not in texts
+
+
+def test_a_timeline_with_no_treatment_in_it_says_so(trt_alone):
+    """An untreated man's chart (00, 01) says "No treatment" in each timeline instead of an empty box,
+    and so does a window that starts after the last dose; a treated window does not."""
+    untreated = hpg.simulate(hpg.Regimen(), days=28)
+    texts = inked_texts(vl_convert.vegalite_to_svg(charts.timeseries_chart(untreated, ["testosterone", "lh"]).to_dict()))
+    assert texts.count(charts.NO_TREATMENT) == texts.count("Treatment") == 2
+    after = charts.timeseries_chart(trt_alone, ["lh"], window_days=(TRT_WEEKS * 7 + 14, DAYS))
+    assert inked_texts(vl_convert.vegalite_to_svg(after.to_dict())).count(charts.NO_TREATMENT) == 1
+    during = charts.timeseries_chart(trt_alone, ["lh"], window_days=(14, DAYS))
+    assert charts.NO_TREATMENT not in inked_texts(vl_convert.vegalite_to_svg(during.to_dict()))
+
+
+def test_the_dashed_day_line_never_runs_through_a_drug_name(trt_alone):
+    """On the window's first day (where the names start) the day line is not drawn at all; elsewhere each
+    name is drawn after the line, over a white outline of itself."""
+    timeline_of = lambda chart: (lambda svg: svg[svg.index(f'{charts.panel_name("treatment")}_group'):])(
+        vl_convert.vegalite_to_svg(chart.to_dict()))
+    at_start = timeline_of(charts.timeseries_chart(trt_alone, ["lh"], cursor_day=0))
+    assert 'aria-roledescription="rule mark"' not in at_start
+    inside = timeline_of(charts.timeseries_chart(trt_alone, ["lh"], cursor_day=91))
+    rule = inside.index('aria-roledescription="rule mark"')
+    name = hpg.DRUGS["testosterone_enanthate"].name
+    outline = re.search(rf'<text[^>]*fill="white" stroke="white"[^>]*>{name}</text>', inside)
+    ink = re.search(rf'<text(?![^>]*fill="white")[^>]*>{name}</text>', inside)
+    assert outline and ink and rule < outline.start() < ink.start()
 
 
 def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clomiphene):
@@ -338,7 +371,7 @@ def test_diagram_is_an_altair_chart_with_nodes_and_a_text_alternative(trt_alone)
     text = diagram.diagram_text(trt_alone, day=21)
     lh_percent = 100 * trt_alone.at(21)["lh"] / trt_alone.baseline["lh"]
     assert f"LH {summary.percent(lh_percent / 100, compact=True)}" in text  # the workbook's one percent formatter
-    assert "Testosterone enanthate" in text
+    assert "testosterone enanthate, which adds testosterone to the blood" in text
     assert text.startswith("HPG axis in week 3, ") and "day" not in text  # one clock: the weeks of the chart beside it
     with pytest.raises(ValueError, match="day = .* is outside the allowed range"):
         diagram.axis_diagram(trt_alone, day=DAYS + 10)
@@ -467,3 +500,86 @@ def test_fitting_the_height_keeps_room_for_the_log_panels_subtitles():
     assert no_log.panel_height == charts.ChartSize.fitting(1100, 4, height_px=700, height_share=1.0).panel_height
     with pytest.raises(TypeError, match="panels"):
         charts.ChartSize.fitting(1100, "sperm", height_px=700)
+
+
+def test_doses_too_close_to_tell_apart_leave_their_bar_plain(trt_hcg_clomiphene):
+    """A daily tablet over months or hCG every other day over a year drew ticks a pixel or two apart, which
+    painted the bar black (02b's protocol, 04's Alex and Mark). Ticks stay where they can be told apart."""
+    def ticks(chart, dose) -> int:
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+        timeline = svg[svg.index(f'{charts.panel_name("treatment")}_group'):]
+        return len(re.findall(rf'aria-label="[^"]*{re.escape(hpg.DRUGS[dose.drug].name)}[^"]*" role="graphics-symbol" '
+                              r'aria-roledescription="tick', timeline))
+
+    size = charts.ChartSize(columns=1)
+    whole = charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size)  # 78 weeks on one panel
+    px_per_day = size.panel_width / DAYS
+    assert 2 * px_per_day < charts.MIN_DOSE_TICK_GAP_PX <= 7 * px_per_day
+    assert ticks(whole, HCG) == 0 and ticks(whole, TRT) == len(TRT.times(DAYS))
+    four_weeks = charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size, window_days=(28, 56))
+    assert size.panel_width / 28 >= charts.MIN_DOSE_TICK_GAP_PX  # every dose, even a daily one, apart
+    assert ticks(four_weeks, HCG) == sum(28 <= day <= 56 for day in HCG.times(DAYS))
+    assert ticks(four_weeks, TRT) == sum(28 <= day <= 56 for day in TRT.times(DAYS))
+
+
+def test_the_diagram_names_each_drug_once_with_what_it_does(trt_hcg_clomiphene):
+    # It read "acts like LH on the Leydig cells (Human chorionic gonadotropin (hCG))": brackets in brackets,
+    # a capital mid-sentence, and clomiphene named twice (once per brake it blocks).
+    on_trt = diagram.diagram_text(trt_hcg_clomiphene, day=21)
+    assert "human chorionic gonadotropin (hCG), which acts like LH on the Leydig cells" in on_trt
+    assert "((" not in on_trt and "))" not in on_trt
+    after = diagram.diagram_text(trt_hcg_clomiphene, day=TRT_WEEKS * 7 + 30)
+    assert after.count("clomiphene citrate") == 1
+    assert "clomiphene citrate, which blocks estradiol's brake on the pituitary and on the hypothalamus" in after
+
+
+def test_a_summary_off_treatment_says_how_long_since_the_last_dose(trt_alone):
+    # 00's Workbench at week 12 of twelve weekly injections said "no drug given that day" beside a serum
+    # testosterone of 991 ng/dL: the injection of day 77 was still acting.
+    last = max(TRT.times(DAYS))
+    assert summary.summary_text(trt_alone, last + 7).startswith(
+        f"Week {(last + 7) // 7:.0f}, 7 days after the last dose of testosterone enanthate: ")
+    assert ", 10 weeks after the last dose of testosterone enanthate: " in summary.summary_text(trt_alone, last + 70)
+    assert ", on testosterone enanthate: " in summary.summary_text(trt_alone, 30)
+    assert summary.summary_text(hpg.simulate(hpg.Regimen(), days=28), 28).startswith("Week 4, untreated: ")
+    later = hpg.simulate(hpg.Regimen([hpg.Dose("hcg", amount=500, every_days=2, start_day=20)]), days=40)
+    assert summary.summary_text(later, 10).startswith("Week 1, before the treatment starts: ")
+    # 01's six months of weekly injections, read on the run's last day: he is still on them
+    still_on = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=182)
+    assert summary.summary_text(still_on, 182).startswith("Week 26, on testosterone enanthate: ")
+    assert "testosterone enanthate, which adds testosterone to the blood" in diagram.diagram_text(still_on, 182)
+    # the diagram's words beside it say the same
+    assert diagram.diagram_text(trt_alone, last + 7).endswith(
+        "No drug is being given then: the last dose, of testosterone enanthate, was 7 days earlier.")
+    assert diagram.diagram_text(hpg.simulate(hpg.Regimen(), days=28), 14).endswith("the man is untreated.")
+
+
+@pytest.mark.parametrize("box_px, weeks", [(934, 208), (934, 78), (700, 52), (1300, 208), (1850, 104)])
+def test_each_timeline_sits_under_its_column_and_the_chart_fits_its_box(box_px, weeks):
+    """04's Workbench (208 weeks in a 934 px box): the second and third timelines sat 4 and 8 px right of the
+    panels above them, and the drawing came out 936 px wide in its 934 px box (a horizontal scroll bar)."""
+    run = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=1092)]),
+                       days=1456)
+    size = charts.ChartSize.fitting(box_px, list(charts.CLINICAL_VARIABLES), 768)
+    svg = vl_convert.vegalite_to_svg(charts.timeseries_spec(run, window_days=(0, weeks * 7), size=size))
+    x = {name: float(left) for name, left in re.findall(
+        r'class="mark-group role-scope (panel_\w+?)_group".{0,300}?translate\(([-\d.]+),', svg)}
+    for column, variable in enumerate(charts.CLINICAL_VARIABLES[:size.columns]):
+        timeline = charts.panel_name("treatment" if column == 0 else f"treatment_{column + 1}")
+        assert x[timeline] == x[charts.panel_name(variable)], timeline
+    drawn = float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1))
+    assert drawn + charts.VEGA_EMBED_ACTIONS_ROOM <= box_px
+
+
+def test_a_long_panel_title_breaks_between_words_on_a_narrow_panel():
+    """The classroom's gonadorelin presets at 1280x720: "Pituitary GnRH-receptor responsiveness" over a 190 px
+    panel ran into the next panel's axis title. It breaks into lines there, and stays one line on a wide panel."""
+    narrow, wide = charts.ChartSize(3, 190, 80), charts.ChartSize(2, 340, 170)
+    assert charts.panel_title("gnrh_receptor", narrow) == ["Pituitary GnRH-receptor", "responsiveness"]
+    assert charts.panel_title("gnrh_receptor", wide) == "Pituitary GnRH-receptor responsiveness"
+    assert charts.panel_title("itt", narrow) == "Intratesticular testosterone"
+    run = hpg.simulate(hpg.Regimen([hpg.Dose("gonadorelin", amount=10, every_days=1 / 16)]), days=60)
+    spec = charts.timeseries_spec(run, ["testosterone", "gnrh_receptor"], size=narrow)
+    assert spec == charts.timeseries_chart(run, ["testosterone", "gnrh_receptor"], size=narrow).to_dict()
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", vl_convert.vegalite_to_svg(spec))  # a title of two lines
+    assert "Pituitary GnRH-receptor" in lines and "responsiveness" in lines

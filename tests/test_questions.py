@@ -432,3 +432,125 @@ def test_solution_titles_read_once_after_the_button_words():
                 titles.append((source.name, node.args[0].value))
     assert titles, "no worked solutions found in the lesson banks"
     assert [(name, title) for name, title in titles if ":" in title] == []
+
+
+def test_a_comparison_of_two_equal_times_reads_as_one():
+    # 02b Exercise 2 said "Sperm reach 16 million/mL after 82 versus 82 days", which reads as a slip.
+    from hpgwidgets.lessons import ch02b
+
+    same = ch02b._sperm_days_compared({"with anastrozole": 82.2, "without anastrozole": 81.9})
+    assert "versus" not in same and same.count("82 days") == 1 and "with or without" in same
+    apart = ch02b._sperm_days_compared({"with anastrozole": 82.0, "without anastrozole": 96.0})
+    assert "**82 days** with it" in apart and "**96 days** without" in apart
+
+
+PREDICT_BELOW = re.compile(r"(?i)\b(predict|question)\b[^.]*\bbelow\b")
+
+
+def _shows_something(source: str) -> bool:
+    """A code cell shows something if its last statement is an expression (a call that displays, a value)."""
+    body = _parse(source).body
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    return not ast.unparse(body[-1]).startswith("hpg.cite(")  # marks the papers used, shows nothing
+
+
+@pytest.mark.parametrize("path", BANKED, ids=lambda path: path.stem)
+def test_a_paragraph_that_sends_the_reader_to_the_question_below_is_followed_by_it(path):
+    """'Predict its result below' must lead to the question, with nothing read or shown between them
+    (03a had the model's ITT:serum ratio sentence there, between the call to predict and the question)."""
+    cells = nbformat.read(path, as_version=4).cells
+    for index, cell in enumerate(cells):
+        last_paragraph = cell.source.strip().split("\n\n")[-1]
+        if cell.cell_type != "markdown" or not PREDICT_BELOW.search(last_paragraph):
+            continue
+        between = []
+        for following in cells[index + 1:]:
+            if following.cell_type == "code" and ASK.search(following.source):
+                break
+            between.append(following)
+        assert all(cell.cell_type == "code" and not _shows_something(cell.source) for cell in between), (
+            f"{path.name}: cells between '{last_paragraph[-60:]}' and its question show something: "
+            + "; ".join(cell.source[:60] for cell in between))
+
+
+def test_percentages_are_written_one_way_in_every_chapter():
+    # The model's figures print '7.2%'; the fixed text wrote '67 %' and 'Below 10 % of where it started' beside them.
+    from pathlib import Path
+
+    lessons_dir = Path(lessons.__file__).parent
+    texts = {path.name: path.read_text(encoding="utf-8")
+             for path in [*NOTEBOOK_DIR.glob("*.ipynb"), *lessons_dir.glob("ch*.py"), *lessons_dir.glob("ch*.toml")]}
+    assert {name: re.findall(r".{20}\d %.{10}", text) for name, text in texts.items() if re.search(r"\d %", text)} == {}
+
+
+def _code_cells(notebook: str) -> list[str]:
+    return [cell.source for cell in nbformat.read(NOTEBOOK_DIR / notebook, as_version=4).cells if cell.cell_type == "code"]
+
+
+def _workbench_options(cells: list[str], marker: str, namespace: dict) -> dict:
+    """The keyword arguments of the hpg.Workbench(...) call in the cell that mentions ``marker``, evaluated."""
+    call = next(node for source in cells if "hpg.Workbench(" in source and marker in source
+                for node in ast.walk(_parse(source)) if isinstance(node, ast.Call) and ast.unparse(node.func) == "hpg.Workbench")
+    return {keyword.arg: eval(compile(ast.Expression(keyword.value), "notebook", "eval"), namespace) for keyword in call.keywords}
+
+
+def test_daniels_workbench_opens_on_the_week_of_his_last_sheet_and_says_what_it_says():
+    """04: the Workbench after Daniel's questions opens at the A2 visit. Its TRT runs in whole weeks, so his story
+    must too: with three years as 1095 days, the Workbench's week 169 read T 419 ng/dL and sperm 3.5 million/mL
+    beside a sheet of 404 and 2.2 for the same week."""
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    cells = _code_cells("04_case_studies.ipynb")
+    namespace = {"week": 7, "month": 30, "year": 365}
+    story = next(source for source in cells if source.lstrip().startswith("hpg.cite(\"bhasin2018\""))
+    visit = next(node for node in _parse(story).body if isinstance(node, ast.Assign) and node.targets[0].id == "visit_day")
+    namespace["visit_day"] = eval(compile(ast.Expression(visit.value), "04", "eval"), namespace)
+    options = _workbench_options(cells, "daniel", namespace)
+    assert options["trt_weeks"] * 7 == options["recovery_start"] * 7 == namespace["visit_day"]
+    a2_visit = namespace["visit_day"] + 3 * namespace["month"]
+    assert options["cursor_day"] == a2_visit
+    daniel = hpg.Patient(age=options["age"])
+    trt = hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=namespace["visit_day"])
+    on_clomiphene = hpg.simulate(hpg.Regimen([trt, hpg.Dose("clomiphene", amount=25, every_days=1, start_day=namespace["visit_day"],
+                                                            stop_day=namespace["visit_day"] + 365)]), days=a2_visit + 7, patient=daniel)
+    assert hpg.Workbench(**options).summary.text == summary.summary_text(on_clomiphene, a2_visit)
+
+
+def test_a_difference_the_feedback_states_is_the_difference_of_the_figures_it_prints():
+    # 02a: "stop only 15.7, ..., hCG + clomiphene 11.9 (the faster protocol gains 3.9 weeks)": unrounded weeks.
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch02a
+
+    trt_year = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=364)
+    after = dict(start_day=364, stop_day=364 + 120)
+    protocols = {
+        "stop only": hpg.Regimen([trt_year]),
+        "clomiphene": hpg.Regimen([trt_year, hpg.Dose("clomiphene", amount=25, every_days=1, **after)]),
+        "hCG + clomiphene": hpg.Regimen([trt_year, hpg.Dose("hcg", amount=2000, every_days=2, **after),
+                                         hpg.Dose("clomiphene", amount=25, every_days=1, **after)]),
+    }
+    runs = {name: hpg.simulate(regimen, days=364 + 270) for name, regimen in protocols.items()}
+    said = ch02a.fastest_sperm_recovery(runs).model_says
+    figures = said.split(" (the faster")[0].split(": ", 1)[1]  # 'stop only 15.7, clomiphene 13.0, hCG + clomiphene 11.9'
+    shown = dict(part.rsplit(" ", 1) for part in figures.split(", "))
+    gain = float(re.search(r"gains (\d+\.\d) weeks", said).group(1))
+    fastest = min(float(shown["clomiphene"]), float(shown["hCG + clomiphene"]))
+    assert gain == pytest.approx(float(shown["stop only"]) - fastest)
+
+
+def test_02a_workbench_opens_where_the_answer_above_it_reads_the_protocol():
+    """02a's feedback gives intratesticular testosterone two weeks after the last injection (87% with hCG +
+    clomiphene); the Workbench under it opened a week later (99%), on a different day than the one it echoes."""
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    cells = _code_cells("02a_intermediate_agents.ipynb")
+    options = _workbench_options(cells, "02a.fastest_sperm_recovery", {})
+    trt_year = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=364)
+    after = dict(start_day=364, stop_day=364 + 120)
+    combination = hpg.simulate(hpg.Regimen([trt_year, hpg.Dose("hcg", amount=2000, every_days=2, **after),
+                                            hpg.Dose("clomiphene", amount=25, every_days=1, **after)]), days=364 + 270)
+    assert options["cursor_day"] == max(trt_year.times(364)) + 14
+    assert hpg.Workbench(**options).summary.text == summary.summary_text(combination, options["cursor_day"])

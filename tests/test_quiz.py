@@ -78,6 +78,9 @@ def test_every_option_is_offered_and_labelled():
         (OPTIONS, "Kidney", "not one of the options"),
         ({"a": "fine", "b": ""}, "a", "explanation for option 'b'"),
         (["a", "b"], "a", "dict"),
+        # feedback is plain text: 02b printed "Failing testes come with *high* LH" with its asterisks
+        ({"a": "Failing testes come with *high* LH.", "b": "fine"}, "b", "Markdown emphasis"),
+        ({"**a**": "fine", "b": "fine"}, "b", "Markdown emphasis"),
     ],
 )
 def test_multiple_choice_rejects_bad_definitions(options, answer, message):
@@ -140,13 +143,13 @@ def test_predict_number_within_and_outside_tolerance():
     near.prediction_input.value = "7"
     assert near.commit() is True
     assert near.prediction == 7.0
-    assert "the model gives 4 % of baseline" in near.feedback
+    assert "the model gives 4% of baseline" in near.feedback
 
     far = quiz.Predict("LH on day 21?", answer=4.0, tolerance=5, unit="% of baseline", reveal=lambda: "chart")
     far.prediction_input.value = "60"
     assert far.commit() is False
     assert far.feedback.startswith("Not quite.")
-    assert "56 % of baseline above" in far.feedback
+    assert "56% of baseline above" in far.feedback
 
 
 def test_predict_number_refuses_text_that_is_not_a_number():
@@ -352,3 +355,31 @@ def test_every_table_row_a_lesson_writes_out_starts_with_a_capital():
                    for match in re.finditer(r'"\| ([^|{"]+) \|', path.read_text(encoding="utf-8"))]
     assert len(first_cells) >= 8
     assert [found for found in first_cells if not _starts_like_a_label(found[1])] == []
+
+
+def test_a_results_table_shows_its_headings_and_row_labels_as_labels():
+    # 00's 'day 0' rows, 01's 'untreated' / 'average man', 02b's 'intratesticular testosterone' read as labels;
+    # the frame keeps the names the code uses, and 'hCG ...' keeps its own capitals.
+    from hpgwidgets import summary
+
+    table = summary.readable_table({"average man": {"lh": 4.5}, "hCG alone": {"lh": 0.1}}, ["lh"], index_name="untreated")
+    assert list(table.frame.index) == ["average man", "hCG alone"]
+    headers = _table_headers(table._repr_markdown_())
+    rows = [line.split("|")[1].strip() for line in table._repr_markdown_().splitlines()[2:]]
+    assert headers[0] == "Untreated" and rows == ["Average man", "hCG alone"]
+    assert [cell for cell in headers + rows if not _starts_like_a_label(cell)] == []
+
+
+def test_a_table_a_lesson_writes_by_hand_shows_its_headings_and_labels_as_labels():
+    # 04's Sam: '| Sam's plan | T at 6 months (ng/dL) | estradiol at 6 months (pg/mL) |' with rows named after the
+    # notebook's dict keys ('clomiphene 25 mg daily instead of TRT'); 04's Mark: rows 'clomiphene'.
+    from hpgwidgets.lessons import Prose
+
+    markdown = ("| Sam's plan | estradiol at 6 months (pg/mL) |\n| --- | ---: |\n| clomiphene 25 mg daily | 17.4 |\n"
+                "| hCG alone | 62 |\n\nThe text | around it is left alone.")
+    for shown in (Prose(markdown)._repr_markdown_(),
+                  quiz._markdown_output(markdown).outputs[0]["data"]["text/markdown"]):
+        lines = shown.splitlines()
+        assert lines[0] == "| Sam's plan | Estradiol at 6 months (pg/mL) |"
+        assert lines[2:4] == ["| Clomiphene 25 mg daily | 17.4 |", "| hCG alone | 62 |"]
+        assert lines[-1] == "The text | around it is left alone."

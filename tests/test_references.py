@@ -42,3 +42,15 @@ def test_a_reference_list_is_alphabetical_by_first_author_whatever_order_the_pap
     listed = [line.split("] ", 1)[1] for line in citations_text(keys).splitlines()]
     assert [line.split(",")[0].split(" ")[0] for line in listed] == ["AbbVie", "Coviello", "Liu"]
     assert citations_text(keys) == citations_text(list(reversed(keys)))
+
+
+def test_every_reference_line_reads_as_printed_text():
+    # Each line starts with a capital ('web article (n.d.)' did not) and shows a dash, not BibTeX's '--'
+    # (Campbell 2021's title printed '2020 -- A follow up').
+    from hpgwidgets.references import citations_text
+
+    lines = [line.split("] ", 1)[1] for line in citations_text(list(bibliography())).splitlines()]
+    assert len(lines) > 30
+    assert [line for line in lines if not line[0].isupper()] == []
+    assert [line for line in lines if "--" in line] == []
+    assert any("2020 \u2013 A follow up" in line for line in lines)

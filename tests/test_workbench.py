@@ -206,7 +206,7 @@ def test_summary_follows_the_scenario(wb):
     on_trt_text = wb.summary.text
     assert "on testosterone enanthate" in on_trt_text
     wb.controls["trt_weeks"].value = 0
-    assert "no drug given" in wb.summary.text and "LH at 100% of baseline" in wb.summary.text
+    assert "Week 12, untreated:" in wb.summary.text and "LH at 100% of baseline" in wb.summary.text
 
 
 def test_pin_overlays_the_pinned_scenario_and_keeps_it_while_controls_move(wb):

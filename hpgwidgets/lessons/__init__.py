@@ -49,7 +49,9 @@ class Prose:
     claims: Mapping[str, bool] = field(default_factory=dict)
 
     def _repr_markdown_(self) -> str:
-        return self.markdown
+        from ..summary import labelled_tables
+
+        return labelled_tables(self.markdown)
 
     def __repr__(self) -> str:  # the plain-text view a terminal shows
         return self.markdown

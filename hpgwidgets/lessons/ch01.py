@@ -57,7 +57,7 @@ def feedback_claims(average_man, weak_testes):
 def lh_after_three_weeks(three_weeks):
     on_day_21 = {name: three_weeks.relative(name)[21] for name in ("lh", "fsh", "testosterone")}
     lh = on_day_21["lh"]
-    answer = ("Below 10 % of where it started" if lh < 0.1 else "Down to about half" if lh < 0.75
+    answer = ("Below 10% of where it started" if lh < 0.1 else "Down to about half" if lh < 0.75
               else "About the same" if lh < 1.1 else "Higher than before")
     return quiz.Predict(
         "After three weekly injections (week 3), where is this man's LH compared with before treatment?",
@@ -65,7 +65,7 @@ def lh_after_three_weeks(three_weeks):
             "Higher than before": "More testosterone does not call for more LH: the feedback runs the other way.",
             "About the same": "The loop reacts within days; LH does not hold steady under a large dose.",
             "Down to about half": "A reasonable guess, but the brake is much stronger than that at this dose.",
-            "Below 10 % of where it started": "The brake is nearly complete: the pituitary has almost stopped sending LH.",
+            "Below 10% of where it started": "The brake is nearly complete: the pituitary has almost stopped sending LH.",
         },
         answer=answer,
         model_says=(f"Model, week 3: LH {pct(lh)}, FSH {pct(on_day_21['fsh'])} and serum testosterone "
@@ -78,13 +78,13 @@ def lh_after_three_weeks(three_weeks):
 @BANK.question("itt_after_three_weeks")
 def itt_after_three_weeks(three_weeks):
     itt = three_weeks.relative("itt")[21]
-    answer = ("It has fallen by more than 80 %" if itt < 0.2
+    answer = ("It has fallen by more than 80%" if itt < 0.2
               else "It is high too, like the blood level" if itt > 1.2 else "It is unchanged: the testis makes its own regardless")
     return quiz.Predict(
         "Serum testosterone is above its starting value in week 3. What has happened to the testosterone level *inside* the testis?",
         {
             "It is high too, like the blood level": "Injected testosterone does reach the testis, but only at blood-level concentrations, far below the testis's own.",
-            "It has fallen by more than 80 %": "Without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
+            "It has fallen by more than 80%": "Without LH the Leydig cells stop, and the local level, normally about a hundred times the blood level, collapses.",
             "It is unchanged: the testis makes its own regardless": "The testis makes its own only when LH tells it to, and LH is almost gone.",
         },
         answer=answer,

@@ -68,7 +68,7 @@ def sperm_lag_days(stop_only, protocol):
     lag = alone["sperm"] - alone["lh"]
     table = ("| Back to half of the untreated value | Stop only (days after the last injection) | Phased protocol (days) |\n"
              "| --- | ---: | ---: |\n"
-             + "".join(f"| {label} | {_days(alone[variable])} | {_days(half_way['phased protocol'][variable])} |\n"
+             + "".join(f"| {summary.as_label(label)} | {_days(alone[variable])} | {_days(half_way['phased protocol'][variable])} |\n"
                        for variable, label in RECOVERY_MARKERS.items()))
     sperm_shift = half_way["phased protocol"]["sperm"] - alone["sperm"]
     lh_shift = half_way["phased protocol"]["lh"] - alone["lh"]
@@ -114,7 +114,7 @@ def _sperm_by_month(plan_runs) -> dict[str, dict[int, float]]:
 def sperm_by_plan(plan_runs):
     sperm = _sperm_by_month(plan_runs)
     names = list(sperm)
-    table = ("| Month | " + " | ".join(f"{name}: sperm (million/mL)" for name in names) + " |\n"
+    table = ("| Month | " + " | ".join(f"{summary.as_label(name)}: sperm (million/mL)" for name in names) + " |\n"
              + "| --- |" + " ---: |" * len(names) + "\n"
              + "".join(f"| {month} | " + " | ".join(summary.value_text("sperm", sperm[name][month]) for name in names) + " |\n" for month in MONTHS))
     preserve = sperm["preserve: testosterone + hCG"]
@@ -159,7 +159,7 @@ def solution_when_to_test(protocol):
         visit = next((week for week in (13, 26, 39, 52) if stop + week * WEEK >= reached), None)
         # the visit on the story's clock too: the charts and sheets count weeks from the first injection
         seen = (f"the clinic first sees it at the visit **{visit} weeks after stopping** ({story_week(protocol, stop + visit * WEEK)} "
-                "on the charts and sheets)" if visit else "none of the four visits sees it yet")
+                "as the charts and sheets count weeks)" if visit else "none of the four visits sees it yet")
         return (f"The model's sperm concentration first reaches {SPERM_LIMIT:g} million/mL **{first_day:.0f} days** "
                 f"(about {first_day / WEEK:.0f} weeks) after the last testosterone injection. With visits every 13 weeks {seen}. "
                 "Between visits nothing changes quickly enough to justify testing more often; that is the practical meaning "
@@ -182,6 +182,15 @@ def _drop_a_phase(phased, protocol):
     return estradiol, sperm_day
 
 
+def _sperm_days_compared(sperm_day: dict) -> str:
+    """When sperm reach the WHO limit with and without anastrozole, as a sentence ('82 versus 82 days' reads as a slip)."""
+    words = {key: "not within the run" if day is None else f"{day:.0f} days" for key, day in sperm_day.items()}
+    if words["with anastrozole"] == words["without anastrozole"]:
+        return f"Sperm reach {SPERM_LIMIT:g} million/mL after **{words['with anastrozole']}** with or without it."
+    return (f"Sperm reach {SPERM_LIMIT:g} million/mL after **{words['with anastrozole']}** with it, "
+            f"**{words['without anastrozole']}** without.")
+
+
 @BANK.question("solution_drop_a_phase")
 def solution_drop_a_phase(phased, protocol):
     def write() -> str:
@@ -191,8 +200,7 @@ def solution_drop_a_phase(phased, protocol):
         effect = "hardly moves" if gap <= 14 else "changes"
         return (f"Estradiol 8 weeks after the last testosterone injection: **{estradiol['with anastrozole']:.0f} pg/mL** with anastrozole, "
                 f"**{estradiol['without anastrozole']:.0f} pg/mL** without (reference {band.low:g}-{band.high:g} pg/mL). "
-                f"Sperm reach {SPERM_LIMIT:g} million/mL after **{_days(sperm_day['with anastrozole'])}** versus "
-                f"**{_days(sperm_day['without anastrozole'])}** days. "
+                f"{_sperm_days_compared(sperm_day)} "
                 f"In the model the aromatase inhibitor lowers estradiol but {effect} the time to sperm recovery. "
                 "If it hardly moves it, that supports the documents' own qualifier, adding it *if* estradiol is too high, and argues "
                 "against giving it routinely, with its cost to bone and lipids, to every man.")

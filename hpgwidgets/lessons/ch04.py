@@ -259,16 +259,15 @@ def _mark_says(mark_runs, gel_days) -> str:
     overtakes = _overtakes_gel(clomiphene, gel, gel_days)
     when = f"by month {overtakes}" if overtakes else "not within the year"
     return (
-        f"**What the model says.** On the gel his count stays at {sperm_reading(at(gel, 6, 'sperm'))} "
-        f"(month 6). Off the gel, his testosterone first dips to about "
+        f"**What the model says.** On the gel his semen analysis at month 6 reads {sperm_reading(at(gel, 6, 'sperm'))}. "
+        f"Off the gel, his testosterone first dips to about "
         f"{summary.number(at(stop, 1, 'testosterone'))} (stopping) and {summary.number(at(clomiphene, 1, 'testosterone'))} ng/dL "
         f"(clomiphene) at one month, below the range from {T_RANGE.low:g}, while his own axis restarts. On clomiphene his own "
         f"testosterone passes what the gel gave him {when}, and his count reaches "
         f"{sperm_reading(at(clomiphene, 6, 'sperm'))} at 6 months; stopping alone recovers the count "
         f"too ({sperm_reading(at(stop, 6, 'sperm'))} at 6 months), at a lower testosterone "
         f"({summary.number(at(stop, 12, 'testosterone'))} against {summary.number(at(clomiphene, 12, 'testosterone'))} ng/dL at "
-        f"12 months). Adding anastrozole to the gel leaves the count at "
-        f"{sperm_reading(at(gel_ai, 6, 'sperm'))} at 6 months.")
+        f"12 months). With anastrozole added to the gel, month 6 reads {sperm_reading(at(gel_ai, 6, 'sperm'))}.")
 
 
 def _clomiphene_is_key(mark_runs, gel_days) -> bool:

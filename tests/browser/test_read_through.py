@@ -89,6 +89,20 @@ PAGE_PROBLEMS_JS = """
   if (document.scrollingElement.scrollWidth > window.innerWidth + 1) {
     problems.push(`the page scrolls sideways: ${document.scrollingElement.scrollWidth} px in ${window.innerWidth}`);
   }
+  // titles and axis titles of one chart that run into each other (a long panel title over the next
+  // panel's axis title)
+  for (const svg of document.querySelectorAll(root + ' svg.marks')) {
+    const boxes = Array.from(svg.querySelectorAll('.role-title text, .role-axis-title text'))
+      .map(text => [text.textContent, text.getBoundingClientRect()]).filter(([words, box]) => box.width > 0 && words.trim());
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 2 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 2) {
+          problems.push(`"${a}" runs into "${b}"`);
+        }
+      }
+    }
+  }
   for (const option of document.querySelectorAll(root + ' .widget-radio-box label')) {
     if (option.clientHeight > 0 && option.scrollHeight > option.clientHeight + 1) {
       problems.push(`an option runs over the next one: "${option.textContent.slice(0, 60)}" needs ` +
@@ -114,8 +128,11 @@ PAGE_PROBLEMS_JS = """
 OFF_SCREEN_JS = """
 (root) => {
   const off = [];
+  // the notes (their box: long notes scroll inside it) and the chart's key too: at 1280x720 both ended
+  // 200 px below the window
   const controls = Array.from(document.querySelectorAll(
-      root + ' .hpg-classroom-presets, ' + root + ' .hpg-classroom-overlay, ' + root + ' .hpg-classroom-days'))
+      root + ' .hpg-classroom-presets, ' + root + ' .hpg-classroom-overlay, ' + root + ' .hpg-classroom-days, ' +
+      root + ' .hpg-classroom-notes, ' + root + ' .hpg-classroom-key'))
     .map(el => [el.className.split(' ').find(c => c.startsWith('hpg-')), el]);
   const panels = Array.from(document.querySelectorAll(root + ' g.mark-group.role-scope')).map(group =>
     [Array.from(group.classList).find(c => c.startsWith('panel_') && c.endsWith('_group')), group]);
@@ -231,15 +248,22 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
 CHART_TITLE = "share of men with sperm ≥ 20 million/mL"
 
 
+PANEL_TITLE = "Pituitary GnRH-receptor"
+
+
 def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded_option=False,
-              button_after_text=False) -> str:
+              button_after_text=False, titles_collide=False) -> str:
     title_x = 260 if clipped_title else 40  # the chart is 300 px wide: from 260 the title runs past its edge
+    panel_title_y = 186 if titles_collide else 20  # on the axis title's line, or well above it
     return f"""
 <div class="jp-Notebook" style="width: 600px">
   <div class="vega-embed" style="width: 300px">
     <svg class="marks" width="300" height="200" style="font: 11px sans-serif">
       <g class="mark-group role-axis"><g class="mark-text role-axis-title">
         <text x="{title_x}" y="190">{CHART_TITLE}</text>
+      </g></g>
+      <g class="mark-group role-title"><g class="mark-text role-title-text">
+        <text x="60" y="{panel_title_y}">{PANEL_TITLE}</text>
       </g></g>
     </svg>
   </div>
@@ -264,6 +288,7 @@ def page_with(clipped_title=False, sideways=False, evidence_early=False, crowded
     ("evidence_early", "a cell waiting for a commitment already shows evidence"),
     ("crowded_option", "an option runs over the next one"),
     ("button_after_text", "an option's button is not at its start"),
+    ("titles_collide", f'"{CHART_TITLE}" runs into "{PANEL_TITLE}"'),
 ])
 def test_the_read_through_fails_on_what_a_reader_would_call_broken(browser, defect, found):
     """The page checks of the read-through find each defect alone, and nothing on the same page without it."""
