@@ -15,8 +15,13 @@ import inspect
 import re
 import xml.etree.ElementTree as ET
 
+# every chart a reader can see: the classroom also draws each preset's chart into a hidden box
+# (display: none, no size) while the lecturer talks, so a switch shows it at once; on a busy
+# machine those are on the page by the time the shown ones are complete
 SVG_OF_EVERY_CHART_JS = """
-() => Array.from(document.querySelectorAll('svg.marks')).map(svg => new XMLSerializer().serializeToString(svg))
+() => Array.from(document.querySelectorAll('svg.marks'))
+  .filter(svg => { const box = svg.getBoundingClientRect(); return box.width > 0 && box.height > 0; })
+  .map(svg => new XMLSerializer().serializeToString(svg))
 """
 
 CLIP_PROBLEMS_JS = """
