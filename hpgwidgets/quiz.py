@@ -85,6 +85,16 @@ def _markdown_output(markdown: str) -> widgets.Output:
     return output
 
 
+# A variable name in backticks (03a's `gnrh_receptor`) is shown as code, as in the question above it,
+# not with its backticks printed.
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _feedback_text(text: str) -> str:
+    """Escaped feedback text with `code` spans set as <code> (the escaping leaves backticks alone)."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", markup.text(text))
+
+
 def _status_html(text: str) -> str:
     """Feedback announced by screen readers when it changes; '- ' lines become a list."""
     if not text:
@@ -92,14 +102,14 @@ def _status_html(text: str) -> str:
     paragraphs, items = [], []
     for line in text.split("\n"):
         if line.startswith("- "):
-            items.append(f"<li>{markup.text(line[2:])}</li>")
+            items.append(f"<li>{_feedback_text(line[2:])}</li>")
             continue
         verdict = next((verdict for verdict in (_CORRECT, _WRONG) if line.startswith(verdict)), None)
         if verdict:
             rest = line[len(verdict):].lstrip()
-            paragraphs.append(f"<p><strong>{markup.text(verdict)}</strong> {markup.text(rest)}</p>")
+            paragraphs.append(f"<p><strong>{markup.text(verdict)}</strong> {_feedback_text(rest)}</p>")
         else:
-            paragraphs.append(f"<p>{markup.text(line)}</p>")
+            paragraphs.append(f"<p>{_feedback_text(line)}</p>")
     body = "".join(paragraphs) + (f"<ul>{''.join(items)}</ul>" if items else "")
     return f'<div role="status" aria-live="polite" style="line-height: 1.45">{body}</div>'
 

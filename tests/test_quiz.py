@@ -43,6 +43,17 @@ def test_wrong_choice_explains_that_option_in_words():
     assert 'aria-live="polite"' in question.feedback_box.value
 
 
+def test_feedback_sets_backticked_names_as_code_and_escapes_the_rest():
+    # 03a's feedback printed "the model's `gnrh_receptor` falls furthest" with its backticks.
+    options = {"`gnrh_receptor` <b>falls</b>": "The model's `gnrh_receptor` falls; 1 < 2.", "it stays": "fine"}
+    question = quiz.MultipleChoice("Which?", options, answer="it stays")
+    question.choice.value = "`gnrh_receptor` <b>falls</b>"
+    question.check_button.click()
+    shown = question.feedback_box.value
+    assert "The model&#x27;s <code>gnrh_receptor</code> falls; 1 &lt; 2." in shown
+    assert "`" not in shown and "<b>" not in shown
+
+
 def test_right_choice_explains_every_option():
     question = quiz.MultipleChoice("Which cells make testosterone?", OPTIONS, answer="Leydig cells")
     question.choice.value = "Leydig cells"

@@ -75,6 +75,7 @@ def pump_versus_continuous(pump, too_often):
 def gonadorelin_verdict(gonadorelin_runs, too_often):
     lh = _lh_weeks_9_to_12(gonadorelin_runs)
     pump_lh, twice_lh = lh[PUMP], lh[TWICE_WEEKLY]
+    receptor = too_often["gnrh_receptor"][-1]
     if pump_lh >= 0.5:
         pump_words = f"the 90-minute pump keeps LH at {pct(pump_lh)} of an untreated man's, enough to keep the pituitary working"
     else:
@@ -82,13 +83,15 @@ def gonadorelin_verdict(gonadorelin_runs, too_often):
                       "against ongoing testosterone injections even a pump restores only part of the signal")
     return Prose(
         f"**What this shows, and what it does not.** In the model, twice-weekly gonadorelin barely moves LH "
-        f"({pct(twice_lh)} of untreated), {pump_words}, and near-continuous exposure blunts the receptor. "
+        f"({pct(twice_lh)} of untreated), {pump_words}, and near-continuous exposure all but switches the receptor off "
+        f"({receptor:.2f} of full responsiveness in week 12). "
         "That agrees with the physiology and with how the pump is used in GnRH deficiency. It does not prove what "
         "twice-weekly injections do in real men on or after testosterone therapy: no controlled trial of that schedule "
         "was found, and the documents cite none. One of them also has gonadorelin stimulating \"the pituitary and "
         "Leydig cells\"; Leydig cells have no GnRH receptors, and only LH (or hCG) acts on them.",
         figures={"pump_lh": pump_lh, "twice_weekly_lh": twice_lh},
-        claims={"twice-weekly gonadorelin barely moves LH (under a fifth of untreated)": twice_lh < 0.2},
+        claims={"twice-weekly gonadorelin barely moves LH (under a fifth of untreated)": twice_lh < 0.2,
+                "near-continuous exposure all but switches the receptor off (under a tenth)": receptor < 0.1},
     )
 
 

@@ -89,15 +89,20 @@ def gonadorelin_reading(pulsatile, continuous, twice_weekly, stop_alone):
 
 @lru_cache(maxsize=1)
 def _pulse_frequencies() -> dict[str, object]:
+    return {label: _gonadorelin_every(every) for label, every in (("every 30 minutes", 1 / 48), ("every 90 minutes", 1 / 16), ("every 4 hours", 1 / 6))}
+
+
+def _gonadorelin_every(every_days: float):
+    """12 weeks of testosterone enanthate, then 12 weeks of 10 µg gonadorelin pulses every ``every_days``."""
     trt = hpg.Dose("testosterone_enanthate", amount=200, every_days=7, stop_day=84)
-    return {label: hpg.simulate(hpg.Regimen([trt, hpg.Dose("gonadorelin", amount=10, every_days=every, start_day=84, stop_day=168)]), days=196)
-            for label, every in (("every 30 minutes", 1 / 48), ("every 90 minutes", 1 / 16), ("every 4 hours", 1 / 6))}
+    return hpg.simulate(hpg.Regimen([trt, hpg.Dose("gonadorelin", amount=10, every_days=every_days, start_day=84, stop_day=168)]), days=196)
 
 
 @BANK.question("solution_pulse_frequency")
 def solution_pulse_frequency():
     def write() -> str:
         runs = _pulse_frequencies()
+        fast = runs["every 30 minutes"]
         rows = "".join(f"| {label} | {run.at(112)['gnrh_receptor']:.2f} | {summary.number(_mean_lh(run))} |\n" for label, run in runs.items())
         return ("Build three regimens that differ only in `every_days`:\n\n"
                 "```python\n"
@@ -105,9 +110,10 @@ def solution_pulse_frequency():
                 "```\n\n"
                 "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
                 "| Pulses | `gnrh_receptor`, week 16 | Mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
-                "\nIn the model, pulses every 30 minutes leave too little time between them: gonadorelin never clears, "
-                "and `gnrh_receptor` falls as under a drip. Pulses every 90 minutes or rarer keep the receptor, "
-                "but the rarest give less total stimulation. Physiology settled on about 90 minutes: strong "
+                "\nIn the model, pulses every 30 minutes leave too little time between them: gonadorelin never fully clears, "
+                f"`gnrh_receptor` falls to {fast.at(112)['gnrh_receptor']:.2f} and these pulses give the least LH of the three. "
+                "Pulses every 90 minutes or rarer keep the receptor fully responsive; the 90-minute pump gives the most LH, "
+                "the 4-hourly pulses less because they come less often. Physiology settled on about 90 minutes: strong "
                 "stimulation with recovery between pulses. Real pumps for men with GnRH deficiency pulse every 90-120 minutes.")
 
     return quiz.Solution("pulse frequency", write)
@@ -117,9 +123,12 @@ def solution_pulse_frequency():
 def pulse_frequency_claims():
     runs = list(_pulse_frequencies().values())
     receptor = [run.at(112)["gnrh_receptor"] for run in runs]
-    return {"pulses every 30 minutes lower the receptor by a quarter or more; 90-minute and 4-hourly pulses keep it (worked solution)":
-                receptor[0] < 0.75 * min(receptor[1], receptor[2]),
-            "the rarest pulses give less LH than the 90-minute pump (worked solution)": _mean_lh(runs[2]) < _mean_lh(runs[1])}
+    return {"pulses every 30 minutes lower the receptor by a quarter or more (worked solution)": receptor[0] < 0.75 * min(receptor[1], receptor[2]),
+            "90-minute and 4-hourly pulses keep the receptor fully responsive (worked solution)": min(receptor[1], receptor[2]) > 0.95,
+            "the rarest pulses give less LH than the 90-minute pump (worked solution)": _mean_lh(runs[2]) < _mean_lh(runs[1]),
+            "the 30-minute pulses give the least LH of the three (worked solution)": _mean_lh(runs[0]) < min(_mean_lh(runs[1]), _mean_lh(runs[2])),
+            "hourly pulses keep the receptor fully responsive (faster_pulses, 'Both fall to zero at once')":
+                _gonadorelin_every(1 / 24).at(112)["gnrh_receptor"] > 0.95}
 
 
 

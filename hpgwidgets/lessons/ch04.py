@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
+from hpgwidgets.cohort import draw_patients
 from hpgwidgets.lessons import Bank, Prose
 from hpgwidgets.lessons.measures import as_on_sheet, sheet_reading, sperm_reading
 
@@ -327,6 +328,14 @@ def mark_on_clomiphene_claims(mark_clomiphene, mark_history, gel_days):
 
 
 # ---- Case C · Alex --------------------------------------------------------------------------------------------
+
+@BANK.claim("alex_recovery_speed")
+def alex_recovery_speed_claims(alex):
+    share = float((draw_patients(20_000, seed=0)["recovery_speed"] <= alex.recovery_speed).mean())
+    # the text said 'among the slowest few percent'; the population draws about 1 in 1,000 this slow
+    return {"slower than all but about 1 in 1,000 men of the virtual population (between 1 in 3,000 and 1 in 300)":
+                1 / 3000 < share < 1 / 300}
+
 
 @BANK.question("alex_one_more_cycle", evidence=("alex_runs",))
 def alex_one_more_cycle(alex_runs, alex_visit):
