@@ -175,8 +175,6 @@ DOSE_TICK_CAPACITY = 1500
 # dose line with more doses than this inside the window shows as its bar alone (ticks a pixel or
 # two apart would paint the bar black).
 MAX_DOSE_TICKS_PER_LINE = 120
-# ... and on the drawn timeline, a drug whose doses fall closer together than this shows no ticks either.
-MIN_DOSE_TICK_GAP_PX = 4
 # Hover targets per curve: each is an SVG element the browser must move on every redraw,
 # so a curve offers a tooltip every few days (about 60 targets), never every day. The
 # stride is never a whole number of weeks, so tooltips do not all fall on injection days.
@@ -753,15 +751,8 @@ def treatment_timeline(size: ChartSize | None = None, time_title: str = TIME_TIT
         x=_time_x("bar_start:Q", time_title), x2=alt.X2("bar_stop:Q", title=time_title), y=y,
         fill=fill, tooltip=TREATMENT_TOOLTIP,
     )
-    # A drug's doses closer together than MIN_DOSE_TICK_GAP_PX on this timeline (a daily tablet over months, weekly
-    # injections over years) would paint its bar black: its bar alone shows them then.
-    px_per_week = f"{size.panel_width} / max({WINDOW_PARAM}[1] - {WINDOW_PARAM}[0], 1e-9)"
     ticks = _from_param(DOSES_PARAM, DOSE_FIELDS, DOSE_TICK_CAPACITY).transform_filter(
-        _in_window("week")).transform_window(
-        previous_week="lag(week)", groupby=["drug_name"], sort=[alt.SortField("week")]).transform_calculate(
-        gap_weeks="isValid(datum.previous_week) ? datum.week - datum.previous_week : null").transform_joinaggregate(
-        closest_weeks="min(gap_weeks)", groupby=["drug_name"]).transform_filter(
-        f"!isValid(datum.closest_weeks) || datum.closest_weeks * {px_per_week} >= {MIN_DOSE_TICK_GAP_PX}").mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
+        _in_window("week")).mark_tick(thickness=2, size=bar_height, yOffset=bar_offset, color="#222222").encode(
         x=_week_axis(time_title, size.x_tick_count(size.panel_width)), y=y,
         tooltip=[alt.Tooltip("drug_name:N", title="Dose of"), alt.Tooltip("day:Q", title="Day", format=".1f")],
     )

@@ -502,26 +502,6 @@ def test_fitting_the_height_keeps_room_for_the_log_panels_subtitles():
         charts.ChartSize.fitting(1100, "sperm", height_px=700)
 
 
-def test_doses_too_close_to_tell_apart_leave_their_bar_plain(trt_hcg_clomiphene):
-    """A daily tablet over months or hCG every other day over a year drew ticks a pixel or two apart, which
-    painted the bar black (02b's protocol, 04's Alex and Mark). Ticks stay where they can be told apart."""
-    def ticks(chart, dose) -> int:
-        svg = vl_convert.vegalite_to_svg(chart.to_dict())
-        timeline = svg[svg.index(f'{charts.panel_name("treatment")}_group'):]
-        return len(re.findall(rf'aria-label="[^"]*{re.escape(hpg.DRUGS[dose.drug].name)}[^"]*" role="graphics-symbol" '
-                              r'aria-roledescription="tick', timeline))
-
-    size = charts.ChartSize(columns=1)
-    whole = charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size)  # 78 weeks on one panel
-    px_per_day = size.panel_width / DAYS
-    assert 2 * px_per_day < charts.MIN_DOSE_TICK_GAP_PX <= 7 * px_per_day
-    assert ticks(whole, HCG) == 0 and ticks(whole, TRT) == len(TRT.times(DAYS))
-    four_weeks = charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size, window_days=(28, 56))
-    assert size.panel_width / 28 >= charts.MIN_DOSE_TICK_GAP_PX  # every dose, even a daily one, apart
-    assert ticks(four_weeks, HCG) == sum(28 <= day <= 56 for day in HCG.times(DAYS))
-    assert ticks(four_weeks, TRT) == sum(28 <= day <= 56 for day in TRT.times(DAYS))
-
-
 def test_the_diagram_names_each_drug_once_with_what_it_does(trt_hcg_clomiphene):
     # It read "acts like LH on the Leydig cells (Human chorionic gonadotropin (hCG))": brackets in brackets,
     # a capital mid-sentence, and clomiphene named twice (once per brake it blocks).

@@ -82,11 +82,9 @@ def test_busiest_notebook_draws_every_mark_of_every_chart(notebook_in_lab):
     page = run.page
     expected = json.loads(page.evaluate(KERNEL_EXECUTE_JS, EXPECTED_SVGS_CODE).strip().splitlines()[-1])
     drawn = drawn_when_complete(page, expected)
-    # the timelines' phase bars are there (the clip collision hid timeline marks; every mark, dose ticks
-    # included, is compared with the offline drawing above). Alex's 136 weeks draw no dose ticks: weekly
-    # injections 2.5 px apart would paint his bars black (charts.MIN_DOSE_TICK_GAP_PX).
-    assert sum(count for svg in drawn for name, count in marks(svg).items()
-               if name.startswith("panel_treatment_layer_0")) >= 5
+    # the timelines' dose ticks are all there (the marks the clip collision used to hide)
+    assert any(count > 50 for svg in drawn for name, count in marks(svg).items()
+               if name.startswith("panel_treatment_layer_1"))
     assert page.evaluate(CLIP_PROBLEMS_JS) == []
     assert run.console_errors == []
 
