@@ -193,10 +193,10 @@ def targets_and_rates(y, u, h, c, target, rate):
     target[SENSED_E], rate[SENSED_E] = h[H_E2], c[FEEDBACK_RATE]
     # GnRH keeps its own receptors: a pituitary that has had almost no GnRH (a man who never had
     # GnRH drive) has few, and pulses prime it over days (self-priming); a fraction of the normal
-    # drive keeps them all. Continuous exposure removes
-    # them once it passes a threshold, steeply (receptor loss and post-receptor uncoupling
-    # compound): pulses an hour or more apart keep the response, and an agonist removes it
-    # however strong the man's own drive; the loss takes days, the return (priming) about a week
+    # drive keeps them all. Continuous exposure removes them once it passes a threshold, steeply
+    # (receptor loss and post-receptor uncoupling compound): pulses an hour or more apart keep the
+    # response, and an agonist removes it however strong the man's own drive; the loss takes
+    # days, the return (priming) about a week
     continuous = u[U_DESENSITISING]
     primed = min(h[H_GNRH] / c[RECEPTOR_PRIMING_DRIVE], 1.0)
     target[GNRH_RECEPTOR] = primed / (1.0 + _power(continuous / c[RECEPTOR_HALF], c[RECEPTOR_HILL]))
