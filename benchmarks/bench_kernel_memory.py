@@ -1,6 +1,6 @@
 """Print what one student's kernel costs in memory and CPU, beside a bare kernel, in the same run.
 
-Usage, from the project root: python benchmarks/bench_kernel_memory.py [--repeat N]
+Usage, from the project root: python benchmarks/bench_kernel_memory.py [--repeat N] [--without-numba]
 
 Two fresh IPython kernels (the kind JupyterLab, Voila and JupyterHub start), one after the other:
 - bare: imports numpy, ipywidgets and Altair and shows a trivial chart (any notebook with
@@ -13,6 +13,9 @@ by other load), its USS (unique set: private pages, what closing the kernel free
 memory (the part of USS a second kernel cannot share: file-backed pages of numba's LLVM, numpy, ...
 are private here only because no other kernel maps them; a server running a class shares them
 between kernels) and its peak resident set. Medians of --repeat runs.
+--without-numba adds a third kernel: the same steps with numba refused, so the model runs as
+plain Python (as in JupyterLite; 15-20x slower a run): what a kernel that never loads LLVM (an
+ahead-of-time compiled model, for example) would cost, for comparison only.
 Prints figures; asserts nothing.
 """
 
@@ -52,6 +55,10 @@ KERNELS = {
         ("one slider move", "bench.controls['trt_dose'].value = bench.controls['trt_dose'].value * 1.5"),
     ),
 }
+KERNELS_WITHOUT_NUMBA = {
+    "no numba": (("empty kernel", "import sys\nsys.modules['numba'] = None   # import numba fails: plain Python"),
+                 *KERNELS["hpgwidgets"][1:]),
+}
 # The row compared: the bare kernel's chart and the hpgwidgets kernel's Workbench, both shown.
 COMPARED_STEP = 2
 
@@ -86,7 +93,7 @@ def run_kernel(steps) -> tuple[list[dict], list[str]]:
             rows.append({"step": name, "cpu": cpu_seconds(pid) - before, **memory_mib(pid)})
         printed = []
         client.execute_interactive(
-            f"import sys; print(' '.join(name for name in {WATCHED!r} if name in sys.modules))", timeout=60,
+            f"import sys; print(' '.join(name for name in {WATCHED!r} if sys.modules.get(name) is not None))", timeout=60,
             output_hook=lambda message: printed.append(message["content"]["text"])
             if message["msg_type"] == "stream" else None)
         return rows, "".join(printed).split()
@@ -95,12 +102,12 @@ def run_kernel(steps) -> tuple[list[dict], list[str]]:
         manager.shutdown_kernel(now=True)
 
 
-def main(repeat: int) -> None:
+def main(repeat: int, without_numba: bool = False) -> None:
     print(f"fresh IPython kernels, {repeat} run(s) each, medians; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"{'kernel':11s} {'step':28s} {'CPU s':>6s} {'USS MiB':>8s} {'anon MiB':>9s} {'peak RSS':>9s}")
     final = {}
-    for kernel, steps in KERNELS.items():
+    for kernel, steps in {**KERNELS, **(KERNELS_WITHOUT_NUMBA if without_numba else {})}.items():
         runs = [run_kernel(steps) for _ in range(repeat)]
         for index, (name, _code) in enumerate(steps):
             median = {key: statistics.median(run[0][index][key] for run in runs) for key in ("cpu", "uss", "anon", "peak")}
@@ -118,9 +125,17 @@ def main(repeat: int) -> None:
           f"kernel's {bare['uss']:.0f}; {verdict('uss')} the {GOAL_MIB} MiB goal), {ours['anon']:.0f} MiB anonymous "
           f"({ours['anon'] / bare['anon']:.2f}x {bare['anon']:.0f}; {verdict('anon')} the goal)")
     print(f"kernel CPU up to that step: hpgwidgets {ours['cpu']:.1f} s, bare {bare['cpu']:.1f} s")
+    if without_numba:
+        plain = final["no numba"]
+        print(f"the same kernel with the model as plain Python (no numba, no LLVM): {plain['uss']:.0f} MiB USS, "
+              f"{plain['anon']:.0f} MiB anonymous: numba and LLVM cost {ours['uss'] - plain['uss']:.0f} MiB USS, "
+              f"{ours['anon'] - plain['anon']:.0f} MiB anonymous")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="fresh kernels of each kind (default 3)")
-    main(parser.parse_args().repeat)
+    parser.add_argument("--without-numba", action="store_true",
+                        help="also a kernel with numba refused (the model as plain Python), for comparison")
+    arguments = parser.parse_args()
+    main(arguments.repeat, arguments.without_numba)

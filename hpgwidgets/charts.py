@@ -44,8 +44,9 @@ from pathlib import Path
 
 import altair as alt
 import numpy as np
-import pandas as pd
 
+# pandas (about 30 MiB in a kernel) is imported inside the helpers that return DataFrames: the
+# widgets and specs are built without it (benchmarks/bench_kernel_memory.py).
 from . import offline, validation
 from .chart_widget import ChartWidget
 from .pharmacology import DRUGS, testosterone_drugs
@@ -384,11 +385,25 @@ def series_frame(result, variables=CLINICAL_VARIABLES, *, compare=None, window_d
     Adds ``week`` and, for log-axis variables, ``<variable>_shown``: what the axis draws
     (the value, but never below the floor of ``log_floors``).
     """
+    import pandas as pd
     frame = pd.DataFrame(series_columns(result, variables, compare=compare, window_days=window_days))
     frame["week"] = frame["day"] / 7.0
     for variable, floor in log_floors(result, variables, compare=compare).items():
         frame[shown_field(variable)] = np.maximum(frame[variable], floor)
     return frame
+
+
+def _reference_band(variable: str) -> dict | None:
+    """The one row of :func:`reference_band_frame` as a dict, or None (no pandas)."""
+    validation.known_keys("variable", [variable], LABELS, "model variables")
+    if variable not in CLINICAL_VARIABLES or variable == "itt":
+        return None
+    band = reference_range(variable)
+    if math.isfinite(band.high):
+        high, label = float(band.high), f"reference range {band.low:g}-{band.high:g} {band.unit}"
+    else:
+        high, label = float("nan"), f"lower reference limit {band.low:g} {band.unit}"
+    return {"low": float(band.low), "high": high, "label": label, "source": band.source}
 
 
 def reference_band_frame(variable: str) -> pd.DataFrame:
@@ -399,15 +414,10 @@ def reference_band_frame(variable: str) -> pd.DataFrame:
     Variables without a laboratory reference interval (intratesticular testosterone)
     give an empty table.
     """
-    validation.known_keys("variable", [variable], LABELS, "model variables")
-    if variable not in CLINICAL_VARIABLES or variable == "itt":
-        return pd.DataFrame(columns=["low", "high", "label", "source"])
-    band = reference_range(variable)
-    if math.isfinite(band.high):
-        high, label = band.high, f"reference range {band.low:g}-{band.high:g} {band.unit}"
-    else:
-        high, label = float("nan"), f"lower reference limit {band.low:g} {band.unit}"
-    return pd.DataFrame([{"low": band.low, "high": high, "label": label, "source": band.source}])
+    import pandas as pd
+
+    band = _reference_band(variable)
+    return pd.DataFrame(columns=["low", "high", "label", "source"]) if band is None else pd.DataFrame([band])
 
 
 def _format_interval(every_days: float) -> str:
@@ -416,26 +426,51 @@ def _format_interval(every_days: float) -> str:
     return f"{every_days * 24 * 60:.0f} minutes"
 
 
+TREATMENT_COLUMNS = ("drug", "drug_name", "drug_short_name", "schedule", "start_day", "stop_day", "start_week",
+                     "stop_week")
+
+
+def _treatment_columns(regimen, days: float, origin_day: float = 0.0) -> dict[str, list]:
+    """What :func:`treatment_frame` holds, as {column: list} (no pandas)."""
+    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
+    days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
+    columns = {column: [] for column in TREATMENT_COLUMNS}
+    for dose in regimen:
+        stop_day = dose.end(days)
+        for column, value in zip(TREATMENT_COLUMNS, (
+                dose.drug, drug_label(dose.drug), short_drug_label(dose.drug),
+                f"{dose.amount:g} {DRUGS[dose.drug].amount_unit} every {_format_interval(dose.every_days)}",
+                float(dose.start_day), float(stop_day), round((dose.start_day - origin_day) / 7.0, 3),
+                round((stop_day - origin_day) / 7.0, 3))):
+            columns[column].append(value)
+    return columns
+
+
 def treatment_frame(regimen, days: float, origin_day: float = 0.0) -> pd.DataFrame:
     """One row per dose line of the regimen: drug, schedule, first and last day (and week on the
     chart's clock, which starts on ``origin_day``)."""
+    import pandas as pd
+
+    columns = _treatment_columns(regimen, days, origin_day)
+    return pd.DataFrame(columns) if columns["drug"] else pd.DataFrame(columns=list(TREATMENT_COLUMNS))
+
+
+def _dose_columns(regimen, days: float, origin_day: float = 0.0, window_days=None) -> dict[str, list]:
+    """What :func:`dose_frame` holds, as {column: list} (no pandas)."""
     validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
-    rows = []
+    first, last = (0.0, float(days)) if window_days is None else window_days
+    columns, total = {"drug_name": [], "day": [], "week": []}, 0
     for dose in regimen:
-        stop_day = dose.end(days)
-        rows.append({
-            "drug": dose.drug,
-            "drug_name": drug_label(dose.drug),
-            "drug_short_name": short_drug_label(dose.drug),
-            "schedule": f"{dose.amount:g} {DRUGS[dose.drug].amount_unit} every {_format_interval(dose.every_days)}",
-            "start_day": float(dose.start_day),
-            "stop_day": float(stop_day),
-            "start_week": round((dose.start_day - origin_day) / 7.0, 3),
-            "stop_week": round((stop_day - origin_day) / 7.0, 3),
-        })
-    return pd.DataFrame(rows, columns=["drug", "drug_name", "drug_short_name", "schedule", "start_day", "stop_day",
-                                       "start_week", "stop_week"])
+        times = np.asarray(dose.times(days), dtype=float)
+        times = times[(times >= first) & (times <= last)]
+        if len(times) > MAX_DOSE_TICKS_PER_LINE or total + len(times) > DOSE_TICK_CAPACITY:
+            continue
+        total += len(times)
+        columns["drug_name"] += [drug_label(dose.drug)] * len(times)
+        columns["day"] += np.round(times, 3).tolist()
+        columns["week"] += np.round((times - origin_day) / 7.0, 3).tolist()
+    return columns
 
 
 def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None) -> pd.DataFrame:
@@ -445,32 +480,16 @@ def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None) 
     tablet over months) are left out: their bar already shows them. Ticks beyond
     DOSE_TICK_CAPACITY in total are left out too.
     """
-    validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
-    days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
-    first, last = (0.0, float(days)) if window_days is None else window_days
-    frames, total = [], 0
-    for dose in regimen:
-        times = np.asarray(dose.times(days), dtype=float)
-        times = times[(times >= first) & (times <= last)]
-        if len(times) > MAX_DOSE_TICKS_PER_LINE or total + len(times) > DOSE_TICK_CAPACITY:
-            continue
-        total += len(times)
-        frames.append(pd.DataFrame({"drug_name": drug_label(dose.drug), "day": np.round(times, 3),
-                                    "week": np.round((times - origin_day) / 7.0, 3)}))
-    if not frames:
-        return pd.DataFrame(columns=["drug_name", "day", "week"])
-    return pd.concat(frames, ignore_index=True)
+    import pandas as pd
+
+    columns = _dose_columns(regimen, days, origin_day, window_days)
+    return pd.DataFrame(columns) if columns["day"] else pd.DataFrame(columns=list(columns))
 
 
 def hover_stride(days: int) -> int:
     """Days between tooltip targets: about MAX_HOVER_POINTS_PER_CURVE per curve, never a multiple of 7."""
     stride = max(1, math.ceil(days / MAX_HOVER_POINTS_PER_CURVE))
     return stride + 1 if stride % 7 == 0 else stride
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, list]:
-    """A table as {column: list}: compact in JSON, and indexable row by row in Vega."""
-    return {column: frame[column].tolist() for column in frame.columns}
 
 
 def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
@@ -489,15 +508,16 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
     series = series_columns(result, variables, compare=compare, window_days=(first, last))
     days_per_scenario = series["scenario"].count(CURRENT_LABEL)
     origin_day = _check_origin(origin_day)
-    treatments = treatment_frame(result.regimen, result.days, origin_day)
-    if len(treatments) > TREATMENT_CAPACITY:
+    # tables as {column: list}: compact in JSON, and indexable row by row in Vega
+    treatments = _treatment_columns(result.regimen, result.days, origin_day)
+    if len(treatments["drug"]) > TREATMENT_CAPACITY:
         raise ValueError(f"the chart shows at most {TREATMENT_CAPACITY} dose lines, "
-                         f"this regimen has {len(treatments)}")
+                         f"this regimen has {len(treatments['drug'])}")
     return {
         SERIES_PARAM: series,
         LOG_FLOOR_PARAM: log_floors(result, variables, compare=compare),
-        TREATMENTS_PARAM: _columns(treatments.drop(columns=["drug"])),
-        DOSES_PARAM: _columns(dose_frame(result.regimen, result.days, origin_day, (first, last))),
+        TREATMENTS_PARAM: {column: values for column, values in treatments.items() if column != "drug"},
+        DOSES_PARAM: _dose_columns(result.regimen, result.days, origin_day, (first, last)),
         WINDOW_PARAM: [round((first - origin_day) / 7.0, 3), round((last - origin_day) / 7.0, 3)],
         ORIGIN_PARAM: origin_day,
         HOVER_PARAM: hover_stride(days_per_scenario),
@@ -648,14 +668,15 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
             tooltip=TREATMENT_TOOLTIP,
         )
     ]
-    band = reference_band_frame(variable)
-    if len(band) and band["high"].notna().all():
-        layers.append(alt.Chart(band).mark_rect(color=REFERENCE_BAND_COLOUR, opacity=0.35).encode(
+    band = _reference_band(variable)
+    if band is not None and math.isfinite(band["high"]):
+        layers.append(alt.Chart(alt.InlineData(values=[band])).mark_rect(color=REFERENCE_BAND_COLOUR, opacity=0.35).encode(
             y=alt.Y("low:Q", scale=y_scale, title=y_title), y2="high:Q",
             tooltip=[alt.Tooltip("label:N", title="Grey band"), alt.Tooltip("source:N", title="Source")],
         ))
-    elif len(band):
-        layers.append(alt.Chart(band.drop(columns=["high"])).mark_rule(
+    elif band is not None:   # a lower limit only
+        del band["high"]
+        layers.append(alt.Chart(alt.InlineData(values=[band])).mark_rule(
             color="#333333", strokeDash=[2, 3], strokeWidth=2).encode(
             y=alt.Y("low:Q", scale=y_scale, title=y_title),
             tooltip=[alt.Tooltip("label:N", title="Dotted line"), alt.Tooltip("source:N", title="Source")],
@@ -980,6 +1001,7 @@ def _frame_json(size: ChartSize, has_heading: bool, key_lines: tuple[str, ...] |
 
 def chart_series(spec: dict) -> pd.DataFrame:
     """The series table inside a ``timeseries_chart`` spec (``chart.to_dict()``)."""
+    import pandas as pd
     return pd.DataFrame(chart_param(spec, SERIES_PARAM))
 
 

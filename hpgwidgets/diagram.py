@@ -13,7 +13,6 @@ day-dependent values are chart params, so a widget moves the day without a redra
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 
 from . import validation
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
@@ -177,22 +176,30 @@ def _xy(x_field="x", y_field="y"):
     }
 
 
-def _node_frame() -> pd.DataFrame:
+def _inline(rows: list[dict]) -> alt.InlineData:
+    """Rows as a chart's inline data, without pandas (30 MiB a kernel): a column holding any float
+    holds only floats, as in the DataFrame that carried them before, so specs are unchanged."""
+    floats = {key for row in rows for key, value in row.items() if isinstance(value, float)}
+    return alt.InlineData(values=[{key: float(value) if key in floats else value for key, value in row.items()}
+                                  for row in rows])
+
+
+def _node_frame() -> alt.InlineData:
     rows = [{"node": node, "label": label, "x": x - w / 2, "x2": x + w / 2, "y": y - h / 2, "y2": y + h / 2,
              "cx": x, "cy": y}
             for node, (label, x, y, w, h) in NODES.items()]
-    return pd.DataFrame(rows)
+    return _inline(rows)
 
 
-def _link_frame() -> pd.DataFrame:
+def _link_frame() -> alt.InlineData:
     rows = []
     for link, (_, _, kind, points, _) in LINKS.items():
         for order, (x, y) in enumerate(points):
             rows.append({"link": link, "kind": kind, "order": order, "x": x, "y": y})
-    return pd.DataFrame(rows)
+    return _inline(rows)
 
 
-def _arrowhead_frame() -> pd.DataFrame:
+def _arrowhead_frame() -> alt.InlineData:
     """Arrowheads (stimulation) or bars (inhibition) at each link's last point, turned along it."""
     import math
 
@@ -203,20 +210,20 @@ def _arrowhead_frame() -> pd.DataFrame:
         angle = math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360
         rows.append({"link": link, "colour": LINK_COLOURS[kind], "end": ARROW_ENDS[kind], "x": x1, "y": y1,
                      "angle": round(angle, 1)})
-    return pd.DataFrame(rows)
+    return _inline(rows)
 
 
-def _label_frame() -> pd.DataFrame:
-    return pd.DataFrame([{"link": link, "x": point[0], "y": point[1]}
-                         for link, (*_, point) in LINKS.items()])
+def _label_frame() -> alt.InlineData:
+    return _inline([{"link": link, "x": point[0], "y": point[1]}
+                    for link, (*_, point) in LINKS.items()])
 
 
-def _marker_frame() -> pd.DataFrame:
+def _marker_frame() -> alt.InlineData:
     rows = []
     for marker, (drugs, action, (x, y), short, (lx, ly), shape) in DRUG_MARKERS.items():
         rows.append({"marker": marker, "drugs": " / ".join(drug_label(drug) for drug in drugs), "action": action,
                      "short": short, "shape": shape, "x": x, "y": y, "lx": lx, "ly": ly})
-    return pd.DataFrame(rows)
+    return _inline(rows)
 
 
 def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
@@ -232,13 +239,13 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     kind_dash = alt.StrokeDash("kind:N", legend=kind_legend,
                                scale=alt.Scale(domain=list(LINK_DASH), range=list(LINK_DASH.values())))
     strength = f"{STRENGTH_PARAM}[datum.link]"
-    testes = alt.Chart(pd.DataFrame([{"x": TESTES_BOX[0] - TESTES_BOX[2] / 2, "x2": TESTES_BOX[0] + TESTES_BOX[2] / 2,
-                                      "y": TESTES_BOX[1] - TESTES_BOX[3] / 2, "y2": TESTES_BOX[1] + TESTES_BOX[3] / 2,
-                                      "label": "Testes"}])).mark_rect(
+    testes = alt.Chart(_inline([{"x": TESTES_BOX[0] - TESTES_BOX[2] / 2, "x2": TESTES_BOX[0] + TESTES_BOX[2] / 2,
+                                "y": TESTES_BOX[1] - TESTES_BOX[3] / 2, "y2": TESTES_BOX[1] + TESTES_BOX[3] / 2,
+                                "label": "Testes"}])).mark_rect(
         fill="#F4F4F4", stroke="#999999", strokeDash=[3, 3], cornerRadius=10).encode(
         **_xy(), x2="x2:Q", y2="y2:Q")
-    testes_label = alt.Chart(pd.DataFrame([{"x": TESTES_BOX[0] + TESTES_BOX[2] / 2 - 1,
-                                            "y": TESTES_BOX[1] + TESTES_BOX[3] / 2 - 1, "label": "Testes"}])
+    testes_label = alt.Chart(_inline([{"x": TESTES_BOX[0] + TESTES_BOX[2] / 2 - 1,
+                                      "y": TESTES_BOX[1] + TESTES_BOX[3] / 2 - 1, "label": "Testes"}])
                              ).mark_text(align="right", baseline="top", fontSize=14, color="#666666",
                                          fontStyle="italic").encode(**_xy(), text="label:N")
     links = alt.Chart(_link_frame()).mark_line(strokeCap="round", strokeJoin="round").encode(

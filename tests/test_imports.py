@@ -100,6 +100,15 @@ def test_a_workbench_does_not_load_the_cohort_module_to_ask_whether_it_was_given
     assert loaded == {"hpgwidgets.cohort": False, "scipy.special": False}
 
 
+def test_a_time_series_chart_and_its_update_are_built_without_pandas():
+    # pandas is about 30 MiB of a student's kernel; the Workbench's charts are built from lists
+    loaded = modules_after("import hpgwidgets as hpg\nfrom hpgwidgets import charts\n"
+                           "r = hpg.simulate(hpg.Regimen([hpg.Dose('hcg', amount=500, every_days=2, stop_day=60)]), days=120)\n"
+                           "charts.timeseries_spec(r, compare=r)\ncharts.timeseries_params(r)",
+                           ("pandas", "altair"))
+    assert loaded == {"pandas": False, "altair": True}
+
+
 def test_what_was_refused_still_imports_and_works_after_hpgwidgets():
     done = subprocess.run([sys.executable, "-c", "import hpgwidgets as hpg, numba, numpy as np\n"
                            "hpg.simulate(hpg.Regimen([]), days=10)\n"
