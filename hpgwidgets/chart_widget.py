@@ -9,6 +9,7 @@ import functools
 import hashlib
 
 import altair as alt
+import anywidget
 import ipywidgets
 import traitlets
 
@@ -190,6 +191,30 @@ def vega_bundle() -> VegaBundle:
     if _shared_bundle is None or _shared_bundle.comm is None or _shared_bundle.source != source:
         _shared_bundle = VegaBundle(source=source, key=_source_key(source))
     return _shared_bundle
+
+
+class GiveUpCatcher(anywidget.AnyWidget):
+    """No view: its module puts on the page, before any chart of the kernel exists, the listener that
+    says anywidget's give-up error as a warning (HEAR_KERNEL_AGAIN_JS). Without it the listener came
+    with the first chart's module, so a give-up of that first module (the page busy for 2 s as the
+    first chart of a notebook was made) still showed "[anywidget] Failed to initialize model."
+    Made once per kernel by ``catch_give_ups()``, which ``charts.enable_offline_charts()`` (every
+    notebook's setup cell, and every Workbench) calls."""
+
+    _esm = HEAR_KERNEL_AGAIN_JS + """
+export default { initialize: ({ model }) => { hearKernelAgain(model); } };  // hpgwidgets give-up catcher
+"""
+
+
+_catcher: GiveUpCatcher | None = None
+
+
+def catch_give_ups() -> GiveUpCatcher:
+    """The kernel's one ``GiveUpCatcher`` (made again if it was closed, e.g. by ``Widget.close_all()``)."""
+    global _catcher
+    if _catcher is None or _catcher.comm is None:
+        _catcher = GiveUpCatcher()
+    return _catcher
 
 
 class ChartWidget(alt.JupyterChart):

@@ -48,7 +48,7 @@ import numpy as np
 # pandas (about 30 MiB in a kernel) is imported inside the helpers that return DataFrames: the
 # widgets and specs are built without it (benchmarks/bench_kernel_memory.py).
 from . import offline, validation
-from .chart_widget import ChartWidget
+from .chart_widget import ChartWidget, catch_give_ups
 from .pharmacology import DRUGS, testosterone_drugs
 from .ranges import reference_range
 from .regimen import Regimen
@@ -59,8 +59,10 @@ def enable_offline_charts(renderer: bool = False) -> None:
     """Let charts render with no internet, from the Vega bundle shipped in this package (no
     vl-convert in the kernel; see hpgwidgets.offline): for JupyterChart widgets and, with
     ``renderer=True``, for plain charts shown as a notebook cell's output. The same in
-    JupyterLab, Voila and JupyterLite."""
+    JupyterLab, Voila and JupyterLite. Also opens the kernel's ``GiveUpCatcher``, so that the page
+    catches anywidget's give-up error before the first chart is made (``hpgwidgets.chart_widget``)."""
     offline.use_bundled_vega()
+    catch_give_ups()
     if renderer:
         alt.renderers.enable(CHART_RENDERER)
 

@@ -128,6 +128,28 @@ def test_a_spec_rebuilt_without_validation_is_the_chart_altair_rebuilds():
             (altairs_widget._params, altairs_widget._vl_selections, altairs_widget._selection_types), name
 
 
+def test_enabling_charts_opens_one_give_up_catcher_per_kernel_before_any_chart():
+    # anywidget's give-up error was caught only once a chart's module was on the page; the catcher,
+    # opened with the charts, brings the catch first (tests/browser/test_chart_given_up.py)
+    from ipywidgets import Widget
+    from ipywidgets.widgets.widget import _instances
+
+    from hpgwidgets.chart_widget import HEAR_KERNEL_AGAIN_JS, GiveUpCatcher
+
+    def catchers():
+        return [widget for widget in list(_instances.values()) if isinstance(widget, GiveUpCatcher)]
+
+    Widget.close_all()
+    enable_offline_charts()
+    first = catchers()
+    assert len(first) == 1 and HEAR_KERNEL_AGAIN_JS in first[0]._esm
+    enable_offline_charts()
+    assert catchers() == first
+    Widget.close_all()   # closed with every widget, it is opened again by the next notebook's setup
+    enable_offline_charts()
+    assert len(catchers()) == 1 and catchers() != first
+
+
 def test_every_chart_names_one_vega_bundle_sent_once_per_kernel_not_with_each_chart():
     # The 0.9 MB bundle crossed the wire with every chart (a notebook of 12 charts sent 12 MB).
     # Now each chart's state names the kernel's one VegaBundle widget, which holds the bundle.
