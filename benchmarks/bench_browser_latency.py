@@ -1,6 +1,6 @@
 """Slider-to-chart latency of the Workbench in real JupyterLab + Chromium.
 
-    .venv/bin/python benchmarks/bench_browser_latency.py [--moves 25] [--json out.json]
+    .venv/bin/python benchmarks/bench_browser_latency.py [--moves 25] [--json out.json] [--parts 8]
 
 One notebook page holds the Workbench and, for comparison, a trivial JupyterChart (two
 points) whose slider reassigns its chart. For each move the script focuses a slider
@@ -9,6 +9,11 @@ chart's DOM with a MutationObserver. A redraw counts as finished at the last DOM
 before the chart has been quiet for QUIET_MS. Moves alternate trivial / workbench (and
 right / left, so the dose stays in range) so both see the same conditions. The first
 WARM_UP_MOVES of each are not counted.
+
+--parts N then splits the Workbench chart's redraw, N times each: kernel code changes one part of
+the chart's params (all six series; the treatments alone; the day's cursor alone) and the page
+times the message's arrival to the chart's last DOM change; then the same with the invisible hover
+targets (the per-day points that carry the tooltips) taken out of the chart's spec.
 
 Target (issue 17): workbench p50 within 1.3x the trivial redraw's p50, and under 150 ms.
 Uses the JupyterLab/Chromium harness of tests/browser/conftest.py.
@@ -91,6 +96,85 @@ ARM_JS = """
 """
 
 
+# Records when the page handles each widget message from the kernel (performance.now(), the clock of
+# the keydown time).
+FRAMES_JS = """
+(() => {
+  window.__hpgFrames = [];
+  const decoder = new TextDecoder();
+  const Socket = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Socket(...args);
+    socket.addEventListener('message', event => {
+      const text = typeof event.data === 'string' ? event.data : decoder.decode(new Uint8Array(event.data));
+      if (/"msg_type":\\s*"comm_msg"/.test(text)) window.__hpgFrames.push(performance.now());
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Socket.prototype;
+  Object.assign(window.WebSocket, Socket);
+})();
+"""
+# Kernel code for --parts: each changes one part of the Workbench chart's params (k alternates it).
+PARTS = {
+    "all six series": "s = dict(wb.chart_widget._params['series']); f = 1.1 if k % 2 else 1 / 1.1; k += 1\n"
+                      "for v in ('testosterone', 'lh', 'fsh', 'estradiol', 'itt', 'sperm'): s[v] = [x * f for x in s[v]]\n"
+                      "set_params(wb.chart_widget, {'series': s})",
+    "treatments alone": "t = dict(wb.chart_widget._params['treatments']); k += 1\n"
+                        "t['schedule'] = [x.rstrip() + (' ' if k % 2 else '') for x in t['schedule']]\n"
+                        "set_params(wb.chart_widget, {'treatments': t})",
+    "day cursor alone": "k += 1\nset_params(wb.chart_widget, {'cursor_day': 100.0 + k % 2})",
+}
+WITHOUT_HOVER_TARGETS = """
+import copy
+spec = copy.deepcopy(wb.chart_widget.spec)
+def without_hover(part):
+    if isinstance(part, dict):
+        if 'layer' in part:
+            part['layer'] = [layer for layer in part['layer']
+                             if not any('hover_every_days' in str(step) for step in layer.get('transform', []))]
+        for value in part.values():
+            without_hover(value)
+    elif isinstance(part, list):
+        for value in part:
+            without_hover(value)
+without_hover(spec)
+show_spec(wb.chart_widget, spec)
+"""
+
+
+def time_parts(page, harness, repeats: int) -> dict:
+    """Median ms from the message's arrival to the chart's last DOM change, per part, with and without hover targets."""
+    def execute(code):
+        page.evaluate("code => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                      ".requestExecute({code}).done.then(() => true)", code)
+        page.wait_for_function(harness.KERNEL_IDLE_JS, timeout=60_000, polling=100)
+
+    execute("from hpgwidgets.chart_widget import set_params, show_spec\nk = 0")
+    figures = {}
+    for label, setup in (("with hover targets", None), ("hover targets taken out", WITHOUT_HOVER_TARGETS)):
+        if setup:
+            execute(setup)
+            page.locator(".hpg-chart svg .mark-line path").first.wait_for(state="attached", timeout=60_000)
+        for name, code in PARTS.items():
+            times = []
+            for repeat in range(repeats + 1):
+                page.evaluate(ARM_JS, [".hpg-chart", QUIET_MS, MOVE_TIMEOUT_MS])
+                page.evaluate("() => { window.__keydownAt = performance.now(); window.__hpgFrames = []; }")
+                start = page.evaluate("() => window.__keydownAt")
+                execute(code)
+                try:
+                    until_dom = page.evaluate("() => window.__redraw")   # ms from start to the last DOM change
+                except Exception as error:   # no DOM change within MOVE_TIMEOUT_MS: say so, go on
+                    print(f"  ({label}, {name}: {str(error).splitlines()[0]})")
+                    continue
+                arrivals = [t - start for t in page.evaluate("() => window.__hpgFrames")]
+                if repeat and arrivals:   # the one widget message: the chart's new params
+                    times.append(until_dom - arrivals[0])
+            figures[(label, name)] = statistics.median(times) if times else float("nan")
+    return figures
+
+
 def write_bench_notebook(path: Path) -> Path:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -150,7 +234,7 @@ def describe(values):
             "max": max(values), "n": len(values)}
 
 
-def run(moves: int) -> dict:
+def run(moves: int, parts: int = 0) -> dict:
     harness = load_harness()
     if not harness.CHROMIUM.exists():
         raise SystemExit(harness.chromium_missing_message())
@@ -163,6 +247,8 @@ def run(moves: int) -> dict:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            if parts:
+                page.add_init_script(FRAMES_JS)
             console_errors = []
             page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
             page.goto(f"{server.url}/lab/tree/bench.ipynb?token={token}&reset")
@@ -184,23 +270,26 @@ def run(moves: int) -> dict:
                     milliseconds = measure_move(page, chart_selector, handle_selector, key)
                     if move >= WARM_UP_MOVES:
                         samples[name].append(milliseconds)
+            split = time_parts(page, harness, parts) if parts else {}
             browser.close()
     finally:
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
     return {"moves": moves, "quiet_ms": QUIET_MS, "console_errors": console_errors,
             "cases": {name: describe(values) for name, values in samples.items()},
-            "samples": samples}
+            "samples": samples, "parts": {f"{label}: {name}": ms for (label, name), ms in split.items()}}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=25, help="counted moves per case (default 25)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--parts", type=int, default=0, metavar="N",
+                        help="also time N redraws of each part of the chart's params, with and without hover targets")
     arguments = parser.parse_args()
     if arguments.moves < 20:
         parser.error("use at least 20 moves so p95 means something")
-    figures = run(arguments.moves)
+    figures = run(arguments.moves, arguments.parts)
     print(f"Slider-to-chart latency in JupyterLab + Chromium, {arguments.moves} moves per case "
           f"(keydown -> last DOM change of the chart, quiet {QUIET_MS} ms), interleaved:")
     print(f"{'case':45s} {'p50 ms':>8s} {'p95 ms':>8s} {'min':>7s} {'max':>7s}")
@@ -211,6 +300,10 @@ def main():
     print(f"p50 ratio workbench / trivial: {ratio:.2f} (target <= {TARGET_RATIO:g}: "
           f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); workbench p50 {workbench['p50']:.1f} ms "
           f"(target < {TARGET_P50_MS:g} ms: {'met' if workbench['p50'] < TARGET_P50_MS else 'NOT met'})")
+    if figures["parts"]:
+        print(f"The Workbench chart's redraw by part, message handled -> last DOM change, median of {arguments.parts}:")
+        for name, milliseconds in figures["parts"].items():
+            print(f"  {name:45s} {milliseconds:7.1f} ms")
     if figures["console_errors"]:
         print(f"JavaScript console errors during the run: {figures['console_errors']}")
     if arguments.json:

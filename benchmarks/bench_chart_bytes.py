@@ -1,7 +1,7 @@
 """What a notebook's charts cost to send and to draw: bytes from the kernel, and the page's time.
 
     .venv/bin/python benchmarks/bench_chart_bytes.py [--charts 1 12] [--tree ../other] [--browser] [--loads 2]
-        [--throttle MBIT]
+        [--throttle MBIT] [--draw-timeout S]
 
 Without a browser (always printed): in a fresh interpreter per case, the setup cell of every
 notebook (``charts.enable_offline_charts(renderer=True)``) and then N plain charts shown as a
@@ -130,7 +130,20 @@ wanted => {
 """
 
 
-def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None = None) -> dict:
+DRAWN_STATE_JS = """
+() => {
+  const charts = Array.from(document.querySelectorAll('.jp-OutputArea .vega-embed'));
+  return {outputs: document.querySelectorAll('.jp-OutputArea-output').length, charts: charts.length,
+          drawn: charts.filter(chart => chart.querySelector('svg.marks .role-mark') !== null).length};
+}
+"""
+
+
+def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None = None,
+             draw_timeout_s: float = 600) -> dict:
+    """Bytes, wall and busy time of Run All and of a reload; a phase that does not draw every chart
+    within ``draw_timeout_s`` is recorded (``figures["stuck"]``: the phase, charts found and drawn,
+    the page's warnings and errors) instead of ending the benchmark."""
     import time
 
     record = harness.PageRecord()
@@ -143,6 +156,9 @@ def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None 
             received[0] += len(payload.encode() if isinstance(payload, str) else payload)
 
     page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    warnings = []
+    page.on("console", lambda message: warnings.append(message.text[:300])
+            if message.type == "warning" and ("hpgwidgets" in message.text or "anywidget" in message.text) else None)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     try:
@@ -171,7 +187,14 @@ def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None 
                 page.evaluate(harness.RUN_ALL_JS)
             else:   # the page opened again on the running kernel: every chart's state fetched from it
                 page.reload()
-            page.wait_for_function(ALL_DRAWN_JS, arg=BROWSER_CHARTS, timeout=600_000, polling=50)
+            try:
+                page.wait_for_function(ALL_DRAWN_JS, arg=BROWSER_CHARTS, timeout=draw_timeout_s * 1000, polling=50)
+            except Exception as stuck:   # Playwright's TimeoutError: say where it stopped, then go on
+                figures["stuck"] = {"phase": phase, "after_s": round(time.perf_counter() - start, 1),
+                                    **page.evaluate(DRAWN_STATE_JS), "bytes": received[0],
+                                    "warnings": list(warnings), "errors": list(record.console_errors),
+                                    "timeout": type(stuck).__name__}
+                break
             wall = time.perf_counter() - start
             counting[0] = False
             after = metrics()
@@ -183,12 +206,13 @@ def one_load(harness, browser, lab, notebook: Path, throttle_mbit: float | None 
                 page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
                 page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
         figures["errors"] = list(record.console_errors)
+        figures["warnings"] = list(warnings)
     finally:
         context.close()
     return figures
 
 
-def browser_side(trees: dict, loads: int, throttle_mbit: float | None = None) -> None:
+def browser_side(trees: dict, loads: int, throttle_mbit: float | None = None, draw_timeout_s: float = 600) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_browser_latency import load_harness, start_lab
     from playwright.sync_api import sync_playwright
@@ -208,16 +232,20 @@ def browser_side(trees: dict, loads: int, throttle_mbit: float | None = None) ->
               + (f", network throttled to {throttle_mbit:g} Mbit/s:" if throttle_mbit else ":"))
         for load in range(loads):
             for label, notebook in notebooks.items():
-                run = one_load(harness, browser, lab, notebook, throttle_mbit)
+                run = one_load(harness, browser, lab, notebook, throttle_mbit, draw_timeout_s)
+                if "stuck" in run:
+                    print(f"  load {load + 1} [{label}]: NOT every chart drawn: {run['stuck']}", flush=True)
+                    continue
                 figures[label].append(run)
                 for phase in ("run", "reopen"):
                     one = run[phase]
                     print(f"  load {load + 1} {phase:6s} [{label}]: {one['bytes'] / 1e6:.2f} MB received, wall "
                           f"{one['wall']:.1f} s, page busy {one['busy']:.2f} s, JS heap {one['heap'] / 2**20:.0f} MiB",
                           flush=True)
-                print(f"  load {load + 1} [{label}]: console errors {len(run['errors'])}", flush=True)
+                print(f"  load {load + 1} [{label}]: console errors {len(run['errors'])}, hpgwidgets/anywidget warnings "
+                      f"{len(run['warnings'])}", flush=True)
         for label, runs in figures.items():
-            for phase in ("run", "reopen"):
+            for phase in ("run", "reopen") if runs else ():
                 ones = [run[phase] for run in runs]
                 print(f"  median {phase:6s} [{label}]: {statistics.median(o['bytes'] for o in ones) / 1e6:.2f} MB, wall "
                       f"{statistics.median(o['wall'] for o in ones):.1f} s, busy "
@@ -238,6 +266,9 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=2)
     parser.add_argument("--throttle", type=float, metavar="MBIT",
                         help="with --browser: the page's network throttled to MBIT Mbit/s each way (CDP)")
+    parser.add_argument("--draw-timeout", type=float, default=600, metavar="S",
+                        help="with --browser: seconds a phase may take to draw every chart before the load is "
+                             "recorded as stuck, with where it stopped (default 600)")
     arguments = parser.parse_args()
     trees = {"this tree": ROOT} | ({str(arguments.tree): arguments.tree.resolve()} if arguments.tree else {})
     print("bytes the kernel sends: N charts shown as cell outputs (after the setup cell), then a Workbench()")
@@ -250,7 +281,7 @@ def main() -> int:
                   f"({figures['charts'] / wanted / 1e3:.1f} KB a chart); Workbench {figures['workbench'] / 1e6:.3f} MB; "
                   f"largest opening states by class, all cases: {classes}", flush=True)
     if arguments.browser:
-        browser_side(trees, arguments.loads, arguments.throttle)
+        browser_side(trees, arguments.loads, arguments.throttle, arguments.draw_timeout)
     return 0
 
 
