@@ -181,9 +181,9 @@ MAX_DOSE_TICKS_PER_LINE = 120
 # Hover targets per curve: each is an SVG element the browser must move on every redraw,
 # so a curve offers a tooltip every few days (about 30 targets), never every day. The
 # stride is never a whole number of weeks, so tooltips do not all fall on injection days.
-# With 60 the targets were three quarters of a dose move's redraw in the browser (41 of 52 ms,
-# bench_browser_latency.py --parts); 30 targets of 150 px^2 still cover a 78-week curve with no
-# gap on a 250-px panel (one every 19 days, about 9 px apart).
+# With 60 the targets were three quarters of a dose move's redraw in the browser (30 of 41 ms,
+# bench_browser_latency.py --parts); 30 targets of 150 px^2 (about 14 px across) still cover a
+# 78-week curve with no gap on the Workbench's 340-px panel (one every 19 days, about 12 px apart).
 MAX_HOVER_POINTS_PER_CURVE = 30
 SIGNIFICANT_DIGITS = 4
 LOG_AXIS_DECADES = [10.0 ** exponent for exponent in range(-4, 7)]
