@@ -328,4 +328,5 @@ class Classroom(widgets.VBox):
         if self._show_chart(inputs):
             return
         set_params(self.chart, timeseries_params(inputs["result"], inputs["variables"], compare=inputs["compare"],
-                                                 window_days=inputs["window_days"], names=inputs["names"]))
+                                                 window_days=inputs["window_days"], names=inputs["names"],
+                                                 size=inputs["size"]))
