@@ -344,6 +344,7 @@ def _curve_frame(events: dict[str, TimeToEvent]) -> pd.DataFrame:
 CHART_LABEL_PX = 13  # tick labels and legends: the smallest type a projected chart may have
 CHART_TITLE_PX = 14  # axis titles
 CHART_HEADING_PX = 16
+TITLE_CHARACTER_EM = 0.55  # width of a character of a bold axis title, in ems (measured 0.49; kept on the safe side)
 
 
 def recovery_chart(events, *, title: str | None = None, published: bool = True, width: int = 520,
@@ -376,7 +377,10 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
     axis_type = {"labelFontSize": CHART_LABEL_PX, "titleFontSize": CHART_TITLE_PX}
     legend_type = {"labelFontSize": CHART_LABEL_PX, "titleFontSize": CHART_LABEL_PX, "labelLimit": 0}
     x = alt.X("months:Q", title=f"months after {origin_text}", axis=alt.Axis(**axis_type))
-    y = alt.Y("probability:Q", title=f"share of men with {what}", scale=alt.Scale(domain=[0, 1]),
+    y_title = f"share of men with {what}"
+    if len(y_title) * CHART_TITLE_PX * TITLE_CHARACTER_EM > height:  # longer than the plot is tall: two lines
+        y_title = ["share of men with", what]
+    y = alt.Y("probability:Q", title=y_title, scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(format="%", **axis_type))
     lines = alt.Chart(curves).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
         x=x, y=y, color=alt.Color("group:N", title=None, sort=list(events), legend=alt.Legend(**legend_type)),

@@ -141,6 +141,11 @@ def test_recovery_charts_use_type_the_back_row_can_read(six_months):
         svg = vl_convert.vegalite_to_svg(chart.to_dict())
         sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)px"', svg)]
         assert sizes and min(sizes) >= recovery.CHART_LABEL_PX == 13
+    # a chart too short for its y title in one line (03b's split charts, 200 px) sets it on two
+    assert recovery.recovery_chart(groups, height=200).to_dict()["layer"][0]["encoding"]["y"]["title"] == [
+        "share of men with", "sperm ≥ 20 million/mL"]
+    assert recovery.recovery_chart(groups, height=400).to_dict()["layer"][0]["encoding"]["y"]["title"] == \
+        "share of men with sperm ≥ 20 million/mL"
 
 
 def test_published_points_are_named_by_author_and_year_as_a_reader_cites_them(six_months):
