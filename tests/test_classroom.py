@@ -99,7 +99,7 @@ def test_gonadorelin_presets_open_on_the_man_untreated(name):
     at the first pulse (weeks -4 to 0, as the pump's notes say); the scenario files are unchanged."""
     classroom = Classroom([name])
     scenario = load_scenario(name)
-    assert lead_in_days(scenario) == LEAD_IN_DAYS == 28 and "weeks -4 to 0" in load_scenario("gonadorelin_pump").notes
+    assert lead_in_days(scenario) == LEAD_IN_DAYS == 28 and "weeks −4 to 0" in load_scenario("gonadorelin_pump").notes
     assert scenario.regimen.doses[0].start_day == 0  # the file's regimen: the lead-in is the dashboard's
     series = shown_series(classroom)
     assert series["day"].min() == 0 and classroom.chart.params.window_weeks[0] == -4
