@@ -62,6 +62,7 @@ class Trait:
     source: str
     provenance: str
     note: str
+    share_at_low: float = 0.0   # a share of men sitting at the lower bound (a group apart, e.g. non-responders)
 
     def _to_normal(self, x):
         x = np.asarray(x, dtype=float)
@@ -75,13 +76,17 @@ class Trait:
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n values from the distribution truncated to [low, high] (inverse-CDF sampling)."""
-        lower, upper = ndtr(self._to_normal([self.low, self.high]))
-        uniform = rng.random(n)
-        return self._from_normal(ndtri(lower + uniform * (upper - lower)))
+        return self._at(rng.random(n))
 
     def quantile(self, q: float) -> float:
+        return float(self._at(np.asarray(q, dtype=float)))
+
+    def _at(self, uniform: np.ndarray) -> np.ndarray:
+        """The value at each cumulative share: the group at the lower bound first, then the rest."""
         lower, upper = ndtr(self._to_normal([self.low, self.high]))
-        return float(self._from_normal(ndtri(lower + q * (upper - lower))))
+        rest = np.clip((uniform - self.share_at_low) / (1.0 - self.share_at_low), 0.0, 1.0)
+        spread = self._from_normal(ndtri(lower + rest * (upper - lower)))
+        return np.where(uniform < self.share_at_low, self.low, spread)
 
 
 def _check_trait(row: dict) -> Trait:
@@ -90,9 +95,12 @@ def _check_trait(row: dict) -> Trait:
         raise ValueError(f"population.csv: {name!r} has distribution {row['distribution']!r}; "
                          f"allowed: {DISTRIBUTIONS}")
     trait = Trait(name, row["distribution"], float(row["median"]), float(row["spread"]), float(row["low"]),
-                  float(row["high"]), row["unit"], row["source"], row["provenance"], row["note"])
+                  float(row["high"]), row["unit"], row["source"], row["provenance"], row["note"],
+                  float(row.get("share_at_low") or 0.0))
     if not trait.low < trait.median < trait.high or trait.spread <= 0:
         raise ValueError(f"population.csv: {name!r} needs low < median < high and spread > 0")
+    if not 0.0 <= trait.share_at_low < 1.0:
+        raise ValueError(f"population.csv: {name!r} needs 0 <= share_at_low < 1, got {trait.share_at_low:g}")
     if trait.distribution == "lognormal" and trait.low <= 0:
         raise ValueError(f"population.csv: log-normal {name!r} needs low > 0")
     if name in PATIENT_LIMITS:

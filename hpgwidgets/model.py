@@ -84,7 +84,7 @@ CONSTANTS = (
     "germinal_exponent", "germinal_floor", "germinal_reserve", "germinal_regression_rate",
     "germinal_growth_rate", "germinal_growth_fsh_share", "damage_build_rate", "damage_fade_rate", "damage_max",
     "inhibin_fsh_exponent", "inhibin_germ_share", "inhibin_rate", "steroidogenic_rate", "support_at_rest",
-    "release_need", "release_hill",
+    "release_need", "release_hill", "shbg_bound_share", "shbg_occupancy",
 )
 (DRIVE, GAIN_T, GAIN_E, STEEPNESS, ESTROGEN_STEEPNESS, MEMORY_GAIN, MEMORY_EXPONENT, LH_AT_REST,
  GAIN_LH, GAIN_FSH, FSH_GNRH_EXPONENT, INHIBIN_GAIN, INHIBIN_HILL, FLARE_GAIN,
@@ -101,7 +101,7 @@ CONSTANTS = (
  GERMINAL_EXPONENT, GERMINAL_FLOOR, GERMINAL_RESERVE, GERMINAL_REGRESSION_RATE,
  GERMINAL_GROWTH_RATE, GERMINAL_GROWTH_FSH_SHARE, DAMAGE_BUILD_RATE, DAMAGE_FADE_RATE, DAMAGE_MAX,
  INHIBIN_FSH_EXPONENT, INHIBIN_GERM_SHARE, INHIBIN_RATE, STEROIDOGENIC_RATE, SUPPORT_AT_REST,
- RELEASE_NEED, RELEASE_HILL) = range(len(CONSTANTS))
+ RELEASE_NEED, RELEASE_HILL, SHBG_BOUND_SHARE, SHBG_OCCUPANCY) = range(len(CONSTANTS))
 N_STATES, N_HORMONES, N_INPUTS = len(STATES), len(HORMONES), len(INPUTS)
 
 
@@ -134,6 +134,29 @@ def _hill(x, half, steepness):
 
 
 @_jitable
+def total_testosterone(unbound, c):
+    """Serum total testosterone (relative) for an unbound level: SHBG carries a share of it
+    (``shbg_bound_share`` at the reference) on binding sites that are ``shbg_occupancy`` full
+    there, so the bound part saturates: low levels read higher, supraphysiological ones lower,
+    than clearance alone would give (1 at the reference man)."""
+    share, occupancy = c[SHBG_BOUND_SHARE], c[SHBG_OCCUPANCY]
+    return (1.0 - share) * unbound + share * unbound / ((1.0 - occupancy) + occupancy * unbound)
+
+
+@_jitable
+def unbound_for_total(total, c):
+    """The inverse of :func:`total_testosterone`: the unbound level that reads ``total``."""
+    share, occupancy = c[SHBG_BOUND_SHARE], c[SHBG_OCCUPANCY]
+    free_share, empty = 1.0 - share, 1.0 - occupancy
+    if occupancy == 0.0:
+        return total
+    # free_share * occupancy * x^2 + (free_share * empty + share - total * occupancy) x - total * empty = 0
+    a = free_share * occupancy
+    b = free_share * empty + share - total * occupancy
+    return (-b + np.sqrt(b * b + 4.0 * a * total * empty)) / (2.0 * a)    # (works on arrays too)
+
+
+@_jitable
 def hormones(y, u, c):
     """Hormones (order of ``HORMONES``, relative units) from state ``y``, exposures ``u``
     and constants ``c`` (sequences in the orders of STATES, INPUTS and CONSTANTS)."""
@@ -156,10 +179,17 @@ def hormones(y, u, c):
     excess = y[SENSED_T] - 1.0
     brake = 1.0 / (1.0 + c[LEYDIG_STEROID_BRAKE] * (excess if excess > 0.0 else 0.0))
     leydig_drive = c[LEYDIG_SCALE] * y[LEYDIG] * _hill(stimulus, c[LEYDIG_HALF], c[LEYDIG_HILL]) * brake
-    testosterone = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE]
+    # testosterone not bound to SHBG (free and albumin-bound, relative to the reference man): what
+    # the adrenals, the Leydig cells and a medicine put in over the clearance at the reference
+    # level; what the brain and aromatase see. Serum total T is read from it through SHBG binding
+    # (total_testosterone, written out here: this runs twice a step)
+    unbound = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE]
+    bound_share = c[SHBG_BOUND_SHARE]
+    testosterone = ((1.0 - bound_share) * unbound
+                    + bound_share * unbound / ((1.0 - c[SHBG_OCCUPANCY]) + c[SHBG_OCCUPANCY] * unbound))
     share = c[TESTICULAR_ESTRADIOL_SHARE]
     estradiol = (c[AROMATASE] * (1.0 - u[U_AROMATASE_BLOCK])
-                 * ((1.0 - share) * testosterone + share * y[LEYDIG_OUTPUT]))
+                 * ((1.0 - share) * unbound + share * y[LEYDIG_OUTPUT]))
     # intratesticular T as measured in testicular fluid: the Leydig cells' own secretion plus
     # serum testosterone, which equilibrates into the interstitium ...
     tubular = c[ITT_LOCAL_SHARE] * y[LEYDIG_OUTPUT]
@@ -189,7 +219,8 @@ def targets_and_rates(y, u, h, c, target, rate):
     """Write, for each state (order of STATES), the value it relaxes to and the rate (1/day)
     into ``target`` and ``rate``: the one definition of the model's dynamics."""
     lh, fsh, support = h[H_LH], h[H_FSH], h[H_SUPPORT]
-    target[SENSED_T], rate[SENSED_T] = h[H_T], c[FEEDBACK_RATE]
+    # the brain senses unbound testosterone (SHBG-bound hormone does not enter cells; see hormones)
+    target[SENSED_T], rate[SENSED_T] = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE], c[FEEDBACK_RATE]
     target[SENSED_E], rate[SENSED_E] = h[H_E2], c[FEEDBACK_RATE]
     # GnRH keeps its own receptors: a pituitary that has had almost no GnRH (a man who never had
     # GnRH drive) has few, and pulses prime it over days (self-priming); a fraction of the normal
@@ -335,13 +366,14 @@ def settle(y, c, testosterone, lh, how):
     u = np.zeros(N_INPUTS)
     out, target, rate = y.copy(), y.copy(), y.copy()
     decay = _decay_buffer(y)
-    wanted_output = testosterone - c[ADRENAL]
+    unbound = unbound_for_total(testosterone, c)
+    wanted_output = unbound - c[ADRENAL]
     for iteration in range(_SETTLE_ITERATIONS):
         # the fast states held at the goal (testosterone as secreted and as sensed, estradiol as
         # sensed): drive and Leydig scale are then solved without a feedback loop (LH is
         # proportional to drive, secretion to the scale), while the slow states relax
         if not how & SOLVE_DRIVE_FOR_LH:
-            y[SENSED_T], y[LEYDIG_OUTPUT] = testosterone, wanted_output
+            y[SENSED_T], y[LEYDIG_OUTPUT] = unbound, wanted_output
             y[SENSED_E] = hormones(y, u, c)[H_E2]
         h = hormones(y, u, c)
         if how & SOLVE_DRIVE_FOR_LH:
@@ -453,9 +485,17 @@ def spermiation_survival(recent_support, values):
 
 
 
+def binding_constants(values) -> np.ndarray:
+    """A constant row holding only SHBG binding (for :func:`total_testosterone` and its inverse outside the kernel)."""
+    binding = np.zeros(len(CONSTANTS))
+    binding[SHBG_BOUND_SHARE], binding[SHBG_OCCUPANCY] = values["shbg_bound_share"], values["shbg_occupancy"]
+    return binding
+
+
 def _constant_row(values) -> np.ndarray:
     """The constants of the reference man before his steady state is solved (patients vary them)."""
-    adrenal = values["adrenal_testosterone"] / values["testosterone_reference"]
+    # the castrate level is a serum total; the model adds unbound levels
+    adrenal = unbound_for_total(values["adrenal_testosterone"] / values["testosterone_reference"], binding_constants(values))
     share = values["testicular_estradiol_share"]
     itt_serum = (values["itt_serum_equilibration"]
                  * testosterone_ng_dl_to_nmol_l(values["testosterone_reference"], values["testosterone_molar_mass"])
@@ -504,6 +544,7 @@ def _constant_row(values) -> np.ndarray:
         "inhibin_germ_share": values["inhibin_germ_share"], "inhibin_rate": 1.0 / values["inhibin_lag"],
         "steroidogenic_rate": 1.0 / values["leydig_response_time"], "support_at_rest": 1.0, "release_need": 1.0,
         "release_hill": values["sperm_release_hill"],
+        "shbg_bound_share": values["shbg_bound_share"], "shbg_occupancy": values["shbg_occupancy"],
     }
     return np.array([row[name] for name in CONSTANTS], dtype=float)
 
@@ -563,7 +604,8 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     typical_t = (reference_t - values["age_testosterone_decline"] * years_past_onset) / reference_t
     given_t = trait("baseline_testosterone") / reference_t
     t_star = np.where(np.isnan(given_t), typical_t, given_t)
-    if np.any(t_star <= c[:, ADRENAL]):
+    unbound_star = np.array([unbound_for_total(total, c[p]) for p, total in enumerate(t_star)])
+    if np.any(unbound_star <= c[:, ADRENAL]):
         raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
                          f"{values['adrenal_testosterone']:g} ng/dL")
     given_lh = trait("baseline_lh") / values["lh_reference"]
@@ -600,8 +642,9 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     settle_all(y, c, t_star, lh_star, how)
     if np.any(central | no_gnrh):
         most = _leydig_most(values)
-        if np.any((central | no_gnrh) & (t_star - c[:, ADRENAL] >= most)):
-            raise ValueError(f"a baseline testosterone above {(most + reference_c[ADRENAL]) * reference_t:.0f} ng/dL "
+        if np.any((central | no_gnrh) & (unbound_star - c[:, ADRENAL] >= most)):
+            highest = total_testosterone(most + reference_c[ADRENAL], reference_c)
+            raise ValueError(f"a baseline testosterone above {highest * reference_t:.0f} ng/dL "
                              "cannot come from normal testes; use low_testosterone_origin='testicular' or 'mixed'")
 
     # sperm: a man with fewer sperm than his hormones support has fewer germ cells (a lower

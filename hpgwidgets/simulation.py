@@ -225,10 +225,17 @@ def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict
         "leydig_capacity": y["leydig_capacity"],
         "germinal_capacity": y["germinal_capacity"],
         "central_suppression": h["central_suppression"],
-        "exogenous_testosterone": np.broadcast_to(np.reshape(exogenous, (-1, 1)) * values["testosterone_reference"],
-                                                  shape),
+        "exogenous_testosterone": _exogenous_share(h["testosterone"], exogenous, values),
         "hcg": np.broadcast_to(np.reshape(hcg, (-1, 1)), shape),
     }
+
+
+def _exogenous_share(total: np.ndarray, exogenous, values: dict) -> np.ndarray:
+    """The medicine's part of serum total testosterone (ng/dL): its share of the unbound level,
+    applied to the total (SHBG binds testosterone whatever made it)."""
+    unbound = model.unbound_for_total(total, model.binding_constants(values))
+    share = np.reshape(exogenous, (-1, 1)) / np.maximum(unbound, 1e-300)
+    return np.minimum(share, 1.0) * total * values["testosterone_reference"]
 
 
 def _runner(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int, values) -> tuple:

@@ -66,11 +66,11 @@ def test_doses_accept_numpy_numbers():
 # ---- regimens: limits per kind of action -------------------------------------------------
 
 def test_a_hundred_copies_of_the_highest_weekly_dose_are_refused_naming_the_limit():
-    dose = hpg.Dose("testosterone_enanthate", 500, every_days=7)
+    dose = hpg.Dose("testosterone_enanthate", 700, every_days=7)
     with raises(ValueError, "acting on the same target, bloodstream (adds serum testosterone), at once") as error:
         hpg.Regimen([dose] * 100)
     assert "10000% of the weekly maximum" in str(error.value) and "at most 100%" in str(error.value)
-    assert "100 x testosterone_enanthate 500 mg every 7 days (100% of its limits: 500 mg a dose, 500 mg a week)" in str(error.value)
+    assert "100 x testosterone_enanthate 700 mg every 7 days (100% of its limits: 700 mg a dose, 700 mg a week)" in str(error.value)
 
 
 def test_two_of_the_largest_single_doses_at_once_are_refused_even_when_spread_over_weeks():

@@ -45,7 +45,7 @@ def shared_wb():
     ({"baseline_sperm": float("nan")}, ValueError, "baseline_sperm must be a finite number"),
     ({"hcg": "yes"}, TypeError, "hcg (give this agent?) must be True or False, got str 'yes'"),
     ({"trt_dose": "200"}, TypeError, "trt_dose must be a number, got str '200'"),
-    ({"trt_dose": 5000}, ValueError, "trt_dose = 5000 is outside the allowed range (0 to 500 mg"),
+    ({"trt_dose": 5000}, ValueError, "trt_dose = 5000 is outside the allowed range (0 to 700 mg"),
     ({"trt_every_days": 0}, ValueError, "trt_every_days = 0 is outside the allowed range"),
     ({"hcg_timing": "later"}, ValueError, "hcg_timing must be one of 'with_trt', 'recovery', 'both'"),
     ({"gonadorelin_mode": None}, TypeError, "gonadorelin_mode must be one of 'pump'"),
