@@ -178,6 +178,11 @@ DOSE_TICK_CAPACITY = 1500
 # dose line with more doses than this inside the window shows as its bar alone (ticks a pixel or
 # two apart would paint the bar black).
 MAX_DOSE_TICKS_PER_LINE = 120
+# Ticks of one drug closer together than this on the drawn timeline (hCG every other day over a year and
+# a half, weekly injections over three years) would paint its bar dark: only every so many doses is drawn,
+# so that drawn neighbours are at least this far apart. Measured in Python from the panel's width, never
+# in Vega, so the browser and an offline drawing of the same params draw the same ticks.
+MIN_DOSE_TICK_GAP_PX = 6
 # Hover targets per curve: each is an SVG element the browser must move on every redraw,
 # so a curve offers a tooltip every few days (about 30 targets), never every day. The
 # stride is never a whole number of weeks, so tooltips do not all fall on injection days.
@@ -460,35 +465,62 @@ def treatment_frame(regimen, days: float, origin_day: float = 0.0) -> pd.DataFra
     return pd.DataFrame(columns) if columns["drug"] else pd.DataFrame(columns=list(TREATMENT_COLUMNS))
 
 
-def _dose_columns(regimen, days: float, origin_day: float = 0.0, window_days=None) -> dict[str, list]:
+def _dose_columns(regimen, days: float, origin_day: float = 0.0, window_days=None,
+                  panel_width: float | None = None) -> dict[str, list]:
     """What :func:`dose_frame` holds, as {column: list} (no pandas)."""
     validation.instance("regimen", regimen, Regimen, "an hpg.Regimen")
     days = validation.number("days", days, low=0, high=validation.MAX_DAYS, unit="days")
     first, last = (0.0, float(days)) if window_days is None else window_days
-    columns, total = {"drug_name": [], "day": [], "week": []}, 0
+    if panel_width is not None:
+        panel_width = validation.number("panel_width", panel_width, above=0, unit="px")
+    min_gap_days = 0.0 if panel_width is None else MIN_DOSE_TICK_GAP_PX * max(last - first, 0.0) / panel_width
+    by_drug: dict[str, list] = {}
     for dose in regimen:
         times = np.asarray(dose.times(days), dtype=float)
         times = times[(times >= first) & (times <= last)]
-        if len(times) > MAX_DOSE_TICKS_PER_LINE or total + len(times) > DOSE_TICK_CAPACITY:
+        if len(times) > MAX_DOSE_TICKS_PER_LINE:
+            continue
+        by_drug.setdefault(drug_label(dose.drug), []).append(times)
+    columns, total = {"drug_name": [], "day": [], "week": []}, 0
+    for name, parts in by_drug.items():
+        times = _spaced(np.sort(np.concatenate(parts)), min_gap_days)
+        if total + len(times) > DOSE_TICK_CAPACITY:
             continue
         total += len(times)
-        columns["drug_name"] += [drug_label(dose.drug)] * len(times)
+        columns["drug_name"] += [name] * len(times)
         columns["day"] += np.round(times, 3).tolist()
         columns["week"] += np.round((times - origin_day) / 7.0, 3).tolist()
     return columns
 
 
-def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None) -> pd.DataFrame:
-    """One row per dose given (inside ``window_days``, default all), for the timeline's ticks.
+def dose_frame(regimen, days: float, origin_day: float = 0.0, window_days=None,
+               panel_width: float | None = None) -> pd.DataFrame:
+    """One row per dose tick the timeline draws (inside ``window_days``, default all).
 
     Dose lines with more than MAX_DOSE_TICKS_PER_LINE doses in the window (a pump, a daily
     tablet over months) are left out: their bar already shows them. Ticks beyond
     DOSE_TICK_CAPACITY in total are left out too.
+
+    ``panel_width``: px the window is drawn across. Given, a drug's ticks are thinned so that
+    drawn neighbours lie at least MIN_DOSE_TICK_GAP_PX apart (the first dose in the window is
+    always drawn, then each next dose far enough from the last one drawn); the regimen and the
+    bar's schedule still say every dose.
     """
     import pandas as pd
 
-    columns = _dose_columns(regimen, days, origin_day, window_days)
+    columns = _dose_columns(regimen, days, origin_day, window_days, panel_width)
     return pd.DataFrame(columns) if columns["day"] else pd.DataFrame(columns=list(columns))
+
+
+def _spaced(times: np.ndarray, min_gap: float) -> np.ndarray:
+    """The sorted ``times`` from the first on, each kept only if at least ``min_gap`` after the last one kept."""
+    if min_gap <= 0 or len(times) < 2:
+        return times
+    kept = [times[0]]
+    for time in times[1:]:
+        if time - kept[-1] >= min_gap - 1e-9:
+            kept.append(time)
+    return np.asarray(kept)
 
 
 def hover_stride(days: int) -> int:
@@ -498,12 +530,14 @@ def hover_stride(days: int) -> int:
 
 
 def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, window_days=None,
-                      names: tuple[str, str] | None = None, origin_day: float = 0.0) -> dict:
+                      names: tuple[str, str] | None = None, origin_day: float = 0.0,
+                      size: ChartSize | None = None) -> dict:
     """Values of the data params of ``timeseries_chart(result, ...)``.
 
     ``names``: what the legend and tooltips call this run and the compared one (default
     the Workbench's "This scenario" / "Pinned"). ``origin_day``: the day the chart's weeks
-    count from.
+    count from. ``size``: the chart's size (default ``ChartSize()``), which sets how far apart
+    the timeline's dose ticks are drawn (MIN_DOSE_TICK_GAP_PX).
 
     A widget that already shows a chart built with the same ``variables`` and the same
     compare-or-not setting redraws it in place with
@@ -522,7 +556,8 @@ def timeseries_params(result, variables=CLINICAL_VARIABLES, *, compare=None, win
         SERIES_PARAM: series,
         LOG_FLOOR_PARAM: log_floors(result, variables, compare=compare),
         TREATMENTS_PARAM: {column: values for column, values in treatments.items() if column != "drug"},
-        DOSES_PARAM: _dose_columns(result.regimen, result.days, origin_day, (first, last)),
+        DOSES_PARAM: _dose_columns(result.regimen, result.days, origin_day, (first, last),
+                                   panel_width=(size or ChartSize()).panel_width),
         WINDOW_PARAM: [round((first - origin_day) / 7.0, 3), round((last - origin_day) / 7.0, 3)],
         ORIGIN_PARAM: origin_day,
         HOVER_PARAM: hover_stride(days_per_scenario),
@@ -910,7 +945,7 @@ def _chart_params(result, variables, compare, window_days, cursor_day, series_ca
     validation.chart_options(result, variables, window_days=window_days, columns=size.columns,
                              origin_day=origin_day, heading=heading, names=names)
     params = timeseries_params(result, variables, compare=compare, window_days=window_days, names=names,
-                               origin_day=origin_day)
+                               origin_day=origin_day, size=size)
     rows_needed = len(params[SERIES_PARAM]["day"])
     capacity = rows_needed if series_capacity is None else int(series_capacity)
     if capacity < rows_needed:

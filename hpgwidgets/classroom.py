@@ -16,14 +16,18 @@ Built for a lecture hall:
 - the heading is part of the chart, so the new heading never stands over the old curves;
 - the chart is rebuilt to the width of its box (``ContainerWidth``), with larger type on
   a projector-sized screen;
-- a preset whose drug pulses from day 0 (a gonadorelin pump) is shown from day 1: the
-  first pulse's flare on day 0 is many times the level that follows, and would squash the
-  curves the preset is about.
+- a preset whose drug pulses from day 0 (a gonadorelin pump) opens on LEAD_IN_DAYS of the
+  same man untreated: his doses are moved that many days later (the model and the scenario
+  file are unchanged; every dose keeps its place relative to the first), and the chart's
+  clock starts at the first pulse, so the untreated stretch reads as weeks -4 to 0. The
+  pump's man has no GnRH drive of his own: without that stretch the chart never showed
+  what the pump switches on.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import re
 
 import ipywidgets as widgets
@@ -31,6 +35,7 @@ import ipywidgets as widgets
 from . import markup
 from .chart_widget import set_params, spec_chart
 from .charts import ChartSize, enable_offline_charts, key_lines, timeseries_params, timeseries_spec
+from .regimen import Regimen
 from .scenario import Scenario, list_scenarios, load_scenario
 from .workbench.view import CHART_WIDGET_OPTIONS, ContainerWidth
 
@@ -59,7 +64,7 @@ CLASSROOM_CSS = """
 .hpg-classroom .hpg-classroom-notes { font-size: 1em; }
 .hpg-classroom .hpg-classroom-notes .widget-html-content { line-height: 1.3; }
 .hpg-classroom .hpg-classroom-notes p { margin: 0.1em 0; }
-.hpg-classroom .hpg-classroom-key { font-size: 0.7em; color: #333; }
+.hpg-classroom .hpg-classroom-key { font-size: max(13px, 0.7em); color: #333; }
 .hpg-classroom .hpg-classroom-key .widget-html-content { line-height: 1.25; }
 .hpg-classroom .hpg-classroom-chart-box { max-width: 100%; }
 /* The column never runs below the window (6em: the page's heading above it). At 1280x720 the longest
@@ -70,16 +75,17 @@ CLASSROOM_CSS = """
 .hpg-classroom .hpg-classroom-side > .hpg-classroom-notes { flex-shrink: 1; min-height: 4em; overflow-y: auto; }
 @media (max-height: 800px) {
   .hpg-classroom .hpg-classroom-notes { font-size: 0.85em; }
-  .hpg-classroom .hpg-classroom-key { font-size: 0.62em; }
+  .hpg-classroom .hpg-classroom-key { font-size: 13px; }  /* the back row's smallest */
 }
 </style>
 """
 ROOM_BELOW_CHART_PX = 12  # kept free under the chart (a scroll bar would otherwise appear)
 SHORTEST_VIEW_DAYS = 28  # four weeks: shorter views show only the first injections
 LONGEST_SLIDER_DAYS = 4 * 365  # the longest preset shows three years; leave room to look further
-# A drug pulsed more often than daily from day 0 flares on day 0 (see the module docstring).
+# A drug pulsed more often than daily from day 0 (a gonadorelin pump) opens on this many days of the man
+# untreated (see the module docstring).
 PULSED_EVERY_DAYS = 1.0
-FLARE_DAYS = 1
+LEAD_IN_DAYS = 28
 PREPARE_AFTER_S = 4.0  # the other presets' charts are made this long after the page first reports its width
 
 ACRONYMS = {"trt": "TRT", "hcg": "hCG"}
@@ -105,10 +111,18 @@ def compared_preset(scenario: Scenario, names) -> str | None:
     return None
 
 
-def first_day_shown(scenario: Scenario) -> int:
-    """0, or FLARE_DAYS when a pulsed drug starts on day 0 (its day-0 flare would squash the chart)."""
+def lead_in_days(scenario: Scenario) -> int:
+    """LEAD_IN_DAYS when a pulsed drug starts on day 0 (the chart then opens on the man untreated), else 0."""
     pulsed = any(dose.every_days < PULSED_EVERY_DAYS and dose.start_day == 0 for dose in scenario.regimen)
-    return FLARE_DAYS if pulsed else 0
+    return LEAD_IN_DAYS if pulsed else 0
+
+
+def with_lead_in(scenario: Scenario, days: int, lead_in: int) -> Scenario:
+    """``scenario`` over ``days`` days of treatment and follow-up, its doses ``lead_in`` days later."""
+    regimen = Regimen([dataclasses.replace(dose, start_day=dose.start_day + lead_in,
+                                           stop_day=None if dose.stop_day is None else dose.stop_day + lead_in)
+                       for dose in scenario.regimen])
+    return scenario.replace(regimen=regimen, view={**scenario.view, "days": int(days) + lead_in})
 
 
 def _after_first_load(callback):
@@ -190,12 +204,14 @@ class Classroom(widgets.VBox):
         self.days.observe(lambda _change: self._redraw(), names="value")
         self.chart_width.observe(self._on_width, names="width")
 
-    def result(self, name: str, days: int):
-        """The simulation of preset ``name`` over ``days`` (computed once, then kept)."""
-        key = (name, int(days))
+    def result(self, name: str, days: int, lead_in: int | None = None):
+        """The simulation of preset ``name`` over ``days`` after its first dose, which comes ``lead_in``
+        days in (default: the preset's own, ``lead_in_days``); computed once, then kept."""
+        preset = self.scenarios[name]
+        lead_in = lead_in_days(preset) if lead_in is None else int(lead_in)
+        key = (name, int(days), lead_in)
         if key not in self._results:
-            preset = self.scenarios[name]
-            self._results[key] = preset.replace(view={**preset.view, "days": int(days)}).simulate()
+            self._results[key] = with_lead_in(preset, days, lead_in).simulate()
         return self._results[key]
 
     @property
@@ -221,9 +237,10 @@ class Classroom(widgets.VBox):
             name, days, compared = self.picker.value, self.days.value, self.compared
         scenario = self.scenarios[name]
         names = (preset_label(name), preset_label(compared) if compared else "")
-        return {"result": self.result(name, days), "variables": scenario.variables, "size": self.size_for(name),
-                "compare": self.result(compared, days) if compared else None,
-                "window_days": (min(first_day_shown(scenario), days - 1), days), "names": names}
+        lead_in = lead_in_days(scenario)  # the overlaid preset moves with it, so their first doses coincide
+        return {"result": self.result(name, days, lead_in), "variables": scenario.variables,
+                "size": self.size_for(name), "compare": self.result(compared, days, lead_in) if compared else None,
+                "window_days": (0, days + lead_in), "names": names, "origin_day": float(lead_in)}
 
     def _make_chart(self, key: tuple, inputs: dict):
         """A hidden box holding the chart of ``key`` = (preset, overlaid preset or None, size)."""
@@ -328,4 +345,5 @@ class Classroom(widgets.VBox):
         if self._show_chart(inputs):
             return
         set_params(self.chart, timeseries_params(inputs["result"], inputs["variables"], compare=inputs["compare"],
-                                                 window_days=inputs["window_days"], names=inputs["names"]))
+                                                 window_days=inputs["window_days"], names=inputs["names"],
+                                                 size=inputs["size"], origin_day=inputs["origin_day"]))

@@ -341,6 +341,12 @@ def _curve_frame(events: dict[str, TimeToEvent]) -> pd.DataFrame:
     return frame
 
 
+CHART_LABEL_PX = 13  # tick labels and legends: the smallest type a projected chart may have
+CHART_TITLE_PX = 14  # axis titles
+CHART_HEADING_PX = 16
+TITLE_CHARACTER_EM = 0.55  # width of a character of a bold axis title, in ems (measured 0.49; kept on the safe side)
+
+
 def recovery_chart(events, *, title: str | None = None, published: bool = True, width: int = 520,
                    height: int = 320) -> alt.Chart:
     """Kaplan-Meier step curves (share with the event vs months from the origin), one
@@ -366,11 +372,18 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
     what = described[0] if len(described) == 1 else "the event named in the legend"
     origin_text = "starting testosterone" if first.origin == "treatment_start" else "stopping testosterone"
     curves = _curve_frame(events)
-    x = alt.X("months:Q", title=f"months after {origin_text}")
-    y = alt.Y("probability:Q", title=f"share of men with {what}", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(format="%"))
+    # Type a lecture hall's back row reads (Vega's defaults are 10-11 px), set on the axes and legends
+    # themselves: a chart with a config could not be concatenated (03b sets three side by side).
+    axis_type = {"labelFontSize": CHART_LABEL_PX, "titleFontSize": CHART_TITLE_PX}
+    legend_type = {"labelFontSize": CHART_LABEL_PX, "titleFontSize": CHART_LABEL_PX, "labelLimit": 0}
+    x = alt.X("months:Q", title=f"months after {origin_text}", axis=alt.Axis(**axis_type))
+    y_title = f"share of men with {what}"
+    if len(y_title) * CHART_TITLE_PX * TITLE_CHARACTER_EM > height:  # longer than the plot is tall: two lines
+        y_title = ["share of men with", what]
+    y = alt.Y("probability:Q", title=y_title, scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format="%", **axis_type))
     lines = alt.Chart(curves).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-        x=x, y=y, color=alt.Color("group:N", title=None, sort=list(events)),
+        x=x, y=y, color=alt.Color("group:N", title=None, sort=list(events), legend=alt.Legend(**legend_type)),
         tooltip=["group:N", alt.Tooltip("months:Q", format=".1f"), alt.Tooltip("probability:Q", format=".0%"),
                  "at_risk:Q"],
     )
@@ -380,12 +393,14 @@ def recovery_chart(events, *, title: str | None = None, published: bool = True, 
         if not points.empty:
             points["months"] = points["day"].astype(float) / DAYS_PER_MONTH
             marks = alt.Chart(points).mark_point(filled=True, size=90, color="black").encode(
-                x="months:Q", y="value:Q", shape=alt.Shape("study:N", title="published (not fitted)"),
+                x="months:Q", y="value:Q", shape=alt.Shape("study:N", title="published (not fitted)",
+                                                           legend=alt.Legend(**legend_type)),
                 tooltip=["study:N", "provenance:N", "population:N", "regimen:N", "note:N",
                          alt.Tooltip("value:Q", format=".0%", title="published share")],
             )
             chart = alt.layer(lines, marks).resolve_scale(color="independent", shape="independent")
-    return chart.properties(width=width, height=height, title=title or f"{what} after {origin_text}")
+    return chart.properties(width=width, height=height,
+                            title=alt.Title(title or f"{what} after {origin_text}", fontSize=CHART_HEADING_PX))
 
 
 def _published_table() -> pd.DataFrame:

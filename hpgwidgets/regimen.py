@@ -202,9 +202,9 @@ def _check_weekly_load(doses: tuple[Dose, ...]) -> None:
     sweep over start and stop days (a series stops before one that starts on its stop day).
 
     The testosterone limits come from a physical bound, serum testosterone at most
-    5000 ng/dL (law L16): at most 500 mg of an injectable ester per dose and per week
-    (below the 600 mg/week top arm of Bhasin et al. 2001, the largest dose given in a
-    controlled trial), undecanoate at most 400 mg a week (4000 mg every 10 weeks, ten times
+    5000 ng/dL (law L16): at most 700 mg of an injectable ester per dose and per week
+    (above the 600 mg/week top arm of Bhasin et al. 2001, the largest dose given in a
+    controlled trial; 700 mg weekly peaks near 4450 ng/dL, 1000 mg would pass 6000), undecanoate at most 400 mg a week (4000 mg every 10 weeks, ten times
     the label's rate). The exact figures are assumptions chosen so that the model's peak
     stays under the bound; tests/test_data.py checks the largest legal regimens.
     """

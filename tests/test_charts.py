@@ -254,8 +254,8 @@ def test_treatment_phases_and_dose_markers_follow_the_regimen(spec, trt_hcg_clom
     doses = charts.chart_param(spec, charts.DOSES_PARAM)
     enanthate_days = [day for name, day in zip(doses["drug_name"], doses["day"])
                       if name == hpg.DRUGS["testosterone_enanthate"].name]
-    np.testing.assert_allclose(enanthate_days, TRT.times(DAYS))
-    assert len(enanthate_days) == TRT_WEEKS
+    # 78 weeks on a 340-px panel put weekly injections 4.4 px apart: every other one is drawn
+    np.testing.assert_allclose(enanthate_days, TRT.times(DAYS)[::2])
     # Every panel shades the treatment phases.
     for variable in charts.CLINICAL_VARIABLES:
         shading = [layer for layer in layers_with_mark(panel_of(spec, variable), "rect")
@@ -563,3 +563,48 @@ def test_a_long_panel_title_breaks_between_words_on_a_narrow_panel():
     assert spec == charts.timeseries_chart(run, ["testosterone", "gnrh_receptor"], size=narrow).to_dict()
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", vl_convert.vegalite_to_svg(spec))  # a title of two lines
     assert "Pituitary GnRH-receptor" in lines and "responsiveness" in lines
+
+
+def drawn_dose_ticks(chart) -> dict[str, list[tuple[float, float]]]:
+    """{drug name: [(day, x in px), ...]} of the dose ticks the first timeline of ``chart`` draws (vl-convert)."""
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    timeline = svg[svg.index(f'{charts.panel_name("treatment")}_group'):]
+    ticks: dict[str, list] = {}
+    for name, day, left in re.findall(r'aria-label="[^"]*Dose of: ([^;"]+); Day: ([0-9.]+)" role="graphics-symbol" '
+                                      r'aria-roledescription="tick" d="M(-?[0-9.]+),', timeline):
+        ticks.setdefault(name, []).append((float(day), float(left) + 1))  # a tick is 2 px wide
+    return ticks
+
+
+def test_dose_ticks_too_close_to_tell_apart_are_thinned_on_the_drawn_timeline(trt_hcg_clomiphene):
+    """hCG every other day and weekly injections over 78 weeks drew ticks one or two pixels apart, which
+    painted their bars dark (02b's protocol, 04's Alex). Drawn neighbours now lie at least
+    MIN_DOSE_TICK_GAP_PX apart, each drawn tick is a dose of the regimen, the first dose of each drug is
+    drawn, and a four-week window, where doses lie far apart, draws every one."""
+    size = charts.ChartSize(columns=1)
+    whole = drawn_dose_ticks(charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size))
+    regimen_days = {hpg.DRUGS[dose.drug].name: set(np.round(dose.times(DAYS), 3)) for dose in (TRT, HCG, CLOMIPHENE)}
+    assert set(whole) == set(regimen_days)
+    for name, ticks in whole.items():
+        days, xs = zip(*ticks)
+        assert set(days) <= regimen_days[name]
+        assert min(days) == min(regimen_days[name])
+        assert min(np.diff(sorted(xs))) >= charts.MIN_DOSE_TICK_GAP_PX - 0.01, name
+        assert len(days) < len(regimen_days[name])  # 78 weeks on 340 px: none of the three fits every dose
+    four_weeks = drawn_dose_ticks(charts.timeseries_chart(trt_hcg_clomiphene, ["lh"], size=size, window_days=(28, 56)))
+    for dose in (TRT, HCG):
+        name = hpg.DRUGS[dose.drug].name
+        assert [day for day, _ in four_weeks[name]] == [day for day in dose.times(DAYS) if 28 <= day <= 56]
+
+
+def test_the_tick_spacing_follows_the_chart_size_and_its_params_agree(trt_hcg_clomiphene):
+    """A wider panel draws more of the doses; the params a widget sends for that size are the spec's own."""
+    narrow, wide = charts.ChartSize(columns=3, panel_width=200), charts.ChartSize(columns=1, panel_width=560)
+    counts = {size: len(charts.timeseries_params(trt_hcg_clomiphene, size=size)[charts.DOSES_PARAM]["day"])
+              for size in (narrow, wide)}
+    assert counts[narrow] < counts[wide]
+    spec = charts.timeseries_spec(trt_hcg_clomiphene, size=wide)
+    assert charts.chart_param(spec, charts.DOSES_PARAM) == \
+        charts.timeseries_params(trt_hcg_clomiphene, size=wide)[charts.DOSES_PARAM]
+    with pytest.raises(ValueError, match="panel_width"):
+        charts.dose_frame(trt_hcg_clomiphene.regimen, DAYS, panel_width=0)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hpgwidgets import charts
-from hpgwidgets.classroom import Classroom, compared_preset, first_day_shown, preset_label
+from hpgwidgets.classroom import LEAD_IN_DAYS, Classroom, compared_preset, lead_in_days, preset_label
 from hpgwidgets.scenario import list_scenarios, load_scenario
 from hpgwidgets.summary import reference_range
 
@@ -26,7 +26,7 @@ def test_default_classroom_offers_every_preset_and_opens_on_the_first():
     first = load_scenario(list_scenarios()[0])
     assert classroom.days.value == first.days
     assert heading(classroom) == first.title  # the heading is part of the chart
-    assert shown_series(classroom)["day"].max() == first.days
+    assert shown_series(classroom)["day"].max() == first.days + lead_in_days(first)  # after its untreated weeks
 
 
 def test_button_labels_read_as_words():
@@ -93,21 +93,37 @@ def test_one_click_overlays_the_preset_the_notes_compare_with():
 
 
 @pytest.mark.parametrize("name", ["gonadorelin_pump", "gonadorelin_continuous"])
-def test_gonadorelin_presets_open_after_the_first_pulse_flare(name):
-    """The first pulse's flare on day 0 would squash the curves: the chart starts on day 1,
-    and LH there is within a few times its later level, so the teaching point shows."""
+def test_gonadorelin_presets_open_on_the_man_untreated(name):
+    """The pump's man has no GnRH drive: the chart opened on the pump, and never showed what it
+    switches on. Both gonadorelin presets now open on LEAD_IN_DAYS of him untreated, their clock starting
+    at the first pulse (weeks -4 to 0, as the pump's notes say); the scenario files are unchanged."""
     classroom = Classroom([name])
     scenario = load_scenario(name)
-    assert first_day_shown(scenario) == 1
+    assert lead_in_days(scenario) == LEAD_IN_DAYS == 28 and "weeks −4 to 0" in load_scenario("gonadorelin_pump").notes
+    assert scenario.regimen.doses[0].start_day == 0  # the file's regimen: the lead-in is the dashboard's
     series = shown_series(classroom)
-    assert series["day"].min() == 1 and classroom.chart.params.window_weeks[0] == pytest.approx(1 / 7, abs=1e-3)
-    lh = series["lh"].to_numpy()
+    assert series["day"].min() == 0 and classroom.chart.params.window_weeks[0] == -4
+    assert classroom.chart.params.origin_day == LEAD_IN_DAYS
+    assert classroom.chart.params.treatments["start_week"] == [0.0]
+    days, lh = series["day"].to_numpy(), series["lh"].to_numpy()
+    untreated = lh[days < LEAD_IN_DAYS]
+    assert np.ptp(untreated) < 0.01 * max(lh.max(), 1)  # flat: his own (absent) drive
     if name == "gonadorelin_pump":
-        assert lh.max() < 4 * np.median(lh)
+        assert lh[days == LEAD_IN_DAYS + 14][0] > 10 * untreated.mean()
     else:      # continuous exposure: the flare of the first week, then the desensitised pituitary
-        days = series["day"].to_numpy()
-        assert days[np.argmax(lh)] <= 10 and lh[-1] < 0.2 * lh.max()
-    assert first_day_shown(load_scenario("trt_alone")) == 0
+        assert LEAD_IN_DAYS <= days[np.argmax(lh)] <= LEAD_IN_DAYS + 10 and lh[-1] < 0.2 * lh.max()
+    # what follows the first dose is the preset's own run, moved
+    moved = classroom.result(name, scenario.days)
+    np.testing.assert_allclose(moved["lh"][LEAD_IN_DAYS:], scenario.simulate()["lh"], rtol=1e-6, atol=1e-9)
+    assert lead_in_days(load_scenario("trt_alone")) == 0
+
+
+def test_an_overlaid_preset_moves_with_the_shown_one():
+    classroom = Classroom(["gonadorelin_pump", "gonadorelin_continuous"])
+    classroom.overlay.value = True
+    series = pd.DataFrame(classroom.chart.params.series)
+    first_days = {label: frame.loc[frame["lh"] > 1, "day"].min() for label, frame in series.groupby("scenario")}
+    assert first_days == {charts.CURRENT_LABEL: LEAD_IN_DAYS, charts.PINNED_LABEL: LEAD_IN_DAYS}
 
 
 def test_slider_sets_the_days_simulated_and_shown():

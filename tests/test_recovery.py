@@ -119,11 +119,33 @@ def test_split_charts_name_the_event_on_the_axis_and_the_groups_in_the_legend(si
                                labels=["16-40 million/mL", "40-300"])
     spec = recovery.recovery_chart(groups, published=False).to_dict()
     assert spec["encoding"]["y"]["title"] == "share of men with sperm ≥ 20 million/mL"
-    assert spec["title"] == "sperm ≥ 20 million/mL after stopping testosterone"
+    assert spec["title"]["text"] == "sperm ≥ 20 million/mL after stopping testosterone"
     assert {row["group"] for row in spec["datasets"][spec["data"]["name"]]} == set(groups)
     below = recovery.suppression(six_months, 3)
     assert recovery.recovery_chart(below).to_dict()["layer"][0]["encoding"]["y"]["title"] == (
         "share of men with sperm < 3 million/mL")
+
+
+def test_recovery_charts_use_type_the_back_row_can_read(six_months):
+    """Vega's default 10-11 px tick labels, legends and axis titles could not be read from the back of a
+    lecture hall; every text the drawn chart holds is now at least 13 px, alone or concatenated (03b)."""
+    import re
+
+    import vl_convert
+
+    event = recovery.sperm_recovery(six_months, 20)
+    groups = recovery.split_by(event, six_months.patients["baseline_sperm"].to_numpy(), bins=[16, 40, 300],
+                               labels=["16-40 million/mL", "40-300"])
+    for chart in (recovery.recovery_chart(event),
+                  recovery.recovery_chart(groups, published=False) & recovery.recovery_chart(event, published=False)):
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+        sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)px"', svg)]
+        assert sizes and min(sizes) >= recovery.CHART_LABEL_PX == 13
+    # a chart too short for its y title in one line (03b's split charts, 200 px) sets it on two
+    assert recovery.recovery_chart(groups, height=200).to_dict()["layer"][0]["encoding"]["y"]["title"] == [
+        "share of men with", "sperm ≥ 20 million/mL"]
+    assert recovery.recovery_chart(groups, height=400).to_dict()["layer"][0]["encoding"]["y"]["title"] == \
+        "share of men with sperm ≥ 20 million/mL"
 
 
 def test_published_points_are_named_by_author_and_year_as_a_reader_cites_them(six_months):

@@ -198,7 +198,9 @@ def solution_drop_a_phase(phased, protocol):
         band = hpg.reference_range("estradiol")
         gap = abs(sperm_day["with anastrozole"] - sperm_day["without anastrozole"])
         effect = "hardly moves" if gap <= 14 else "changes"
-        return (f"Estradiol 8 weeks after the last testosterone injection: **{estradiol['with anastrozole']:.0f} pg/mL** with anastrozole, "
+        week_8 = story_week(protocol, last_injection_day(protocol) + 8 * WEEK)
+        return (f"Estradiol 8 weeks after the last testosterone injection ({week_8} on the charts): "
+                f"**{estradiol['with anastrozole']:.0f} pg/mL** with anastrozole, "
                 f"**{estradiol['without anastrozole']:.0f} pg/mL** without (reference {band.low:g}-{band.high:g} pg/mL). "
                 f"{_sperm_days_compared(sperm_day)} "
                 f"In the model the aromatase inhibitor lowers estradiol but {effect} the time to sperm recovery. "
@@ -215,6 +217,26 @@ def drop_a_phase_claims(phased, protocol):
         "anastrozole lowers estradiol in the protocol": estradiol["with anastrozole"] < estradiol["without anastrozole"],
         "dropping anastrozole moves sperm recovery by two weeks at most":
             None not in sperm_day.values() and abs(sperm_day["with anastrozole"] - sperm_day["without anastrozole"]) <= 14,
+    }
+
+
+# the phase table of section 1, on the story's clock (weeks from the first testosterone injection)
+PHASE_TABLE_WEEKS = {"hcg": [(52, 64)], "clomiphene": [(52, 68), (68, 76)], "anastrozole": [(56, 64)]}
+
+
+@BANK.claim("phase_weeks")
+def phase_weeks_claims(phased, protocol):
+    start, _ = recovery.treatment_window(phased)
+    weeks: dict[str, list] = {}
+    for dose in phased:
+        if dose.drug in PHASE_TABLE_WEEKS:
+            weeks.setdefault(dose.drug, []).append((round((dose.start_day - start) / WEEK), round((dose.stop_day - start) / WEEK)))
+    return {
+        "the phase table's weeks are the regimen's, counted from the first injection (52-64, 52-68, 56-64, 68-76)":
+            weeks == PHASE_TABLE_WEEKS,
+        "testosterone stops at week 52 (section 1's text)": round(recovery.treatment_window(phased)[1] / WEEK) == 52,
+        "eight weeks after the last injection is week 59 on the charts (Exercise 2's text)":
+            story_week(protocol, last_injection_day(protocol) + 8 * WEEK) == "week 59",
     }
 
 

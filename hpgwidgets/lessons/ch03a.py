@@ -155,15 +155,17 @@ def workbench_sperm_dip_claims(pulsatile):
 def clomiphene_response(on_clomiphene):
     from hpgwidgets.labs import week_on_clock
 
-    first_day, last_day = 13, 100  # the day before the first tablet, and near the end of the run
+    start = min(dose.start_day for dose in on_clomiphene.regimen)  # the chart's week 0: the first tablet
+    first_day, last_day = start - 1, 100  # the day before the first tablet, and near the end of the run
     before, after = on_clomiphene.at(first_day), on_clomiphene.at(last_day)
     change = {name: after[name] / before[name] for name in ("lh", "fsh", "testosterone", "estradiol")}
     t_rise = change["testosterone"] - 1
     compared = summary.relation(change["testosterone"], 2.0, tolerance=0.15,
                                 words=("less than the doubling", "about the doubling", "more than the doubling"))
     return Prose(
-        f"In the model, from the day before the first tablet (day {first_day}, week {week_on_clock(first_day)} on the chart) to "
-        f"day {last_day} (week {week_on_clock(last_day)}): LH ×{change['lh']:.2f}, FSH ×{change['fsh']:.2f}, testosterone "
+        f"In the model, from the day before the first tablet (week {week_on_clock(first_day, start)} on the chart, which "
+        f"counts from that tablet) to week {week_on_clock(last_day, start)} on clomiphene: LH ×{change['lh']:.2f}, "
+        f"FSH ×{change['fsh']:.2f}, testosterone "
         f"×{change['testosterone']:.2f}, estradiol ×{change['estradiol']:.2f}.\n\n"
         "**Estradiol rises on clomiphene.** Blocking the receptor does not lower the hormone; it raises LH, which raises "
         "testosterone, which is aromatised to more estradiol. The body's own estradiol now meets receptors partly occupied "

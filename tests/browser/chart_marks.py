@@ -79,3 +79,37 @@ def marks(svg: str) -> dict[str, int]:
 
 def panel_names(svg: str) -> list[str]:
     return sorted(set(re.findall(r'class="mark-group role-scope (panel_[a-z_]+)_group"', svg)))
+
+
+DOSE_TICKS_GROUP = re.compile(r"panel_treatment(_\d+)?_layer_1_marks")
+DOSE_OF = re.compile(r"Dose of: ([^;]+);")
+PATH_START_X = re.compile(r"M\s*(-?[0-9.]+)")
+
+
+def dose_tick_rows(svg: str) -> dict[tuple[str, str], list[float]]:
+    """{(timeline, drug name): x of each dose tick drawn, in px} for every timeline of the chart."""
+    rows: dict[tuple[str, str], list[float]] = {}
+    for group in ET.fromstring(svg).iter(f"{SVG_NAMESPACE}g"):
+        timeline = next((c for c in group.get("class", "").split() if DOSE_TICKS_GROUP.fullmatch(c)), None)
+        if timeline is None:
+            continue
+        for path in group.iter(f"{SVG_NAMESPACE}path"):
+            drug, start = DOSE_OF.search(path.get("aria-label", "")), PATH_START_X.match(path.get("d", ""))
+            if drug and start:
+                rows.setdefault((timeline, drug.group(1)), []).append(float(start.group(1)))
+    return rows
+
+
+def closest_dose_ticks(svg: str) -> float | None:
+    """Px between the two closest dose ticks of one drug on one timeline (None: no drug has two)."""
+    gaps = [min(b - a for a, b in zip(xs, xs[1:])) for xs in map(sorted, dose_tick_rows(svg).values()) if len(xs) > 1]
+    return min(gaps, default=None)
+
+
+TIMELINE_WIDTH = re.compile(r'panel_treatment_group"[^>]*><g transform="[^"]*"><path class="background"[^>]*d="M0,0h([0-9.]+)v')
+
+
+def timeline_width(svg: str) -> float | None:
+    """Px across which the chart's (first) treatment timeline is drawn; None for a chart without one."""
+    found = TIMELINE_WIDTH.search(svg)
+    return float(found.group(1)) if found else None

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from chart_marks import (CLIP_PROBLEMS_JS, EXPECTED_SVGS_CODE, SVG_OF_EVERY_CHART_JS, marks,
-                          panel_names)
+from hpgwidgets.charts import MIN_DOSE_TICK_GAP_PX
+
+from chart_marks import (CLIP_PROBLEMS_JS, EXPECTED_SVGS_CODE, SVG_OF_EVERY_CHART_JS, closest_dose_ticks,
+                          marks, panel_names)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUSIEST_NOTEBOOK = ROOT / "notebooks" / "04_case_studies.ipynb"
@@ -55,13 +57,13 @@ def assert_every_chart_complete(browser_svgs: list[str], expected_svgs: list[str
             del expected[drawn]
 
 
-def drawn_when_complete(page, expected_svgs: list[str]) -> list[str]:
+def drawn_when_complete(page, expected_svgs: list[str], timeout_ms: int = DRAWN_TIMEOUT_MS) -> list[str]:
     """The SVG of every chart on the page once each matches its offline spec. Charts draw, then
     redraw as the last params arrive (later on a busy machine): poll until they agree, and only
-    when DRAWN_TIMEOUT_MS has passed report the difference still there."""
+    when ``timeout_ms`` has passed report the difference still there."""
     page.wait_for_function(f"() => document.querySelectorAll('svg.marks').length >= {len(expected_svgs)}",
                            timeout=DRAWN_TIMEOUT_MS)
-    deadline = time.monotonic() + DRAWN_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + timeout_ms / 1000
     while True:
         drawn = page.evaluate(SVG_OF_EVERY_CHART_JS)
         try:
@@ -82,9 +84,12 @@ def test_busiest_notebook_draws_every_mark_of_every_chart(notebook_in_lab):
     page = run.page
     expected = json.loads(page.evaluate(KERNEL_EXECUTE_JS, EXPECTED_SVGS_CODE).strip().splitlines()[-1])
     drawn = drawn_when_complete(page, expected)
-    # the timelines' dose ticks are all there (the marks the clip collision used to hide)
-    assert any(count > 50 for svg in drawn for name, count in marks(svg).items()
-               if name.startswith("panel_treatment_layer_1"))
+    # the timelines' dose ticks are there (the marks the clip collision used to hide), and no two of one drug
+    # closer than charts.MIN_DOSE_TICK_GAP_PX (Alex's weekly injections over 136 weeks painted his bars dark)
+    assert sum(count for svg in drawn for name, count in marks(svg).items()
+               if name.startswith("panel_treatment_layer_1")) > 10
+    gaps = [gap for gap in map(closest_dose_ticks, drawn) if gap is not None]
+    assert gaps and min(gaps) >= MIN_DOSE_TICK_GAP_PX - 0.5, gaps
     assert page.evaluate(CLIP_PROBLEMS_JS) == []
     assert run.console_errors == []
 
@@ -114,19 +119,51 @@ def jupyter_charts(widget) -> list:
     return [chart for child in getattr(widget, "children", ()) for chart in jupyter_charts(child)]
 
 
-def test_classroom_dashboard_draws_every_mark_of_every_chart(page, present_server, console_errors):
-    from chart_marks import drawn_offline
+def with_doses_for_width(chart, result, window_days, width_px: float | None):
+    """``chart``'s current spec and params with its dose ticks thinned for a timeline ``width_px`` wide: the
+    dashboard sizes its charts to the box the browser reports (charts.MIN_DOSE_TICK_GAP_PX)."""
+    from hpgwidgets import charts
 
-    charts_on_page = [chart for shown in displayed_objects(ROOT / "notebooks" / "classroom.ipynb")
-                      for chart in jupyter_charts(shown)]
+    if width_px is None or charts.DOSES_PARAM not in chart.params.trait_names():
+        return chart
+    doses = charts.dose_frame(result.regimen, result.days, 0.0, window_days, panel_width=width_px)
+    chart.params.doses = {column: doses[column].tolist() for column in doses.columns}
+    return chart
+
+
+def test_classroom_dashboard_draws_every_mark_of_every_chart(page, present_server, console_errors):
+    from chart_marks import drawn_offline, timeline_width
+
+    shown = displayed_objects(ROOT / "notebooks" / "classroom.ipynb")
+    classroom, workbench = shown[0], shown[1]
+    charts_on_page = [chart for widget in shown for chart in jupyter_charts(widget)]
     assert len(charts_on_page) == 3  # the preset chart, the Workbench's chart and its diagram
-    expected = [drawn_offline(chart) for chart in charts_on_page]
+    # what each chart shows, to thin its dose ticks for the width the browser draws it at
+    inputs = classroom._chart_inputs()
+    runs = [(inputs["result"], inputs["window_days"]), (workbench.result, (0.0, workbench.window_days)), (None, None)]
     page.goto(present_server.link, timeout=120_000)
     page.locator(".hpg-workbench .hpg-chart svg .mark-line path").first.wait_for(state="attached",
                                                                                  timeout=120_000)
-    drawn = drawn_when_complete(page, expected)
+    page.wait_for_function(f"() => document.querySelectorAll('svg.marks').length >= {len(charts_on_page)}",
+                           timeout=DRAWN_TIMEOUT_MS)
+    deadline = time.monotonic() + DRAWN_TIMEOUT_MS / 1000
+    while True:  # the charts are redrawn for the box's width once the page has reported it
+        widths = [timeline_width(svg) for svg in page.evaluate(SVG_OF_EVERY_CHART_JS)]
+        try:
+            assert len(widths) == len(charts_on_page)
+            expected = [drawn_offline(with_doses_for_width(chart, result, window, width))
+                        for chart, (result, window), width in zip(charts_on_page, runs, widths)]
+            drawn = drawn_when_complete(page, expected, timeout_ms=2_000)
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(500)
     # The Workbench's intratesticular-T panel, empty at first load before the fix, has its curve.
     workbench_svg = next(svg for svg in drawn if "panel_itt_group" in svg and "panel_estradiol_group" in svg)
     assert marks(workbench_svg)["panel_itt_layer_1_marks"] >= 1
+    # its weekly injections are drawn, none closer than charts.MIN_DOSE_TICK_GAP_PX to the next
+    assert marks(workbench_svg)["panel_treatment_layer_1_marks"] >= 5
+    assert closest_dose_ticks(workbench_svg) >= MIN_DOSE_TICK_GAP_PX - 0.5
     assert page.evaluate(CLIP_PROBLEMS_JS) == []
     assert console_errors == []

@@ -149,6 +149,30 @@ OFF_SCREEN_JS = """
 """
 
 
+# Text on the dashboard smaller than the back row of a lecture hall reads (the chart key was 11 px at
+# 1280x720), and notes longer than their box (they scrolled: the last sentence, naming the preset to
+# compare with, was out of sight).
+BACK_ROW_PX = 13
+SMALL_OR_HIDDEN_TEXT_JS = """
+([root, smallest]) => {
+  const problems = [];
+  const walk = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !node.textContent.trim() || el.getClientRects().length === 0) continue;  // not shown
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < smallest - 0.05) problems.push(`${size.toFixed(1)} px: "${node.textContent.trim().slice(0, 50)}"`);
+  }
+  for (const notes of document.querySelectorAll(root + ' .hpg-classroom-notes')) {
+    if (notes.clientHeight > 0 && notes.scrollHeight > notes.clientHeight + 1) {
+      problems.push(`the notes scroll: ${notes.scrollHeight} px in a box of ${notes.clientHeight}`);
+    }
+  }
+  return problems;
+}
+"""
+
+
 # What a check writes once the learner commits (a verdict, an opened worked solution): after Run All,
 # before any click, none of it may be on the page.
 VERDICTS = ("Correct.", "Not quite.", "Hide worked solution")
@@ -236,6 +260,7 @@ def test_a_lecturer_shows_every_preset_on_a_projector(browser, present_server, p
             assert page.evaluate(SHOWS_PRESET_JS, shown), f"the chart on screen is not {label}'s ({preset.title})"
             assert page.evaluate(OFF_SCREEN_JS, ".hpg-classroom") == [], label
             assert page.evaluate(PAGE_PROBLEMS_JS, ".hpg-classroom") == [], label
+            assert page.evaluate(SMALL_OR_HIDDEN_TEXT_JS, [".hpg-classroom", BACK_ROW_PX]) == [], label
             notes = page.locator(".hpg-classroom-notes").inner_text()
             assert "_" not in notes, f"a raw preset id in the notes of {label}: {notes}"
         assert page_record.console_errors == []
@@ -300,6 +325,23 @@ def test_the_read_through_fails_on_what_a_reader_would_call_broken(browser, defe
         page.set_content(page_with(**{defect: True}))
         problems = page.evaluate(PAGE_PROBLEMS_JS, ".jp-Notebook")
         assert len(problems) == 1 and problems[0].startswith(found), problems
+    finally:
+        context.close()
+
+
+def test_the_dashboard_check_finds_small_type_and_scrolling_notes(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.set_content('<div class="hpg-classroom" style="font-size: 18px"><div class="hpg-classroom-notes" '
+                         'style="height: 40px; overflow-y: auto">One line.</div><p>A key line.</p></div>')
+        assert page.evaluate(SMALL_OR_HIDDEN_TEXT_JS, [".hpg-classroom", BACK_ROW_PX]) == []
+        page.set_content('<div class="hpg-classroom" style="font-size: 18px"><div class="hpg-classroom-notes" '
+                         'style="height: 40px; overflow-y: auto">' + "A long note. " * 40 + '</div>'
+                         '<p style="font-size: 11px">A key line.</p></div>')
+        problems = page.evaluate(SMALL_OR_HIDDEN_TEXT_JS, [".hpg-classroom", BACK_ROW_PX])
+        assert len(problems) == 2 and problems[0] == '11.0 px: "A key line."' and \
+            problems[1].startswith("the notes scroll")
     finally:
         context.close()
 
