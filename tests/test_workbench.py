@@ -364,3 +364,16 @@ def test_state_is_declared_and_one_control_move_reruns_once(wb, monkeypatch):
     assert max(value for _, value in wb.controls["trt_dose"].options) < 200  # a gel is not on a gram scale
     wb.pinned = wb.result
     assert wb.chart_widget.params.series["scenario"].count(charts.PINNED_LABEL) > 0
+
+
+def test_a_dose_move_after_the_chart_was_fit_to_its_box_spaces_the_dose_ticks_for_that_width(wb):
+    # the timeline thins crowded dose ticks for the width it is drawn at; a chart rebuilt for a
+    # narrow box must keep that spacing when a dose move sends new params, not the default width's
+    wb.chart_width.width = 300   # a narrow column (a phone, a side panel): the chart is rebuilt at that size
+    narrow = wb.view.size
+    assert narrow.panel_width < charts.ChartSize().panel_width
+    wb.controls["trt_dose"].index += 1
+    expected = charts.timeseries_params(wb.result, window_days=(0.0, wb.window_days), size=narrow)["doses"]
+    assert wb.chart_widget.params.doses == expected
+    at_default_width = charts.timeseries_params(wb.result, window_days=(0.0, wb.window_days))["doses"]
+    assert len(expected["day"]) < len(at_default_width["day"])

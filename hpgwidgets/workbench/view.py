@@ -191,7 +191,7 @@ class ChartView:
                                                           build=charts.timeseries_spec))
         else:
             set_params(self.chart_widget, {
-                **charts.timeseries_params(result, compare=pinned, window_days=(0.0, window_days)),
+                **charts.timeseries_params(result, compare=pinned, window_days=(0.0, window_days), size=self.size),
                 charts.CURSOR_PARAM: cursor_day,
             })
         set_params(self.diagram_widget, diagram.diagram_params(result, cursor_day))
