@@ -31,8 +31,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from . import validation
 from .markup import text as _escape
 from .ranges import azoospermia_threshold, reference_range
@@ -62,6 +60,8 @@ _SERUM_VARIABLE = {
 
 
 def _lab_table() -> pd.DataFrame:
+    import pandas as pd   # pandas (30 MiB a kernel) only where a table is made
+
     return pd.DataFrame(read_table("lab_report")).set_index("item")
 
 
@@ -173,6 +173,8 @@ class LabReport:
 
     def to_frame(self) -> pd.DataFrame:
         """The sheet as a table: one row per line (value is NaN where not modelled)."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "day": self.day,
@@ -393,6 +395,8 @@ class FollowUp:
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per visit and test (day, week, section, test, result, value, unit, reference, flag,
         comment)."""
+        import pandas as pd
+
         return pd.concat([report.to_frame() for report in self.reports], ignore_index=True)
 
     def table(self) -> pd.DataFrame:

@@ -109,6 +109,14 @@ def test_a_time_series_chart_and_its_update_are_built_without_pandas():
     assert loaded == {"pandas": False, "altair": True}
 
 
+def test_a_notebook_setup_cell_and_a_workbench_load_no_pandas():
+    # pandas is about 30 MiB of a student's kernel (benchmarks/bench_kernel_memory.py); it loads
+    # when a table is asked for (lab_report(...).table(), a cohort), not for a Workbench
+    loaded = modules_after("import hpgwidgets as hpg\nfrom hpgwidgets import charts, diagram, lessons, quiz, summary\n"
+                           "b = hpg.Workbench()\nb.controls['trt_dose'].value *= 1.5", ("pandas", "hpgwidgets.labs"))
+    assert loaded == {"pandas": False, "hpgwidgets.labs": True}
+
+
 def test_what_was_refused_still_imports_and_works_after_hpgwidgets():
     done = subprocess.run([sys.executable, "-c", "import hpgwidgets as hpg, numba, numpy as np\n"
                            "hpg.simulate(hpg.Regimen([]), days=10)\n"
