@@ -452,9 +452,11 @@ class Predict(widgets.VBox):
             self.is_correct = abs(difference) <= self.tolerance
             verdict = _CORRECT if self.is_correct else _WRONG
             direction = "above" if difference > 0 else "below"
+            # the gap between the two figures printed (5 and 12.9 read '7.9 below', not the unrounded 7.86)
+            shown_gap = abs(prediction - float(f"{self.answer:.3g}"))
             text = (
                 f"{verdict} You predicted {prediction:g}{unit}; the model gives {self.answer:.3g}{unit}"
-                f" ({abs(difference):.3g}{unit} {direction}; within {self.tolerance:g}{unit} counts as right)."
+                f" ({shown_gap:.3g}{unit} {direction}; within {self.tolerance:g}{unit} counts as right)."
                 f"{model_note}"
             )
         self._set_feedback(text)

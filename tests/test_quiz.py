@@ -163,6 +163,15 @@ def test_predict_number_within_and_outside_tolerance():
     assert "56% of baseline above" in far.feedback
 
 
+def test_predict_number_gap_is_the_gap_between_the_printed_figures():
+    """01's sperm question printed 'You predicted 5 weeks; the model gives 12.9 weeks (7.86 weeks below ...)':
+    a reader subtracting the two figures gets 7.9."""
+    weeks = quiz.Predict("Weeks to 16 million/mL?", answer=12.86, tolerance=6, unit="weeks", reveal=lambda: "chart")
+    weeks.prediction_input.value = "5"
+    assert weeks.commit() is False
+    assert "the model gives 12.9 weeks (7.9 weeks below;" in weeks.feedback
+
+
 def test_predict_number_refuses_text_that_is_not_a_number():
     predict = quiz.Predict("LH on day 21?", answer=4.0, tolerance=5, reveal=lambda: "chart")
     predict.prediction_input.value = "low"

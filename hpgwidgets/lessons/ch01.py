@@ -23,6 +23,8 @@ pct = summary.percent
 def lh_with_weak_testes(average_man, weak_testes):
     lh_ratio = weak_testes.baseline["lh"] / average_man.baseline["lh"]
     answer = "Higher" if lh_ratio > 1.05 else "Lower" if lh_ratio < 0.95 else "The same"
+    # from the LH figures the table in the reveal prints (28 and 4.5 give 6.2; the unrounded values gave 6.3)
+    shown_ratio = float(summary.number(weak_testes.baseline["lh"])) / float(summary.number(average_man.baseline["lh"]))
     return quiz.Predict(
         "Compared with an average man, what is the LH level of a man whose testes make only half the usual testosterone?",
         {
@@ -31,7 +33,7 @@ def lh_with_weak_testes(average_man, weak_testes):
             "Higher": "The pituitary senses too little testosterone and turns LH up, trying to push the weak testes harder.",
         },
         answer=answer,
-        model_says=f"Model: his LH is {lh_ratio:.1f} times the average man's.",
+        model_says=f"Model: his LH is {shown_ratio:.1f} times the average man's.",
         reveal=lambda: [summary.readable_table(
             {"average man": average_man.baseline, "weak testes": weak_testes.baseline},
             ["testosterone", "lh", "fsh"], index_name="untreated"),
