@@ -403,3 +403,21 @@ def test_a_table_a_lesson_writes_by_hand_shows_its_headings_and_labels_as_labels
         assert lines[0] == "| Sam's plan | Estradiol at 6 months (pg/mL) |"
         assert lines[2:4] == ["| Clomiphene 25 mg daily | 17.4 |", "| hCG alone | 62 |"]
         assert lines[-1] == "The text | around it is left alone."
+
+
+def test_03b_monitoring_verdict_says_back_into_the_range_only_if_the_sheet_shows_it_left():
+    """03b: the trough's lab sheet read 266 ng/dL (lower limit 264, unflagged) while the text said testosterone
+    'rises back into the reference range': the words now follow the sheet's own reading of the trough."""
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03b
+    from hpgwidgets.lessons.measures import sheet_reading
+
+    years = 3 * 365
+    plan = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=years),
+                        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=years, stop_day=years + 182)])
+    monitored = hpg.simulate(plan, days=years + 365, patient=hpg.Patient(age=35))
+    text = ch03b.monitoring_verdict(monitored).markdown
+    trough = min(sheet_reading(monitored, years + 7 * week, "testosterone") for week in ch03b.WEEKS if week > 0)
+    left_the_range = trough < hpg.reference_range("testosterone").low
+    assert ("back into the reference range" in text) == left_the_range
+    assert ("inside the reference range" in text) == (not left_the_range)

@@ -220,9 +220,16 @@ def monitoring_verdict(monitored):
                                      ", later than the documents' early rise")
 
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
+    # since the eighth model round the trough's sheet reads 266 ng/dL against a lower limit of 264, unflagged: the text
+    # said 'rises back into the reference range' beside a sheet on which it never left it
+    t_range = hpg.reference_range("testosterone")
+    trough_in_range = printed("testosterone", low_week) >= t_range.low
+    trough_words = (f" ({'just' if printed('testosterone', low_week) < 1.1 * t_range.low else 'still'} inside the reference "
+                    f"range, whose lower limit is {summary.number(t_range.low, 'ng/dL')}), then rises")
     rows = [
         f"**Testosterone** first falls, to {as_on_sheet(monitored, stop + 7 * low_week, 'testosterone')} at {at(low_week)}, as the injected hormone "
-        "washes out, then rises" + (f" back into the reference range by {at(t_back)}" if t_back else "")
+        "washes out" + (trough_words if trough_in_range else
+                        ", then rises" + (f" back into the reference range by {at(t_back)}" if t_back else ""))
         + ": a gradual rise, but from a trough the documents do not mention.",
         f"**LH** rises above his untreated level {when(lh_above)}, and "
         + (f"settles near it by {at(52)}." if settles else f"has not settled by {at(52)}."),
