@@ -421,3 +421,22 @@ def test_03b_monitoring_verdict_says_back_into_the_range_only_if_the_sheet_shows
     left_the_range = trough < hpg.reference_range("testosterone").low
     assert ("back into the reference range" in text) == left_the_range
     assert ("inside the reference range" in text) == (not left_the_range)
+
+
+def test_worked_solutions_code_lines_fit_a_laptop_screen():
+    """A worked solution's code shows in an output area that breaks long lines anywhere: at 1366x768 03a's
+    'days=240' read 'day' / 's=240'. Lines of at most 90 characters stay whole there."""
+    import ast
+    from pathlib import Path
+
+    lessons_dir = Path(lessons.__file__).parent
+    blocks = 0
+    for path in sorted(lessons_dir.glob("ch*.py")):
+        source = path.read_text()
+        for block in re.findall(r'"```python\\n"(.*?)"```\\n', source, re.S):
+            code = "".join(ast.literal_eval(piece) for piece in re.findall(r'"(?:[^"\\]|\\.)*"', block))
+            compile(code, path.name, "exec")
+            blocks += 1
+            for line in code.splitlines():
+                assert len(line) <= 90, f"{path.name}: {line}"
+    assert blocks >= 4

@@ -106,7 +106,8 @@ def solution_pulse_frequency():
         rows = "".join(f"| {label} | {run.at(112)['gnrh_receptor']:.2f} | {summary.number(_mean_lh(run))} |\n" for label, run in runs.items())
         return ("Build three regimens that differ only in `every_days`:\n\n"
                 "```python\n"
-                "fast = hpg.simulate(hpg.Regimen([trt_12_weeks, hpg.Dose('gonadorelin', amount=10, every_days=1/48, start_day=84, stop_day=168)]), days=196)\n"
+                "pulses = hpg.Dose('gonadorelin', amount=10, every_days=1/48, start_day=84, stop_day=168)\n"
+                "fast = hpg.simulate(hpg.Regimen([trt_12_weeks, pulses]), days=196)\n"
                 "```\n\n"
                 "and likewise with `1/16` and `1/6`. Read `result.at(112)['gnrh_receptor']` and the mean LH over days 84-168:\n\n"
                 "| Pulses | `gnrh_receptor`, week 16 | Mean LH (IU/L) |\n| --- | ---: | ---: |\n" + rows +
@@ -316,7 +317,8 @@ def solution_lag_at_start():
     def write() -> str:
         lh_day, sperm_day = _onset()
         return ("```python\n"
-                "onset = hpg.simulate(hpg.Regimen([hpg.Dose('testosterone_enanthate', amount=200, every_days=7)]), days=240)\n"
+                "weekly = hpg.Dose('testosterone_enanthate', amount=200, every_days=7)\n"
+                "onset = hpg.simulate(hpg.Regimen([weekly]), days=240)\n"
                 "lh_below_1 = onset.t[onset['lh'] < 1][0]\n"
                 "sperm_below_1 = onset.t[onset['sperm'] < 1][0]\n"
                 "```\n\n"

@@ -325,7 +325,8 @@ def solution_own_cohort(back_to_20, back_to_20_long, long_users):
         in_slowest, _ = _slowest_third_share(back_to_20_long, long_users)
         return ("```python\n"
                 "share_12 = back_to_20_long.probability_by(12 * recovery.DAYS_PER_MONTH)\n"
-                "groups = recovery.split_by(back_to_20_long, long_users.patients['recovery_speed'], name='repair speed')\n"
+                "speed = long_users.patients['recovery_speed']\n"
+                "groups = recovery.split_by(back_to_20_long, speed, name='repair speed')\n"
                 "recovery.recovery_chart(groups, published=False)\n"
                 "```\n\n"
                 f"`probability_by` reads the Kaplan-Meier curve at 12 months: **{pct(share_long)}** of the long-term users are back, "

@@ -460,8 +460,9 @@ def solution_hcg_stops(sam):
         gap = _hcg_gap(sam)
         counts = ", ".join(f"month {m}: {summary.value_text('sperm', gap.at(m * MONTH)['sperm'])}" for m in (12, 13, 15, 18))
         return ("```python\n"
-                "hcg_gap = hpg.simulate(hpg.Regimen([hpg.Dose('testosterone_enanthate', amount=125, every_days=7),\n"
-                "                                    hpg.Dose('hcg', amount=500, every_days=2, stop_day=year)]), days=2 * year, patient=sam)\n"
+                "trt = hpg.Dose('testosterone_enanthate', amount=125, every_days=7)\n"
+                "hcg = hpg.Dose('hcg', amount=500, every_days=2, stop_day=year)\n"
+                "hcg_gap = hpg.simulate(hpg.Regimen([trt, hcg]), days=2 * year, patient=sam)\n"
                 "[hcg_gap.at(m * month)['sperm'] for m in (12, 13, 15, 18)]\n"
                 "```\n\n"
                 f"Sperm concentration (million/mL): {counts}. Without hCG, the testosterone injections leave nothing to drive his Leydig "
