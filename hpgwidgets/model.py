@@ -134,6 +134,14 @@ def _hill(x, half, steepness):
 
 
 @_jitable
+def unbound_testosterone(y, u, c):
+    """Testosterone not bound to SHBG (free and albumin-bound, relative to the reference man): what
+    the adrenals, the Leydig cells and a medicine put in over the clearance at the reference level;
+    what the brain and aromatase see."""
+    return c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE]
+
+
+@_jitable
 def total_testosterone(unbound, c):
     """Serum total testosterone (relative) for an unbound level: SHBG carries a share of it
     (``shbg_bound_share`` at the reference) on binding sites that are ``shbg_occupancy`` full
@@ -179,14 +187,9 @@ def hormones(y, u, c):
     excess = y[SENSED_T] - 1.0
     brake = 1.0 / (1.0 + c[LEYDIG_STEROID_BRAKE] * (excess if excess > 0.0 else 0.0))
     leydig_drive = c[LEYDIG_SCALE] * y[LEYDIG] * _hill(stimulus, c[LEYDIG_HALF], c[LEYDIG_HILL]) * brake
-    # testosterone not bound to SHBG (free and albumin-bound, relative to the reference man): what
-    # the adrenals, the Leydig cells and a medicine put in over the clearance at the reference
-    # level; what the brain and aromatase see. Serum total T is read from it through SHBG binding
-    # (total_testosterone, written out here: this runs twice a step)
-    unbound = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE]
-    bound_share = c[SHBG_BOUND_SHARE]
-    testosterone = ((1.0 - bound_share) * unbound
-                    + bound_share * unbound / ((1.0 - c[SHBG_OCCUPANCY]) + c[SHBG_OCCUPANCY] * unbound))
+    # serum total testosterone is read from the unbound level through SHBG binding
+    unbound = unbound_testosterone(y, u, c)
+    testosterone = total_testosterone(unbound, c)
     share = c[TESTICULAR_ESTRADIOL_SHARE]
     estradiol = (c[AROMATASE] * (1.0 - u[U_AROMATASE_BLOCK])
                  * ((1.0 - share) * unbound + share * y[LEYDIG_OUTPUT]))
@@ -220,7 +223,7 @@ def targets_and_rates(y, u, h, c, target, rate):
     into ``target`` and ``rate``: the one definition of the model's dynamics."""
     lh, fsh, support = h[H_LH], h[H_FSH], h[H_SUPPORT]
     # the brain senses unbound testosterone (SHBG-bound hormone does not enter cells; see hormones)
-    target[SENSED_T], rate[SENSED_T] = c[ADRENAL] + y[LEYDIG_OUTPUT] + u[U_TESTOSTERONE], c[FEEDBACK_RATE]
+    target[SENSED_T], rate[SENSED_T] = unbound_testosterone(y, u, c), c[FEEDBACK_RATE]
     target[SENSED_E], rate[SENSED_E] = h[H_E2], c[FEEDBACK_RATE]
     # GnRH keeps its own receptors: a pituitary that has had almost no GnRH (a man who never had
     # GnRH drive) has few, and pulses prime it over days (self-priming); a fraction of the normal
@@ -604,7 +607,7 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     typical_t = (reference_t - values["age_testosterone_decline"] * years_past_onset) / reference_t
     given_t = trait("baseline_testosterone") / reference_t
     t_star = np.where(np.isnan(given_t), typical_t, given_t)
-    unbound_star = np.array([unbound_for_total(total, c[p]) for p, total in enumerate(t_star)])
+    unbound_star = unbound_for_total(t_star, binding_constants(values))     # SHBG binding is the same in every man
     if np.any(unbound_star <= c[:, ADRENAL]):
         raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
                          f"{values['adrenal_testosterone']:g} ng/dL")
