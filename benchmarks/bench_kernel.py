@@ -33,17 +33,24 @@ weekly = hpg.Regimen([hpg.Dose("testosterone_cypionate", 100, every_days=7, stop
                       hpg.Dose("hcg", 500, every_days=2, stop_day=365),
                       hpg.Dose("clomiphene", 25, every_days=1, start_day=365, stop_day=545)])
 captured = {}
-original = simulation._integrate
-def capture(*args):
-    captured["args"] = args
-    return original(*args)
-simulation._integrate = capture
+original = model.kernels
+
+
+def capture():
+    # the kernel's own arguments, whatever its signature in this tree (it gained a step plan)
+    integrate, integrate_cohort, compiled = original()
+
+    def recording(*args):
+        captured["args"] = args
+        return integrate(*args)
+    return recording, integrate_cohort, compiled
+
+
+model.kernels = capture
 hpg.simulate(weekly, days=730, step_days=step)
-simulation._integrate = original
-inputs, midpoints, y0, constants, dt, stride, rows = captured["args"]
+model.kernels = original
 integrate = model.kernels()[0]
-hormone_out = np.empty(rows * model.N_HORMONES)
-state_out = np.empty(rows * model.N_STATES)
+arguments = captured["args"]
 
 def cpu_once(function):
     start = time.process_time()
@@ -54,8 +61,7 @@ def cpu_per_call(function, calls):
     times = [cpu_once(function) for _ in range(calls)]
     return min(times) * 1e3, statistics.median(times) * 1e3
 
-kernel = cpu_per_call(lambda: integrate(inputs[0], midpoints[0], y0[0], constants[0], dt, stride, hormone_out,
-                                        state_out), 20)
+kernel = cpu_per_call(lambda: integrate(*arguments), 20)
 whole = cpu_per_call(lambda: hpg.simulate(weekly, days=730, step_days=step), 20)
 enanthate = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
 hpg.simulate_cohort(enanthate, n=20, days=730, seed=1, step_days=step, progress=False)

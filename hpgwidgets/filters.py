@@ -17,21 +17,32 @@ def _cascade(series, b0, b1, decay, stages, start, out, state, previous):
     (which may be ``series`` itself). Before the first row each filter's input and output are
     ``start`` (one value per column): its steady state for a steady input when b0 + b1 = 1 - decay,
     or rest when ``start`` is 0. ``state`` and ``previous`` are work rows of one value per column.
-    Compiled by numba: no array expressions, which would allocate a row at every step."""
-    columns = len(start)
-    source = series
+    Compiled by numba: elements indexed one by one (no array expressions or row views, which
+    would allocate at every step), a single column (a drug's depot) in scalars."""
+    rows, columns = series.shape
+    for n in range(rows):
+        for k in range(columns):
+            out[n, k] = series[n, k]
+    if columns == 1:
+        for _ in range(stages):
+            level = start[0]
+            last = start[0]
+            for n in range(rows):
+                value = out[n, 0]
+                level = decay * level + b0 * value + b1 * last
+                last = value
+                out[n, 0] = level
+        return out
     for _ in range(stages):
         for k in range(columns):
             state[k] = start[k]
             previous[k] = start[k]
-        for n in range(len(source)):
-            row, out_row = source[n], out[n]
+        for n in range(rows):
             for k in range(columns):
-                value = row[k]
+                value = out[n, k]
                 state[k] = decay * state[k] + b0 * value + b1 * previous[k]
                 previous[k] = value
-                out_row[k] = state[k]
-        source = out
+                out[n, k] = state[k]
     return out
 
 

@@ -317,17 +317,26 @@ def _decay_buffer(like):
 
 
 @_jitable
-def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
+def integrate(inputs, midpoints, y0, c, dt, stride, plan, hormone_out, state_out):
     """Advance the state over the grid rows of ``inputs`` (steps x INPUTS), ``dt`` days
     apart, writing every ``stride``-th row of hormones and states into the flat
     output sequences (row-major). ``midpoints`` holds the exposures halfway between
     rows. Exponential midpoint steps: a half step to the midpoint, then the full step
-    with targets and rates taken there (second order, stable for stiff relaxation)."""
+    with targets and rates taken there (second order, stable for stiff relaxation).
+
+    The step from row i spans ``plan[i]`` grid steps, 1, 2 or 3 (``simulation.step_plan``
+    chooses them from the regimen before the run, so that every stored row is landed on and the
+    steps are the same compiled or not); a longer step takes the exposures at its centre from the
+    grid (row i + 1 for 2 steps, the midpoint after row i + 1 for 3)."""
     y, half, target, rate = y0.copy(), y0.copy(), y0.copy(), y0.copy()
+    # one pair of cached exponentials per step length (a cache holds exp(-rate dt) for one dt)
     half_decay, full_decay = _decay_buffer(y0), _decay_buffer(y0)
-    steps = len(inputs)
+    half_decay_2, full_decay_2 = _decay_buffer(y0), _decay_buffer(y0)
+    half_decay_3, full_decay_3 = _decay_buffer(y0), _decay_buffer(y0)
+    last = len(inputs) - 1
     row = 0
-    for step in range(steps):
+    step = 0
+    while True:
         u = inputs[step]
         if step % stride == 0:
             h = hormones(y, u, c)
@@ -336,18 +345,29 @@ def integrate(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
             for j in range(N_STATES):
                 state_out[row * N_STATES + j] = y[j]
             row += 1
-        if step == steps - 1:
+        if step == last:
             break
-        _relax(y, y, u, c, dt / 2, half, target, rate, half_decay)
-        _relax(y, half, midpoints[step], c, dt, y, target, rate, full_decay)
+        length = plan[step]
+        if length == 3:
+            _relax(y, y, u, c, 1.5 * dt, half, target, rate, half_decay_3)
+            _relax(y, half, midpoints[step + 1], c, 3.0 * dt, y, target, rate, full_decay_3)
+            step += 3
+        elif length == 2:
+            _relax(y, y, u, c, dt, half, target, rate, half_decay_2)
+            _relax(y, half, inputs[step + 1], c, 2.0 * dt, y, target, rate, full_decay_2)
+            step += 2
+        else:
+            _relax(y, y, u, c, dt / 2, half, target, rate, half_decay)
+            _relax(y, half, midpoints[step], c, dt, y, target, rate, full_decay)
+            step += 1
 
 
-def integrate_cohort(inputs, midpoints, y0, c, dt, stride, hormone_out, state_out):
+def integrate_cohort(inputs, midpoints, y0, c, dt, stride, plan, hormone_out, state_out):
     """``integrate`` for each patient p: inputs[p], y0[p], c[p] -> hormone_out[p], state_out[p]
-    (shared exposures arrive as a broadcast view, one copy for all). Compiled, patients run in
-    parallel on every core (prange)."""
+    (shared exposures arrive as a broadcast view, one copy for all; every man takes the steps of
+    one plan). Compiled, patients run in parallel on every core (prange)."""
     for p in prange(len(c)):
-        integrate(inputs[p], midpoints[p], y0[p], c[p], dt, stride, hormone_out[p], state_out[p])
+        integrate(inputs[p], midpoints[p], y0[p], c[p], dt, stride, plan, hormone_out[p], state_out[p])
 
 
 # What the steady-state solver adjusts so that the untreated man matches his baselines.

@@ -32,7 +32,14 @@ LABELS = {
 }
 VARIABLES = tuple(UNITS)
 DEFAULT_STEP_DAYS = 1 / 12
-
+# The kernel's step (step_plan): the grid step itself for SETTLING_DAYS after a dose series starts
+# (or a gonadorelin series ends) and for AFTER_EACH_DOSE days after each dose of a drug given
+# EACH_DOSE_DAYS or more apart, where the hormones move fastest; 2 grid steps while a drug given
+# more often runs (and SETTLING_DAYS after it stops); 3 grid steps elsewhere (1/6 and 1/4 day at the
+# default). Accuracy: tests/test_variable_step.py and docs/performance.md.
+SETTLING_DAYS = 3.0
+AFTER_EACH_DOSE = 1.0
+EACH_DOSE_DAYS = 2.0
 
 class UnknownVariable(KeyError, ValueError):
     """Asked for a variable the result does not have."""
@@ -184,6 +191,50 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
     return at_points, between, fine_hcg[0::2]
 
 
+def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray:
+    """The kernel's step from each grid row, in grid steps (1, 2 or 3; model.integrate), chosen
+    from the regimen as the constants above say, never across a stored row (every
+    ``record_stride``-th) or the end. It depends on the regimen and the grid alone, so every
+    man of a cohort takes the same steps, compiled or not."""
+    steps = len(t)
+    plan = np.full(steps, 3, dtype=np.int64)
+    if steps < 2:
+        return plan
+    dt = float(t[1] - t[0])
+    end = float(t[-1])
+    windows = {1: ([], []), 2: ([], [])}       # longest step allowed -> (starts, stops) in days
+
+    def at_most(length: int, start, stop) -> None:
+        windows[length][0].append(np.atleast_1d(start))
+        windows[length][1].append(np.atleast_1d(stop))
+
+    for dose in regimen:
+        if dose.start_day >= end:
+            continue
+        stop = end if dose.stop_day is None else min(dose.stop_day, end)
+        if dose.every_days < EACH_DOSE_DAYS:          # daily tablets, gels, a pump: never the longest step
+            at_most(2, dose.start_day, stop + SETTLING_DAYS)
+        else:                                         # injections: shorter steps for days after each
+            days = dose.times(end)
+            at_most(1, days, days + AFTER_EACH_DOSE)
+            at_most(2, days, days + 3 * AFTER_EACH_DOSE)
+        at_most(1, dose.start_day, dose.start_day + SETTLING_DAYS)
+        if dose.drug == "gonadorelin":                # its signals end at once: settle on the grid again
+            active_until = dose.start_day + math.ceil((stop - dose.start_day) / dose.every_days - 1e-9) * dose.every_days
+            at_most(1, active_until, active_until + SETTLING_DAYS)
+    for length in (2, 1):
+        starts, stops = windows[length]
+        if starts:        # rows inside any window, by counting window edges (one row before each start)
+            first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.int64) - 1, 0, steps)
+            after = np.clip(np.ceil(np.concatenate(stops) / dt - 1e-9).astype(np.int64), 0, steps)
+            inside = np.cumsum(np.bincount(first, minlength=steps + 1) - np.bincount(after, minlength=steps + 1))
+            plan[inside[:-1] > 0] = length
+    row = np.arange(steps)
+    np.minimum(plan, record_stride - row % record_stride, out=plan)     # land on every stored row
+    np.minimum(plan, np.maximum(steps - 1 - row, 1), out=plan)          # and on the last
+    return plan
+
+
 def has_serm(regimen: Regimen) -> bool:
     """Whether the regimen holds a drug whose effect differs between men (a SERM's estrogen
     block scales with the trait serm_sensitivity): then each man has his own exposures."""
@@ -249,12 +300,13 @@ def _runner(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int, v
     shared = None if has_serm(regimen) else exposures(regimen, t, steady["serm_sensitivity"], values)
     y0 = model.initial_state(steady)
     rows = (len(t) - 1) // record_stride + 1
+    plan = step_plan(regimen, t, record_stride)
     kept = slice(None, None, record_stride)
 
     def series_of(part: slice) -> dict:
         inputs, midpoints, hcg = shared or exposures(regimen, t, steady["serm_sensitivity"][part], values)
         hormone_rows, state_rows = _integrate(inputs, midpoints, y0[part], constants[part], dt,
-                                              record_stride, rows)
+                                              record_stride, rows, plan)
         h = {name: hormone_rows[:, :, i] for i, name in enumerate(model.HORMONES)}     # rows x patients
         y = {name: state_rows[:, :, i] for i, name in enumerate(model.STATES)}
         scale = {"sperm_scale": steady["sperm_scale"][part]}
@@ -277,24 +329,27 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int 
     return series, steady
 
 
-def _integrate(inputs, midpoints, y0, constants, dt, stride, rows):
+def _integrate(inputs, midpoints, y0, constants, dt, stride, rows, plan=None):
     """Run the model kernel; returns (rows x patients x HORMONES, rows x patients x STATES)."""
     integrate, integrate_cohort, compiled = model.kernels()
     patients = len(constants)
+    if plan is None:                               # every step on the grid
+        plan = np.ones(len(inputs[0]), dtype=np.int64)
     hormone_out = np.empty((patients, rows * model.N_HORMONES))
     state_out = np.empty((patients, rows * model.N_STATES))
     if compiled and patients > 1:
         shape = (patients,) + inputs.shape[1:]     # a view: shared exposures are not copied per patient
         integrate_cohort(np.broadcast_to(inputs, shape), np.broadcast_to(midpoints, shape), y0, constants, dt, stride,
-                         hormone_out, state_out)
+                         plan, hormone_out, state_out)
     elif compiled:                                 # one man: the serial kernel, no thread pool
-        integrate(inputs[0], midpoints[0], y0[0], constants[0], dt, stride, hormone_out[0], state_out[0])
+        integrate(inputs[0], midpoints[0], y0[0], constants[0], dt, stride, plan, hormone_out[0], state_out[0])
     else:   # plain Python is fastest on lists of floats
+        plain_plan = plan.tolist()
         for p in range(patients):
             hormones_, states_ = [0.0] * (rows * model.N_HORMONES), [0.0] * (rows * model.N_STATES)
             k = p if len(inputs) > 1 else 0
             integrate(inputs[k].tolist(), midpoints[k].tolist(), y0[p].tolist(), constants[p].tolist(), dt, stride,
-                      hormones_, states_)
+                      plain_plan, hormones_, states_)
             hormone_out[p], state_out[p] = hormones_, states_
     return (np.moveaxis(hormone_out.reshape(patients, rows, model.N_HORMONES), 0, 1),
             np.moveaxis(state_out.reshape(patients, rows, model.N_STATES), 0, 1))
@@ -446,9 +501,10 @@ def simulate(regimen=None, days: float = 365, patient: Patient | None = None, *,
              parameters=None) -> Result:
     """Simulate the HPG axis of ``patient`` under ``regimen`` for ``days`` days.
 
-    The model steps every ``step_days`` (default 2 hours) and reports every
-    ``sample_every`` days (default daily; use e.g. ``sample_every=step_days=1/24`` to see
-    the hours after an injection). ``days`` must be a whole number of samples (whole days
+    The model steps every ``step_days`` (default 2 hours) where the hormones move fast (the
+    first days of a treatment, the day after an injection), and two or three times that
+    elsewhere, never past a sample; it reports every ``sample_every`` days (default daily; use
+    e.g. ``sample_every=step_days=1/24`` to see the hours after an injection at every step). ``days`` must be a whole number of samples (whole days
     by default): nothing is cut.
     ``every_days=`` is the old name of ``sample_every=`` (deprecated; give one of the two).
     ``parameters`` is an hpg.ParameterSet (default: the committed values of data/).

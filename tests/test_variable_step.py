@@ -1,0 +1,87 @@
+"""The kernel's variable step (simulation.step_plan): grid steps where the hormones move fast
+(the first days of a treatment, the day after an injection, a pump's start), steps of two or
+three grid steps elsewhere. These runs are where a longer step would go wrong: each is checked
+against the tight reference solver (LSODA) at six-hourly samples, as a chart shows them."""
+import numpy as np
+import pytest
+
+import hpgwidgets as hpg
+from hpgwidgets import model, simulation
+from hpgwidgets.reference import reference_solve
+
+SAMPLE = 0.25
+NO_GNRH = {"low_testosterone_origin": "no_gnrh"}
+CASES = {
+    # a gonadorelin pump switched on in a man without GnRH drive: his receptors prime within days
+    "pump start": ([hpg.Dose("gonadorelin", 10, every_days=1 / 16, start_day=2)], 8, NO_GNRH),
+    # hCG every 2-3 days: each dose moves his testosterone within hours
+    "hCG after each dose": ([hpg.Dose("hcg", 1500, every_days=7 / 3)], 8, NO_GNRH),
+    # the second weekly injection lands on a settled man, away from the start of treatment
+    "second weekly injection": ([hpg.Dose("testosterone_enanthate", 200, every_days=7)], 10, {}),
+    # a daily gel in an older man with low testosterone: a fast daily rise and fall
+    "daily gel": ([hpg.Dose("testosterone_gel", 50, every_days=1)], 8, {"age": 60, "baseline_testosterone": 280}),
+}
+
+
+def _walk(plan, last):
+    """The grid rows the kernel lands on, following the plan from row 0 to ``last``."""
+    landed, row = [0], 0
+    while row < last:
+        row += int(plan[row])
+        landed.append(row)
+    return landed
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_variable_step_stays_within_one_percent_of_a_reference_solution(case):
+    doses, days, traits = CASES[case]
+    regimen, patient = hpg.Regimen(doses), hpg.Patient(**traits)
+    reference = reference_solve(regimen, days, patient, sample_every=SAMPLE)
+    result = hpg.simulate(regimen, days=days, patient=patient, sample_every=SAMPLE)
+    for name in hpg.CLINICAL:
+        peak = np.max(np.abs(reference[name]))
+        if name == "sperm" and peak < 1e-3:        # a man without GnRH drive has no sperm yet to compare
+            continue
+        error = np.abs(result[name] - reference[name]) / peak
+        worst = int(np.argmax(error))
+        assert error[worst] < 0.01, f"{case}, {name}: {error[worst]:.2%} of its peak at day {result.t[worst]:g}"
+
+
+def test_a_long_run_takes_mostly_long_steps():
+    """Otherwise the accuracy above would say nothing about the steps a user's run takes."""
+    regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
+    t = simulation.time_grid(730, simulation.DEFAULT_STEP_DAYS)
+    plan = simulation.step_plan(regimen, t, 12)
+    landed = np.array(_walk(plan, len(t) - 1)[:-1])
+    days_in_long_steps = np.sum(plan[landed][plan[landed] == 3]) / (len(t) - 1)
+    assert days_in_long_steps > 0.8
+    assert set(plan[landed].tolist()) == {1, 2, 3}
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3, 4, 12, 24])
+@pytest.mark.parametrize("regimen", [
+    hpg.Regimen(),
+    hpg.Regimen([hpg.Dose("hcg", 500, every_days=2, start_day=0.3, stop_day=20)]),
+    hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=1 / 16, start_day=1.7, stop_day=9.9),
+                 hpg.Dose("clomiphene", 25, every_days=1, start_day=5)]),
+], ids=["untreated", "hCG", "pump and clomiphene"])
+def test_the_kernel_lands_on_every_stored_row_and_the_last(stride, regimen):
+    t = simulation.time_grid(30, 1 / 24)
+    plan = simulation.step_plan(regimen, t, stride)
+    assert set(plan.tolist()) <= {1, 2, 3}
+    landed = set(_walk(plan, len(t) - 1))
+    assert set(range(0, len(t), stride)) <= landed
+    assert max(landed) == len(t) - 1
+
+
+def test_plain_python_takes_the_same_steps_as_the_compiled_kernel(monkeypatch):
+    """JupyterLite runs the kernel uncompiled: with every step length in play, same numbers."""
+    regimen = hpg.Regimen([hpg.Dose("testosterone_cypionate", 100, every_days=7),
+                           hpg.Dose("anastrozole", 1, every_days=1, start_day=10, stop_day=20)])
+    t = simulation.time_grid(40, simulation.DEFAULT_STEP_DAYS)
+    assert set(simulation.step_plan(regimen, t, 12).tolist()) == {1, 2, 3}
+    compiled = hpg.simulate(regimen, days=40)
+    monkeypatch.setattr(model, "_KERNELS", (model.integrate, model.integrate_cohort, False))
+    plain = hpg.simulate(regimen, days=40)
+    for name in hpg.CLINICAL:
+        assert np.allclose(plain[name], compiled[name], rtol=1e-9, atol=1e-9), name
