@@ -324,15 +324,16 @@ def integrate(inputs, midpoints, y0, c, dt, stride, plan, hormone_out, state_out
     rows. Exponential midpoint steps: a half step to the midpoint, then the full step
     with targets and rates taken there (second order, stable for stiff relaxation).
 
-    The step from row i spans ``plan[i]`` grid steps, 1, 2 or 3 (``simulation.step_plan``
+    The step from row i spans ``plan[i]`` grid steps, 1, 2, 3 or 6 (``simulation.step_plan``
     chooses them from the regimen before the run, so that every stored row is landed on and the
     steps are the same compiled or not); a longer step takes the exposures at its centre from the
-    grid (row i + 1 for 2 steps, the midpoint after row i + 1 for 3)."""
+    grid (row i + 1 for 2 steps, the midpoint after row i + 1 for 3, row i + 3 for 6)."""
     y, half, target, rate = y0.copy(), y0.copy(), y0.copy(), y0.copy()
     # one pair of cached exponentials per step length (a cache holds exp(-rate dt) for one dt)
     half_decay, full_decay = _decay_buffer(y0), _decay_buffer(y0)
     half_decay_2, full_decay_2 = _decay_buffer(y0), _decay_buffer(y0)
     half_decay_3, full_decay_3 = _decay_buffer(y0), _decay_buffer(y0)
+    half_decay_6, full_decay_6 = _decay_buffer(y0), _decay_buffer(y0)
     last = len(inputs) - 1
     row = 0
     step = 0
@@ -348,7 +349,11 @@ def integrate(inputs, midpoints, y0, c, dt, stride, plan, hormone_out, state_out
         if step == last:
             break
         length = plan[step]
-        if length == 3:
+        if length == 6:
+            _relax(y, y, u, c, 3.0 * dt, half, target, rate, half_decay_6)
+            _relax(y, half, inputs[step + 3], c, 6.0 * dt, y, target, rate, full_decay_6)
+            step += 6
+        elif length == 3:
             _relax(y, y, u, c, 1.5 * dt, half, target, rate, half_decay_3)
             _relax(y, half, midpoints[step + 1], c, 3.0 * dt, y, target, rate, full_decay_3)
             step += 3

@@ -32,14 +32,19 @@ LABELS = {
 }
 VARIABLES = tuple(UNITS)
 DEFAULT_STEP_DAYS = 1 / 12
-# The kernel's step (step_plan): the grid step itself for SETTLING_DAYS after a dose series starts
-# (or a gonadorelin series ends) and for AFTER_EACH_DOSE days after each dose of a drug given
-# EACH_DOSE_DAYS or more apart, where the hormones move fastest; 2 grid steps while a drug given
-# more often runs (and SETTLING_DAYS after it stops); 3 grid steps elsewhere (1/6 and 1/4 day at the
-# default). Accuracy: tests/test_variable_step.py and docs/performance.md.
+# The kernel's step (step_plan), in grid steps (1/12 day at the default): 1 for SETTLING_DAYS after
+# a dose series starts (BUILDING_DAYS for a drug given more often than every EACH_DOSE_DAYS, whose
+# response builds over days), SETTLING_DAYS after a gonadorelin series ends, and AFTER_EACH_DOSE days
+# after each dose of a drug given EACH_DOSE_DAYS or more apart; 2 for 3 x AFTER_EACH_DOSE days after
+# such a dose and while a drug given more often runs; 3 from a day before a series starts until
+# WASHOUT_HALF_LIVES of its kinetics after its last dose; 6 (half a day) where no drug acts.
+# Accuracy: tests/test_variable_step.py and docs/performance.md.
 SETTLING_DAYS = 3.0
+BUILDING_DAYS = 14.0
 AFTER_EACH_DOSE = 1.0
 EACH_DOSE_DAYS = 2.0
+WASHOUT_HALF_LIVES = 10.0
+
 
 class UnknownVariable(KeyError, ValueError):
     """Asked for a variable the result does not have."""
@@ -192,17 +197,16 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
 
 
 def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray:
-    """The kernel's step from each grid row, in grid steps (1, 2 or 3; model.integrate), chosen
-    from the regimen as the constants above say, never across a stored row (every
-    ``record_stride``-th) or the end. It depends on the regimen and the grid alone, so every
-    man of a cohort takes the same steps, compiled or not."""
+    """The kernel's step from each grid row, in grid steps (1, 2, 3 or 6; model.integrate), chosen
+    from the regimen as the constants above say: a step may only cross rows that allow its length,
+    and never a stored row (every ``record_stride``-th) or the last. It depends on the regimen and
+    the grid alone, so every man of a cohort takes the same steps, compiled or not."""
     steps = len(t)
-    plan = np.full(steps, 3, dtype=np.int64)
     if steps < 2:
-        return plan
+        return np.ones(steps, dtype=np.int64)
     dt = float(t[1] - t[0])
     end = float(t[-1])
-    windows = {1: ([], []), 2: ([], [])}       # longest step allowed -> (starts, stops) in days
+    windows = {1: ([], []), 2: ([], []), 3: ([], [])}       # longest step allowed -> (starts, stops) in days
 
     def at_most(length: int, start, stop) -> None:
         windows[length][0].append(np.atleast_1d(start))
@@ -212,8 +216,15 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
         if dose.start_day >= end:
             continue
         stop = end if dose.stop_day is None else min(dose.stop_day, end)
-        if dose.every_days < EACH_DOSE_DAYS:          # daily tablets, gels, a pump: never the longest step
-            at_most(2, dose.start_day, stop + SETTLING_DAYS)
+        drug = DRUGS[dose.drug]
+        # the half-step longest only where no drug acts: from a day before any series starts until
+        # its exposure has faded (WASHOUT_HALF_LIVES of its kinetics after the last dose)
+        at_most(3, dose.start_day - 1.0,
+                stop + WASHOUT_HALF_LIVES * ((drug.absorption_half_life or 0.0) + drug.elimination_half_life)
+                + SETTLING_DAYS)
+        if dose.every_days < EACH_DOSE_DAYS:          # daily tablets, gels, a pump: never 1/4 day, and
+            at_most(2, dose.start_day, stop + SETTLING_DAYS)        # the grid step while the response builds
+            at_most(1, dose.start_day, dose.start_day + BUILDING_DAYS)
         else:                                         # injections: shorter steps for days after each
             days = dose.times(end)
             at_most(1, days, days + AFTER_EACH_DOSE)
@@ -222,16 +233,24 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
         if dose.drug == "gonadorelin":                # its signals end at once: settle on the grid again
             active_until = dose.start_day + math.ceil((stop - dose.start_day) / dose.every_days - 1e-9) * dose.every_days
             at_most(1, active_until, active_until + SETTLING_DAYS)
-    for length in (2, 1):
+    longest = np.full(steps, 6, dtype=np.int64)       # per row: the longest step that may cross it
+    for length in (3, 2, 1):
         starts, stops = windows[length]
         if starts:        # rows inside any window, by counting window edges (one row before each start)
             first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.int64) - 1, 0, steps)
             after = np.clip(np.ceil(np.concatenate(stops) / dt - 1e-9).astype(np.int64), 0, steps)
             inside = np.cumsum(np.bincount(first, minlength=steps + 1) - np.bincount(after, minlength=steps + 1))
-            plan[inside[:-1] > 0] = length
+            longest[inside[:-1] > 0] = length
     row = np.arange(steps)
-    np.minimum(plan, record_stride - row % record_stride, out=plan)     # land on every stored row
-    np.minimum(plan, np.maximum(steps - 1 - row, 1), out=plan)          # and on the last
+    room = np.minimum(record_stride - row % record_stride, np.maximum(steps - 1 - row, 1))
+    plan = np.ones(steps, dtype=np.int64)
+    for length in (2, 3, 6):           # each step length where every row it covers allows it
+        allowed = longest >= length
+        crossed = np.ones(steps, dtype=bool)
+        for offset in range(length):
+            crossed[:steps - offset] &= allowed[offset:]
+            crossed[steps - offset:] = False
+        plan[crossed & (room >= length)] = length
     return plan
 
 
