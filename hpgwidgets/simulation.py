@@ -32,12 +32,13 @@ LABELS = {
 }
 VARIABLES = tuple(UNITS)
 DEFAULT_STEP_DAYS = 1 / 12
-# The kernel's step (step_plan), in grid steps (1/12 day at the default): 1 for SETTLING_DAYS after
+# The kernel's step (step_plan), in grid steps of the default 1/12 day: 1 (the grid's) for SETTLING_DAYS after
 # a dose series starts (BUILDING_DAYS for a drug given more often than every EACH_DOSE_DAYS, whose
 # response builds over days), SETTLING_DAYS after a gonadorelin series ends, and AFTER_EACH_DOSE days
 # after each dose of a drug given EACH_DOSE_DAYS or more apart; 2 for 3 x AFTER_EACH_DOSE days after
 # such a dose and while a drug given more often runs; 3 from a day before a series starts until
-# WASHOUT_HALF_LIVES of its kinetics after its last dose; 6 (half a day) where no drug acts.
+# WASHOUT_HALF_LIVES of its kinetics after its last dose; 6 (half a day) where no drug acts. On a
+# finer grid the same durations; on a coarser one a longer step only where it fits them.
 # Accuracy: tests/test_variable_step.py and docs/performance.md.
 SETTLING_DAYS = 3.0
 BUILDING_DAYS = 14.0
@@ -233,19 +234,21 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
         if dose.drug == "gonadorelin":                # its signals end at once: settle on the grid again
             active_until = dose.start_day + math.ceil((stop - dose.start_day) / dose.every_days - 1e-9) * dose.every_days
             at_most(1, active_until, active_until + SETTLING_DAYS)
-    longest = np.full(steps, 6, dtype=np.int64)       # per row: the longest step that may cross it
+    # per row, the longest step in days that may cross it: the lengths above are grid steps of the
+    # default 1/12 day (a user's finer grid takes them as days, a coarser one only what fits)
+    longest = np.full(steps, 6 * DEFAULT_STEP_DAYS)
     for length in (3, 2, 1):
         starts, stops = windows[length]
         if starts:        # rows inside any window, by counting window edges (one row before each start)
             first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.int64) - 1, 0, steps)
             after = np.clip(np.ceil(np.concatenate(stops) / dt - 1e-9).astype(np.int64), 0, steps)
             inside = np.cumsum(np.bincount(first, minlength=steps + 1) - np.bincount(after, minlength=steps + 1))
-            longest[inside[:-1] > 0] = length
+            longest[inside[:-1] > 0] = length * DEFAULT_STEP_DAYS if length > 1 else 0.0
     row = np.arange(steps)
     room = np.minimum(record_stride - row % record_stride, np.maximum(steps - 1 - row, 1))
     plan = np.ones(steps, dtype=np.int64)
     for length in (2, 3, 6):           # each step length where every row it covers allows it
-        allowed = longest >= length
+        allowed = longest >= length * dt * (1 - 1e-9)
         crossed = np.ones(steps, dtype=bool)
         for offset in range(length):
             crossed[:steps - offset] &= allowed[offset:]

@@ -101,3 +101,15 @@ def test_plain_python_takes_the_same_steps_as_the_compiled_kernel(monkeypatch):
     plain = hpg.simulate(regimen, days=120)
     for name in hpg.CLINICAL:
         assert np.allclose(plain[name], compiled[name], rtol=1e-9, atol=1e-9), name
+
+
+@pytest.mark.parametrize("step_days", [1 / 24, 1 / 12, 1 / 8, 1 / 6, 1 / 4, 1 / 2])
+def test_no_step_is_longer_than_half_a_day_and_a_treatment_starts_on_the_grid(step_days):
+    """Whole-day steps oscillate in the recovery after TRT, so a coarser grid chosen by the user
+    takes longer steps only where they fit what the default grid takes there."""
+    regimen = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, start_day=30, stop_day=200)])
+    t = simulation.time_grid(400, step_days)
+    plan = simulation.step_plan(regimen, t, max(1, int(round(1 / step_days))))
+    assert np.max(plan) * step_days <= 0.5 + 1e-9
+    starting = (t >= 30 - step_days) & (t < 30 + simulation.SETTLING_DAYS)
+    assert np.all(plan[starting] == 1)
