@@ -554,3 +554,59 @@ def test_02a_workbench_opens_where_the_answer_above_it_reads_the_protocol():
                                             hpg.Dose("clomiphene", amount=25, every_days=1, **after)]), days=364 + 270)
     assert options["cursor_day"] == max(trt_year.times(364)) + 14
     assert hpg.Workbench(**options).summary.text == summary.summary_text(combination, options["cursor_day"])
+
+
+def test_a_label_inside_a_sentence_keeps_its_acronyms():
+    # 00: "the largest change is in fsh": a chart label lowered whole inside a sentence
+    from hpgwidgets.lessons.measures import in_sentence
+
+    assert in_sentence("FSH") == "FSH"
+    assert in_sentence("Serum total testosterone") == "serum total testosterone"
+    assert in_sentence("Pituitary GnRH-receptor responsiveness") == "pituitary GnRH-receptor responsiveness"
+
+
+def test_the_steady_state_sentence_names_the_hormone_as_the_charts_do():
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch00
+
+    untreated = hpg.simulate(hpg.Regimen(), days=28)
+    text = ch00.steady_state(untreated).markdown
+    named = re.search(r"the largest change is in (.+?):", text).group(1)
+    assert named in {"serum total testosterone", "LH", "FSH", "sperm concentration"}, text
+
+
+def test_03b_gives_the_week_the_count_crosses_the_who_limit_as_the_run_does():
+    # 03b said 'back at the WHO limit by week 182' (the visit after the crossing) beside a chart crossing near week 174
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03b
+
+    stop = 3 * 365
+    plan = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=stop),
+                        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=stop, stop_day=stop + 182)])
+    monitored = hpg.simulate(plan, days=stop + 365)
+    prose = ch03b.monitoring_verdict(monitored)
+    row = next(line for line in prose.markdown.splitlines() if line.startswith("* **Sperm**"))
+    first = monitored.t[(monitored.t > stop) & (monitored["sperm"] >= hpg.reference_range("sperm").low)][0]
+    start, _ = hpg.recovery.treatment_window(plan)
+    assert f"at week {round((first - start) / 7)} " in row, row
+    assert all(prose.claims.values()), prose.claims
+
+
+def test_01_people_table_shows_the_difference_its_sentence_names():
+    # 01 §6: the text said LH differs with the brain's sensitivity beside a table printing 2 / 2 / 2 IU/L
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+    from hpgwidgets.lessons import ch01
+
+    cells = _code_cells("01_fundamentals.ipynb")
+    source = next(cell for cell in cells if cell.lstrip().startswith("people = {"))
+    namespace = {"hpg": hpg, "summary": summary}
+    exec(compile(source, "01", "exec"), namespace)
+    table = namespace["summary"].readable_table({name: run.at(namespace["people_day"]) for name, run in namespace["by_person"].items()},
+                                                ["testosterone", "lh", "sperm"], index_name="x")._repr_markdown_()
+    prose = ch01.people_differ(namespace["by_person"], namespace["people_day"])
+    assert all(prose.claims.values()), prose.claims
+    quoted = re.findall(r"(\d[\d.,]*) (?:ng/dL|IU/L|million/mL)\b(?! before)", prose.markdown)
+    cells_printed = {cell.strip() for line in table.splitlines() for cell in line.split("|")}
+    assert quoted and all(figure in cells_printed for figure in quoted), (quoted, table)
+    assert "runs from" in prose.markdown

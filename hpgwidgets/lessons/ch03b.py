@@ -9,7 +9,8 @@ import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
 from hpgwidgets.fit import cross_validation_figures
-from hpgwidgets.lessons.measures import as_on_sheet, days_after_last_injection, last_injection_day, sheet_reading, story_week
+from hpgwidgets.lessons.measures import (as_on_sheet, days_after_last_injection, days_until, last_injection_day, sheet_reading,
+                                         story_week)
 
 BANK = Bank("03b")
 SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
@@ -219,6 +220,23 @@ def monitoring_verdict(monitored):
         return f"by {at(week)}" + (", early as the documents say" if week <= early_by else
                                      ", later than the documents' early rise")
 
+    # the chart shows the count crossing the WHO limit between two visits: the sentence gives that crossing, read off
+    # the run, and the two sheets around it (it said 'by week 182', the visit after, beside a crossing near week 170)
+    sperm_limit = hpg.reference_range("sperm").low
+    crossing = days_until(monitored, "sperm", sperm_limit, after=stop)
+    before = after = None
+    if crossing is None or crossing > 7 * WEEKS[-1]:
+        sperm_words = "not back at the WHO limit within the year."
+    else:
+        before = max(week for week in WEEKS if 7 * week <= crossing)
+        after = min((week for week in WEEKS if 7 * week >= crossing), default=None)
+        sperm_words = (f"the count reaches the WHO limit ({summary.number(sperm_limit, 'million/mL')}) at "
+                       f"{story_week(monitored, stop + crossing)} ({crossing / 7:.0f} weeks after stopping)")
+        if after is not None and after != before:
+            sperm_words += (f", between the visits of {story_week(monitored, stop + 7 * before)} "
+                            f"({as_on_sheet(monitored, stop + 7 * before, 'sperm_concentration')}) and {story_week(monitored, stop + 7 * after)} "
+                            f"({as_on_sheet(monitored, stop + 7 * after, 'sperm_concentration')})")
+        sperm_words += "."
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
     # since the eighth model round the trough's sheet reads 266 ng/dL against a lower limit of 264, unflagged: the text
     # said 'rises back into the reference range' beside a sheet on which it never left it
@@ -236,13 +254,17 @@ def monitoring_verdict(monitored):
         f"**FSH** rises above his untreated level {when(fsh_above)}.",
         f"**Estradiol** follows testosterone: {as_on_sheet(monitored, stop + 7 * low_week, 'estradiol')} at the trough, "
         f"{as_on_sheet(monitored, stop + 7 * 26, 'estradiol')} at {at(26)}.",
-        "**Sperm** recover over months: " + (f"back at the WHO limit by {at(sperm_back)}." if sperm_back else "not back within the year."),
+        "**Sperm** recover over months: " + sperm_words,
     ]
     return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
                  figures={"trough": t[low_week], "trough_week": low_week},
                  claims={"testosterone first falls, then rises (the trough in the text below)": t[low_week] < t[52] and t[low_week] < t[0],
                          "estradiol follows testosterone (lower at the trough than at week 26)": marker["estradiol"][low_week] < marker["estradiol"][26],
-                         "sperm recover over months, not weeks": sperm_back is not None and sperm_back >= 8})
+                         "sperm recover over months, not weeks": sperm_back is not None and sperm_back >= 8,
+                         "the sheets quoted around the crossing read below, then at or above the WHO limit":
+                             crossing is None or after is None or after == before
+                             or sheet_reading(monitored, stop + 7 * before, "sperm_concentration") < sperm_limit
+                             <= sheet_reading(monitored, stop + 7 * after, "sperm_concentration")})
 
 
 @BANK.claim("monitoring")
