@@ -9,7 +9,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, share_list, sperm_reading
+from hpgwidgets.lessons.measures import days_after_last_injection, share_list
 from hpgwidgets.tables import read_table
 
 BANK = Bank("01")
