@@ -610,3 +610,21 @@ def test_01_people_table_shows_the_difference_its_sentence_names():
     cells_printed = {cell.strip() for line in table.splitlines() for cell in line.split("|")}
     assert quoted and all(figure in cells_printed for figure in quoted), (quoted, table)
     assert "runs from" in prose.markdown
+
+
+def test_03b_clomiphene_question_describes_the_sheet_above_it():
+    # 03b asked about 'four weeks after his last injection ... LH above his pre-TRT level' under a sheet that printed
+    # LH 4.2 at that visit against his untreated 4.5
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03b
+
+    stop = 3 * 365
+    plan = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=stop),
+                        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=stop, stop_day=stop + 182)])
+    monitored = hpg.simulate(plan, days=stop + 365)
+    question = ch03b.weeks_on_clomiphene(monitored).question
+    weeks = int(re.match(r"(\d+) weeks after", question).group(1))
+    sheet = hpg.lab_report(monitored, stop + 7 * weeks)
+    untreated = round(monitored.baseline["lh"], sheet["lh"].decimals)
+    assert round(sheet["lh"].value, sheet["lh"].decimals) > untreated, (question, sheet["lh"].text, untreated)
+    assert sheet["sperm_concentration"].text == "none seen"

@@ -267,6 +267,38 @@ def monitoring_verdict(monitored):
                              <= sheet_reading(monitored, stop + 7 * after, "sperm_concentration")})
 
 
+def _clomiphene_picture_week(monitored) -> int | None:
+    """The first visit after stopping whose sheet shows what the clomiphene question describes: testosterone below
+    its level on TRT, LH printed above his untreated level, no sperm seen (the question sits under those sheets;
+    at 'four weeks' the sheet read LH 4.2 against an untreated 4.5)."""
+    _, stop = recovery.treatment_window(monitored.regimen)
+    untreated_lh = round(monitored.baseline["lh"], hpg.lab_report(monitored, stop)["lh"].decimals)
+    on_trt = sheet_reading(monitored, stop, "testosterone")
+    for week in WEEKS[1:]:
+        day = stop + 7 * week
+        if (sheet_reading(monitored, day, "testosterone") < on_trt and sheet_reading(monitored, day, "lh") > untreated_lh
+                and as_on_sheet(monitored, day, "sperm_concentration") == summary.NO_SPERM_SEEN):
+            return week
+    return None
+
+
+@BANK.question("weeks_on_clomiphene", evidence=())
+def weeks_on_clomiphene(monitored):
+    """The premise is the sheet above the question, read at the visit that shows it (evidence=(): shown on purpose)."""
+    text = BANK.texts["weeks_on_clomiphene"]
+    week = _clomiphene_picture_week(monitored) or WEEKS[2]
+    _, stop = recovery.treatment_window(monitored.regimen)
+    words = {"weeks": week, "week": story_week(monitored, stop + 7 * week)}
+    options = {option: explanation.format(**words) for option, explanation in text["options"].items()}
+    return quiz.MultipleChoice(text["question"].format(**words), options, answer=text["answer"])
+
+
+@BANK.claim("clomiphene_picture")
+def clomiphene_picture_claims(monitored):
+    return {"a visit after stopping shows the clomiphene question's picture (T below TRT, LH above untreated, no sperm)":
+            _clomiphene_picture_week(monitored) is not None}
+
+
 @BANK.claim("monitoring")
 def monitoring_claims(monitored):
     marker = _markers(monitored)
