@@ -628,3 +628,28 @@ def test_03b_clomiphene_question_describes_the_sheet_above_it():
     untreated = round(monitored.baseline["lh"], sheet["lh"].decimals)
     assert round(sheet["lh"].value, sheet["lh"].decimals) > untreated, (question, sheet["lh"].text, untreated)
     assert sheet["sperm_concentration"].text == "none seen"
+
+
+class _Group:
+    """A recovery curve as medians_by_group reads it: its median and its share recovered by a day."""
+
+    def __init__(self, median, share=0.5):
+        self._median, self._share = median, share
+
+    def median(self):
+        return self._median
+
+    def probability_by(self, _day):
+        return self._share
+
+
+def test_03b_says_the_age_effect_shows_only_when_the_medians_rise_with_age():
+    # 03b read medians of 120 / 117 / 122 days as 'the slower tissue repair with age ... shows, if only a little'
+    from hpgwidgets.lessons import ch03b
+
+    baseline = {"16-40 million/mL": _Group(194, 0.4), "40-90": _Group(128), "90-300": _Group(97, 0.6)}
+    ages = ["18-29 y", "30-39 y", "40-60 y"]
+    noisy = ch03b.medians_by_group(dict(zip(ages, map(_Group, (120, 117, 122)))), baseline).markdown
+    assert "shows" not in noisy and "do not rise steadily with age" in noisy
+    rising = ch03b.medians_by_group(dict(zip(ages, map(_Group, (110, 120, 135)))), baseline).markdown
+    assert "The medians rise with age, from 110 days in the youngest group to 135 in the oldest" in rising
