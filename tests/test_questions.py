@@ -653,3 +653,18 @@ def test_03b_says_the_age_effect_shows_only_when_the_medians_rise_with_age():
     assert "shows" not in noisy and "do not rise steadily with age" in noisy
     rising = ch03b.medians_by_group(dict(zip(ages, map(_Group, (110, 120, 135)))), baseline).markdown
     assert "The medians rise with age, from 110 days in the youngest group to 135 in the oldest" in rising
+
+
+def test_04_alex_history_gives_the_span_his_cycles_cover():
+    # 04 said 'four cycles over three years' for cycles that end 2.4 years after the first injection
+    cells = nbformat.read(NOTEBOOK_DIR / "04_case_studies.ipynb", as_version=4).cells
+    history = next(cell.source for cell in cells if cell.cell_type == "markdown" and "Alex trains competitively" in cell.source)
+    code = next(source for source in _code_cells("04_case_studies.ipynb") if source.lstrip().startswith("alex = hpg.Patient"))
+    namespace = {"week": 7, "month": 30, "year": 365}
+    for node in _parse(code).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id in ("cycle_starts", "last_stop"):
+            exec(compile(ast.Module([node], []), "04", "exec"), namespace)
+    years = namespace["last_stop"] / 365
+    said = {"two years": 2, "two and a half years": 2.5, "three years": 3}
+    span = next(words for words in said if f"four cycles over {words}" in history)
+    assert abs(said[span] - years) <= 0.25, (span, years)
