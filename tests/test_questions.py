@@ -668,3 +668,12 @@ def test_04_alex_history_gives_the_span_his_cycles_cover():
     said = {"two years": 2, "two and a half years": 2.5, "three years": 3}
     span = next(words for words in said if f"four cycles over {words}" in history)
     assert abs(said[span] - years) <= 0.25, (span, years)
+
+
+def test_02b_serm_question_is_about_a_man_the_sheet_above_does_not_show():
+    # 02b asked about 'a visit four weeks into a SERM ... testosterone is low' right under the phased man's week-56
+    # sheet, four weeks into clomiphene with hCG: testosterone 740 ng/dL, LH held low by the hCG
+    from hpgwidgets.lessons import ch02b
+
+    question = ch02b.BANK.questions["flat_lh_on_serm"]().question
+    assert question.startswith("Another man takes a SERM on its own, without hCG.")
