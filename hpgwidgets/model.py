@@ -42,7 +42,7 @@ import math
 
 import numpy as np
 
-from .patient import ORIGINS
+from .patient import DEFAULT_AGE as REFERENCE_AGE, ORIGINS
 from .units import testosterone_ng_dl_to_nmol_l
 
 try:   # numba compiles the kernel where it is installed; Pyodide (JupyterLite) runs it as plain Python
@@ -495,10 +495,26 @@ def binding_constants(values) -> np.ndarray:
     return binding
 
 
+def adrenal_testosterone(age, values):
+    """Serum total testosterone (ng/dL) that does not come from the testes, at ``age`` (years;
+    a scalar or an array): the castrate level, higher in young men than in old because the
+    adrenal precursors fall with age; linear between the two ages of data/parameters.csv."""
+    young, old = values["adrenal_age_young"], values["adrenal_age_old"]
+    past_young = np.clip((np.asarray(age, dtype=float) - young) / (old - young), 0.0, 1.0)
+    return (values["adrenal_testosterone_young"]
+            + past_young * (values["adrenal_testosterone_old"] - values["adrenal_testosterone_young"]))
+
+
+def adrenal_unbound(age, values):
+    """:func:`adrenal_testosterone` on the model's relative unbound scale (the castrate level is a
+    serum total; the model adds unbound levels)."""
+    return unbound_for_total(adrenal_testosterone(age, values) / values["testosterone_reference"],
+                             binding_constants(values))
+
+
 def _constant_row(values) -> np.ndarray:
     """The constants of the reference man before his steady state is solved (patients vary them)."""
-    # the castrate level is a serum total; the model adds unbound levels
-    adrenal = unbound_for_total(values["adrenal_testosterone"] / values["testosterone_reference"], binding_constants(values))
+    adrenal = float(adrenal_unbound(REFERENCE_AGE, values))
     share = values["testicular_estradiol_share"]
     itt_serum = (values["itt_serum_equilibration"]
                  * testosterone_ng_dl_to_nmol_l(values["testosterone_reference"], values["testosterone_molar_mass"])
@@ -597,8 +613,9 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     scale("aromatase", trait("aromatase_activity", 1.0))
     scale("hcg_sensitivity", trait("hcg_sensitivity", 1.0))
     scale("itt_half", trait("itt_requirement", 1.0))
-    decades_above_35 = np.maximum(0.0, age - 35.0) / 10.0
-    recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_35)
+    decades_above_reference = np.maximum(0.0, age - REFERENCE_AGE) / 10.0
+    recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_reference)
+    c[:, ADRENAL] = adrenal_unbound(age, values)
     for name in ("memory_fade_rate", "leydig_regrowth_rate", "germinal_growth_rate", "damage_fade_rate"):
         scale(name, recovery)
 
@@ -609,8 +626,10 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     t_star = np.where(np.isnan(given_t), typical_t, given_t)
     unbound_star = unbound_for_total(t_star, binding_constants(values))     # SHBG binding is the same in every man
     if np.any(unbound_star <= c[:, ADRENAL]):
-        raise ValueError(f"a baseline testosterone must exceed the adrenal share of "
-                         f"{values['adrenal_testosterone']:g} ng/dL")
+        worst = int(np.argmax(c[:, ADRENAL] - unbound_star))
+        raise ValueError(f"a baseline testosterone must exceed the adrenal share, "
+                         f"{adrenal_testosterone(age[worst], values):.0f} ng/dL at age {age[worst]:g} "
+                         f"(what castration leaves); got {t_star[worst] * reference_t:.0f} ng/dL")
     given_lh = trait("baseline_lh") / values["lh_reference"]
     typical_lh = 1.0 + values["age_lh_rise"] * years_past_onset       # LH rises with age (Wu 2008)
     lh_star = np.where(np.isnan(given_lh), np.where(no_gnrh, values["hh_lh"] / values["lh_reference"], typical_lh),
@@ -664,8 +683,7 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
         h[rows] = hormones_each(y_part, c_part)
 
     def produced(rows):
-        release = h[rows, H_RELEASE]
-        return y[rows, GERMINAL] * release * spermiation_survival(release, values)
+        return y[rows, GERMINAL] * h[rows, H_RELEASE] * spermiation_survival(h[rows, H_SUPPORT], values)
 
     everyone = np.arange(patients)
     h = hormones_each(y, c)

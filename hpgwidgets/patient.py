@@ -13,7 +13,7 @@ ORIGINS = ("mixed", "testicular", "central", "no_gnrh")
 # field -> (lowest, highest) accepted value; the unit is in the docstring
 LIMITS = {
     "age": (18.0, 100.0),
-    "baseline_testosterone": (30.0, 1500.0),
+    "baseline_testosterone": (30.0, 1500.0),   # (and above what the adrenals give at his age: model.adrenal_testosterone)
     "baseline_sperm": (0.0, 300.0),
     "baseline_lh": (0.1, 100.0),
     "baseline_fsh": (0.1, 150.0),
@@ -27,12 +27,16 @@ LIMITS = {
 }
 
 
+# the default man's age, and the age of the reference man of data/parameters.csv (testosterone_reference)
+DEFAULT_AGE = 35.0
+
+
 @dataclass(frozen=True)
 class Patient:
     """A man whose axis the model simulates; a healthy 35-year-old by default.
 
     age: years (18-100).
-    baseline_testosterone: untreated serum total testosterone, ng/dL (30-1500), or
+    baseline_testosterone: untreated serum total testosterone, ng/dL (30-1500, and above the castrate level of his age, 15-31), or
         None for the typical value at this age. The model solves its internal
         capacities so that the untreated steady state matches it.
     baseline_sperm: untreated sperm concentration, million/mL (0-300), or None.
@@ -65,7 +69,7 @@ class Patient:
     68.0
     """
 
-    age: float = 35.0
+    age: float = DEFAULT_AGE
     baseline_testosterone: float | None = None
     baseline_sperm: float | None = None
     baseline_lh: float | None = None

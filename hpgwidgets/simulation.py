@@ -133,17 +133,21 @@ def _erlang_delay(series: np.ndarray, mean_delay: float, stages: int, dt: float)
     return filters.first_order(series, decay, b0, b1, stages=stages, start=series[0])
 
 
-def sperm_concentration(germinal, support, sperm_scale, values: dict, dt: float) -> np.ndarray:
-    """Sperm in the ejaculate (million/mL) from germinal capacity and hormonal support
-    along time (axis 0): production delayed by spermatogenesis, times the share that
-    spermiation failure holds back while support is low (model.spermiation_survival)."""
+def sperm_concentration(germinal, support, release, sperm_scale, values: dict, dt: float) -> np.ndarray:
+    """Sperm in the ejaculate (million/mL) from germinal capacity, the hormonal support of the
+    germinal epithelium and that of the last steps (``release``: the same as ``support`` unless
+    the man's germ cells need more stimulation, model.hormones) along time (axis 0): production
+    delayed by spermatogenesis, times the share that spermiation failure holds back while the
+    epithelium's support is low (model.spermiation_survival)."""
     # spermiation failure acts on sperm about to leave the epithelium, which then still pass the
     # epididymis: a few equal lag stages (mean spermiation_lag), so counts hold for a week or
-    # so before they fall, rather than falling from the first day as one stage would have them
+    # so before they fall, rather than falling from the first day as one stage would have them.
+    # It follows a fall of the epithelium's support below normal, not a man's lasting need for more
+    # stimulation (that need acts once, through ``release``)
     recent_support = _erlang_delay(support, values["spermiation_lag"], int(values["spermiation_lag_stages"]), dt)
     survival = model.spermiation_survival(recent_support, values)
     # production passes the stages of spermatogenesis (mean spermatogenesis_duration)
-    pipeline = _erlang_delay(germinal * support, values["spermatogenesis_duration"],
+    pipeline = _erlang_delay(germinal * release, values["spermatogenesis_duration"],
                              int(values["spermatogenesis_stages"]), dt)
     return sperm_scale * pipeline * survival
 
@@ -218,7 +222,8 @@ def clinical_series(h: dict, y: dict, exogenous, hcg, steady: dict, values: dict
     shape = h["testosterone"].shape
     return {
         **_hormones_in_clinical_units(h, values),
-        "sperm": sperm_concentration(y["germinal_capacity"], h["release_support"], steady["sperm_scale"], values, dt),
+        "sperm": sperm_concentration(y["germinal_capacity"], h["support"], h["release_support"],
+                                     steady["sperm_scale"], values, dt),
         "inhibin_b": y["inhibin"] * values["inhibin_b_reference"],
         "gnrh": h["gnrh"],
         "gnrh_receptor": y["gnrh_receptor"],

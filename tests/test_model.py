@@ -326,3 +326,18 @@ def test_shbg_binding_flattens_serum_testosterone_at_supraphysiological_doses():
     assert totals[2] == pytest.approx(1.0)                   # the reference man reads his own level
     assert np.all(np.diff(totals / levels) < 0)              # less total per unit the higher it goes
     np.testing.assert_allclose(model.unbound_for_total(totals, constants), levels, rtol=1e-12)
+
+
+def test_castrate_level_falls_with_age():
+    """What castration leaves is adrenal: about 31 ng/dL in men of 30 (Herbst 2004, GnRH antagonist)
+    and 15 in men of 70 (Oefelein 2000, orchiectomy), because adrenal precursors fall with age."""
+    castrate = hpg.Regimen([hpg.Dose("gonadorelin", 5, every_days=5 / 1440)])
+    young, old = (hpg.simulate(castrate, days=120, patient=hpg.Patient(age=age))["testosterone"][-1] for age in (25, 75))
+    assert 25 < young < 40
+    assert 12 < old < 20                      # Oefelein's 95% CI of the median: 12-17 ng/dL
+    assert young > old
+
+
+def test_a_baseline_below_what_the_adrenals_give_is_a_clear_error():
+    with pytest.raises(ValueError, match="31 ng/dL at age 18"):
+        hpg.simulate(hpg.Regimen([]), days=10, patient=hpg.Patient(age=18, baseline_testosterone=30))

@@ -23,7 +23,7 @@ def doses(draw):
 patients = st.builds(
     hpg.Patient,
     age=st.floats(18, 100),
-    baseline_testosterone=st.one_of(st.none(), st.floats(30, 1400)),
+    baseline_testosterone=st.one_of(st.none(), st.floats(40, 1400)),   # above every age's castrate level (15-31 ng/dL)
     baseline_sperm=st.one_of(st.none(), st.floats(0, 300)),
     feedback_sensitivity=st.floats(0.2, 5), recovery_speed=st.floats(0.1, 5),
 )
