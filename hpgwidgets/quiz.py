@@ -454,9 +454,11 @@ class Predict(widgets.VBox):
             direction = "above" if difference > 0 else "below"
             # the gap between the two figures printed (5 and 12.9 read '7.9 below', not the unrounded 7.86)
             shown_gap = abs(prediction - float(f"{self.answer:.3g}"))
+            # a gap between two percentages is in points: '126 points below', not '126% of start below'
+            gap_unit = " points" if self.unit.startswith("%") else unit
             text = (
                 f"{verdict} You predicted {prediction:g}{unit}; the model gives {self.answer:.3g}{unit}"
-                f" ({shown_gap:.3g}{unit} {direction}; within {self.tolerance:g}{unit} counts as right)."
+                f" ({shown_gap:.3g}{gap_unit} {direction}; within {self.tolerance:g}{gap_unit} counts as right)."
                 f"{model_note}"
             )
         self._set_feedback(text)

@@ -292,7 +292,7 @@ def testosterone_phrase(value: float) -> str:
         where = f"above the reference range ({band.low:g}-{band.high:g})"
     else:
         where = "inside the reference range"
-    return f"serum testosterone {value:.0f} {band.unit}, {where}"
+    return f"serum testosterone {value:,.0f} {band.unit}, {where}"  # 1,298 as the lab sheets print it
 
 
 def citations():
@@ -381,12 +381,46 @@ def _mid_sentence(name: str) -> str:
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
+# An injection interval whose serum testosterone swings by less than this share of its peak (a daily gel) reads as
+# one level; a wider swing says where in the interval the reading falls.
+SWING_WORTH_SAYING = 0.15
+
+
+def injection_cycle_phrase(result, day: float) -> str:
+    """Where ``day``'s serum testosterone falls between injections, when an injected testosterone swings: ', at its
+    low point just before an injection (peak after the previous one: 1,480 ng/dL)' or ', 3 days after an injection
+    (from 895 to 1,480 ng/dL between injections)'; '' off injections or for a steady product. 01's summary gave
+    '895 ng/dL' read on an injection day beside a chart whose peaks reach 1,500."""
+    from .pharmacology import testosterone_drugs
+
+    injected = [dose for dose in result.regimen if dose.drug in testosterone_drugs() and dose.every_days >= 2
+                and dose_running(dose, day, result.days)]
+    if not injected:
+        return ""
+    dose = max(injected, key=lambda line: line.every_days)
+    before = [float(time) for time in dose.times(result.days) if time < day - 1e-9]
+    if not before:
+        return ""
+    previous = before[-1]
+    following = previous + dose.every_days
+    window = (result.t >= previous) & (result.t <= min(following, result.t[-1]))
+    series = result["testosterone"][window]
+    low, peak = float(series.min()), float(series.max())
+    if peak - low < SWING_WORTH_SAYING * peak:
+        return ""
+    value = float(result.at(day)["testosterone"])
+    unit = reference_range("testosterone").unit
+    if following - day < 0.25 and value <= 1.05 * low:
+        return f", at its low point just before an injection (peak after the previous one: {peak:,.0f} {unit})"
+    return f", {duration(day - previous)} after an injection (from {low:,.0f} to {peak:,.0f} {unit} between injections)"
+
+
 def scenario_phrase(result, day: float) -> str:
     """LH, FSH and intratesticular testosterone against baseline, serum testosterone and sperm on ``day``."""
     values = validation.simulation_result("result", result).at(day)
     ratio = {name: values[name] / result.baseline[name] for name in ("lh", "fsh", "itt")}
     return (f"LH at {percent_of_baseline(ratio['lh'])} of baseline, FSH at {percent_of_baseline(ratio['fsh'])}; "
-            f"{testosterone_phrase(values['testosterone'])}; intratesticular testosterone at "
+            f"{testosterone_phrase(values['testosterone'])}{injection_cycle_phrase(result, day)}; intratesticular testosterone at "
             f"{percent_of_baseline(ratio['itt'])} of baseline; {sperm_phrase(values['sperm'])}")
 
 

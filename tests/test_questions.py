@@ -554,3 +554,126 @@ def test_02a_workbench_opens_where_the_answer_above_it_reads_the_protocol():
                                             hpg.Dose("clomiphene", amount=25, every_days=1, **after)]), days=364 + 270)
     assert options["cursor_day"] == max(trt_year.times(364)) + 14
     assert hpg.Workbench(**options).summary.text == summary.summary_text(combination, options["cursor_day"])
+
+
+def test_a_label_inside_a_sentence_keeps_its_acronyms():
+    # 00: "the largest change is in fsh": a chart label lowered whole inside a sentence
+    from hpgwidgets.lessons.measures import in_sentence
+
+    assert in_sentence("FSH") == "FSH"
+    assert in_sentence("Serum total testosterone") == "serum total testosterone"
+    assert in_sentence("Pituitary GnRH-receptor responsiveness") == "pituitary GnRH-receptor responsiveness"
+
+
+def test_the_steady_state_sentence_names_the_hormone_as_the_charts_do():
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch00
+
+    untreated = hpg.simulate(hpg.Regimen(), days=28)
+    text = ch00.steady_state(untreated).markdown
+    named = re.search(r"the largest change is in (.+?):", text).group(1)
+    assert named in {"serum total testosterone", "LH", "FSH", "sperm concentration"}, text
+
+
+def test_03b_gives_the_week_the_count_crosses_the_who_limit_as_the_run_does():
+    # 03b said 'back at the WHO limit by week 182' (the visit after the crossing) beside a chart crossing near week 174
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03b
+
+    stop = 3 * 365
+    plan = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=stop),
+                        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=stop, stop_day=stop + 182)])
+    monitored = hpg.simulate(plan, days=stop + 365)
+    prose = ch03b.monitoring_verdict(monitored)
+    row = next(line for line in prose.markdown.splitlines() if line.startswith("* **Sperm**"))
+    first = monitored.t[(monitored.t > stop) & (monitored["sperm"] >= hpg.reference_range("sperm").low)][0]
+    start, _ = hpg.recovery.treatment_window(plan)
+    assert f"at week {round((first - start) / 7)} " in row, row
+    assert all(prose.claims.values()), prose.claims
+
+
+def test_01_people_table_shows_the_difference_its_sentence_names():
+    # 01 §6: the text said LH differs with the brain's sensitivity beside a table printing 2 / 2 / 2 IU/L
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+    from hpgwidgets.lessons import ch01
+
+    cells = _code_cells("01_fundamentals.ipynb")
+    source = next(cell for cell in cells if cell.lstrip().startswith("people = {"))
+    namespace = {"hpg": hpg, "summary": summary}
+    exec(compile(source, "01", "exec"), namespace)
+    table = namespace["summary"].readable_table({name: run.at(namespace["people_day"]) for name, run in namespace["by_person"].items()},
+                                                ["testosterone", "lh", "sperm"], index_name="x")._repr_markdown_()
+    prose = ch01.people_differ(namespace["by_person"], namespace["people_day"])
+    assert all(prose.claims.values()), prose.claims
+    quoted = re.findall(r"(\d[\d.,]*) (?:ng/dL|IU/L|million/mL)\b(?! before)", prose.markdown)
+    cells_printed = {cell.strip() for line in table.splitlines() for cell in line.split("|")}
+    assert quoted and all(figure in cells_printed for figure in quoted), (quoted, table)
+    assert "runs from" in prose.markdown
+
+
+def test_03b_clomiphene_question_describes_the_sheet_above_it():
+    # 03b asked about 'four weeks after his last injection ... LH above his pre-TRT level' under a sheet that printed
+    # LH 4.2 at that visit against his untreated 4.5
+    import hpgwidgets as hpg
+    from hpgwidgets.lessons import ch03b
+
+    stop = 3 * 365
+    plan = hpg.Regimen([hpg.Dose("testosterone_cypionate", amount=150, every_days=7, stop_day=stop),
+                        hpg.Dose("clomiphene", amount=25, every_days=1, start_day=stop, stop_day=stop + 182)])
+    monitored = hpg.simulate(plan, days=stop + 365)
+    question = ch03b.weeks_on_clomiphene(monitored).question
+    weeks = int(re.match(r"(\d+) weeks after", question).group(1))
+    sheet = hpg.lab_report(monitored, stop + 7 * weeks)
+    untreated = round(monitored.baseline["lh"], sheet["lh"].decimals)
+    assert round(sheet["lh"].value, sheet["lh"].decimals) > untreated, (question, sheet["lh"].text, untreated)
+    assert sheet["sperm_concentration"].text == "none seen"
+
+
+class _Group:
+    """A recovery curve as medians_by_group reads it: its median and its share recovered by a day."""
+
+    def __init__(self, median, share=0.5):
+        self._median, self._share = median, share
+
+    def median(self):
+        return self._median
+
+    def probability_by(self, _day):
+        return self._share
+
+
+def test_03b_says_the_age_effect_shows_only_when_the_medians_rise_with_age():
+    # 03b read medians of 120 / 117 / 122 days as 'the slower tissue repair with age ... shows, if only a little'
+    from hpgwidgets.lessons import ch03b
+
+    baseline = {"16-40 million/mL": _Group(194, 0.4), "40-90": _Group(128), "90-300": _Group(97, 0.6)}
+    ages = ["18-29 y", "30-39 y", "40-60 y"]
+    noisy = ch03b.medians_by_group(dict(zip(ages, map(_Group, (120, 117, 122)))), baseline).markdown
+    assert "shows" not in noisy and "do not rise steadily with age" in noisy
+    rising = ch03b.medians_by_group(dict(zip(ages, map(_Group, (110, 120, 135)))), baseline).markdown
+    assert "The medians rise with age, from 110 days in the youngest group to 135 in the oldest" in rising
+
+
+def test_04_alex_history_gives_the_span_his_cycles_cover():
+    # 04 said 'four cycles over three years' for cycles that end 2.4 years after the first injection
+    cells = nbformat.read(NOTEBOOK_DIR / "04_case_studies.ipynb", as_version=4).cells
+    history = next(cell.source for cell in cells if cell.cell_type == "markdown" and "Alex trains competitively" in cell.source)
+    code = next(source for source in _code_cells("04_case_studies.ipynb") if source.lstrip().startswith("alex = hpg.Patient"))
+    namespace = {"week": 7, "month": 30, "year": 365}
+    for node in _parse(code).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id in ("cycle_starts", "last_stop"):
+            exec(compile(ast.Module([node], []), "04", "exec"), namespace)
+    years = namespace["last_stop"] / 365
+    said = {"two years": 2, "two and a half years": 2.5, "three years": 3}
+    span = next(words for words in said if f"four cycles over {words}" in history)
+    assert abs(said[span] - years) <= 0.25, (span, years)
+
+
+def test_02b_serm_question_is_about_a_man_the_sheet_above_does_not_show():
+    # 02b asked about 'a visit four weeks into a SERM ... testosterone is low' right under the phased man's week-56
+    # sheet, four weeks into clomiphene with hCG: testosterone 740 ng/dL, LH held low by the hCG
+    from hpgwidgets.lessons import ch02b
+
+    question = ch02b.BANK.questions["flat_lh_on_serm"]().question
+    assert question.startswith("Another man takes a SERM on its own, without hCG.")

@@ -160,7 +160,8 @@ def test_predict_number_within_and_outside_tolerance():
     far.prediction_input.value = "60"
     assert far.commit() is False
     assert far.feedback.startswith("Not quite.")
-    assert "56% of baseline above" in far.feedback
+    # a gap between two percentages is in points (02a read '126% of start below; within 40% of start counts as right')
+    assert "(56 points above; within 5 points counts as right)" in far.feedback
 
 
 def test_predict_number_gap_is_the_gap_between_the_printed_figures():

@@ -53,3 +53,18 @@ def test_drug_names_read_in_lower_case_inside_the_sentence_but_abbreviations_kee
     on = text.split(":")[0]
     assert "testosterone enanthate" in on and "human chorionic gonadotropin (hCG)" in on
     assert "recombinant FSH (follitropin alfa)" in on
+
+
+def test_a_summary_read_between_injections_says_where_in_the_interval_it_reads():
+    # 01: 'serum testosterone 895 ng/dL' read on an injection day, beside a chart whose peaks reach about 1,500
+    import hpgwidgets as hpg
+    from hpgwidgets import summary
+
+    weekly = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_enanthate", amount=200, every_days=7)]), days=182)
+    last_week = weekly["testosterone"][(weekly.t >= 175) & (weekly.t <= 182)]
+    on_the_day = summary.summary_text(weekly, 182)
+    assert f"at its low point just before an injection (peak after the previous one: {last_week.max():,.0f} ng/dL)" in on_the_day
+    mid_week = summary.summary_text(weekly, 179)
+    assert f"4 days after an injection (from {last_week.min():,.0f} to {last_week.max():,.0f} ng/dL between injections)" in mid_week
+    gel = hpg.simulate(hpg.Regimen([hpg.Dose("testosterone_gel", amount=50, every_days=1)]), days=60)
+    assert "injection" not in summary.summary_text(gel, 40)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
+from hpgwidgets.lessons.measures import in_sentence
 
 BANK = Bank("00")
 STEADY = 0.05  # "stays within 5% of its starting value"
@@ -15,7 +16,7 @@ def steady_state(untreated):
     drift = {name: abs(untreated.relative(name)[-1] - 1) for name in ("testosterone", "lh", "fsh", "sperm")}
     largest = max(drift, key=drift.get)
     return Prose(
-        f"In the model, after four weeks without treatment, the largest change is in {hpg.simulation.LABELS[largest].lower()}: "
+        f"In the model, after four weeks without treatment, the largest change is in {in_sentence(hpg.simulation.LABELS[largest])}: "
         f"{summary.percent(drift[largest])} away from its starting value. Left alone, a healthy hormone system holds its values "
         "steady: that stability is what its feedback loops are for.",
         figures=drift,

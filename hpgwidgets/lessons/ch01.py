@@ -9,7 +9,7 @@ import numpy as np
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import days_after_last_injection, share_list, sperm_reading
+from hpgwidgets.lessons.measures import days_after_last_injection, share_list
 from hpgwidgets.tables import read_table
 
 BANK = Bank("01")
@@ -131,31 +131,41 @@ def dose_claims(by_dose):
 
 
 @BANK.say("people_differ")
-def people_differ(by_person):
-    """What the people table shows, in words chosen from it: whether LH, sperm or neither tell the men apart."""
-    at_182 = {name: run.at(182) for name, run in by_person.items()}
-    lh = [values["lh"] for values in at_182.values()]
-    sperm = {name: values["sperm"] for name, values in at_182.items()}
-    none_seen = summary.azoospermia_reading()
-    # compared as the table prints them: 'differs' only when a reader of the table can see it
-    printed = {name: summary.number(values["lh"]) for name, values in at_182.items()}
-    by_sensitivity = [name for name in printed if "sensitive" in name or name.endswith("average")]
-    others = "".join(f" and {printed[name]} IU/L at {name}" for name in printed if name not in by_sensitivity)
-    if len({printed[name] for name in by_sensitivity}) == 1:
-        lh_words = (f"LH at week 26 reads {printed[by_sensitivity[0]]} IU/L whatever the brain's sensitivity to the brake "
-                    f"(at this dose a more or less sensitive brain hardly changes LH in the model){others}")
-    else:
-        lh_words = ("LH at week 26 differs with the brain's sensitivity to the brake ("
-                    + ", ".join(f"{printed[name]} IU/L for {name}" for name in by_sensitivity) + f"){others}")
-    if max(sperm.values()) < none_seen:
-        sperm_words = ("and after six months none of them has sperm in the semen. Six months of this dose flattens the "
-                       "differences between these men; the cohort below shows where men still differ: in *when* they get there.")
-    else:
-        most, least = max(sperm, key=sperm.get), min(sperm, key=sperm.get)
-        sperm_words = (f"while sperm concentration ranges from {sperm_reading(sperm[least])} ({least}) "
-                       f"to {sperm_reading(sperm[most])} ({most}).")
-    return Prose(f"**Model:** {lh_words}, {sperm_words}",
-                 figures={"lh_spread": max(lh) / max(min(lh), 1e-6), **{f"sperm, {name}": value for name, value in sperm.items()}})
+def people_differ(by_person, people_day):
+    """What the people table shows, in words chosen from its printed figures: which columns tell the men apart."""
+    at_day = {name: run.at(people_day) for name, run in by_person.items()}
+    week = round(people_day / 7)
+    units = {"testosterone": "ng/dL", "lh": "IU/L", "sperm": "million/mL"}
+    names = {"testosterone": "serum testosterone", "lh": "LH", "sperm": "sperm concentration"}
+
+    def printed(variable, name):
+        return summary.value_text(variable, at_day[name][variable])
+
+    def reading(variable, name):
+        shown = printed(variable, name)
+        return shown if shown == summary.NO_SPERM_SEEN else f"{shown} {units[variable]}"
+
+    parts, spreads = [], {}
+    for variable in ("testosterone", "lh", "sperm"):
+        values = {name: at_day[name][variable] for name in at_day}
+        low, high = min(values, key=values.get), max(values, key=values.get)
+        spreads[variable] = values[high] / max(values[low], 1e-6)
+        if len({printed(variable, name) for name in at_day}) == 1:
+            parts.append(f"{names[variable]} reads {reading(variable, low)} in all of them")
+        else:
+            def who(end):  # several men can print the same figure: then the sentence does not single one out
+                sharing = [name for name in at_day if printed(variable, name) == printed(variable, end)]
+                return sharing[0] if len(sharing) == 1 else f"{len(sharing)} of the men"
+            parts.append(f"{names[variable]} runs from {reading(variable, low)} ({who(low)}) to {reading(variable, high)} "
+                         f"({who(high)})")
+    widest = max(spreads, key=spreads.get)
+    return Prose(f"**Model:** on the same injections, at week {week} {'; '.join(parts)}. The widest spread is in "
+                 f"{names[widest]}: the same dose leaves these men at different points on the way down.",
+                 figures={f"{variable} spread": value for variable, value in spreads.items()},
+                 claims={"the table's men differ in what it prints (the text above says people differ)":
+                         any(len({printed(variable, name) for name in at_day}) > 1 for variable in units),
+                         "every man's count is still falling at the table's week ('on the way down')":
+                         all(run["sperm"][-1] < run.at(people_day)["sperm"] for run in by_person.values())})
 
 
 def _split_week(no_sperm) -> tuple[int, float]:

@@ -9,7 +9,8 @@ import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, recovery, summary
 from hpgwidgets.lessons import Bank, Prose
 from hpgwidgets.fit import cross_validation_figures
-from hpgwidgets.lessons.measures import as_on_sheet, days_after_last_injection, last_injection_day, sheet_reading, story_week
+from hpgwidgets.lessons.measures import (as_on_sheet, days_after_last_injection, days_until, last_injection_day, sheet_reading,
+                                         story_week)
 
 BANK = Bank("03b")
 SPERM_FERTILE = 20  # million/mL: the recovery threshold of the WHO trials and of Liu et al. 2006
@@ -105,6 +106,9 @@ def cohort_vs_liu(back_to_20):
     )
 
 
+WEEK_OF_DAYS = 7
+
+
 @BANK.say("medians_by_group")
 def medians_by_group(by_age, by_baseline):
     def medians(groups):  # whole days, as printed: the differences below are the reader's own arithmetic
@@ -126,16 +130,20 @@ def medians_by_group(by_age, by_baseline):
         return "within a day of each other" if days < 1.5 else f"{days:.0f} days apart"
 
     youngest, oldest = age[next(iter(age))], age[list(age)[-1]]
+    in_order = list(age.values())
+    # 'the age effect shows' only when the medians rise group by group and by more than a week: 120 / 117 / 122 days
+    # was read as 'the slower tissue repair with age shows, if only a little'
+    rising = None not in in_order and all(later >= earlier for earlier, later in zip(in_order, in_order[1:]))
     if None in (youngest, oldest):
         direction = ""
-    elif oldest > youngest + 1:
-        size = "clearly" if oldest - youngest > 30 else "if only a little"
-        direction = (f" The oldest group's median is the latest ({oldest:.0f} days against {youngest:.0f} for the youngest): the slower tissue "
-                     f"repair with age that the model builds in shows, {size}.")
+    elif rising and oldest > youngest + WEEK_OF_DAYS:
+        size = "clearly" if oldest - youngest > 30 else "a little"
+        direction = (f" The medians rise with age, from {youngest:.0f} days in the youngest group to {oldest:.0f} in the oldest: "
+                     f"the slower tissue repair with age that the model builds in shows, {size}.")
     else:
-        direction = (f" The oldest group's median is no later than the youngest's ({oldest:.0f} days against {youngest:.0f}): "
-                     "in this trial-like cohort the model's slower repair with age is too small to show against the other "
-                     "differences between men, such as their starting sperm output.")
+        direction = (" The medians do not rise steadily with age by more than a week: in this trial-like cohort the model's "
+                     "slower repair with age is too small to show against the other differences between men, such as their "
+                     "starting sperm output.")
     return Prose(
         f"Median days to 20 million/mL, by age: {listing(age)}; by baseline sperm: {listing(baseline)}. "
         f"The age groups' medians lie {apart(age_spread)}, {words} the {apart(baseline_spread)} between the baseline groups."
@@ -219,6 +227,23 @@ def monitoring_verdict(monitored):
         return f"by {at(week)}" + (", early as the documents say" if week <= early_by else
                                      ", later than the documents' early rise")
 
+    # the chart shows the count crossing the WHO limit between two visits: the sentence gives that crossing, read off
+    # the run, and the two sheets around it (it said 'by week 182', the visit after, beside a crossing near week 170)
+    sperm_limit = hpg.reference_range("sperm").low
+    crossing = days_until(monitored, "sperm", sperm_limit, after=stop)
+    before = after = None
+    if crossing is None or crossing > 7 * WEEKS[-1]:
+        sperm_words = "not back at the WHO limit within the year."
+    else:
+        before = max(week for week in WEEKS if 7 * week <= crossing)
+        after = min((week for week in WEEKS if 7 * week >= crossing), default=None)
+        sperm_words = (f"the count reaches the WHO limit ({summary.number(sperm_limit, 'million/mL')}) at "
+                       f"{story_week(monitored, stop + crossing)} ({crossing / 7:.0f} weeks after stopping)")
+        if after is not None and after != before:
+            sperm_words += (f", between the visits of {story_week(monitored, stop + 7 * before)} "
+                            f"({as_on_sheet(monitored, stop + 7 * before, 'sperm_concentration')}) and {story_week(monitored, stop + 7 * after)} "
+                            f"({as_on_sheet(monitored, stop + 7 * after, 'sperm_concentration')})")
+        sperm_words += "."
     settles = abs(marker["lh"][52] / untreated["lh"] - 1) < 0.35
     # since the eighth model round the trough's sheet reads 266 ng/dL against a lower limit of 264, unflagged: the text
     # said 'rises back into the reference range' beside a sheet on which it never left it
@@ -236,13 +261,49 @@ def monitoring_verdict(monitored):
         f"**FSH** rises above his untreated level {when(fsh_above)}.",
         f"**Estradiol** follows testosterone: {as_on_sheet(monitored, stop + 7 * low_week, 'estradiol')} at the trough, "
         f"{as_on_sheet(monitored, stop + 7 * 26, 'estradiol')} at {at(26)}.",
-        "**Sperm** recover over months: " + (f"back at the WHO limit by {at(sperm_back)}." if sperm_back else "not back within the year."),
+        "**Sperm** recover over months: " + sperm_words,
     ]
     return Prose("**What the model shows, row by row.**\n\n" + "\n".join(f"* {row}" for row in rows),
                  figures={"trough": t[low_week], "trough_week": low_week},
                  claims={"testosterone first falls, then rises (the trough in the text below)": t[low_week] < t[52] and t[low_week] < t[0],
                          "estradiol follows testosterone (lower at the trough than at week 26)": marker["estradiol"][low_week] < marker["estradiol"][26],
-                         "sperm recover over months, not weeks": sperm_back is not None and sperm_back >= 8})
+                         "sperm recover over months, not weeks": sperm_back is not None and sperm_back >= 8,
+                         "the sheets quoted around the crossing read below, then at or above the WHO limit":
+                             crossing is None or after is None or after == before
+                             or sheet_reading(monitored, stop + 7 * before, "sperm_concentration") < sperm_limit
+                             <= sheet_reading(monitored, stop + 7 * after, "sperm_concentration")})
+
+
+def _clomiphene_picture_week(monitored) -> int | None:
+    """The first visit after stopping whose sheet shows what the clomiphene question describes: testosterone below
+    its level on TRT, LH printed above his untreated level, no sperm seen (the question sits under those sheets;
+    at 'four weeks' the sheet read LH 4.2 against an untreated 4.5)."""
+    _, stop = recovery.treatment_window(monitored.regimen)
+    untreated_lh = round(monitored.baseline["lh"], hpg.lab_report(monitored, stop)["lh"].decimals)
+    on_trt = sheet_reading(monitored, stop, "testosterone")
+    for week in WEEKS[1:]:
+        day = stop + 7 * week
+        if (sheet_reading(monitored, day, "testosterone") < on_trt and sheet_reading(monitored, day, "lh") > untreated_lh
+                and as_on_sheet(monitored, day, "sperm_concentration") == summary.NO_SPERM_SEEN):
+            return week
+    return None
+
+
+@BANK.question("weeks_on_clomiphene", evidence=())
+def weeks_on_clomiphene(monitored):
+    """The premise is the sheet above the question, read at the visit that shows it (evidence=(): shown on purpose)."""
+    text = BANK.texts["weeks_on_clomiphene"]
+    week = _clomiphene_picture_week(monitored) or WEEKS[2]
+    _, stop = recovery.treatment_window(monitored.regimen)
+    words = {"weeks": week, "week": story_week(monitored, stop + 7 * week)}
+    options = {option: explanation.format(**words) for option, explanation in text["options"].items()}
+    return quiz.MultipleChoice(text["question"].format(**words), options, answer=text["answer"])
+
+
+@BANK.claim("clomiphene_picture")
+def clomiphene_picture_claims(monitored):
+    return {"a visit after stopping shows the clomiphene question's picture (T below TRT, LH above untreated, no sperm)":
+            _clomiphene_picture_week(monitored) is not None}
 
 
 @BANK.claim("monitoring")
