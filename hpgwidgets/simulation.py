@@ -37,8 +37,9 @@ DEFAULT_STEP_DAYS = 1 / 12
 # response builds over days), SETTLING_DAYS after a gonadorelin series ends, and AFTER_EACH_DOSE days
 # after each dose of a drug given EACH_DOSE_DAYS or more apart; 2 for 3 x AFTER_EACH_DOSE days after
 # such a dose and while a drug given more often runs; 3 from a day before a series starts until
-# WASHOUT_HALF_LIVES of its kinetics after its last dose; 6 (half a day) where no drug acts. On a
-# finer grid the same durations; on a coarser one a longer step only where it fits them.
+# WASHOUT_HALF_LIVES of its kinetics after its last dose, and where no drug acts (half-day steps
+# there oscillate in a man of strong feedback). On a finer grid the same durations; on a coarser one
+# a longer step only where it fits them.
 # Accuracy: tests/test_variable_step.py and docs/performance.md.
 SETTLING_DAYS = 3.0
 BUILDING_DAYS = 14.0
@@ -240,7 +241,7 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
             at_most(1, active_until, active_until + SETTLING_DAYS)
     # per row, the longest step in days that may cross it: the lengths above are grid steps of the
     # default 1/12 day (a user's finer grid takes them as days, a coarser one only what fits)
-    longest = np.full(steps, 6 * DEFAULT_STEP_DAYS)
+    longest = np.full(steps, 3 * DEFAULT_STEP_DAYS)      # (half a day oscillates in a man of strong feedback)
     for length in (3, 2, 1):
         starts, stops = windows[length]
         if starts:        # rows inside any window, by counting window edges (one row before each start)
