@@ -696,7 +696,7 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
     week_axis = _week_axis(time_title, size.x_tick_count(size.panel_width))
     is_log = variable in LOG_SCALE_VARIABLES
     y_scale = alt.Scale(type="log") if is_log else alt.Scale(zero=True)
-    y_title = f"{unit} (log scale)" if is_log else unit
+    y_title = y_axis_title(variable, unit, size)
     # Log axes label whole decades only (1, 10, 100...), which students read at a glance.
     y_axis = alt.Axis(values=LOG_AXIS_DECADES, format=LOG_AXIS_FORMAT) if is_log else alt.Axis()
     y = alt.Y(f"{shown_field(variable)}:Q", title=y_title, scale=y_scale, axis=y_axis)
@@ -736,6 +736,7 @@ def variable_panel(variable: str, unit: str, *, has_compare: bool, size: ChartSi
                  alt.Tooltip(f"{variable}:Q", title=f"{variable_title(variable)} ({unit})", format=".3~g")],
     ).transform_filter(f"datum.day % {HOVER_PARAM} == 0"))
     layers.append(_cursor_rule(time_title))
+    layers.append(_top_overhang())
     subtitle = log_subtitle(size) if is_log else []
     return alt.layer(*layers).properties(
         name=panel_name(variable), width=size.panel_width, height=size.panel_height,
@@ -769,6 +770,59 @@ def log_subtitle(size: ChartSize) -> list[str]:
     if size.panel_width >= LOG_SUBTITLE_ONE_LINE_WIDTH * size.font_scale:
         return [" ".join(LOG_SUBTITLE)]
     return list(LOG_SUBTITLE)
+
+
+# Panel titles of one row start at one height. Vega places a title TITLE_OFFSET px above whatever the
+# panel draws highest, its top y-axis label and its y-axis title included (see y_axis_title), and a title
+# of two lines, or a subtitle of two lines, rises by a line: LH's "10" at the top of its axis lifted its
+# title 7 px above FSH's, a two-line subtitle 16-20 px above its neighbours'. So every panel reaches
+# TOP_OVERHANG px above its plot (an invisible rule, more than half the largest axis label), and a panel
+# whose title rises less than the most of its row stands its title further off by the difference.
+TOP_OVERHANG = 12
+TITLE_OFFSET = 4  # Vega's default
+
+
+def _title_rise(variable: str, size: ChartSize) -> float:
+    """How far (px) a panel's title rises for its lines beyond the first title line and the first subtitle
+    line (measured in Chromium: a one-line subtitle does not lift its title; Vega's line height is the font
+    size + 2)."""
+    fonts = _scaled(PROJECTOR_CONFIG, size.font_scale)["title"]
+    title = panel_title(variable, size)
+    title_lines = 1 if isinstance(title, str) else len(title)
+    subtitle_lines = len(log_subtitle(size)) if variable in LOG_SCALE_VARIABLES else 0
+    return (title_lines - 1) * (fonts["fontSize"] + 2) + max(0, subtitle_lines - 1) * (fonts["subtitleFontSize"] + 2)
+
+
+def title_offsets(variables, size: ChartSize) -> list[float]:
+    """Each panel's title offset (px), so that the titles of a row of ``size.columns`` panels start level."""
+    rises = [_title_rise(variable, size) for variable in variables]
+    offsets = []
+    for start in range(0, len(rises), size.columns):
+        row = rises[start:start + size.columns]
+        offsets += [round(TITLE_OFFSET + max(row) - rise, 1) for rise in row]
+    return offsets
+
+
+# Width of a y-axis title's character, in em of its font (Chromium's sans-serif: "million/mL (log scale)" is
+# 148 px long at 16 px), a little generous.
+AXIS_TITLE_CHARACTER_EM = 0.45
+
+
+def y_axis_title(variable: str, unit: str, size: ChartSize) -> str:
+    """The y axis's title: the unit, "(log scale)" after it on a log panel where it fits. Vega centres it on the
+    plot: one longer than a flattened plot stuck out above it and lifted that panel's title (a projector's 80-px
+    sperm panel had its title 35 px above FSH's beside it). The chart's key says what a log scale is."""
+    if variable not in LOG_SCALE_VARIABLES:
+        return unit
+    title = f"{unit} (log scale)"
+    length = len(title) * AXIS_TITLE_CHARACTER_EM * PROJECTOR_CONFIG["axis"]["titleFontSize"] * size.font_scale
+    return title if (length - size.panel_height) / 2 <= TOP_OVERHANG else unit
+
+
+def _top_overhang() -> alt.Chart:
+    """An invisible rule TOP_OVERHANG px above the plot: every panel's drawing starts that high."""
+    return alt.Chart(alt.InlineData(values=[{"overhang": TOP_OVERHANG}])).mark_rule(opacity=0, aria=False).encode(
+        x=alt.value(0), y=alt.value(-TOP_OVERHANG), y2=alt.value(0))
 
 
 def panel_name(variable: str) -> str:
@@ -870,6 +924,8 @@ def timeseries_chart(result, variables=CLINICAL_VARIABLES, *, compare=None, wind
     time_title = _check_time_title(time_title)
     panels = [variable_panel(variable, result.units[variable], has_compare=compare is not None, size=size,
                              time_title=time_title) for variable in variables]
+    for panel, offset in zip(panels, title_offsets(variables, size)):
+        panel.title.offset = offset
     rows = [alt.hconcat(*panels[start:start + size.columns], **_row_layout(size))
             for start in range(0, len(panels), size.columns)]
     generator, transforms = _series_rows(params, capacity)
@@ -908,8 +964,11 @@ def timeseries_spec(result, variables=CLINICAL_VARIABLES, *, compare=None, windo
     datasets = {}
     for part in (*panels, *timelines):
         datasets.update(part[1])
-    rows = [{"hconcat": [json.loads(part) for part, _ in panels[start:start + size.columns]], **_row_layout(size)}
-            for start in range(0, len(panels), size.columns)]
+    parts = [json.loads(part) for part, _ in panels]
+    for part, offset in zip(parts, title_offsets(variables, size)):
+        part["title"]["offset"] = offset
+    rows = [{"hconcat": parts[start:start + size.columns], **_row_layout(size)}
+            for start in range(0, len(parts), size.columns)]
     generator, transforms = _series_rows(params, capacity)
     spec = json.loads(_frame_json(size, heading is not None, key_lines(variables, compare, names, cursor_day) if key else None))
     spec.update(
@@ -1009,7 +1068,11 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
         if variable in LOG_SCALE_VARIABLES:
             part["title"]["subtitle"] = log_subtitle(size)
         part["title"]["text"] = panel_title(variable, size)
+        template_title, y_title = y_axis_title(variable, unit, ChartSize()), y_axis_title(variable, unit, size)
         for layer in part["layer"]:
+            y = layer.get("encoding", {}).get("y", {})
+            if y.get("title") == template_title:
+                y["title"] = y_title
             axis = layer.get("encoding", {}).get("x", {}).get("axis")
             if axis and "tickCount" in axis:
                 axis["tickCount"] = size.x_tick_count(size.panel_width)

@@ -33,7 +33,7 @@ NODES = {
     "pituitary": ("Pituitary", 50, 66, 24, 8),
     "leydig": ("Leydig cells", 32, 34, 18, 8),
     "sertoli": ("Sertoli cells", 64, 34, 18, 8),
-    "serum_t": ("Testosterone (blood)", 13, 52, 22, 8),
+    "serum_t": ("Testosterone\n(blood)", 13, 52, 22, 11),  # two lines: one ran past its box
     "estradiol": ("Estradiol", 88, 52, 18, 8),
     "sperm": ("Sperm", 87, 20, 12, 7),
 }
@@ -56,24 +56,24 @@ def _own_testosterone_ratio(values: dict, baseline: dict) -> float:
 LINKS = {
     "gnrh": ("GnRH", _ratio_of("gnrh"), STIMULATES, [(50, 86), (50, 70)], (57, 78)),
     "lh": ("LH", _ratio_of("lh"), STIMULATES, [(46, 62), (35, 38)], (34, 50)),
-    "fsh": ("FSH", _ratio_of("fsh"), STIMULATES, [(53, 62), (59, 38)], (53, 47)),
+    "fsh": ("FSH", _ratio_of("fsh"), STIMULATES, [(53, 62), (59, 38)], (49.5, 47)),
     "inhibin": ("Inhibin B", _ratio_of("inhibin_b"), INHIBITS, [(67, 38), (59, 62)], (72, 49)),
     "itt": ("Testicular T", _ratio_of("itt"), STIMULATES, [(41, 34), (55, 34)], (48, 39.5)),
-    "secretion": ("own T", _own_testosterone_ratio, STIMULATES, [(24, 36), (16, 48)], (13, 42)),
-    "t_to_hypothalamus": ("T brake", _ratio_of("testosterone"), INHIBITS, [(6, 56), (6, 90), (35, 90)], (15, 93)),
-    "t_to_pituitary": ("T brake", _ratio_of("testosterone"), INHIBITS, [(22, 56), (38, 65)], (33, 57)),
+    "secretion": ("own T", _own_testosterone_ratio, STIMULATES, [(24, 36), (16, 46.5)], (11.5, 40.5)),
+    "t_to_hypothalamus": ("T brake", _ratio_of("testosterone"), INHIBITS, [(6, 57.5), (6, 90), (35, 90)], (15, 93)),
+    "t_to_pituitary": ("T brake", _ratio_of("testosterone"), INHIBITS, [(22, 57.5), (38, 65)], (33, 57)),
     "aromatase": ("aromatase to E2", _ratio_of("estradiol"), STIMULATES,
-                  [(4, 48), (4, 6), (96, 6), (96, 48)], (40, 9.5)),
+                  [(4, 46.5), (4, 6), (96, 6), (96, 48)], (40, 9.5)),
     "e2_to_hypothalamus": ("E2 brake", _ratio_of("estradiol"), INHIBITS, [(88, 56), (88, 90), (65, 90)], (82, 93)),
     "e2_to_pituitary": ("E2 brake", _ratio_of("estradiol"), INHIBITS, [(80, 56), (62, 65)], (76, 65)),
-    "spermatogenesis": ("sperm output", _ratio_of("sperm"), STIMULATES, [(73, 31), (83, 23.5)], (90, 29)),
+    "spermatogenesis": ("sperm output", _ratio_of("sperm"), STIMULATES, [(73, 31), (83, 23.5)], (70, 19.5)),
 }
 
 # Drug entry points: marker id -> (drug ids, where it acts in words, symbol point, label, label point, shape)
 DRUG_MARKERS = {
     "gonadorelin": (("gonadorelin",), "replaces GnRH at the pituitary", (31, 72), "Gonadorelin", (31, 76.5),
                     "triangle-down"),
-    "hcg": (("hcg",), "acts like LH on the Leydig cells", (24, 29), "hCG", (24, 24.5), "triangle-up"),
+    "hcg": (("hcg",), "acts like LH on the Leydig cells", (32, 27), "hCG", (25.5, 27), "triangle-up"),
     "serm": (("clomiphene", "tamoxifen"), "blocks estradiol's brake on the pituitary", (71, 60.5), "SERM",
              (69, 55.5), "cross"),
     "serm_hypothalamus": (("clomiphene", "tamoxifen"), "blocks estradiol's brake on the hypothalamus",
@@ -91,6 +91,8 @@ MIN_WIDTH = 0.6
 MAX_DISPLAY_RATIO = 3.0
 DIAGRAM_WIDTH = 620
 DIAGRAM_HEIGHT = 440
+NODE_FONT_PX = 15
+NODE_LINE_PX = NODE_FONT_PX + 2  # Vega's line height
 
 STRENGTH_PARAM = "link_strength"
 LABEL_PARAM = "link_label"
@@ -185,8 +187,9 @@ def _inline(rows: list[dict]) -> alt.InlineData:
 
 
 def _node_frame() -> alt.InlineData:
+    # a name of two lines: Vega puts its first line where one line would be, so it starts half a line higher
     rows = [{"node": node, "label": label, "x": x - w / 2, "x2": x + w / 2, "y": y - h / 2, "y2": y + h / 2,
-             "cx": x, "cy": y}
+             "cx": x, "cy": y + label.count("\n") * NODE_LINE_PX / 2 * (FRAME[1] - FRAME[0]) / DIAGRAM_HEIGHT}
             for node, (label, x, y, w, h) in NODES.items()]
     return _inline(rows)
 
@@ -264,7 +267,7 @@ def axis_diagram(result, day: float = 0.0) -> alt.LayerChart:
     ).transform_calculate(size=f"60 + 40 * max({MIN_WIDTH}, {WIDTH_AT_BASELINE} * {strength})")
     nodes = alt.Chart(_node_frame()).mark_rect(fill="white", stroke="#333333", strokeWidth=1.5,
                                                cornerRadius=6).encode(**_xy(), x2="x2:Q", y2="y2:Q")
-    node_labels = alt.Chart(_node_frame()).mark_text(fontSize=15, fontWeight="bold").encode(
+    node_labels = alt.Chart(_node_frame()).mark_text(fontSize=NODE_FONT_PX, fontWeight="bold", lineBreak="\n").encode(
         **_xy("cx", "cy"), text="label:N")
     link_labels = alt.Chart(_label_frame()).mark_text(fontSize=13, color="#222222").encode(
         **_xy(), text="text:N",

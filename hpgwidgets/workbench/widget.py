@@ -35,6 +35,21 @@ WORKBENCH_CSS = """
 .hpg-workbench .hpg-chart { overflow-x: auto; max-width: 100%; }
 .hpg-workbench .hpg-diagram-row { flex-wrap: wrap; gap: 8px 16px; }
 .hpg-workbench .hpg-diagram-text { font-size: 14px; color: #333; max-width: 40em; }
+/* A wide Workbench (JupyterLab at 1920 px, even with the file browser open) has its controls beside a
+   chart two rows of panels tall: they left about 430x400 px blank. There the diagram's day slider and
+   its sentence stand under the controls, and the diagram below them all. The Workbench is a grid whose
+   parts span both columns until the box it measures (a container query: in JupyterLab it is narrower
+   than the window) is wide enough; the first column is never wider than the controls' 27em. */
+.hpg-workbench.widget-vbox { container-type: inline-size; display: grid;
+  grid-template-columns: minmax(0, 27em) minmax(0, 1fr); column-gap: 16px; align-items: start; }
+.hpg-workbench.widget-vbox > * { grid-column: 1 / -1; }
+@container (min-width: 1400px) {
+  .hpg-workbench .hpg-main, .hpg-workbench .hpg-diagram-row { display: contents; }
+  .hpg-workbench .hpg-controls { grid-column: 1; grid-row: 3; }
+  .hpg-workbench .hpg-chart-column { grid-column: 2; grid-row: 3 / span 2; }
+  .hpg-workbench .hpg-diagram-row > .widget-vbox { grid-column: 1; grid-row: 4; margin-top: 12px; }
+  .hpg-workbench .hpg-diagram { grid-column: 1 / -1; grid-row: 5; }
+}
 </style>
 """
 

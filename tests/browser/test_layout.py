@@ -128,12 +128,18 @@ def chart_share(measured, prefix: str, within=None) -> float:
     return span / (within["right"] - within["left"])
 
 
-def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, console_errors):
-    run = run_notebook(NOTEBOOK)
+def open_with_the_file_browser(run_notebook, notebook=NOTEBOOK):
+    """Run ``notebook`` in JupyterLab and open the file browser beside it (the Workbench gets narrower)."""
+    run = run_notebook(notebook)
     assert run.errors == []
     page = run.page
     page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
     page.locator(".jp-FileBrowser").wait_for(state="visible", timeout=20_000)
+    return page
+
+
+def test_workbench_fits_jupyterlab_with_the_file_browser_open(run_notebook, console_errors):
+    page = open_with_the_file_browser(run_notebook)
     measured = {}
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
