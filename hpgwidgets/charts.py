@@ -1057,9 +1057,10 @@ def _part_json(kind: str, variable: str, unit: str, has_compare: bool, size: Cha
     the inline datasets it names.
 
     A panel is built by Altair once per variable (``_panel_template``) and then only resized: its
-    width, height, log subtitle and number of week labels are all that depend on the size (its type size is in
-    the chart's config). ``timeseries_chart``, which the tests hold this equal to, builds every
-    part with Altair, checked.
+    width, height, log subtitle, y-axis title (y_axis_title) and number of week labels are all that depend on
+    the size (its type size is in the chart's config; its title offset, which depends on its row, is set by
+    the caller). ``timeseries_chart``, which the tests hold this equal to, builds every part with Altair,
+    checked.
     """
     if kind == "panel":
         template, datasets = _panel_template(variable, unit, has_compare, time_title)

@@ -41,7 +41,8 @@ WORKBENCH_CSS = """
    parts span both columns until the box it measures (a container query: in JupyterLab it is narrower
    than the window) is wide enough; the first column is never wider than the controls' 27em. */
 .hpg-workbench.widget-vbox { container-type: inline-size; display: grid;
-  grid-template-columns: minmax(0, 27em) minmax(0, 1fr); column-gap: 16px; align-items: start; }
+  grid-template-columns: minmax(0, 27em) minmax(0, 1fr); column-gap: 16px; align-items: start;
+  grid-template-rows: auto auto auto 1fr; }  /* the chart's extra height goes under the controls' row */
 .hpg-workbench.widget-vbox > * { grid-column: 1 / -1; }
 @container (min-width: 1400px) {
   .hpg-workbench .hpg-main, .hpg-workbench .hpg-diagram-row { display: contents; }

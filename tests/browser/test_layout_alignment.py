@@ -36,21 +36,22 @@ TITLE_ROWS_JS = """
 }
 """
 
-# The empty height under the controls beside the chart column: from the lowest thing in the controls'
-# column (controls, or whatever stands under them there) down to the chart column's bottom.
+# The largest empty height in the controls' column beside the chart column, from the controls' bottom to
+# the chart column's bottom: between the controls and what stands under them, or under the last of those.
 BLANK_JS = """
 (root) => {
   const box = el => el.getBoundingClientRect();
   const controls = box(document.querySelector(root + ' .hpg-controls'));
   const chart = box(document.querySelector(root + ' .hpg-chart-column'));
   if (chart.left < controls.right) return {beside: false};  // the chart wrapped under the controls
-  let lowest = controls.bottom;
-  for (const el of document.querySelectorAll(root + ' .widget-vbox, ' + root + ' .widget-html, ' + root + ' .widget-slider')) {
-    const b = box(el);
-    if (b.width > 0 && b.right <= chart.left && b.top >= controls.bottom - 1 && b.top < chart.bottom)
-      lowest = Math.max(lowest, b.bottom);
-  }
-  return {beside: true, blank: chart.bottom - lowest, controlsWidth: controls.width, chartWidth: chart.width};
+  const under = Array.from(document.querySelectorAll(root + ' .widget-vbox, ' + root + ' .widget-html, ' +
+                                                     root + ' .widget-slider'))
+    .map(box).filter(b => b.width > 0 && b.right <= chart.left && b.top >= controls.bottom - 1 && b.top < chart.bottom)
+    .sort((a, b) => a.top - b.top);
+  let blank = 0, reached = controls.bottom;
+  for (const b of under) { blank = Math.max(blank, b.top - reached); reached = Math.max(reached, b.bottom); }
+  blank = Math.max(blank, chart.bottom - reached);
+  return {beside: true, blank, controlsWidth: controls.width, chartWidth: chart.width};
 }
 """
 

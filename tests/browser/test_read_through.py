@@ -54,7 +54,9 @@ PAGE_PROBLEMS_JS = """
     return el.tagName.toLowerCase() + (telling.length ? '.' + telling.join('.') : '') +
       (el.parentElement && !telling.some(c => c.startsWith('hpg-')) ? ' in ' + name(el.parentElement) : '');
   };
-  const clips = el => ['hidden', 'auto', 'scroll', 'clip'].includes(getComputedStyle(el).overflowX);
+  // a box shown as its children alone (display: contents, the wide Workbench's rows) has no box and clips nothing
+  const clips = el => getComputedStyle(el).display !== 'contents' &&
+    ['hidden', 'auto', 'scroll', 'clip'].includes(getComputedStyle(el).overflowX);
   for (const svg of document.querySelectorAll(root + ' svg.marks')) {
     const chart = svg.getBoundingClientRect();
     if (chart.width === 0) continue;  // not shown
