@@ -5,8 +5,9 @@
 Each round runs, for every tree in a fresh interpreter (that tree's ``hpgwidgets`` first on the
 path, its numba cache warmed by a first call): the compiled ``model.integrate`` on the inputs a
 2-year ``simulate`` of bench_simulate.py's regimen hands it (weekly testosterone cypionate and hCG
-for a year, then clomiphene), 20 calls, CPU time of the process per call (best and median); and
-a whole 2-year ``simulate`` the same way; and a cohort of 1000 men x 2 years (testosterone
+for a year, then clomiphene), 20 calls, CPU time of the process per call (best and median); the
+drug exposures it is given (``simulation.exposures``, the default man) and a whole 2-year
+``simulate`` the same way; and a cohort of 1000 men x 2 years (testosterone
 enanthate 200 mg weekly for 26 weeks, as bench_cohort.py), CPU of the process (every thread).
 Trees alternate within a round, so both are measured at the same machine load; compare the ratio.
 """
@@ -62,11 +63,15 @@ def cpu_per_call(function, calls):
     return min(times) * 1e3, statistics.median(times) * 1e3
 
 kernel = cpu_per_call(lambda: integrate(*arguments), 20)
+values = hpg.parameters.as_parameter_set(None)
+sensitivity = model.patient_constants(hpg.Patient().traits(), values)[1]["serm_sensitivity"]
+grid = simulation.time_grid(730, step)
+drugs = cpu_per_call(lambda: simulation.exposures(weekly, grid, sensitivity, values), 20)
 whole = cpu_per_call(lambda: hpg.simulate(weekly, days=730, step_days=step), 20)
 enanthate = hpg.Regimen([hpg.Dose("testosterone_enanthate", 200, every_days=7, stop_day=182)])
 hpg.simulate_cohort(enanthate, n=20, days=730, seed=1, step_days=step, progress=False)
 cohort = cpu_once(lambda: hpg.simulate_cohort(enanthate, n=1000, days=730, seed=0, step_days=step, progress=False))
-print(json.dumps({"kernel": kernel, "simulate": whole, "cohort": cohort}))
+print(json.dumps({"kernel": kernel, "exposures": drugs, "simulate": whole, "cohort": cohort}))
 """
 
 
@@ -91,10 +96,12 @@ def main() -> int:
             one = one_tree(tree, arguments.step)
             figures[label].append(one)
             print(f"round {round_ + 1} [{label}]: kernel {one['kernel'][0]:.2f} / {one['kernel'][1]:.2f} ms CPU "
-                  f"(best / median of 20), simulate {one['simulate'][0]:.2f} / {one['simulate'][1]:.2f} ms, "
+                  f"(best / median of 20), exposures {one['exposures'][0]:.2f} / {one['exposures'][1]:.2f} ms, "
+                  f"simulate {one['simulate'][0]:.2f} / {one['simulate'][1]:.2f} ms, "
                   f"cohort 1000 men x 2 years {one['cohort']:.2f} s CPU", flush=True)
     for label, runs in figures.items():
-        print(f"median of rounds [{label}]: kernel {statistics.median(r['kernel'][1] for r in runs):.2f} ms, simulate "
+        print(f"median of rounds [{label}]: kernel {statistics.median(r['kernel'][1] for r in runs):.2f} ms, exposures "
+              f"{statistics.median(r['exposures'][1] for r in runs):.2f} ms, simulate "
               f"{statistics.median(r['simulate'][1] for r in runs):.2f} ms, cohort "
               f"{statistics.median(r['cohort'] for r in runs):.2f} s")
     os.system("uptime")

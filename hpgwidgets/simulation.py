@@ -98,36 +98,37 @@ def drug_inputs(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, v
     estrogen block, aromatase inhibition, exogenous FSH), plus serum hCG (IU/L).
 
     Inputs are arrays of shape (steps,), except the estrogen block, which has shape
-    (steps, patients) under a SERM: the patient trait ``serm_sensitivity`` (one per patient)
-    scales each man's response to it. Without a SERM the block is 0 for everyone: (steps, 1).
+    (steps, patients): the patient trait ``serm_sensitivity`` (one per patient) scales each
+    man's response to a SERM. An input no drug of the regimen acts on is None (0 throughout),
+    and so is serum hCG without hCG.
     """
-    steps = len(t)
-    exogenous = np.zeros(steps)
-    hcg = np.zeros(steps)
-    fsh = np.zeros(steps)
-    estrogen_kept = np.ones((steps, 1))     # product over SERMs of (1 - block); a SERM widens it to every patient
-    aromatase_kept = np.ones(steps)      # product over aromatase inhibitors of (1 - inhibition)
+    exogenous = hcg = fsh = estrogen_kept = aromatase_kept = None
     for drug_id in sorted(regimen.drugs):
         drug = pharmacology_drug(drug_id, values)
         if drug.effect == "gnrh_receptor":
             continue
         doses = regimen.doses_of(drug_id)
-        times = np.concatenate([dose.times(t[-1]) for dose in doses])
-        amounts = np.concatenate([np.full(len(dose.times(t[-1])), dose.amount) for dose in doses])
-        if drug.effect == "estrogen_feedback_block":
-            estrogen_kept = estrogen_kept * (1 - exposure(drug, times, amounts, t, values, serm_sensitivity))
+        each = [dose.times(t[-1]) for dose in doses]
+        times = np.concatenate(each)
+        amounts = np.concatenate([np.full(len(dose_times), dose.amount) for dose, dose_times in zip(doses, each)])
+        if drug.effect == "estrogen_feedback_block":      # product over SERMs of (1 - block), per patient
+            kept = 1 - exposure(drug, times, amounts, t, values, serm_sensitivity)
+            estrogen_kept = kept if estrogen_kept is None else estrogen_kept * kept
             continue
         series = exposure(drug, times, amounts, t, values)
         if drug.effect == "serum_testosterone":
-            exogenous += series / values["testosterone_reference"]
+            series = series / values["testosterone_reference"]
+            exogenous = series if exogenous is None else exogenous + series
         elif drug.effect == "lh_receptor":
-            hcg += series
+            hcg = series if hcg is None else hcg + series
         elif drug.effect == "fsh_receptor":
-            fsh += series / values["fsh_reference"]
-        else:
-            aromatase_kept *= 1 - series
-    hcg_lh = hcg * values["hcg_lh_equivalence"] / values["lh_reference"]
-    return (exogenous, hcg_lh, 1 - estrogen_kept, 1 - aromatase_kept, fsh), hcg
+            series = series / values["fsh_reference"]
+            fsh = series if fsh is None else fsh + series
+        else:                                           # product over aromatase inhibitors of (1 - inhibition)
+            aromatase_kept = 1 - series if aromatase_kept is None else aromatase_kept * (1 - series)
+    hcg_lh = None if hcg is None else hcg * values["hcg_lh_equivalence"] / values["lh_reference"]
+    return (exogenous, hcg_lh, None if estrogen_kept is None else 1 - estrogen_kept,
+            None if aromatase_kept is None else 1 - aromatase_kept, fsh), hcg
 
 
 def _first_order_hold(rate: float, dt: float) -> tuple[float, float, float]:
@@ -179,27 +180,29 @@ def exposures(regimen: Regimen, t: np.ndarray, serm_sensitivity: np.ndarray, val
     Exposures are the same for every patient except a SERM's block (patient trait
     serm_sensitivity): copies is 1 unless the regimen holds a SERM, then one per patient.
     """
+    points = len(t)
     dt = float(t[1] - t[0])
-    half_grid = np.arange(2 * len(t) - 1) * (dt / 2)
+    half_grid = np.arange(2 * points - 1) * (dt / 2)
     fine_inputs, fine_hcg = drug_inputs(regimen, half_grid, serm_sensitivity, values)
-    pulsatile, desensitising = gonadorelin_signals(regimen.doses_of("gonadorelin"), t, values)
-    shared = not has_serm(regimen)
-    copies = 1 if shared else len(serm_sensitivity)
-    # written column by column into the arrays the kernel reads (no per-input copies to stack)
-    at_points = np.empty((copies, len(t), model.N_INPUTS))
-    between = np.empty_like(at_points)
+    copies = len(serm_sensitivity) if has_serm(regimen) else 1
+    # written column by column into the arrays the kernel reads; inputs no drug acts on stay 0
+    at_points = np.zeros((copies, points, model.N_INPUTS))
+    between = np.zeros(at_points.shape)
     on_half_grid = (model.U_TESTOSTERONE, model.U_HCG, model.U_ESTROGEN_BLOCK, model.U_AROMATASE_BLOCK, model.U_FSH)
     for column, series in zip(on_half_grid, fine_inputs):     # (half-grid,) or (half-grid, patients)
-        series = np.asarray(series, dtype=float)
-        if series.ndim == 2:
-            series = series[:, 0] if shared else series.T
+        if series is None:
+            continue
+        series = series.T if series.ndim == 2 else series
         at_points[..., column] = series[..., 0::2]
         between[..., :-1, column] = series[..., 1::2]
         # (the last grid point has no step after it: its "midpoint" repeats it and is never used)
         between[..., -1, column] = series[..., -1]
-    for column, series in ((model.U_PULSATILE, pulsatile), (model.U_DESENSITISING, desensitising)):
-        at_points[..., column] = between[..., column] = series      # means over each step
-    return at_points, between, fine_hcg[0::2]
+    gonadorelin = regimen.doses_of("gonadorelin")
+    if gonadorelin:
+        pulsatile, desensitising = gonadorelin_signals(gonadorelin, t, values)
+        for column, series in ((model.U_PULSATILE, pulsatile), (model.U_DESENSITISING, desensitising)):
+            at_points[..., column] = between[..., column] = series      # means over each step
+    return at_points, between, np.zeros(points) if fine_hcg is None else fine_hcg[0::2]
 
 
 def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray:

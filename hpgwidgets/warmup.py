@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import filters, model
+from . import filters, model, pharmacology
 from .cohort import simulate_cohort
 from .regimen import Dose, Regimen
 from .simulation import simulate
@@ -36,14 +36,15 @@ _TRT_THEN_SERM = Regimen([*_TRT.doses, Dose("clomiphene", amount=25, every_days=
 
 def compiled_kernels() -> list:
     """The numba dispatchers (empty where the kernel runs as plain Python): the model's kernels,
-    any other function model.py compiles and keeps at module level, and the filters' loop."""
+    any other function model.py compiles and keeps at module level, the filters' loop and the
+    drug depots' pass."""
     *kernels, compiled = model.kernels()
     if not compiled:
         return []
     from numba.core.dispatcher import Dispatcher
 
     others = [value for value in vars(model).values() if isinstance(value, Dispatcher) and value not in kernels]
-    return [*kernels, *others, filters._kernel()[0]]
+    return [*kernels, *others, filters._kernel()[0], pharmacology._depot_kernel()]
 
 
 def cache_misses() -> int:
