@@ -12,6 +12,8 @@ day-dependent values are chart params, so a widget moves the day without a redra
 """
 from __future__ import annotations
 
+import math
+
 import altair as alt
 
 from . import validation
@@ -41,15 +43,23 @@ TESTES_BOX = (48, 34, 60, 20)
 
 
 
+def _relative(value: float, untreated: float) -> float:
+    """value / untreated; a signal the man did not have untreated (a man without GnRH drive has no
+    GnRH and no sperm) is 1 while it stays absent and infinite once a treatment brings it."""
+    if untreated > 0:
+        return value / untreated
+    return 1.0 if value <= 0 else math.inf
+
+
 def _ratio_of(variable: str):
     def ratio(values: dict, baseline: dict) -> float:
-        return values[variable] / baseline[variable]
+        return _relative(values[variable], baseline[variable])
     return ratio
 
 
 def _own_testosterone_ratio(values: dict, baseline: dict) -> float:
     """Testosterone the testes themselves release (serum T minus the medicine's share)."""
-    return (values["testosterone"] - values["exogenous_testosterone"]) / baseline["testosterone"]
+    return _relative(values["testosterone"] - values["exogenous_testosterone"], baseline["testosterone"])
 
 
 # link id -> (signal name, signal as ratio to untreated, kind, polyline points, label point)
@@ -161,7 +171,8 @@ def diagram_params(result, day: float) -> dict:
     return {
         DAY_PARAM: float(day),
         STRENGTH_PARAM: {link: round(min(ratio, MAX_DISPLAY_RATIO), 4) for link, ratio in ratios.items()},
-        LABEL_PARAM: {link: f"{LINKS[link][0]} {_percent(ratio)}" for link, ratio in ratios.items()},
+        LABEL_PARAM: {link: f"{LINKS[link][0]} {_percent(ratio) if math.isfinite(ratio) else 'new'}"
+                      for link, ratio in ratios.items()},
         ACTIVE_PARAM: {marker: int(bool(drugs)) for marker, drugs in given.items()},
     }
 

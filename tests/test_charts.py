@@ -608,3 +608,18 @@ def test_the_tick_spacing_follows_the_chart_size_and_its_params_agree(trt_hcg_cl
         charts.timeseries_params(trt_hcg_clomiphene, size=wide)[charts.DOSES_PARAM]
     with pytest.raises(ValueError, match="panel_width"):
         charts.dose_frame(trt_hcg_clomiphene.regimen, DAYS, panel_width=0)
+
+
+def test_the_axis_diagram_of_a_man_without_gnrh_drive_shows_sperm_a_pump_brings_as_new():
+    """He had no sperm untreated, so sperm on the pump are no percentage of it: the link says 'new'
+    and is drawn at the display's widest, instead of the diagram failing to draw."""
+    from hpgwidgets import diagram
+
+    pump = hpg.Regimen([hpg.Dose("gonadorelin", 10, every_days=90 / 1440)])
+    result = hpg.simulate(pump, days=200, patient=hpg.Patient(low_testosterone_origin="no_gnrh"))
+    params = diagram.diagram_params(result, 150)
+    assert params[diagram.LABEL_PARAM]["spermatogenesis"] == "sperm output new"
+    assert params[diagram.STRENGTH_PARAM]["spermatogenesis"] == diagram.MAX_DISPLAY_RATIO
+    untreated = diagram.diagram_params(result, 0)
+    assert untreated[diagram.STRENGTH_PARAM]["spermatogenesis"] == 1.0      # absent before, and unchanged
+    diagram.axis_diagram(result, 150).to_dict()
