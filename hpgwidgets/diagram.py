@@ -117,6 +117,11 @@ def _percent(ratio: float) -> str:
     return percent(ratio, compact=True)
 
 
+def _shown(ratio: float) -> str:
+    """A ratio as the diagram prints it: a percentage, or "new" for a signal the man did not have untreated."""
+    return _percent(ratio) if math.isfinite(ratio) else "new"
+
+
 def signal_ratios(result, day: float) -> dict[str, float]:
     """Each link's signal on ``day`` as a ratio to the patient's untreated value."""
     values = result.at(day)
@@ -171,8 +176,7 @@ def diagram_params(result, day: float) -> dict:
     return {
         DAY_PARAM: float(day),
         STRENGTH_PARAM: {link: round(min(ratio, MAX_DISPLAY_RATIO), 4) for link, ratio in ratios.items()},
-        LABEL_PARAM: {link: f"{LINKS[link][0]} {_percent(ratio) if math.isfinite(ratio) else 'new'}"
-                      for link, ratio in ratios.items()},
+        LABEL_PARAM: {link: f"{LINKS[link][0]} {_shown(ratio)}" for link, ratio in ratios.items()},
         ACTIVE_PARAM: {marker: int(bool(drugs)) for marker, drugs in given.items()},
     }
 
@@ -313,14 +317,14 @@ def diagram_text(result, day: float) -> str:
     ratios = signal_ratios(result, day)
     sentences = [
         f"HPG axis in week {week_on_clock(day)}, each signal as a share of this patient's untreated level.",
-        f"Hypothalamus to pituitary: GnRH drive {_percent(ratios['gnrh'])}.",
-        f"Pituitary to testes: LH {_percent(ratios['lh'])} (to the Leydig cells), "
-        f"FSH {_percent(ratios['fsh'])} (to the Sertoli cells).",
-        f"Inside the testes: own testosterone output {_percent(ratios['secretion'])}, intratesticular "
-        f"testosterone {_percent(ratios['itt'])}, sperm output {_percent(ratios['spermatogenesis'])}.",
-        f"Feedback brakes: blood testosterone {_percent(ratios['t_to_hypothalamus'])} and estradiol "
-        f"{_percent(ratios['e2_to_hypothalamus'])} act on hypothalamus and pituitary; inhibin B "
-        f"{_percent(ratios['inhibin'])} acts on the pituitary.",
+        f"Hypothalamus to pituitary: GnRH drive {_shown(ratios['gnrh'])}.",
+        f"Pituitary to testes: LH {_shown(ratios['lh'])} (to the Leydig cells), "
+        f"FSH {_shown(ratios['fsh'])} (to the Sertoli cells).",
+        f"Inside the testes: own testosterone output {_shown(ratios['secretion'])}, intratesticular "
+        f"testosterone {_shown(ratios['itt'])}, sperm output {_shown(ratios['spermatogenesis'])}.",
+        f"Feedback brakes: blood testosterone {_shown(ratios['t_to_hypothalamus'])} and estradiol "
+        f"{_shown(ratios['e2_to_hypothalamus'])} act on hypothalamus and pituitary; inhibin B "
+        f"{_shown(ratios['inhibin'])} acts on the pituitary.",
     ]
     actions = drug_actions(drugs_given(result.regimen, day, result.days))
     if actions:

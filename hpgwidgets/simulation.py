@@ -248,8 +248,8 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
     for length in (3, 2, 1):
         starts, stops = windows[length]
         if starts:        # rows inside any window, by counting window edges (one row before each start)
-            first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.int64) - 1, 0, steps)
-            after = np.clip(np.ceil(np.concatenate(stops) / dt - 1e-9).astype(np.int64), 0, steps)
+            first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.intp) - 1, 0, steps)
+            after = np.clip(np.ceil(np.concatenate(stops) / dt - 1e-9).astype(np.intp), 0, steps)
             inside = np.cumsum(np.bincount(first, minlength=steps + 1) - np.bincount(after, minlength=steps + 1))
             longest[inside[:-1] > 0] = length * DEFAULT_STEP_DAYS if length > 1 else 0.0
     row = np.arange(steps)

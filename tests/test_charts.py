@@ -623,3 +623,4 @@ def test_the_axis_diagram_of_a_man_without_gnrh_drive_shows_sperm_a_pump_brings_
     untreated = diagram.diagram_params(result, 0)
     assert untreated[diagram.STRENGTH_PARAM]["spermatogenesis"] == 1.0      # absent before, and unchanged
     diagram.axis_diagram(result, 150).to_dict()
+    assert "sperm output new" in diagram.diagram_text(result, 150)       # the text alternative says the same
