@@ -20,6 +20,7 @@ from . import validation
 from .charts import OKABE_ITO, PINNED_COLOUR, drug_label
 from .labs import week_on_clock
 from .pharmacology import DRUGS, testosterone_drugs
+from .summary import in_sentence
 
 STIMULATES = "stimulates"
 INHIBITS = "inhibits"
@@ -162,11 +163,6 @@ def _joined(actions: list[str]) -> str:
         if first[0] == second[0]:
             return f"{first[0]} on the {first[1]} and on the {second[1]}"
     return " and ".join(actions)
-
-
-def _in_sentence(name: str) -> str:
-    """A drug's label inside a sentence: 'human chorionic gonadotropin (hCG)', but 'GnRH' stays."""
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
 def diagram_params(result, day: float) -> dict:
@@ -329,7 +325,7 @@ def diagram_text(result, day: float) -> str:
     actions = drug_actions(drugs_given(result.regimen, day, result.days))
     if actions:
         sentences.append("Drugs being given then: " + "; ".join(
-            f"{_in_sentence(drug_label(drug))}, which {_joined(what)}" for drug, what in actions.items()) + ".")
+            f"{in_sentence(drug_label(drug))}, which {_joined(what)}" for drug, what in actions.items()) + ".")
     else:
         sentences.append(_no_drug_sentence(result, day))
     return " ".join(sentences)

@@ -9,6 +9,8 @@ more than the model itself, so the same sums are taken with whole-array numpy op
 """
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 
@@ -46,9 +48,6 @@ def _cascade(series, b0, b1, decay, stages, start, out, state, previous):
     return out
 
 
-_KERNEL = None
-
-
 def _cascade_numpy(series, b0, b1, decay, stages, start):
     """What ``_cascade`` computes, with whole-array numpy operations for Python without numba.
     Each stage sums its inputs v[n] = b0 u[n] + b1 u[n-1] with weights decay^j by doubling: after
@@ -66,18 +65,21 @@ def _cascade_numpy(series, b0, b1, decay, stages, start):
     return out
 
 
+@cache
+def compiled(function):
+    """``function`` compiled by numba (cached on disk), at its first use so that importing the drug
+    catalogue does not load numba; None where numba is not installed (Pyodide)."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.njit(cache=True, nogil=True)(function)
+
+
 def _kernel():
-    """(the cascade, compiled): numba's compiled loop where numba is installed, compiled at first
-    use (so that importing the drug catalogue does not load numba); else the numpy version."""
-    global _KERNEL
-    if _KERNEL is None:
-        try:
-            import numba
-        except ImportError:      # Pyodide
-            _KERNEL = (_cascade_numpy, False)
-        else:
-            _KERNEL = (numba.njit(cache=True, nogil=True)(_cascade), True)
-    return _KERNEL
+    """(the cascade, compiled): numba's compiled loop where numba is installed, else the numpy version."""
+    loop = compiled(_cascade)
+    return (_cascade_numpy, False) if loop is None else (loop, True)
 
 
 def first_order(series, decay: float, b0: float = 1.0, b1: float = 0.0, stages: int = 1, start=0.0) -> np.ndarray:

@@ -349,6 +349,8 @@ def integrate(inputs, midpoints, y0, c, dt, stride, plan, hormone_out, state_out
         if step == last:
             break
         length = plan[step]
+        # each length written out: its centre exposure and step are then constants to the compiler
+        # (one generic step, length x dt and a chosen centre row, measured 7-9% slower compiled)
         if length == 6:
             _relax(y, y, u, c, 3.0 * dt, half, target, rate, half_decay_6)
             _relax(y, half, inputs[step + 3], c, 6.0 * dt, y, target, rate, full_decay_6)
@@ -640,9 +642,9 @@ def patient_constants(traits: dict, values) -> tuple[np.ndarray, dict]:
     scale("itt_half", trait("itt_requirement", 1.0))
     decades_above_reference = np.maximum(0.0, age - REFERENCE_AGE) / 10.0
     recovery = trait("recovery_speed", 1.0) / (1 + values["age_recovery_slowing"] * decades_above_reference)
-    c[:, ADRENAL] = adrenal_unbound(age, values)
     for name in ("memory_fade_rate", "leydig_regrowth_rate", "germinal_growth_rate", "damage_fade_rate"):
         scale(name, recovery)
+    c[:, ADRENAL] = adrenal_unbound(age, values)      # the castrate level falls with age
 
     reference_t = values["testosterone_reference"]
     years_past_onset = np.maximum(0.0, age - values["age_decline_onset"])

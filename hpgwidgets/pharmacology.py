@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .filters import first_order
+from .filters import compiled, first_order
 from .parameters import as_parameter_set, check_source
 from .tables import read_table
 
@@ -222,20 +222,10 @@ def _depot_pass(times, given, ka, ke, dt, out):
     return out
 
 
-_DEPOT_KERNEL = []
-
-
 def _depot_kernel():
     """:func:`_depot_pass` compiled by numba (cached on disk, like the model), or None where numba is
-    not installed (Pyodide). Compiled at first use, so that reading the catalogue does not load numba."""
-    if not _DEPOT_KERNEL:
-        try:
-            import numba
-        except ImportError:
-            _DEPOT_KERNEL.append(None)
-        else:
-            _DEPOT_KERNEL.append(numba.njit(cache=True, nogil=True)(_depot_pass))
-    return _DEPOT_KERNEL[0]
+    not installed (Pyodide)."""
+    return compiled(_depot_pass)
 
 
 def exposure(drug: Drug, dose_times: np.ndarray, amounts: np.ndarray, t: np.ndarray, values: dict,

@@ -36,16 +36,14 @@ DEFAULT_STEP_DAYS = 1 / 12
 # a dose series starts (BUILDING_DAYS for a drug given more often than every EACH_DOSE_DAYS, whose
 # response builds over days), SETTLING_DAYS after a gonadorelin series ends, and AFTER_EACH_DOSE days
 # after each dose of a drug given EACH_DOSE_DAYS or more apart; 2 for 3 x AFTER_EACH_DOSE days after
-# such a dose and while a drug given more often runs; 3 from a day before a series starts until
-# WASHOUT_HALF_LIVES of its kinetics after its last dose, and where no drug acts (half-day steps
-# there oscillate in a man of strong feedback). On a finer grid the same durations; on a coarser one
+# such a dose and while a drug given more often runs; 3 everywhere else (half-day steps where no drug
+# acts oscillate in a man of strong feedback). On a finer grid the same durations; on a coarser one
 # a longer step only where it fits them.
 # Accuracy: tests/test_variable_step.py and docs/performance.md.
 SETTLING_DAYS = 3.0
 BUILDING_DAYS = 14.0
 AFTER_EACH_DOSE = 1.0
 EACH_DOSE_DAYS = 2.0
-WASHOUT_HALF_LIVES = 10.0
 
 
 class UnknownVariable(KeyError, ValueError):
@@ -215,7 +213,7 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
         return np.ones(steps, dtype=np.int64)
     dt = float(t[1] - t[0])
     end = float(t[-1])
-    windows = {1: ([], []), 2: ([], []), 3: ([], [])}       # longest step allowed -> (starts, stops) in days
+    windows = {1: ([], []), 2: ([], [])}       # longest step allowed -> (starts, stops) in days
 
     def at_most(length: int, start, stop) -> None:
         windows[length][0].append(np.atleast_1d(start))
@@ -225,12 +223,6 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
         if dose.start_day >= end:
             continue
         stop = end if dose.stop_day is None else min(dose.stop_day, end)
-        drug = DRUGS[dose.drug]
-        # the half-step longest only where no drug acts: from a day before any series starts until
-        # its exposure has faded (WASHOUT_HALF_LIVES of its kinetics after the last dose)
-        at_most(3, dose.start_day - 1.0,
-                stop + WASHOUT_HALF_LIVES * ((drug.absorption_half_life or 0.0) + drug.elimination_half_life)
-                + SETTLING_DAYS)
         if dose.every_days < EACH_DOSE_DAYS:          # daily tablets, gels, a pump: never 1/4 day, and
             at_most(2, dose.start_day, stop + SETTLING_DAYS)        # the grid step while the response builds
             at_most(1, dose.start_day, dose.start_day + BUILDING_DAYS)
@@ -245,7 +237,7 @@ def step_plan(regimen: Regimen, t: np.ndarray, record_stride: int) -> np.ndarray
     # per row, the longest step in days that may cross it: the lengths above are grid steps of the
     # default 1/12 day (a user's finer grid takes them as days, a coarser one only what fits)
     longest = np.full(steps, 3 * DEFAULT_STEP_DAYS)      # (half a day oscillates in a man of strong feedback)
-    for length in (3, 2, 1):
+    for length in (2, 1):
         starts, stops = windows[length]
         if starts:        # rows inside any window, by counting window edges (one row before each start)
             first = np.clip(np.floor(np.concatenate(starts) / dt + 1e-9).astype(np.intp) - 1, 0, steps)
@@ -360,12 +352,10 @@ def run_model(regimen: Regimen, t: np.ndarray, traits: dict, record_stride: int 
     return series, steady
 
 
-def _integrate(inputs, midpoints, y0, constants, dt, stride, rows, plan=None):
+def _integrate(inputs, midpoints, y0, constants, dt, stride, rows, plan):
     """Run the model kernel; returns (rows x patients x HORMONES, rows x patients x STATES)."""
     integrate, integrate_cohort, compiled = model.kernels()
     patients = len(constants)
-    if plan is None:                               # every step on the grid
-        plan = np.ones(len(inputs[0]), dtype=np.int64)
     hormone_out = np.empty((patients, rows * model.N_HORMONES))
     state_out = np.empty((patients, rows * model.N_STATES))
     if compiled and patients > 1:

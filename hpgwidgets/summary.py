@@ -372,13 +372,15 @@ def off_treatment(result, day: float, *, untreated: str, not_yet: str, since: st
     if not given:
         return not_yet
     last_day, drug = max(given)
-    return since.format(time=duration(day - last_day), drug=_mid_sentence(DRUGS[drug].name))
+    return since.format(time=duration(day - last_day), drug=in_sentence(DRUGS[drug].name))
 
 
-def _mid_sentence(name: str) -> str:
-    """A catalogue name as it reads inside a sentence: 'Testosterone enanthate' -> 'testosterone
-    enanthate'; a name that starts with an abbreviation ('FSH ...') keeps its capitals."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+def in_sentence(label: str) -> str:
+    """A name or chart label as it reads inside a sentence: 'Testosterone enanthate' -> 'testosterone
+    enanthate', while abbreviations keep their capitals ('FSH', 'human chorionic gonadotropin (hCG)',
+    'Pituitary GnRH-receptor responsiveness' -> 'pituitary GnRH-receptor responsiveness')."""
+    return " ".join(word if any(letter.isupper() for letter in word[1:]) or word.isupper() else word.lower()
+                    for word in label.split(" "))
 
 
 # An injection interval whose serum testosterone swings by less than this share of its peak (a daily gel) reads as
@@ -439,7 +441,7 @@ def summary_text(result, day: float, *, compare=None, names: tuple[str, str] | N
     names = validation.run_names(names)
     day = validation.number("day", day, low=float(result.t[0]), high=float(result.t[-1]), unit="days")
     given = drugs_on_day(result.regimen, day, result.days)
-    on = f", on {' + '.join(_mid_sentence(name) for name in given)}" if given else off_treatment(
+    on = f", on {' + '.join(in_sentence(name) for name in given)}" if given else off_treatment(
         result, day, untreated=", untreated", not_yet=", before the treatment starts",
         since=", {time} after the last dose of {drug}")
     from .labs import week_on_clock

@@ -18,7 +18,7 @@ STEPS = 400
 def kernel(request, monkeypatch):
     """Run each test with the numba-compiled loop and with numpy's version (Pyodide)."""
     if request.param == "numpy":
-        monkeypatch.setattr(filters, "_KERNEL", (filters._cascade_numpy, False))
+        monkeypatch.setattr(filters, "_kernel", lambda: (filters._cascade_numpy, False))
     return request.param
 
 

@@ -558,11 +558,13 @@ def test_02a_workbench_opens_where_the_answer_above_it_reads_the_protocol():
 
 def test_a_label_inside_a_sentence_keeps_its_acronyms():
     # 00: "the largest change is in fsh": a chart label lowered whole inside a sentence
-    from hpgwidgets.lessons.measures import in_sentence
+    from hpgwidgets.summary import in_sentence
 
     assert in_sentence("FSH") == "FSH"
     assert in_sentence("Serum total testosterone") == "serum total testosterone"
     assert in_sentence("Pituitary GnRH-receptor responsiveness") == "pituitary GnRH-receptor responsiveness"
+    assert in_sentence("Testosterone enanthate") == "testosterone enanthate"      # drug names, as summaries and the diagram use it
+    assert in_sentence("GnRH") == "GnRH"
 
 
 def test_the_steady_state_sentence_names_the_hormone_as_the_charts_do():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hpgwidgets as hpg
 from hpgwidgets import charts, quiz, summary
 from hpgwidgets.lessons import Bank, Prose
-from hpgwidgets.lessons.measures import in_sentence
+from hpgwidgets.summary import in_sentence
 
 BANK = Bank("00")
 STEADY = 0.05  # "stays within 5% of its starting value"

@@ -78,9 +78,3 @@ def sheet_reading(result, day: float, item: str) -> float:
     line = lab_report(result, day)[item]
     return round(line.value, line.decimals if line.shown_decimals is None else line.shown_decimals)
 
-
-def in_sentence(label: str) -> str:
-    """A chart label as it reads inside a sentence: 'Serum total testosterone' -> 'serum total testosterone', while
-    acronyms keep their capitals ('FSH', 'Pituitary GnRH-receptor responsiveness' -> 'pituitary GnRH-receptor ...')."""
-    return " ".join(word if any(letter.isupper() for letter in word[1:]) or word.isupper() else word.lower()
-                    for word in label.split(" "))
